@@ -1,0 +1,35 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "subsidy",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "subsidy", targets: ["subsidy"]),
+    .library(name: "SubsidyKit", targets: ["SubsidyKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+  ],
+  targets: [
+    // Source files, spans, diagnostics and their rendering. No dependencies.
+    .target(name: "PolicySupport"),
+    // Exact values of the domain: money in fen, civil dates, division codes, ID numbers.
+    .target(name: "PolicyValues"),
+    // The policy language: YAML → syntax tree (with spans), expression parser, fact schema.
+    .target(name: "PolicyDSL", dependencies: ["PolicySupport", "PolicyValues", "Yams"]),
+    // Resolve, type-check and analyse a policy set against the fact schema.
+    .target(name: "PolicyCheck", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL"]),
+    // Compile a checked policy set to closures; load facts; evaluate.
+    .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"]),
+    // The facade the CLI (and later a server) calls.
+    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"]),
+    .executableTarget(name: "subsidy", dependencies: [
+      "SubsidyKit",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ]),
+    .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
+    .testTarget(name: "SubsidyTests", dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"]),
+  ]
+)
