@@ -1,0 +1,113 @@
+import PolicySupport
+import PolicyValues
+
+extension PolicyFile {
+  /// Parses a policy file: YAML → syntax, expressions included. Nil when nothing usable was found.
+  public static func parse(_ source: SourceFile, into diagnostics: inout DiagnosticBag) -> PolicyFile? {
+    guard let root = YAMLLoader.load(source, into: &diagnostics),
+      var top = MappingReader(root, context: "policy file", into: &diagnostics)
+    else { return nil }
+    let id = top.required("id", into: &diagnostics).flatMap { ScalarReader.string($0, "`id`", into: &diagnostics) }
+    let title = top.required("title", into: &diagnostics).flatMap { ScalarReader.string($0, "`title`", into: &diagnostics) }
+    let document = top.required("document", into: &diagnostics).flatMap { parseDocument($0, into: &diagnostics) }
+    let jurisdiction = top.required("jurisdiction", into: &diagnostics).flatMap { parseJurisdiction($0, into: &diagnostics) }
+    var from: Located<CivilDate>?, until: Located<CivilDate>?
+    if let effective = top.optional("effective"), var m = MappingReader(effective, context: "`effective`", into: &diagnostics) {
+      from = m.optional("from").flatMap { ScalarReader.date($0, "`effective.from`", into: &diagnostics) }
+      if let u = m.optional("until"), !u.isNull { until = ScalarReader.date(u, "`effective.until`", into: &diagnostics) }
+      m.finish(into: &diagnostics)
+    }
+    var parameters: [Parameter] = []
+    if let node = top.optional("parameters"), !node.isNull, var m = MappingReader(node, context: "`parameters`", into: &diagnostics) {
+      m.readAll()
+      for (key, value) in m.entries {
+        if let parameter = Parameter.parse(name: key, value, into: &diagnostics) { parameters.append(parameter) }
+      }
+    }
+    var rules: [Rule] = []
+    if let node = top.required("rules", into: &diagnostics), let items = ScalarReader.list(node, "`rules`", into: &diagnostics) {
+      for item in items {
+        if let rule = Rule.parse(item, into: &diagnostics) { rules.append(rule) }
+      }
+    }
+    top.finish(into: &diagnostics)
+    guard let id, let jurisdiction else { return nil }
+    return PolicyFile(
+      path: source.path, id: id, title: title?.value ?? "", document: document ?? DocumentInfo(issuer: "", number: nil, date: nil, source: nil),
+      jurisdiction: jurisdiction, effectiveFrom: from, effectiveUntil: until, parameters: parameters, rules: rules, span: root.span)
+  }
+
+  private static func parseDocument(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> DocumentInfo? {
+    guard var m = MappingReader(node, context: "`document`", into: &diagnostics) else { return nil }
+    let issuer = m.required("issuer", into: &diagnostics).flatMap { ScalarReader.string($0, "`document.issuer`", into: &diagnostics) }
+    let number = ScalarReader.optionalString(m.optional("number"), "`document.number`", into: &diagnostics)
+    let date = m.optional("date").flatMap { ScalarReader.date($0, "`document.date`", into: &diagnostics) }
+    let source = ScalarReader.optionalString(m.optional("source"), "`document.source`", into: &diagnostics)
+    m.finish(into: &diagnostics)
+    return DocumentInfo(issuer: issuer?.value ?? "", number: number?.value, date: date?.value, source: source?.value)
+  }
+
+  /// A division-code prefix: 2, 4 or 6 digits.
+  private static func parseJurisdiction(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Located<String>? {
+    guard let text = ScalarReader.string(node, "`jurisdiction`", into: &diagnostics) else { return nil }
+    let digits = text.value.allSatisfy { $0.isASCII && $0.isNumber }
+    guard digits, [2, 4, 6].contains(text.value.count) else {
+      diagnostics.add(.error("invalid-jurisdiction", "jurisdiction `\(text.value)` is not a division-code prefix", at: node.span,
+                             help: "write 2 digits for a province, 4 for a prefecture, 6 for a county, e.g. \"4331\""))
+      return nil
+    }
+    return text
+  }
+}
+
+extension Parameter {
+  static func parse(name: Located<String>, _ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Parameter? {
+    guard var m = MappingReader(node, context: "parameter `\(name.value)`", into: &diagnostics) else { return nil }
+    var type: Located<ValueType>?
+    if let t = m.required("type", into: &diagnostics), let text = ScalarReader.string(t, "`type`", into: &diagnostics) {
+      if let valueType = ValueType(rawValue: text.value) {
+        type = Located(valueType, at: text.span)
+      } else {
+        diagnostics.add(.error("unknown-type", "unknown parameter type `\(text.value)`", at: text.span,
+                               help: EditDistance.didYouMean(text.value, among: ValueType.allCases.map(\.rawValue))
+                                 ?? "one of: \(ValueType.allCases.map(\.rawValue).joined(separator: ", "))"))
+      }
+    }
+    let by = ScalarReader.optionalString(m.optional("by"), "`by`", into: &diagnostics)
+    let unit = ScalarReader.optionalString(m.optional("unit"), "`unit`", into: &diagnostics)
+    let clause = ScalarReader.optionalString(m.optional("clause"), "`clause`", into: &diagnostics)
+    let note = ScalarReader.optionalString(m.optional("note"), "`note`", into: &diagnostics)
+    var values: [DatedValue] = []
+    if let v = m.required("values", into: &diagnostics), var dated = MappingReader(v, context: "`values` of `\(name.value)`", into: &diagnostics) {
+      dated.readAll()
+      for (key, value) in dated.entries {
+        guard let from = CivilDate.parse(key.value) else {
+          diagnostics.add(.error("invalid-date", "`\(key.value)` is not a date: each key of `values` is the date the value applies from",
+                                 at: key.span, help: DateText.explain(key.value)))
+          continue
+        }
+        values.append(DatedValue(from: Located(from, at: key.span), value: parseValue(value, table: by != nil, into: &diagnostics)))
+      }
+      if values.isEmpty, dated.entries.isEmpty {
+        diagnostics.add(.error("missing-value", "parameter `\(name.value)` has no values", at: v.span))
+      }
+    }
+    m.finish(into: &diagnostics)
+    guard let type else { return nil }
+    return Parameter(name: name, type: type, by: by, unit: unit?.value, clause: clause?.value, note: note?.value, values: values)
+  }
+
+  private static func parseValue(_ node: YAMLNode, table: Bool, into diagnostics: inout DiagnosticBag) -> Value? {
+    if node.isNull { return nil }
+    if table {
+      guard var rows = MappingReader(node, context: "table", into: &diagnostics) else { return nil }
+      rows.readAll()
+      var out: [(key: Located<String>, value: Located<String>)] = []
+      for (key, value) in rows.entries {
+        if let text = ScalarReader.string(value, "a table value", into: &diagnostics) { out.append((key, text)) }
+      }
+      return .table(out)
+    }
+    return ScalarReader.string(node, "a parameter value", into: &diagnostics).map(Value.scalar)
+  }
+}

@@ -1,0 +1,64 @@
+import PolicySupport
+import PolicyValues
+
+/// One rule: a clause of the law turned into conditions, an amount and its limits.
+public struct Rule: Sendable {
+  public enum Kind: String, Sendable, CaseIterable {
+    case payment, entitlement, qualification, obligation
+  }
+
+  /// The subject kinds a rule can be about; `group` aggregates over many subjects.
+  public static let subjectKinds = ["dispatch", "person", "household", "training", "enrollment", "organization", "group"]
+  public static let limitKeys = ["beneficiary", "payee", "year"]
+
+  public var id: Located<String>
+  public var clause: Located<String>
+  public var text: String
+  public var kind: Located<Kind>
+  public var about: Located<String>
+  public var group: GroupSpec?
+  public var payee: Expr?
+  public var beneficiary: Expr?
+  public var conditions: [Expr]
+  public var vesting: Vesting?
+  public var amount: Amount?
+  public var limit: [Located<String>]
+  public var evidence: [Located<String>]
+  public var funding: String?
+  public var due: Due?
+  public var obligor: String?
+  public var note: String?
+  public var span: SourceSpan
+}
+
+/// `about: group`: the members, a filter, and the key that splits them into subjects.
+public struct GroupSpec: Sendable {
+  public var of: Located<String>
+  public var filter: Expr?
+  public var by: [Expr]
+}
+
+/// When an entitlement vests, and the last day it may vest.
+public struct Vesting: Sendable {
+  /// `stable_employment: 3 months`: vests at dispatch start + duration, if not ended before.
+  public var stableEmployment: Expr?
+  /// `on: <date>`: vests on that date.
+  public var on: Expr?
+  /// Entitlements vesting after this date are ineligible (`expires` in results).
+  public var until: Expr?
+  public var span: SourceSpan
+}
+
+/// What a rule pays.
+public enum Amount: Sendable {
+  case expression(Expr)
+  /// The law states no amount: the words of the clause that are silent.
+  case undetermined(Located<String>)
+}
+
+/// When an obligation falls due.
+public enum Due: Sendable {
+  case date(Expr)
+  /// Days of every month (a report "on the 15th and 30th").
+  case monthly([Located<Int>])
+}

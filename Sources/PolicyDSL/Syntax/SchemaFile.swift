@@ -1,0 +1,40 @@
+import PolicySupport
+
+/// A label in Chinese and English, for reports and diagnostics.
+public struct Label: Sendable, Hashable {
+  public var zh: String
+  public var en: String
+  public init(zh: String, en: String) {
+    self.zh = zh
+    self.en = en
+  }
+}
+
+/// A fact schema file as written (`facts.schema.yaml` or a region's `*.schema.yaml`).
+public struct SchemaFile: Sendable {
+  public struct EnumDecl: Sendable {
+    public var name: Located<String>
+    public var label: Label?
+    public var values: [(name: Located<String>, label: Label?)]
+  }
+
+  public struct FieldDecl: Sendable {
+    public var name: Located<String>
+    public var type: Located<String>
+    public var required: Bool
+    public var defaultValue: YAMLNode?
+    public var label: Label?
+  }
+
+  public struct EntityDecl: Sendable {
+    public var name: Located<String>
+    public var plural: Located<String>?
+    public var label: Label?
+    public var anchor: Located<String>?
+    public var fields: [FieldDecl]
+  }
+
+  public var path: String
+  public var enums: [EnumDecl]
+  public var entities: [EntityDecl]
+}

@@ -1,0 +1,93 @@
+import PolicySupport
+import PolicyValues
+
+/// Reads the keys of one YAML mapping and reports the ones nobody asked for.
+///
+/// OpenFisca-based projects silently ignored misplaced keys for years (policyengine-us#8905);
+/// here every mapping is read through this type, and `finish()` turns each unread key into an
+/// `unknown-key` error with the nearest known key as a suggestion.
+public struct MappingReader {
+  public let node: YAMLNode
+  /// What the mapping is, for messages: "rule", "parameter `cap`".
+  public let context: String
+  private var pairs: [(key: Located<String>, value: YAMLNode)] = []
+  private var known: [String] = []
+  private var read: Set<String> = []
+
+  /// Returns nil (and reports) if `node` is not a mapping.
+  public init?(_ node: YAMLNode, context: String, into diagnostics: inout DiagnosticBag) {
+    self.node = node
+    self.context = context
+    guard case .mapping(let pairs) = node.kind else {
+      diagnostics.add(.error("expected-mapping", "\(context) must be a mapping of keys to values, found \(node.describe)", at: node.span))
+      return nil
+    }
+    self.pairs = pairs
+  }
+
+  /// The value of an optional key.
+  public mutating func optional(_ key: String) -> YAMLNode? {
+    known.append(key)
+    read.insert(key)
+    return pairs.first { $0.key.value == key }?.value
+  }
+
+  /// The value of a required key; reports `missing-key` at the mapping when absent.
+  public mutating func required(_ key: String, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
+    let value = optional(key)
+    if value == nil {
+      diagnostics.add(.error("missing-key", "\(context) has no `\(key)`", at: node.span))
+    }
+    return value
+  }
+
+  /// The span of a key itself (for "duplicate id" and similar).
+  public func keySpan(_ key: String) -> SourceSpan? {
+    pairs.first { $0.key.value == key }?.key.span
+  }
+
+  /// Every key with its value, in file order (for maps whose keys are names, like `parameters`).
+  public var entries: [(key: Located<String>, value: YAMLNode)] { pairs }
+
+  /// Marks all keys as read (for maps whose keys are data, like parameter names).
+  public mutating func readAll() { for pair in pairs { read.insert(pair.key.value) } }
+
+  /// Reports every key that was never asked for.
+  public func finish(into diagnostics: inout DiagnosticBag) {
+    for pair in pairs where !read.contains(pair.key.value) {
+      diagnostics.add(.error("unknown-key", "unknown key `\(pair.key.value)` in \(context)", at: pair.key.span,
+                             help: EditDistance.didYouMean(pair.key.value, among: known)))
+    }
+  }
+}
+
+/// Typed reads of scalar nodes, each reporting a precise error on a mismatch.
+public enum ScalarReader {
+  public static func string(_ node: YAMLNode, _ what: String, into diagnostics: inout DiagnosticBag) -> Located<String>? {
+    guard let text = node.scalar else {
+      diagnostics.add(.error("expected-scalar", "\(what) must be text, found \(node.describe)", at: node.span))
+      return nil
+    }
+    return Located(text, at: node.span)
+  }
+
+  public static func optionalString(_ node: YAMLNode?, _ what: String, into diagnostics: inout DiagnosticBag) -> Located<String>? {
+    guard let node, !node.isNull else { return nil }
+    return string(node, what, into: &diagnostics)
+  }
+
+  public static func date(_ node: YAMLNode, _ what: String, into diagnostics: inout DiagnosticBag) -> Located<CivilDate>? {
+    guard let text = node.scalar, let date = CivilDate.parse(text) else {
+      diagnostics.add(.error("invalid-date", "\(what) must be a date written YYYY-MM-DD, found \(node.describe)", at: node.span,
+                             help: node.scalar.flatMap(DateText.explain)))
+      return nil
+    }
+    return Located(date, at: node.span)
+  }
+
+  public static func list(_ node: YAMLNode, _ what: String, into diagnostics: inout DiagnosticBag) -> [YAMLNode]? {
+    if case .sequence(let items) = node.kind { return items }
+    diagnostics.add(.error("expected-list", "\(what) must be a list, found \(node.describe)", at: node.span))
+    return nil
+  }
+}

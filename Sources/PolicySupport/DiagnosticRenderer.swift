@@ -1,0 +1,75 @@
+import Foundation
+
+/// Turns diagnostics into text for people (with the source line and a caret) or JSON for tools.
+public struct DiagnosticRenderer: Sendable {
+  public enum Format: String, Sendable, CaseIterable { case human, plain, json }
+
+  public var format: Format
+  public var color: Bool
+  private var sources: [String: SourceFile]
+
+  public init(format: Format = .human, color: Bool = false, sources: [SourceFile] = []) {
+    self.format = format
+    self.color = color && format == .human
+    self.sources = Dictionary(sources.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+  }
+
+  public mutating func register(_ file: SourceFile) { sources[file.path] = file }
+
+  public func render(_ diagnostics: [Diagnostic]) -> String {
+    switch format {
+    case .json:
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+      guard let data = try? encoder.encode(diagnostics), let text = String(data: data, encoding: .utf8) else { return "[]\n" }
+      return text + "\n"
+    case .plain, .human:
+      return diagnostics.map(renderOne).joined()
+    }
+  }
+
+  /// `file:line:col: severity[code]: message`, the quoted line, a caret, then help and notes.
+  public func renderOne(_ d: Diagnostic) -> String {
+    var out = ""
+    let location = d.span.map { "\($0.file):\($0.start.line):\($0.start.column): " } ?? ""
+    let severity = paint("\(d.severity.rawValue)[\(d.code)]", d.severity == .error ? "31;1" : d.severity == .warning ? "33;1" : "36;1")
+    out += "\(location)\(severity): \(d.message)\n"
+    if let span = d.span { out += quote(span) }
+    if let clause = d.clause { out += "   = clause: \(clause)\n" }
+    if let help = d.help { out += "   \(paint("help", "32;1")): \(help)\n" }
+    for note in d.notes {
+      let at = note.span.map { " (\($0))" } ?? ""
+      out += "   \(paint("note", "36;1")): \(note.message)\(at)\n"
+      if format == .human, let span = note.span { out += quote(span) }
+    }
+    return out
+  }
+
+  private func quote(_ span: SourceSpan) -> String {
+    guard let file = sources[span.file], let line = file.line(span.start.line) else { return "" }
+    let number = String(span.start.line)
+    let gutter = String(repeating: " ", count: number.count)
+    let scalars = Array(line.unicodeScalars)
+    let before = scalars.prefix(max(0, span.start.column - 1))
+    let pad = before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width(of: $0)) }.joined()
+    let covered = scalars.dropFirst(max(0, span.start.column - 1)).prefix(span.length)
+    let caretWidth = max(1, covered.reduce(0) { $0 + Self.width(of: $1) } + max(0, span.length - covered.count))
+    return " \(number) | \(line)\n \(gutter) | \(pad)\(paint(String(repeating: "^", count: caretWidth), "31;1"))\n"
+  }
+
+  private func paint(_ text: String, _ code: String) -> String {
+    color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+
+  /// Terminal columns a scalar takes: 2 for CJK and full-width forms, so carets line up under Chinese text.
+  static func width(of scalar: Unicode.Scalar) -> Int {
+    switch scalar.value {
+    case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+      0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+      0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x20000...0x3FFFD:
+      2
+    default:
+      1
+    }
+  }
+}
