@@ -1,0 +1,43 @@
+import PolicyDSL
+import PolicySupport
+
+/// Semantic warnings: table gaps, unused parameters, rules that can never apply.
+enum Analyzer {
+  static func run(_ policy: CheckedPolicy, schema: FactSchema, used: Set<Int>, into d: inout DiagnosticBag) {
+    for (index, parameter) in policy.parameters.enumerated() {
+      if !used.contains(index) {
+        d.add(Diagnostic(.warning, "unused-parameter", "parameter `\(parameter.name)` is not used by any rule", at: parameter.syntax.name.span,
+                         clause: parameter.syntax.clause))
+      }
+      tableGaps(parameter, schema: schema, into: &d)
+    }
+    for rule in policy.rules { unreachable(rule, policy: policy, into: &d) }
+  }
+
+  /// A table keyed by an enum that lacks a row: results there will be undetermined (盈江 七（二） in_province).
+  private static func tableGaps(_ parameter: CheckedParameter, schema: FactSchema, into d: inout DiagnosticBag) {
+    guard let enumName = parameter.tableEnum, let e = schema.enums[enumName] else { return }
+    for (position, version) in parameter.versions.enumerated() {
+      guard case .enumTable(let rows)? = version.value else { continue }
+      let missing = e.cases.indices.filter { rows[$0] == nil }.map { e.cases[$0] }
+      guard !missing.isEmpty else { continue }
+      let span = parameter.syntax.values[position].from.span
+      let list = missing.map { "`\($0)`" }.joined(separator: ", ")
+      d.add(Diagnostic(.warning, "table-gap", "table `\(parameter.name)` has no row for \(list); results there will be undetermined",
+                       at: span, help: "if the law really is silent, keep the gap; otherwise add the row", clause: parameter.syntax.clause))
+    }
+  }
+
+  private static func unreachable(_ rule: CheckedRule, policy: CheckedPolicy, into d: inout DiagnosticBag) {
+    for condition in rule.conditions {
+      if case .constant(.bool(false)) = condition.node {
+        d.add(Diagnostic(.warning, "unreachable-rule", "rule `\(rule.id)` can never apply: a condition is always false", at: condition.source.span,
+                         clause: rule.syntax.clause.value))
+      }
+    }
+    if case .constant(.date(let until))? = rule.vestsUntil?.node, let from = policy.syntax.effectiveFrom?.value, until < from {
+      d.add(Diagnostic(.warning, "unreachable-rule", "rule `\(rule.id)` can never apply: it must vest by \(until), before the policy starts on \(from)",
+                       at: rule.vestsUntil?.source.span, clause: rule.syntax.clause.value))
+    }
+  }
+}

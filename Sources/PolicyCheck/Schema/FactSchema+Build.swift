@@ -1,0 +1,81 @@
+import PolicyDSL
+import PolicySupport
+
+extension FactSchema {
+  /// Builds the schema from the base file and any region files that add fields or enums.
+  /// The first file declares entity kinds; later files may only add fields and enum cases.
+  public static func build(_ files: [SchemaFile], into diagnostics: inout DiagnosticBag) -> FactSchema {
+    var schema = FactSchema()
+    for file in files {
+      for decl in file.enums {
+        if var existing = schema.enums[decl.name.value] {
+          for (name, label) in decl.values where !existing.cases.contains(name.value) {
+            existing.cases.append(name.value)
+            existing.labels.append(label)
+          }
+          schema.enums[decl.name.value] = existing
+        } else {
+          schema.enums[decl.name.value] = EnumType(
+            name: decl.name.value, label: decl.label, cases: decl.values.map(\.name.value), labels: decl.values.map(\.label), span: decl.name.span)
+        }
+      }
+      for decl in file.entities {
+        let index: Int
+        if let existing = schema.entityIndex[decl.name.value] {
+          index = existing
+        } else {
+          index = schema.entities.count
+          let anchor = decl.anchor.map { $0.value.split(separator: ".").map(String.init) } ?? ["id"]
+          schema.entities.append(Entity(
+            name: decl.name.value, plural: decl.plural?.value ?? decl.name.value + "s", label: decl.label, anchor: anchor,
+            fields: [], slots: [:], index: index, span: decl.name.span))
+          schema.entityIndex[decl.name.value] = index
+        }
+        for field in decl.fields {
+          if let previous = schema.entities[index].field(field.name.value) {
+            diagnostics.add(.error("duplicate-field", "field `\(decl.name.value).\(field.name.value)` is declared twice", at: field.name.span,
+                                   notes: [.init("first declared here", at: previous.span)]))
+            continue
+          }
+          guard let type = FieldType.parse(field.type.value) else {
+            diagnostics.add(.error("unknown-type", "unknown field type `\(field.type.value)`", at: field.type.span,
+                                   help: "use id, string, bool, number, money, integer, date, code, id_number, enum(NAME), ref(ENTITY) or list(NAME)"))
+            continue
+          }
+          let slot = schema.entities[index].fields.count
+          schema.entities[index].fields.append(Field(
+            name: field.name.value, type: type, required: field.required, defaultText: field.defaultValue?.scalar,
+            label: field.label, slot: slot, span: field.name.span))
+          schema.entities[index].slots[field.name.value] = slot
+        }
+      }
+    }
+    schema.validateReferences(into: &diagnostics)
+    return schema
+  }
+
+  /// Every `enum(X)`, `ref(X)` and `list(X)` must name something declared.
+  private func validateReferences(into diagnostics: inout DiagnosticBag) {
+    for entity in entities {
+      if entity.field("id") == nil {
+        diagnostics.add(.error("missing-id-field", "entity `\(entity.name)` has no `id` field", at: entity.span))
+      }
+      for field in entity.fields { check(field.type, field, into: &diagnostics) }
+    }
+  }
+
+  private func check(_ type: FieldType, _ field: Field, into diagnostics: inout DiagnosticBag) {
+    switch type {
+    case .enumeration(let name) where enums[name] == nil:
+      diagnostics.add(.error("unknown-enum", "field `\(field.name)` uses unknown enum `\(name)`", at: field.span,
+                             help: EditDistance.didYouMean(name, among: enums.keys)))
+    case .reference(let name) where entityIndex[name] == nil:
+      diagnostics.add(.error("unknown-entity", "field `\(field.name)` refers to unknown entity `\(name)`", at: field.span,
+                             help: EditDistance.didYouMean(name, among: entityIndex.keys)))
+    case .list(let inner):
+      check(inner, field, into: &diagnostics)
+    default:
+      break
+    }
+  }
+}

@@ -1,0 +1,89 @@
+import PolicyDSL
+import PolicySupport
+import PolicyValues
+
+/// Parses parameter values by their declared type, and table keys against their enum.
+enum ParameterChecker {
+  static func check(_ p: Parameter, schema: FactSchema, into d: inout DiagnosticBag) -> CheckedParameter? {
+    let valueType: ExprType
+    switch p.type.value {
+    case .money, .number: valueType = .number
+    case .months: valueType = .duration(.months)
+    case .days: valueType = .duration(.days)
+    case .date: valueType = .date
+    case .bool: valueType = .bool
+    }
+    var tableEnum: String?
+    if let by = p.by, by.value != "string" {
+      guard schema.enums[by.value] != nil else {
+        d.add(.error("unknown-enum", "parameter `\(p.name.value)` is keyed by unknown enum `\(by.value)`", at: by.span,
+                     help: EditDistance.didYouMean(by.value, among: schema.enums.keys) ?? "use an enum of the fact schema, or `string`"))
+        return nil
+      }
+      tableEnum = by.value
+    }
+    var versions: [(from: CivilDate, value: CheckedParameter.Version?)] = []
+    var previous: CivilDate?
+    for dated in p.values {
+      if let previous, dated.from.value <= previous {
+        d.add(.error("unordered-values", "values of `\(p.name.value)` must be in date order", at: dated.from.span))
+      }
+      previous = dated.from.value
+      guard let raw = dated.value else {
+        versions.append((dated.from.value, nil))
+        continue
+      }
+      switch raw {
+      case .scalar(let text):
+        if p.by != nil {
+          d.add(.error("expected-mapping", "parameter `\(p.name.value)` is a table (`by: \(p.by?.value ?? "")`): give its rows as a mapping", at: text.span))
+          continue
+        }
+        guard let value = parse(text, p.type.value, into: &d) else { continue }
+        versions.append((dated.from.value, .scalar(value)))
+      case .table(let rows):
+        guard p.by != nil else {
+          d.add(.error("missing-key", "parameter `\(p.name.value)` has a table of values but no `by:` naming its key", at: p.name.span,
+                       help: "add `by: scope` (an enum) or `by: string`"))
+          continue
+        }
+        if let enumName = tableEnum, let e = schema.enums[enumName] {
+          var table = [Value?](repeating: nil, count: e.cases.count)
+          for (key, text) in rows {
+            guard let index = e.index(of: key.value) else {
+              d.add(.error("unknown-enum-value", "`\(key.value)` is not a value of `\(enumName)`", at: key.span,
+                           help: EditDistance.didYouMean(key.value, among: e.cases) ?? "one of: \(e.cases.joined(separator: ", "))"))
+              continue
+            }
+            if let value = parse(text, p.type.value, into: &d) { table[index] = value }
+          }
+          versions.append((dated.from.value, .enumTable(table)))
+        } else {
+          var table: [String: Value] = [:]
+          for (key, text) in rows { if let value = parse(text, p.type.value, into: &d) { table[key.value] = value } }
+          versions.append((dated.from.value, .stringTable(table)))
+        }
+      }
+    }
+    return CheckedParameter(syntax: p, valueType: valueType, tableEnum: tableEnum, versions: versions)
+  }
+
+  static func parse(_ text: Located<String>, _ type: Parameter.ValueType, into d: inout DiagnosticBag) -> Value? {
+    let s = text.value
+    switch type {
+    case .money, .number:
+      if let n = Fixed.parse(s) { return .number(n) }
+      d.add(.error("invalid-number", "`\(s)` is not a number", at: text.span, help: "write digits with at most 4 decimals, e.g. 400 or 0.4"))
+    case .months, .days:
+      if let n = Int(s), n >= 0 { return .duration(n, type == .months ? .months : .days) }
+      d.add(.error("invalid-number", "`\(s)` is not a whole number of \(type.rawValue)", at: text.span))
+    case .date:
+      if let date = CivilDate.parse(s) { return .date(date) }
+      d.add(.error("invalid-date", "`\(s)` is not a date", at: text.span, help: DateText.explain(s)))
+    case .bool:
+      if s == "true" || s == "false" { return .bool(s == "true") }
+      d.add(.error("expected-bool", "`\(s)` is not true or false", at: text.span))
+    }
+    return nil
+  }
+}

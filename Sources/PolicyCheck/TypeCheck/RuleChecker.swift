@@ -1,0 +1,120 @@
+import PolicyDSL
+import PolicySupport
+
+/// Checks one rule: its subject, its expressions, and that its kind has what it needs.
+enum RuleChecker {
+  static func check(_ rule: Rule, schema: FactSchema, parameters: [CheckedParameter], used: inout Set<Int>,
+                    into d: inout DiagnosticBag) -> CheckedRule? {
+    let errorsBefore = d.errorCount
+    let isGroup = rule.about.value == "group"
+    let subjectName = isGroup ? (rule.group?.of.value ?? "") : rule.about.value
+    guard let subject = schema.entity(subjectName) else {
+      let span = isGroup ? (rule.group?.of.span ?? rule.about.span) : rule.about.span
+      d.add(.error("unknown-entity", "no entity `\(subjectName)` in the fact schema", at: span,
+                   help: EditDistance.didYouMean(subjectName, among: schema.entities.map(\.name))))
+      return nil
+    }
+    let bindings = Bindings(subject: subject.index, schema: schema)
+    var member = ExprChecker(schema: schema, parameters: parameters, bindings: bindings, context: isGroup ? .groupMember : .subject)
+    var group: CheckedGroup?
+    if isGroup, let spec = rule.group {
+      let filter = spec.filter.flatMap { member.check($0, expecting: .bool, what: "`group.where`", into: &d) }
+      let by = spec.by.compactMap { member.infer($0, into: &d) }
+      group = CheckedGroup(of: subject.index, filter: filter, by: by)
+    }
+    var outer = member
+    if isGroup {
+      outer.context = .groupOuter
+      outer.groupKeyTypes = group?.by.map(\.type) ?? []
+    }
+    // Payee and beneficiary are read from a subject (for groups: the first member).
+    let payee = rule.payee.flatMap { checkParty($0, "`payee`", &member, &d) }
+    let beneficiary = rule.beneficiary.flatMap { checkParty($0, "`beneficiary`", &member, &d) }
+    let conditions = rule.conditions.compactMap { outer.check($0, expecting: .bool, what: "a condition", into: &d) }
+    var stable: TypedExpr?, on: TypedExpr?, until: TypedExpr?
+    var startSlot = subject.field("start")?.slot, endSlot = subject.field("end")?.slot
+    if let vesting = rule.vesting {
+      if let s = vesting.stableEmployment {
+        stable = outer.infer(s, into: &d)
+        if let t = stable, !t.type.isDuration {
+          d.add(.error("type-mismatch", "`stable_employment` must be a duration such as `3 months`, but `\(s.text)` is a \(t.type)", at: s.span))
+          stable = nil
+        }
+        if subject.field("start")?.type != .date || subject.field("end")?.type != .date || isGroup {
+          d.add(.error("stable-needs-dispatch", "`stable_employment` needs a subject with `start` and `end` dates, such as `dispatch`", at: s.span))
+          startSlot = nil
+          endSlot = nil
+        }
+      }
+      on = vesting.on.flatMap { outer.check($0, expecting: .date, what: "`vesting.on`", into: &d) }
+      until = vesting.until.flatMap { outer.check($0, expecting: .date, what: "`vesting.until`", into: &d) }
+    }
+    var amount: CheckedAmount?
+    switch rule.amount {
+    case .expression(let e)?: amount = outer.check(e, expecting: .number, what: "`amount`", into: &d).map(CheckedAmount.expression)
+    case .undetermined(let why)?: amount = .undetermined(why.value)
+    case nil: break
+    }
+    var due: CheckedDue?
+    switch rule.due {
+    case .date(let e)?: due = outer.check(e, expecting: .date, what: "`due`", into: &d).map(CheckedDue.date)
+    case .monthly(let days)?: due = .monthly(days.map(\.value))
+    case nil: break
+    }
+    let evidence = checkEvidence(rule, subject: subject, schema: schema, into: &d)
+    checkKind(rule, into: &d)
+    used.formUnion(member.usedParameters)
+    used.formUnion(outer.usedParameters)
+    guard d.errorCount == errorsBefore else { return nil }
+    return CheckedRule(
+      syntax: rule, subject: subject.index, group: group, payee: payee, beneficiary: beneficiary, conditions: conditions,
+      stableEmployment: stable, vestsOn: on, vestsUntil: until, amount: amount, limit: rule.limit.map(\.value),
+      evidence: evidence, evidenceSlot: subject.field("evidence")?.slot, due: due, startSlot: startSlot, endSlot: endSlot)
+  }
+
+  private static func checkParty(_ e: Expr, _ what: String, _ checker: inout ExprChecker, _ d: inout DiagnosticBag) -> TypedExpr? {
+    guard let t = checker.infer(e, into: &d) else { return nil }
+    guard case .entity = t.type else {
+      d.add(.error("type-mismatch", "\(what) must name a person or organisation, but `\(e.text)` is a \(t.type)", at: e.span,
+                   help: "name an entity such as `organizer`, `employer`, `person` or `household`"))
+      return nil
+    }
+    return t
+  }
+
+  private static func checkEvidence(_ rule: Rule, subject: FactSchema.Entity, schema: FactSchema, into d: inout DiagnosticBag) -> [Int] {
+    guard !rule.evidence.isEmpty else { return [] }
+    guard let kinds = schema.enums["evidence"] else {
+      d.add(.error("unknown-enum", "the fact schema has no `evidence` enum", at: rule.evidence[0].span))
+      return []
+    }
+    if subject.field("evidence") == nil {
+      d.add(.error("no-evidence-field", "`\(subject.name)` has no `evidence` field to hold the documents this rule needs", at: rule.evidence[0].span))
+    }
+    var out: [Int] = []
+    for id in rule.evidence {
+      if let index = kinds.index(of: id.value) {
+        out.append(index)
+      } else {
+        d.add(.error("unknown-evidence", "unknown evidence `\(id.value)`", at: id.span,
+                     help: EditDistance.didYouMean(id.value, among: kinds.cases) ?? "evidence ids: \(kinds.cases.joined(separator: ", "))"))
+      }
+    }
+    return out
+  }
+
+  /// What each kind needs: payments an amount and a payee; obligations a due date; qualifications neither.
+  private static func checkKind(_ rule: Rule, into d: inout DiagnosticBag) {
+    switch rule.kind.value {
+    case .payment, .entitlement:
+      if rule.amount == nil { d.add(.error("missing-key", "a \(rule.kind.value.rawValue) rule needs an `amount` (or `amount: {undetermined: …}`)", at: rule.id.span)) }
+      if rule.payee == nil { d.add(.error("missing-key", "a \(rule.kind.value.rawValue) rule needs a `payee`", at: rule.id.span)) }
+      if rule.due != nil { d.add(.error("misplaced-key", "`due` is for obligations", at: rule.id.span)) }
+    case .qualification:
+      if rule.amount != nil { d.add(.error("misplaced-key", "a qualification has no `amount`", at: rule.id.span)) }
+    case .obligation:
+      if rule.due == nil { d.add(.error("missing-key", "an obligation needs a `due` date or `due: {monthly: [days]}`", at: rule.id.span)) }
+      if rule.amount != nil { d.add(.error("misplaced-key", "an obligation has no `amount`", at: rule.id.span)) }
+    }
+  }
+}
