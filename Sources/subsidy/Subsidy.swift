@@ -1,2 +1,12 @@
 import ArgumentParser
-@main struct Subsidy: ParsableCommand { func run() {} }
+import SubsidyKit
+
+@main
+struct SubsidyCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "subsidy",
+    abstract: "Check and evaluate labour-export subsidy policies (劳务输出补贴规则引擎).",
+    version: Subsidy.version,
+    subcommands: [Check.self, Eval.self, Test.self, Explain.self]
+  )
+}

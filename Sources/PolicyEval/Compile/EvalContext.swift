@@ -1,0 +1,26 @@
+import PolicyCheck
+import PolicyValues
+
+/// The state a compiled expression reads: the facts, the current record and the rule's date.
+///
+/// One context is reused across every subject of a run, so evaluation allocates nothing per subject.
+public final class EvalContext {
+  public let facts: Facts
+  var parameters: [CheckedParameter] = []
+  /// Entity kind and index of the record that field paths start from.
+  var kind: Int = 0
+  var record: Int = 0
+  /// The date parameters are valued at: the vesting date, or `as_of`.
+  var date: CivilDate
+  /// Group members (record indices of the group's `of` kind) and the group's key.
+  var members: [Int] = []
+  var key: [Value] = []
+
+  public init(facts: Facts, date: CivilDate) {
+    self.facts = facts
+    self.date = date
+  }
+}
+
+/// A compiled expression.
+public typealias Thunk = @Sendable (EvalContext) -> Value

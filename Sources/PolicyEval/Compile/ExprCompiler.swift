@@ -1,0 +1,284 @@
+import PolicyCheck
+import PolicyDSL
+import PolicyValues
+
+/// Turns typed expressions into closures. Names are already slots, so nothing is looked up by string at run time.
+///
+/// Null semantics: a comparison that reads a null fails (it does not error), `and`/`or` treat null
+/// as false, arithmetic on null gives null. `undetermined` (a missing table row) propagates.
+struct ExprCompiler {
+  let schema: FactSchema
+  /// Case index of each `Scope` in the schema's `scope` enum.
+  let scopeCases: [Scope: Int]
+
+  init(schema: FactSchema) {
+    self.schema = schema
+    var cases: [Scope: Int] = [:]
+    if let e = schema.enums["scope"] {
+      for scope in Scope.allCases { if let i = e.index(of: scope.rawValue) { cases[scope] = i } }
+    }
+    scopeCases = cases
+  }
+
+  func compile(_ e: TypedExpr) -> Thunk {
+    switch e.node {
+    case .constant(let v):
+      return { _ in v }
+    case .field(let steps):
+      return Self.fieldReader(steps)
+    case .parameter(let index):
+      let name = e.source.text
+      return { ctx in
+        switch ctx.parameters[index].version(on: ctx.date) {
+        case .scalar(let v)?: return v
+        default: return .undetermined("`\(name)` has no value on \(ctx.date)")
+        }
+      }
+    case .tableLookup(let index, let keyExpr):
+      let key = compile(keyExpr)
+      let table = e.source.text
+      let enumCases = keyExpr.type.enumName.flatMap { schema.enums[$0]?.cases } ?? []
+      return { ctx in
+        let k = key(ctx)
+        if case .undetermined = k { return k }
+        let version = ctx.parameters[index].version(on: ctx.date)
+        switch (version, k) {
+        case (.enumTable(let rows)?, .enumCase(let i)) where i < rows.count:
+          if let v = rows[i] { return v }
+          return .undetermined("`\(table)` has no row for `\(i < enumCases.count ? enumCases[i] : String(i))`")
+        case (.stringTable(let rows)?, .string(let s)):
+          if let v = rows[s] { return v }
+          return .undetermined("`\(table)` has no row for `\(s)`")
+        case (_, .null):
+          return .null
+        default:
+          return .undetermined("`\(table)` has no value on \(ctx.date)")
+        }
+      }
+    case .unary(.not, let operand):
+      let f = compile(operand)
+      return { ctx in
+        switch f(ctx) {
+        case .bool(let b): .bool(!b)
+        case .undetermined(let why): .undetermined(why)
+        default: .bool(false)
+        }
+      }
+    case .unary(.negate, let operand):
+      let f = compile(operand)
+      return { ctx in
+        guard case .number(let n) = f(ctx) else { return .null }
+        return n.negated().map(Value.number) ?? .undetermined("number too large")
+      }
+    case .binary(let op, let l, let r):
+      return binary(op, compile(l), compile(r), e.source.text)
+    case .call(let builtin, let args):
+      return call(builtin, args.map(compile))
+    case .conditional(let c, let a, let b):
+      let (fc, fa, fb) = (compile(c), compile(a), compile(b))
+      return { ctx in
+        switch fc(ctx) {
+        case .bool(true): fa(ctx)
+        case .undetermined(let why): .undetermined(why)
+        default: fb(ctx)
+        }
+      }
+    case .list(let items):
+      let fs = items.map(compile)
+      return { ctx in .list(fs.map { $0(ctx) }) }
+    case .aggregate(let kind, let inner):
+      return Self.aggregate(kind, inner.map(compile))
+    case .groupKey(let i):
+      return { ctx in i < ctx.key.count ? ctx.key[i] : .null }
+    }
+  }
+
+  /// Follows the steps from the current record; a null reference gives null.
+  static func fieldReader(_ steps: [FieldStep]) -> Thunk {
+    if steps.isEmpty { return { ctx in .entity(kind: ctx.kind, index: ctx.record) } }
+    return { ctx in
+      var record = ctx.record
+      var value = Value.null
+      for (n, step) in steps.enumerated() {
+        value = ctx.facts.tables[step.entity].records[record][step.slot]
+        if n == steps.count - 1 { break }
+        guard case .entity(_, let next) = value else { return .null }
+        record = next
+      }
+      return value
+    }
+  }
+
+  private func binary(_ op: BinaryOperator, _ l: @escaping Thunk, _ r: @escaping Thunk, _ text: String) -> Thunk {
+    switch op {
+    case .and:
+      return { ctx in
+        let a = l(ctx)
+        if case .undetermined = a { return a }
+        guard a == .bool(true) else { return .bool(false) }
+        let b = r(ctx)
+        if case .undetermined = b { return b }
+        return .bool(b == .bool(true))
+      }
+    case .or:
+      return { ctx in
+        let a = l(ctx)
+        if a == .bool(true) { return a }
+        let b = r(ctx)
+        if b == .bool(true) { return b }
+        if case .undetermined = a { return a }
+        if case .undetermined = b { return b }
+        return .bool(false)
+      }
+    case .in:
+      return { ctx in
+        let a = l(ctx), b = r(ctx)
+        if case .undetermined = a { return a }
+        guard !a.isNull, case .list(let items) = b else { return .bool(false) }
+        return .bool(items.contains(a))
+      }
+    case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+      return { ctx in
+        let a = l(ctx), b = r(ctx)
+        if case .undetermined = a { return a }
+        if case .undetermined = b { return b }
+        if a.isNull || b.isNull { return .bool(false) }
+        return .bool(Self.compare(op, a, b))
+      }
+    case .plus, .minus, .times, .divide:
+      return { ctx in
+        let a = l(ctx), b = r(ctx)
+        if case .undetermined = a { return a }
+        if case .undetermined = b { return b }
+        return Self.arithmetic(op, a, b, text)
+      }
+    }
+  }
+
+  static func compare(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Bool {
+    let order: Int?
+    switch (a, b) {
+    case (.number(let x), .number(let y)): order = x < y ? -1 : x == y ? 0 : 1
+    case (.date(let x), .date(let y)): order = x < y ? -1 : x == y ? 0 : 1
+    case (.code(let x), .string(let y)), (.string(let y), .code(let x)): order = String(describing: x) == y ? 0 : nil
+    default: order = a == b ? 0 : nil
+    }
+    switch op {
+    case .equal: return order == 0
+    case .notEqual: return order != 0
+    case .less: return order.map { $0 < 0 } ?? false
+    case .lessOrEqual: return order.map { $0 <= 0 } ?? false
+    case .greater: return order.map { $0 > 0 } ?? false
+    case .greaterOrEqual: return order.map { $0 >= 0 } ?? false
+    default: return false
+    }
+  }
+
+  static func arithmetic(_ op: BinaryOperator, _ a: Value, _ b: Value, _ text: String) -> Value {
+    switch (a, b) {
+    case (.number(let x), .number(let y)):
+      let result: Fixed?
+      switch op {
+      case .plus: result = x.adding(y)
+      case .minus: result = x.subtracting(y)
+      case .times: result = x.multiplied(by: y)
+      default:
+        if y == .zero { return .undetermined("division by zero in `\(text)`") }
+        result = x.divided(by: y)
+      }
+      return result.map(Value.number) ?? .undetermined("`\(text)` is too large to compute exactly")
+    case (.date(let date), .duration(let n, let unit)):
+      let signed = op == .minus ? -n : n
+      let moved: CivilDate?
+      switch unit {
+      case .days: moved = date.addingDays(signed)
+      case .months: moved = date.addingMonths(signed)
+      case .years: moved = date.addingMonths(signed * 12)
+      }
+      return moved.map(Value.date) ?? .undetermined("`\(text)` leaves the calendar")
+    default:
+      return .null
+    }
+  }
+
+  private func call(_ builtin: Builtin, _ args: [Thunk]) -> Thunk {
+    switch builtin {
+    case .min, .max:
+      let wantMin = builtin == .min
+      return { ctx in
+        var best: Value?
+        for f in args {
+          let v = f(ctx)
+          if case .undetermined = v { return v }
+          if v.isNull { return .null }
+          if let current = best {
+            if Self.compare(wantMin ? .less : .greater, v, current) { best = v }
+          } else {
+            best = v
+          }
+        }
+        return best ?? .null
+      }
+    case .year:
+      return { ctx in
+        guard case .date(let d) = args[0](ctx) else { return .null }
+        return Fixed(integer: Int64(d.year)).map(Value.number) ?? .null
+      }
+    case .scope:
+      let cases = scopeCases
+      return { ctx in
+        guard case .code(let home) = args[0](ctx), case .code(let destination) = args[1](ctx),
+          let index = cases[home.scope(to: destination)]
+        else { return .null }
+        return .enumCase(index)
+      }
+    case .within:
+      return { ctx in
+        guard case .code(let code) = args[0](ctx), case .string(let prefix) = args[1](ctx) else { return .bool(false) }
+        return .bool(code.isWithin(prefix: prefix))
+      }
+    case .isNull:
+      return { ctx in .bool(args[0](ctx).isNull) }
+    case .present:
+      return { ctx in .bool(!args[0](ctx).isNull) }
+    }
+  }
+
+  /// Runs `inner` on each member (as the current record) and folds the results.
+  static func aggregate(_ kind: Aggregate, _ inner: Thunk?) -> Thunk {
+    return { ctx in
+      let saved = ctx.record
+      defer { ctx.record = saved }
+      switch kind {
+      case .count:
+        return Fixed(integer: Int64(ctx.members.count)).map(Value.number) ?? .null
+      case .countDistinct:
+        var seen = Set<Value>()
+        for m in ctx.members {
+          ctx.record = m
+          let v = inner?(ctx) ?? .null
+          if !v.isNull { seen.insert(v) }
+        }
+        return Fixed(integer: Int64(seen.count)).map(Value.number) ?? .null
+      case .sum, .minOf, .maxOf:
+        var acc: Fixed?
+        for m in ctx.members {
+          ctx.record = m
+          guard case .number(let n) = inner?(ctx) ?? .null else { continue }
+          switch kind {
+          case .sum:
+            guard let s = (acc ?? .zero).adding(n) else { return .undetermined("sum too large") }
+            acc = s
+          case .minOf: acc = min(acc ?? n, n)
+          default: acc = max(acc ?? n, n)
+          }
+        }
+        return acc.map(Value.number) ?? (kind == .sum ? .number(.zero) : .null)
+      }
+    }
+  }
+}
+
+extension ExprType {
+  var enumName: String? { if case .enumeration(let n) = self { n } else { nil } }
+}

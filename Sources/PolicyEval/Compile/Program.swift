@@ -1,0 +1,125 @@
+import PolicyCheck
+import PolicyDSL
+import PolicySupport
+import PolicyValues
+
+/// A condition compiled with what its explanation line shows.
+struct CompiledCondition: Sendable {
+  var text: String
+  var span: SourceSpan
+  var eval: Thunk
+  /// The values the condition read (left side of a comparison, the field of a test), for "the value it saw".
+  var witnesses: [(Thunk, ExprType)]
+}
+
+/// A rule compiled to closures.
+struct CompiledRule: Sendable {
+  var checked: CheckedRule
+  var conditions: [CompiledCondition]
+  var payee: Thunk?
+  var beneficiary: Thunk?
+  var amount: Thunk?
+  var stable: Thunk?
+  var vestsOn: Thunk?
+  var vestsUntil: Thunk?
+  var due: Thunk?
+  var groupFilter: Thunk?
+  var groupBy: [(Thunk, ExprType)]
+  /// Reads the subject's jurisdiction code(s).
+  var anchor: AnchorReader
+}
+
+struct CompiledPolicy: Sendable {
+  var checked: CheckedPolicy
+  var jurisdiction: String
+  var rules: [CompiledRule]
+}
+
+/// The compiled policy set: built once from a `CheckedPolicySet`, evaluated many times.
+public struct Program: Sendable {
+  public let schema: FactSchema
+  let policies: [CompiledPolicy]
+
+  public var policyIDs: [String] { policies.map(\.checked.id) }
+  public var checkedPolicies: [CheckedPolicy] { policies.map(\.checked) }
+
+  public init(_ set: CheckedPolicySet) {
+    schema = set.schema
+    let compiler = ExprCompiler(schema: set.schema)
+    policies = set.policies.map { policy in
+      CompiledPolicy(
+        checked: policy, jurisdiction: policy.syntax.jurisdiction.value,
+        rules: policy.rules.map { Self.compile($0, compiler: compiler, schema: set.schema) })
+    }
+  }
+
+  private static func compile(_ rule: CheckedRule, compiler: ExprCompiler, schema: FactSchema) -> CompiledRule {
+    let conditions = rule.conditions.map { c in
+      CompiledCondition(text: c.source.text, span: c.source.span, eval: compiler.compile(c),
+                        witnesses: witnesses(of: c).map { (compiler.compile($0), $0.type) })
+    }
+    var due: Thunk?
+    if case .date(let e)? = rule.due { due = compiler.compile(e) }
+    var amount: Thunk?
+    if case .expression(let e)? = rule.amount { amount = compiler.compile(e) }
+    return CompiledRule(
+      checked: rule, conditions: conditions, payee: rule.payee.map(compiler.compile), beneficiary: rule.beneficiary.map(compiler.compile),
+      amount: amount, stable: rule.stableEmployment.map(compiler.compile), vestsOn: rule.vestsOn.map(compiler.compile),
+      vestsUntil: rule.vestsUntil.map(compiler.compile), due: due, groupFilter: rule.group?.filter.map(compiler.compile),
+      groupBy: rule.group?.by.map { (compiler.compile($0), $0.type) } ?? [], anchor: AnchorReader(entity: rule.subject, schema: schema))
+  }
+
+  /// The sub-expressions whose values an explanation shows.
+  static func witnesses(of e: TypedExpr) -> [TypedExpr] {
+    switch e.node {
+    case .binary(let op, let l, let r):
+      if op == .and || op == .or { return witnesses(of: l) + witnesses(of: r) }
+      if op.isComparison || op == .in { return isConstant(l) ? [r] : [l] }
+      return [e]
+    case .unary(.not, let inner): return witnesses(of: inner)
+    case .field, .call, .aggregate, .parameter, .tableLookup: return [e]
+    default: return []
+    }
+  }
+
+  private static func isConstant(_ e: TypedExpr) -> Bool {
+    if case .constant = e.node { return true }
+    return false
+  }
+}
+
+/// Reads the division code(s) that place a subject: `person.hukou` for a dispatch, `location` for an
+/// organisation, and for a household the hukou of each of its members.
+struct AnchorReader: Sendable {
+  enum Mode: Sendable {
+    case path([FieldStep])
+    case householdMembers
+    case none
+  }
+  var mode: Mode
+
+  init(entity: Int, schema: FactSchema) {
+    let e = schema.entities[entity]
+    if e.anchor == ["members"] {
+      mode = .householdMembers
+      return
+    }
+    var steps: [FieldStep] = []
+    var current = e
+    for (i, name) in e.anchor.enumerated() {
+      guard let field = current.field(name) else {
+        mode = .none
+        return
+      }
+      steps.append(FieldStep(entity: current.index, slot: field.slot))
+      if i < e.anchor.count - 1 {
+        guard case .reference(let target) = field.type, let next = schema.entity(target) else {
+          mode = .none
+          return
+        }
+        current = next
+      }
+    }
+    mode = .path(steps)
+  }
+}

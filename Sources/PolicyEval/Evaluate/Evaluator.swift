@@ -1,0 +1,226 @@
+import PolicyCheck
+import PolicyDSL
+import PolicySupport
+import PolicyValues
+
+extension Program {
+  /// Evaluates every rule of every policy whose jurisdiction covers a subject, on `asOf`.
+  ///
+  /// Results come out for eligible and ineligible subjects alike, each with its explanation.
+  /// Limits ("once per worker per year") are applied across all subjects of a rule afterwards.
+  public func evaluate(_ facts: Facts, asOf: CivilDate) -> [EvalResult] {
+    let context = EvalContext(facts: facts, date: asOf)
+    let households = HouseholdCodes(facts: facts, schema: schema)
+    let renderer = ValueRenderer(schema: schema, facts: facts)
+    var results: [EvalResult] = []
+    for policy in policies {
+      context.parameters = policy.checked.parameters
+      for rule in policy.rules {
+        var ruleResults: [EvalResult] = []
+        if rule.checked.group != nil {
+          ruleResults = evaluateGroups(rule, policy, context, asOf: asOf, households: households, renderer: renderer)
+        } else {
+          let table = facts.tables[rule.checked.subject]
+          for record in 0..<table.count {
+            context.kind = rule.checked.subject
+            context.record = record
+            guard covers(policy.jurisdiction, rule.anchor, context, households) else { continue }
+            ruleResults.append(evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer))
+          }
+        }
+        applyLimits(rule.checked, to: &ruleResults)
+        results += ruleResults
+      }
+    }
+    return results
+  }
+
+  func covers(_ prefix: String, _ anchor: AnchorReader, _ ctx: EvalContext, _ households: HouseholdCodes) -> Bool {
+    switch anchor.mode {
+    case .path(let steps):
+      guard case .code(let code) = ExprCompiler.fieldReader(steps)(ctx) else { return false }
+      return code.isWithin(prefix: prefix)
+    case .householdMembers:
+      return households.codes[ctx.record]?.contains { $0.isWithin(prefix: prefix) } ?? false
+    case .none:
+      return true
+    }
+  }
+
+  /// One rule for the subject at `ctx.record`.
+  func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
+                renderer: ValueRenderer) -> EvalResult {
+    let checked = rule.checked
+    let record = ctx.facts.tables[checked.subject].records[ctx.record]
+    var checks: [Check] = []
+    ctx.date = asOf
+    // Vesting: "stable employment of N months" vests at start + N months if not ended before.
+    var vest: CivilDate?
+    if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot {
+      let duration = stable(ctx)
+      let start = record[startSlot].date
+      if let start, case .duration(let n, let unit) = duration {
+        vest = ExprCompiler.arithmetic(.plus, .date(start), .duration(n, unit), "").date
+      }
+      let end = record[endSlot].date
+      let holds = vest.map { v in end.map { $0 >= v } ?? true } ?? false
+      let text = checked.syntax.vesting?.stableEmployment?.text ?? ""
+      checks.append(Check(check: "stable employment ≥ \(text)",
+                          value: "start \(start.map(String.init(describing:)) ?? "null") → vests \(vest.map(String.init(describing:)) ?? "null"), end \(end.map(String.init(describing:)) ?? "null")",
+                          holds: holds, span: checked.syntax.vesting?.span))
+    } else if let on = rule.vestsOn {
+      vest = on(ctx).date
+      checks.append(Check(check: "vests on \(checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
+                          holds: vest != nil, span: checked.syntax.vesting?.span))
+    }
+    let ruleDate = vest ?? asOf
+    ctx.date = ruleDate
+    var expires = policy.checked.syntax.effectiveUntil?.value
+    if let until = rule.vestsUntil, let last = until(ctx).date {
+      expires = min(expires ?? last, last)
+      checks.append(Check(check: "vests on or before \(last)", value: ruleDate.description, holds: ruleDate <= last,
+                          span: checked.syntax.vesting?.until?.span))
+    }
+    if let from = policy.checked.syntax.effectiveFrom?.value, ruleDate < from {
+      checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false))
+    }
+    if let until = policy.checked.syntax.effectiveUntil?.value, ruleDate > until {
+      checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false))
+    }
+    for condition in rule.conditions {
+      let value = condition.eval(ctx)
+      let seen = condition.witnesses.map { renderer.render($0.0(ctx), as: $0.1) }.joined(separator: ", ")
+      checks.append(Check(check: condition.text, value: seen.isEmpty ? renderer.render(value) : seen, holds: value == .bool(true), span: condition.span))
+    }
+    var result = EvalResult(
+      policy: policy.checked.id, rule: checked.id, clause: checked.syntax.clause.value, kind: checked.kind, subject: subject,
+      beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
+      evidence: [], funding: checked.syntax.funding, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate)
+    fillParties(&result, rule, ctx)
+    fillEvidence(&result, checked, record, renderer)
+    decide(&result, rule, ctx, asOf: asOf)
+    return result
+  }
+
+  private func fillParties(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext) {
+    if let payee = rule.payee {
+      let value = payee(ctx)
+      result.payee = ctx.facts.id(of: value)
+      if case .entity(let kind, _) = value { result.payeeKind = schema.entities[kind].name }
+    }
+    if let beneficiary = rule.beneficiary {
+      result.beneficiary = ctx.facts.id(of: beneficiary(ctx))
+    } else if rule.checked.group == nil {
+      // Default: the subject's person, else the subject itself.
+      let entity = schema.entities[rule.checked.subject]
+      if let slot = entity.field("person")?.slot, case .reference = entity.fields[slot].type {
+        result.beneficiary = ctx.facts.id(of: ctx.facts.tables[entity.index].records[ctx.record][slot])
+      } else {
+        result.beneficiary = result.subject
+      }
+    }
+  }
+
+  private func fillEvidence(_ result: inout EvalResult, _ rule: CheckedRule, _ record: [Value], _ renderer: ValueRenderer) {
+    guard !rule.evidence.isEmpty, let names = schema.enums["evidence"]?.cases else { return }
+    var provided: [Value] = []
+    if let slot = rule.evidenceSlot, case .list(let items) = record[slot] { provided = items }
+    result.evidence = rule.evidence.map { (names[$0], provided.contains(.enumCase($0))) }
+  }
+
+  /// Status in the order of shared/domain.md: ineligible → pending → undetermined → missing_evidence → payable.
+  private func decide(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate) {
+    let allHold = result.explanation.allSatisfy(\.holds)
+    switch rule.checked.kind {
+    case .qualification:
+      result.status = allHold ? .met : .notMet
+      return
+    case .obligation:
+      guard allHold else {
+        result.status = .notApplicable
+        return
+      }
+      result.due = dueDate(rule, ctx, asOf: asOf)
+      result.status = (result.due.map { $0 >= asOf } ?? true) ? .due : .overdue
+      return
+    case .payment, .entitlement:
+      break
+    }
+    switch rule.checked.amount {
+    case .undetermined(let why)?:
+      result.undeterminedReason = "\(result.clause): \(why)"
+    case .expression?:
+      switch rule.amount?(ctx) ?? .null {
+      case .number(let n): result.amount = n.roundedToFen()
+      case .undetermined(let why): result.undeterminedReason = "\(result.clause): \(why)"
+      default: result.undeterminedReason = "the amount reads a fact that is not given"
+      }
+    case nil:
+      break
+    }
+    if !allHold {
+      result.status = .ineligible
+    } else if result.ruleDate > asOf {
+      result.status = .pending
+    } else if result.undeterminedReason != nil {
+      result.status = .undetermined
+    } else if !result.missingEvidence.isEmpty {
+      result.status = .missingEvidence
+    } else {
+      result.status = .payable
+    }
+    if result.status == .ineligible || result.undeterminedReason != nil { result.amount = result.undeterminedReason == nil ? result.amount : nil }
+  }
+
+  private func dueDate(_ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate) -> CivilDate? {
+    if let due = rule.due { return due(ctx).date }
+    guard case .monthly(let days)? = rule.checked.due, !days.isEmpty else { return nil }
+    // The next report day on or after as_of; "the 30th" in February is its last day.
+    for monthOffset in 0..<2 {
+      guard let first = CivilDate(year: asOf.year, month: asOf.month, day: 1)?.addingMonths(monthOffset) else { continue }
+      let candidates = days.sorted().compactMap { CivilDate(year: first.year, month: first.month, day: min($0, first.lastDayOfMonth)) }
+      if let next = candidates.first(where: { $0 >= asOf }) { return next }
+    }
+    return nil
+  }
+
+  /// At most one claiming result per limit key; later ones (by date, then subject) become ineligible.
+  func applyLimits(_ rule: CheckedRule, to results: inout [EvalResult]) {
+    guard !rule.limit.isEmpty else { return }
+    let order = results.indices.sorted { (results[$0].ruleDate, results[$0].subject) < (results[$1].ruleDate, results[$1].subject) }
+    var granted: [[String]: String] = [:]
+    for i in order where results[i].status.claimsLimit {
+      let key = limitKey(rule.limit, results[i])
+      if let first = granted[key] {
+        results[i].explanation.append(Check(check: "limit: once per \(rule.limit.joined(separator: " and "))",
+                                            value: "already granted for \(first)", holds: false, span: rule.syntax.limit.first?.span))
+        results[i].status = .ineligible
+      } else {
+        granted[key] = results[i].subject
+      }
+    }
+  }
+
+  func limitKey(_ keys: [String], _ r: EvalResult) -> [String] {
+    keys.map { key in
+      switch key {
+      case "beneficiary": r.beneficiary ?? ""
+      case "payee": r.payee ?? ""
+      default: String(r.ruleDate.year)
+      }
+    }
+  }
+}
+
+/// For each household record, the hukou codes of the people who belong to it.
+struct HouseholdCodes {
+  var codes: [Int: [DivisionCode]] = [:]
+  init(facts: Facts, schema: FactSchema) {
+    guard let person = schema.entity("person"), let household = person.field("household"), let hukou = person.field("hukou") else { return }
+    for record in facts.tables[person.index].records {
+      if case .entity(_, let h) = record[household.slot], case .code(let code) = record[hukou.slot] {
+        codes[h, default: []].append(code)
+      }
+    }
+  }
+}

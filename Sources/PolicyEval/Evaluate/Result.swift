@@ -1,0 +1,72 @@
+import PolicyCheck
+import PolicyDSL
+import PolicySupport
+import PolicyValues
+
+/// What a result says about payment. Names are those of shared/domain.md.
+public enum Status: String, Sendable, Codable, CaseIterable {
+  case payable, missingEvidence = "missing_evidence", pending, undetermined, alreadyPaid = "already_paid", ineligible
+  /// Qualifications.
+  case met, notMet = "not_met"
+  /// Obligations.
+  case due, overdue, notApplicable = "not_applicable"
+
+  public var label: Label {
+    switch self {
+    case .payable: Label(zh: "可发放", en: "payable")
+    case .missingEvidence: Label(zh: "缺少材料", en: "missing evidence")
+    case .pending: Label(zh: "待生效", en: "pending")
+    case .undetermined: Label(zh: "金额未定", en: "undetermined")
+    case .alreadyPaid: Label(zh: "已发放", en: "already paid")
+    case .ineligible: Label(zh: "不符合条件", en: "ineligible")
+    case .met: Label(zh: "符合", en: "met")
+    case .notMet: Label(zh: "不符合", en: "not met")
+    case .due: Label(zh: "待履行", en: "due")
+    case .overdue: Label(zh: "已逾期", en: "overdue")
+    case .notApplicable: Label(zh: "不适用", en: "not applicable")
+    }
+  }
+
+  /// Statuses that count against a limit ("once per worker per year").
+  var claimsLimit: Bool { [.payable, .missingEvidence, .pending, .undetermined, .alreadyPaid].contains(self) }
+}
+
+/// One line of an explanation: a condition, the value it saw, and whether it held.
+public struct Check: Sendable, Equatable {
+  public var check: String
+  public var value: String
+  public var holds: Bool
+  public var span: SourceSpan?
+  public init(check: String, value: String, holds: Bool, span: SourceSpan? = nil) {
+    self.check = check
+    self.value = value
+    self.holds = holds
+    self.span = span
+  }
+}
+
+/// The outcome of one rule for one subject.
+public struct EvalResult: Sendable {
+  public var policy: String
+  public var rule: String
+  public var clause: String
+  public var kind: Rule.Kind
+  public var subject: String
+  public var beneficiary: String?
+  public var payee: String?
+  /// Kind of the payee entity (`organization`, `person`…), for reports.
+  public var payeeKind: String?
+  public var amount: Fixed?
+  public var status: Status
+  public var eligibleFrom: CivilDate?
+  public var expires: CivilDate?
+  public var due: CivilDate?
+  public var evidence: [(id: String, provided: Bool)]
+  public var funding: String?
+  public var explanation: [Check]
+  /// Why the amount is undetermined: the clause that is silent.
+  public var undeterminedReason: String?
+  /// The date parameters and limits were judged at (vesting date or as_of).
+  public var ruleDate: CivilDate
+  public var missingEvidence: [String] { evidence.filter { !$0.provided }.map(\.id) }
+}

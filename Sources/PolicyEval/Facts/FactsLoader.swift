@@ -1,0 +1,89 @@
+import PolicyCheck
+import PolicyDSL
+import PolicySupport
+import PolicyValues
+
+/// Loads a facts file (YAML or JSON, the shape of shared/contract.md) and validates it against the schema.
+///
+/// Every problem becomes a diagnostic with file:line:column; nothing is silently dropped. References
+/// (`dispatch.person`) are resolved after all records are read, so order in the file does not matter.
+public struct FactsLoader {
+  let schema: FactSchema
+
+  public init(schema: FactSchema) { self.schema = schema }
+
+  public func load(_ source: SourceFile, into d: inout DiagnosticBag) -> Facts? {
+    guard let root = YAMLLoader.load(source, into: &d) else { return nil }
+    return load(root, into: &d)
+  }
+
+  public func load(_ root: YAMLNode, into d: inout DiagnosticBag) -> Facts? {
+    let errorsBefore = d.errorCount
+    guard var top = MappingReader(root, context: "facts file", into: &d) else { return nil }
+    var facts = Facts(schema: schema)
+    if let asOf = top.optional("as_of"), !asOf.isNull {
+      facts.asOf = ScalarReader.date(asOf, "`as_of`", into: &d)?.value
+    }
+    var pendingRefs: [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)] = []
+    for entity in schema.entities {
+      guard let node = top.optional(entity.plural), !node.isNull else { continue }
+      guard let items = ScalarReader.list(node, "`\(entity.plural)`", into: &d) else { continue }
+      for item in items {
+        guard let (record, refs) = readRecord(item, entity, into: &d) else { continue }
+        guard case .string(let id) = record[entity.slots["id"] ?? 0] else { continue }
+        if let first = facts.tables[entity.index].index[id] {
+          d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice", at: item.span,
+                       notes: [.init("first used here", at: facts.tables[entity.index].spans[first])]))
+          continue
+        }
+        let position = facts.tables[entity.index].count
+        facts.tables[entity.index].ids.append(id)
+        facts.tables[entity.index].records.append(record)
+        facts.tables[entity.index].index[id] = position
+        facts.tables[entity.index].spans.append(item.span)
+        for ref in refs { pendingRefs.append((entity.index, position, ref.slot, ref.target, ref.id)) }
+      }
+    }
+    top.finish(into: &d)
+    for ref in pendingRefs {
+      if let target = facts.tables[ref.target].index[ref.id.value] {
+        facts.tables[ref.entity].records[ref.record][ref.slot] = .entity(kind: ref.target, index: target)
+      } else {
+        let owner = schema.entities[ref.entity], target = schema.entities[ref.target]
+        d.add(.error("unknown-reference", "\(owner.name) `\(facts.tables[ref.entity].ids[ref.record])` names unknown \(target.name) `\(ref.id.value)`",
+                     at: ref.id.span, help: EditDistance.didYouMean(ref.id.value, among: facts.tables[ref.target].ids)))
+      }
+    }
+    return d.errorCount == errorsBefore ? facts : nil
+  }
+
+  private func readRecord(_ node: YAMLNode, _ entity: FactSchema.Entity, into d: inout DiagnosticBag)
+    -> ([Value], [(slot: Int, target: Int, id: Located<String>)])?
+  {
+    guard var m = MappingReader(node, context: "a \(entity.name)", into: &d) else { return nil }
+    var record = [Value](repeating: .null, count: entity.fields.count)
+    var refs: [(slot: Int, target: Int, id: Located<String>)] = []
+    var ok = true
+    for field in entity.fields {
+      let value = m.optional(field.name)
+      guard let value, !value.isNull else {
+        if field.required {
+          d.add(.error("missing-field", "\(entity.name) has no `\(field.name)`, which is required", at: node.span))
+          ok = false
+        } else if let text = field.defaultText {
+          record[field.slot] = FieldConverter.convert(text: text, field.type, schema: schema) ?? .null
+        }
+        continue
+      }
+      if case .reference(let target) = field.type, let targetIndex = schema.entityIndex[target] {
+        guard let id = ScalarReader.string(value, "`\(field.name)`", into: &d) else { ok = false; continue }
+        refs.append((field.slot, targetIndex, id))
+        continue
+      }
+      guard let converted = FieldConverter.convert(value, field, entity: entity, schema: schema, into: &d) else { ok = false; continue }
+      record[field.slot] = converted
+    }
+    m.finish(into: &d)
+    return ok ? (record, refs) : nil
+  }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import PolicyCheck
+import PolicyDSL
+import PolicySupport
+
+/// What `check` produced: the checked set (when there were no errors), every diagnostic, and the
+/// sources so diagnostics can quote their lines.
+public struct CheckOutcome: Sendable {
+  public var set: CheckedPolicySet?
+  public var diagnostics: DiagnosticBag
+  public var sources: [SourceFile]
+  public var policyFiles: [PolicyFile]
+  public var hasErrors: Bool { diagnostics.hasErrors || set == nil }
+}
+
+/// Loads a policy directory: `*.schema.yaml` files (base `facts.schema.yaml` first) and policy `*.yaml`.
+/// Sub-folders (such as `tests/`) are not policies.
+public enum PolicySetLoader {
+  public static func check(_ path: String, only: [String]? = nil) -> CheckOutcome {
+    var d = DiagnosticBag()
+    var sources: [SourceFile] = []
+    let (schemaPaths, policyPaths) = discover(path, into: &d)
+    var schemaFiles: [SchemaFile] = []
+    for file in schemaPaths {
+      guard let source = SourceReader.read(file, into: &d) else { continue }
+      sources.append(source)
+      if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) }
+    }
+    if schemaPaths.isEmpty {
+      d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`", at: nil,
+                   help: "a policy directory holds the schema beside the policies"))
+    }
+    var policies: [PolicyFile] = []
+    for file in policyPaths {
+      guard let source = SourceReader.read(file, into: &d) else { continue }
+      sources.append(source)
+      if let policy = PolicyFile.parse(source, into: &d) { policies.append(policy) }
+    }
+    if let only {
+      for id in only where !policies.contains(where: { $0.id.value == id }) {
+        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", at: nil,
+                     help: EditDistance.didYouMean(id, among: policies.map(\.id.value))))
+      }
+      policies = policies.filter { only.contains($0.id.value) }
+    }
+    let set = PolicyChecker.run(schemaFiles: schemaFiles, policies: policies, into: &d)
+    return CheckOutcome(set: d.hasErrors ? nil : set, diagnostics: d, sources: sources, policyFiles: policies)
+  }
+
+  /// Lists schema and policy files; a single policy file is checked with the schema beside it.
+  static func discover(_ path: String, into d: inout DiagnosticBag) -> (schemas: [String], policies: [String]) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      d.add(.error("file-not-found", "no such file or directory `\(path)`", at: nil))
+      return ([], [])
+    }
+    let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []).sorted()
+    let join = { (name: String) in directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name) }
+    let schemas = names.filter { $0.hasSuffix(".schema.yaml") }.sorted { a, b in
+      (a == "facts.schema.yaml" ? 0 : 1, a) < (b == "facts.schema.yaml" ? 0 : 1, b)
+    }.map(join)
+    if !isDirectory.boolValue { return (schemas, [path]) }
+    let policies = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasSuffix(".schema.yaml") }.map(join)
+    return (schemas, policies)
+  }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import PolicySupport
+
+/// Reads files as UTF-8 text, with a message (not a crash) for missing, unreadable or non-UTF-8 files.
+public enum SourceReader {
+  /// Files larger than this are refused before parsing: policies and single cases are small.
+  public static let maximumBytes = 64 * 1024 * 1024
+
+  public static func read(_ path: String, into d: inout DiagnosticBag) -> SourceFile? {
+    let span = SourceSpan(file: path, line: 1, column: 1)
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      d.add(Diagnostic(.error, "file-not-found", "no such file `\(path)`", at: nil))
+      return nil
+    }
+    if isDirectory.boolValue {
+      d.add(.error("is-a-directory", "`\(path)` is a directory, not a file", at: nil))
+      return nil
+    }
+    guard let data = FileManager.default.contents(atPath: path) else {
+      d.add(.error("unreadable", "cannot read `\(path)`", at: nil))
+      return nil
+    }
+    if data.count > maximumBytes {
+      d.add(.error("file-too-large", "file is \(data.count) bytes; the limit for one file is \(maximumBytes)", at: span,
+                   help: "split it, or use `subsidy batch` for large exports"))
+      return nil
+    }
+    var bytes = data
+    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    guard let text = String(data: bytes, encoding: .utf8) else {
+      d.add(.error("not-text", "file is not UTF-8 text", at: span, help: "save it as UTF-8 (Excel: CSV UTF-8)"))
+      return nil
+    }
+    return SourceFile(path: path, text: text)
+  }
+}

@@ -1,0 +1,29 @@
+import PolicyEval
+import PolicyValues
+
+/// Results in the JSON of shared/contract.md (`subsidy eval --format json`).
+public enum ResultJSON {
+  public static func document(asOf: CivilDate, results: [EvalResult]) -> JSON {
+    .object([("as_of", .string(asOf.description)), ("results", .array(results.map(result)))])
+  }
+
+  public static func result(_ r: EvalResult) -> JSON {
+    var pairs: [(String, JSON)] = [
+      ("policy", .string(r.policy)), ("rule", .string(r.rule)), ("clause", .string(r.clause)), ("kind", .string(r.kind.rawValue)),
+      ("subject", .string(r.subject)), ("beneficiary", .optional(r.beneficiary)), ("payee", .optional(r.payee)),
+      ("amount", .optional(r.amount?.fenString)), ("currency", .string("CNY")), ("status", .string(r.status.rawValue)),
+      ("eligible_from", .optional(r.eligibleFrom?.description)), ("expires", .optional(r.expires?.description)),
+    ]
+    if let due = r.due { pairs.append(("due", .string(due.description))) }
+    pairs += [
+      ("evidence", .array(r.evidence.map { .object([("id", .string($0.id)), ("provided", .bool($0.provided))]) })),
+      ("missing_evidence", .array(r.missingEvidence.map(JSON.string))),
+      ("funding", .optional(r.funding)),
+    ]
+    if let why = r.undeterminedReason { pairs.append(("undetermined", .string(why))) }
+    pairs.append(("explanation", .array(r.explanation.map {
+      .object([("check", .string($0.check)), ("value", .string($0.value)), ("holds", .bool($0.holds))])
+    })))
+    return .object(pairs)
+  }
+}

@@ -1,0 +1,102 @@
+import PolicyCheck
+import PolicyDSL
+import PolicyEval
+import PolicyValues
+
+/// The report an officer reads: grouped by beneficiary, each line with amount, dates, payee,
+/// an evidence checklist and the clause it rests on. Chinese by default.
+public struct TextReport {
+  public enum Language: String, Sendable, CaseIterable { case zh, en }
+
+  let program: Program
+  let facts: Facts
+  let language: Language
+  let showPII: Bool
+
+  public init(program: Program, facts: Facts, language: Language, showPII: Bool = false) {
+    self.program = program
+    self.facts = facts
+    self.language = language
+    self.showPII = showPII
+  }
+
+  private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+  public func render(asOf: CivilDate, results: [EvalResult]) -> String {
+    var out = t("补贴评估报告　评估日 \(asOf)\n", "Subsidy assessment as of \(asOf)\n")
+    let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+    let summary = Status.allCases.compactMap { s in counts[s].map { "\(label(s)) \($0)" } }.joined(separator: t("，", ", "))
+    out += t("共 \(results.count) 项结果：", "\(results.count) results: ") + summary + "\n"
+    var order: [String] = []
+    var byBeneficiary: [String: [EvalResult]] = [:]
+    for r in results {
+      let key = r.beneficiary ?? r.subject
+      if byBeneficiary[key] == nil { order.append(key) }
+      byBeneficiary[key, default: []].append(r)
+    }
+    for key in order {
+      out += "\n" + heading(for: key) + "\n"
+      for r in byBeneficiary[key] ?? [] { out += line(r) }
+    }
+    let total = results.filter { $0.status == .payable }.compactMap(\.amount).reduce(Fixed.zero) { $0.adding($1) ?? $0 }
+    out += "\n" + t("可发放合计：\(total.fenString) 元\n", "Total payable: CNY \(total.fenString)\n")
+    return out
+  }
+
+  /// "人员 P1 李四（户籍 533123，身份证 533123********123X）" or the organisation/household.
+  private func heading(for id: String) -> String {
+    for entity in program.schema.entities {
+      guard let index = facts.tables[entity.index].index[id] else { continue }
+      let record = facts.tables[entity.index].records[index]
+      let name = entity.field("name").flatMap { if case .string(let s) = record[$0.slot] { s } else { nil } }
+      var details: [String] = []
+      if let f = entity.field("hukou"), case .code(let c) = record[f.slot] { details.append(t("户籍 \(c)", "hukou \(c)")) }
+      if let f = entity.field("location"), case .code(let c) = record[f.slot] { details.append(t("所在地 \(c)", "at \(c)")) }
+      if let f = entity.field("id_number"), case .string(let s) = record[f.slot] {
+        let shown = showPII ? s : (IDNumber.parse(s)?.masked ?? "******")
+        details.append(t("身份证 \(shown)", "ID \(shown)"))
+      }
+      let kind = language == .zh ? (entity.label?.zh ?? entity.name) : (entity.label?.en ?? entity.name)
+      let extra = details.isEmpty ? "" : t("（", " (") + details.joined(separator: t("，", ", ")) + t("）", ")")
+      return "■ \(kind) \(id)\(name.map { " \($0)" } ?? "")\(extra)"
+    }
+    return "■ \(id)"
+  }
+
+  private func label(_ s: Status) -> String { language == .zh ? s.label.zh : s.label.en }
+
+  private func line(_ r: EvalResult) -> String {
+    let policy = program.checkedPolicies.first { $0.id == r.policy }
+    let rule = policy?.rules.first { $0.id == r.rule }
+    let mark = [.payable, .met, .due].contains(r.status) ? "✔" : r.status == .ineligible || r.status == .notMet ? "✘" : "…"
+    var amount = ""
+    if let a = r.amount { amount = t("　\(a.fenString) 元", "  CNY \(a.fenString)") }
+    if r.status == .undetermined { amount = t("　金额未定", "  amount undetermined") }
+    var out = "  \(mark) [\(label(r.status))] \(policy?.syntax.title ?? r.policy) \(r.clause)（\(r.rule)）\(amount)\n"
+    var facts: [String] = []
+    if r.subject != r.beneficiary { facts.append(t("事项 \(r.subject)", "subject \(r.subject)")) }
+    if let payee = r.payee { facts.append(t("付给 \(payee)", "paid to \(payee)")) }
+    if let d = r.eligibleFrom { facts.append(t("生效 \(d)", "vests \(d)")) }
+    if let d = r.expires { facts.append(t("截止 \(d)", "expires \(d)")) }
+    if let d = r.due { facts.append(t("期限 \(d)", "due \(d)")) }
+    if let f = r.funding { facts.append(t("资金 \(f)", "funding \(f)")) }
+    if !facts.isEmpty { out += "      " + facts.joined(separator: " · ") + "\n" }
+    if let text = rule?.syntax.text, !text.isEmpty {
+      out += "      " + t("依据：", "clause: ") + "《\(policy?.syntax.title ?? "")》\(r.clause) “\(String(text.prefix(60)))\(text.count > 60 ? "……" : "")”\n"
+    }
+    if !r.evidence.isEmpty {
+      let labels = program.schema.enums["evidence"]
+      let items = r.evidence.map { e -> String in
+        let i = labels?.index(of: e.id)
+        let name = i.flatMap { labels?.labels[$0] }.map { language == .zh ? $0.zh : $0.en } ?? e.id
+        return "\(e.provided ? "☑" : "☐") \(name)"
+      }
+      out += "      " + t("材料：", "evidence: ") + items.joined(separator: "  ") + "\n"
+    }
+    if let why = r.undeterminedReason { out += "      " + t("未定原因：", "undetermined: ") + why + "\n" }
+    for check in r.explanation where !check.holds {
+      out += "      ✘ \(check.check)　" + t("实际：", "saw: ") + check.value + "\n"
+    }
+    return out
+  }
+}

@@ -1,0 +1,31 @@
+import Foundation
+import PolicyCheck
+import PolicyDSL
+import PolicyEval
+import PolicySupport
+import PolicyValues
+
+/// The facade the CLI (and later a server) calls: load and check policies, load facts, evaluate.
+public enum Subsidy {
+  /// The engine version, recorded with results so a payout can be replayed.
+  public static let version = "0.1.0"
+
+  /// Loads, checks and compiles the policies in `path`. Nil program when there are errors.
+  public static func compile(_ path: String, only: [String]? = nil) -> (program: Program?, outcome: CheckOutcome) {
+    let outcome = PolicySetLoader.check(path, only: only)
+    return (outcome.set.map(Program.init), outcome)
+  }
+
+  /// Loads a facts file against the program's schema.
+  public static func loadFacts(_ path: String, program: Program, into d: inout DiagnosticBag) -> (Facts, SourceFile)? {
+    guard let source = SourceReader.read(path, into: &d) else { return nil }
+    guard let facts = FactsLoader(schema: program.schema).load(source, into: &d) else { return nil }
+    return (facts, source)
+  }
+
+  /// Parses `YYYY-MM-DD` for a command-line option, explaining a bad date.
+  public static func parseDate(_ text: String) -> (date: CivilDate?, problem: String) {
+    if let date = CivilDate.parse(text) { return (date, "") }
+    return (nil, "`\(text)` is not a date" + (DateText.explain(text).map { ": \($0)" } ?? ""))
+  }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import PolicySupport
+import SubsidyKit
+
+/// `subsidy check [DIR]`: parse, resolve, type-check and analyse every policy.
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Check the policies in a directory (or one file) and report every problem with file:line:column.")
+
+  @Argument(help: "A policy directory or file.")
+  var path: String = "policies"
+
+  @Option(help: "Diagnostic format: human, plain or json.")
+  var format: DiagnosticRenderer.Format = .human
+
+  @Flag(help: "Treat warnings as errors.")
+  var strict = false
+
+  func run() throws {
+    let outcome = PolicySetLoader.check(path)
+    let diagnostics = outcome.diagnostics.sorted
+    if format == .json {
+      Terminal.out(DiagnosticRenderer(format: .json).render(diagnostics))
+    } else {
+      Terminal.report(diagnostics, sources: outcome.sources, format: format)
+      let rules = outcome.policyFiles.reduce(0) { $0 + $1.rules.count }
+      let errors = outcome.diagnostics.errorCount, warnings = outcome.diagnostics.warningCount
+      var summary = "checked \(outcome.policyFiles.count) \(outcome.policyFiles.count == 1 ? "policy" : "policies") (\(rules) rules): "
+      summary += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+      if outcome.diagnostics.droppedCount > 0 { summary += " (\(outcome.diagnostics.droppedCount) more not shown)" }
+      Terminal.err(summary + "\n")
+    }
+    if outcome.hasErrors { throw ExitCode.checkErrors }
+    if strict, outcome.diagnostics.warningCount > 0 { throw ExitCode.checkErrors }
+  }
+}
+
+extension DiagnosticRenderer.Format: ExpressibleByArgument {}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import PolicySupport
+import PolicyValues
+import SubsidyKit
+
+/// `subsidy eval FACTS`: every result for one case, with explanations.
+struct Eval: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Evaluate a facts file (YAML or JSON) against the policies: amounts, statuses, dates, evidence, reasons.")
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+  @Argument(help: "A facts file in the format of shared/contract.md (YAML or JSON).")
+  var facts: String
+
+  @Option(help: "The policy directory.")
+  var policies: String = "policies"
+
+  @Option(name: .customLong("policy"), help: "Only this policy id (repeatable).")
+  var only: [String] = []
+
+  @Option(help: "The date to judge on (YYYY-MM-DD); overrides the file's as_of.")
+  var asOf: String?
+
+  @Option(help: "Output: text (a report) or json (the contract's results).")
+  var format: Format = .text
+
+  @Option(help: "Report language: zh or en.")
+  var lang: TextReport.Language = .zh
+
+  @Flag(help: "Show ID numbers unmasked.")
+  var showPii = false
+
+  func run() throws {
+    let (program, outcome) = Subsidy.compile(policies, only: only.isEmpty ? nil : only)
+    guard let program else {
+      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+      Terminal.err("error: the policies in `\(policies)` have errors; run `subsidy check \(policies)`\n")
+      throw ExitCode.checkErrors
+    }
+    var d = DiagnosticBag()
+    guard let (loaded, source) = Subsidy.loadFacts(facts, program: program, into: &d) else {
+      Terminal.report(d.sorted, sources: SourceFilesFor.path(facts))
+      throw ExitCode.inputError
+    }
+    _ = source
+    let date: CivilDate
+    if let asOf {
+      let parsed = Subsidy.parseDate(asOf)
+      guard let value = parsed.date else {
+        Terminal.err("error: --as-of \(parsed.problem)\n")
+        throw ExitCode.inputError
+      }
+      date = value
+    } else if let fileDate = loaded.asOf {
+      date = fileDate
+    } else {
+      Terminal.err("error: `\(facts)` has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD\n")
+      throw ExitCode.inputError
+    }
+    let results = program.evaluate(loaded, asOf: date)
+    switch format {
+    case .json: Terminal.out(ResultJSON.document(asOf: date, results: results).serialized() + "\n")
+    case .text: Terminal.out(TextReport(program: program, facts: loaded, language: lang, showPII: showPii).render(asOf: date, results: results))
+    }
+  }
+}
+
+extension TextReport.Language: ExpressibleByArgument {}
+
+/// Re-reads a file to quote its lines in diagnostics (only on the error path).
+enum SourceFilesFor {
+  static func path(_ path: String) -> [SourceFile] {
+    var scratch = DiagnosticBag()
+    return SourceReader.read(path, into: &scratch).map { [$0] } ?? []
+  }
+}

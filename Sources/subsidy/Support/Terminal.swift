@@ -1,0 +1,24 @@
+import Foundation
+import PolicySupport
+import SubsidyKit
+
+/// Writing to stdout/stderr, and whether they are terminals (for colour and progress).
+enum Terminal {
+  static func out(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+  }
+
+  static func err(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+
+  static var stderrIsTerminal: Bool { isatty(2) == 1 }
+  static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+
+  /// Prints diagnostics to stderr with their source lines.
+  static func report(_ diagnostics: [Diagnostic], sources: [SourceFile], format: DiagnosticRenderer.Format = .human, color: Bool? = nil) {
+    guard !diagnostics.isEmpty else { return }
+    let renderer = DiagnosticRenderer(format: format, color: color ?? (stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil), sources: sources)
+    err(renderer.render(diagnostics))
+  }
+}
