@@ -24,6 +24,10 @@ public indirect enum TExpr: Sendable {
 public struct FieldStep: Sendable, Hashable {
   public var entity: Int
   public var slot: Int
+  public init(entity: Int, slot: Int) {
+    self.entity = entity
+    self.slot = slot
+  }
 }
 
 public enum Builtin: String, Sendable, CaseIterable {

@@ -169,7 +169,8 @@ extension Program {
     } else {
       result.status = .payable
     }
-    if result.status == .ineligible || result.undeterminedReason != nil { result.amount = result.undeterminedReason == nil ? result.amount : nil }
+    // Nothing is payable on an ineligible result, and an undetermined amount is null, never 0.
+    if result.status == .ineligible || result.undeterminedReason != nil { result.amount = nil }
   }
 
   private func dueDate(_ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate) -> CivilDate? {

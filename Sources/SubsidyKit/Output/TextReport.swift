@@ -27,6 +27,10 @@ public struct TextReport {
     let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
     let summary = Status.allCases.compactMap { s in counts[s].map { "\(label(s)) \($0)" } }.joined(separator: t("，", ", "))
     out += t("共 \(results.count) 项结果：", "\(results.count) results: ") + summary + "\n"
+    for policy in program.checkedPolicies where results.contains(where: { $0.policy == policy.id }) {
+      let doc = policy.syntax.document
+      out += "  \(policy.id) = 《\(policy.syntax.title)》\(doc.issuer.isEmpty ? "" : " \(doc.issuer)")\(doc.date.map { " \($0)" } ?? "")\n"
+    }
     var order: [String] = []
     var byBeneficiary: [String: [EvalResult]] = [:]
     for r in results {
@@ -72,7 +76,7 @@ public struct TextReport {
     var amount = ""
     if let a = r.amount { amount = t("　\(a.fenString) 元", "  CNY \(a.fenString)") }
     if r.status == .undetermined { amount = t("　金额未定", "  amount undetermined") }
-    var out = "  \(mark) [\(label(r.status))] \(policy?.syntax.title ?? r.policy) \(r.clause)（\(r.rule)）\(amount)\n"
+    var out = "  \(mark) [\(label(r.status))] \(r.policy) \(r.clause) \(r.rule)\(amount)\n"
     var facts: [String] = []
     if r.subject != r.beneficiary { facts.append(t("事项 \(r.subject)", "subject \(r.subject)")) }
     if let payee = r.payee { facts.append(t("付给 \(payee)", "paid to \(payee)")) }
@@ -81,7 +85,7 @@ public struct TextReport {
     if let d = r.due { facts.append(t("期限 \(d)", "due \(d)")) }
     if let f = r.funding { facts.append(t("资金 \(f)", "funding \(f)")) }
     if !facts.isEmpty { out += "      " + facts.joined(separator: " · ") + "\n" }
-    if let text = rule?.syntax.text, !text.isEmpty {
+    if let text = rule?.syntax.text, !text.isEmpty, r.status != .ineligible, r.status != .notApplicable {
       out += "      " + t("依据：", "clause: ") + "《\(policy?.syntax.title ?? "")》\(r.clause) “\(String(text.prefix(60)))\(text.count > 60 ? "……" : "")”\n"
     }
     if !r.evidence.isEmpty {
