@@ -1,11 +1,69 @@
 import ArgumentParser
+import PolicyEval
+import SubsidyKit
 
+/// `subsidy test [DIR]`: run the YAML cases in DIR/tests and report failures and coverage.
 struct Test: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Run the YAML test cases of the policies (coming next).")
-  func run() throws {}
-}
+  static let configuration = CommandConfiguration(
+    abstract: "Run the policies' YAML test cases; show each failure with its explanation, and coverage by rule and condition.")
 
-struct Explain: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Render a rule in plain language (coming next).")
-  func run() throws {}
+  @Argument(help: "The policy directory.")
+  var policies: String = "policies"
+
+  @Option(help: "The folder of test files (default: DIR/tests).")
+  var tests: String?
+
+  @Flag(help: "Print coverage for every rule, not only the gaps.")
+  var coverage = false
+
+  @Flag(help: "Fail when a rule has no expectation or a condition was not seen both holding and failing.")
+  var requireCoverage = false
+
+  func run() throws {
+    let (program, outcome) = Subsidy.compile(policies)
+    guard let program else {
+      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+      throw ExitCode.checkErrors
+    }
+    let report = TestRunner(program: program).run(directory: tests ?? policies + "/tests")
+    Terminal.report(report.diagnostics.sorted, sources: report.sources)
+    for failure in report.failed {
+      var text = "FAIL \(failure.span) \(failure.caseName)\n  \(failure.message)\n"
+      if !failure.explanation.isEmpty {
+        text += "  explanation:\n" + failure.explanation.map { "    \($0.holds ? "✔" : "✘") \($0.check)  — saw \($0.value)\n" }.joined()
+      }
+      Terminal.out(text)
+    }
+    let gaps = printCoverage(report)
+    let failedCases = Set(report.failed.map { $0.file + "#" + $0.caseName }).count
+    Terminal.out("\(report.passed) passed, \(failedCases) failed\n")
+    if failedCases > 0 || report.diagnostics.hasErrors { throw ExitCode.testFailures }
+    if requireCoverage, gaps > 0 { throw ExitCode.testFailures }
+  }
+
+  /// Prints coverage and returns the number of gaps.
+  private func printCoverage(_ report: TestRunner.Report) -> Int {
+    var gaps = 0
+    var lines: [String] = []
+    let conditions = report.coverage.flatMap(\.conditions)
+    let bothWays = conditions.filter { $0.held && $0.failed }.count
+    let rulesWithExpectations = report.coverage.filter { $0.expected > 0 }.count
+    for rule in report.coverage {
+      var notes: [String] = []
+      if rule.expected == 0 { notes.append("no test expects a result of this rule") }
+      for c in rule.conditions where !(c.held && c.failed) {
+        notes.append("condition `\(c.text)` was never seen \(c.held ? "failing" : c.failed ? "holding" : "holding or failing")")
+      }
+      gaps += notes.isEmpty ? 0 : 1
+      if coverage || !notes.isEmpty {
+        let statuses = rule.statuses.sorted().joined(separator: ", ")
+        lines.append("  \(rule.policy) \(rule.clause) \(rule.rule): \(rule.expected) expectations, \(rule.results) results [\(statuses)]")
+        lines += notes.map { "    - \($0)" }
+      }
+    }
+    for policy in report.untestedPolicies { lines.append("  policy `\(policy)` has no test file: none of its clauses is tested") }
+    Terminal.out("coverage: \(rulesWithExpectations)/\(report.coverage.count) rules tested; \(bothWays)/\(conditions.count) conditions seen both holding and failing\n")
+    if !lines.isEmpty { Terminal.out(lines.joined(separator: "\n") + "\n") }
+    return gaps + report.untestedPolicies.count
+  }
 }
