@@ -95,7 +95,7 @@ extension Program {
     var result = EvalResult(
       policy: policy.checked.id, rule: checked.id, clause: checked.syntax.clause.value, kind: checked.kind, subject: subject,
       beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
-      evidence: [], funding: checked.syntax.funding, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate)
+      evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate)
     fillParties(&result, rule, ctx)
     fillEvidence(&result, checked, record, renderer)
     decide(&result, rule, ctx, asOf: asOf)
@@ -171,6 +171,7 @@ extension Program {
     }
     // Nothing is payable on an ineligible result, and an undetermined amount is null, never 0.
     if result.status == .ineligible || result.undeterminedReason != nil { result.amount = nil }
+    if result.status == .ineligible { result.undeterminedReason = nil }
   }
 
   private func dueDate(_ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate) -> CivilDate? {
@@ -185,10 +186,15 @@ extension Program {
     return nil
   }
 
-  /// At most one claiming result per limit key; later ones (by date, then subject) become ineligible.
+  /// At most one claiming result per limit key. The one kept is the most advanced (already paid, then
+  /// payable, then missing evidence, undetermined, pending), then the earliest, then by subject id, so a
+  /// complete claim is never refused because an earlier one still lacks a document.
   func applyLimits(_ rule: CheckedRule, to results: inout [EvalResult]) {
     guard !rule.limit.isEmpty else { return }
-    let order = results.indices.sorted { (results[$0].ruleDate, results[$0].subject) < (results[$1].ruleDate, results[$1].subject) }
+    let rank: [Status: Int] = [.alreadyPaid: 0, .payable: 1, .missingEvidence: 2, .undetermined: 3, .pending: 4]
+    let order = results.indices.sorted {
+      (rank[results[$0].status] ?? 9, results[$0].ruleDate, results[$0].subject) < (rank[results[$1].status] ?? 9, results[$1].ruleDate, results[$1].subject)
+    }
     var granted: [[String]: String] = [:]
     for i in order where results[i].status.claimsLimit {
       let key = limitKey(rule.limit, results[i])
@@ -196,6 +202,8 @@ extension Program {
         results[i].explanation.append(Check(check: "limit: once per \(rule.limit.joined(separator: " and "))",
                                             value: "already granted for \(first)", holds: false, span: rule.syntax.limit.first?.span))
         results[i].status = .ineligible
+        results[i].amount = nil
+        results[i].undeterminedReason = nil
       } else {
         granted[key] = results[i].subject
       }

@@ -63,6 +63,8 @@ public struct EvalResult: Sendable {
   public var due: CivilDate?
   public var evidence: [(id: String, provided: Bool)]
   public var funding: String?
+  /// Who must act, for obligations.
+  public var obligor: String?
   public var explanation: [Check]
   /// Why the amount is undetermined: the clause that is silent.
   public var undeterminedReason: String?

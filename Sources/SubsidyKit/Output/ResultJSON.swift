@@ -15,6 +15,7 @@ public enum ResultJSON {
       ("eligible_from", .optional(r.eligibleFrom?.description)), ("expires", .optional(r.expires?.description)),
     ]
     if let due = r.due { pairs.append(("due", .string(due.description))) }
+    if let obligor = r.obligor { pairs.append(("obligor", .string(obligor))) }
     pairs += [
       ("evidence", .array(r.evidence.map { .object([("id", .string($0.id)), ("provided", .bool($0.provided))]) })),
       ("missing_evidence", .array(r.missingEvidence.map(JSON.string))),

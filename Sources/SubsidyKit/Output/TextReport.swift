@@ -33,7 +33,8 @@ public struct TextReport {
     }
     var order: [String] = []
     var byBeneficiary: [String: [EvalResult]] = [:]
-    for r in results {
+    // Obligations that do not apply are in the JSON; the officer's report leaves them out.
+    for r in results where r.status != .notApplicable {
       let key = r.beneficiary ?? r.subject
       if byBeneficiary[key] == nil { order.append(key) }
       byBeneficiary[key, default: []].append(r)
@@ -84,6 +85,7 @@ public struct TextReport {
     if let d = r.expires { facts.append(t("截止 \(d)", "expires \(d)")) }
     if let d = r.due { facts.append(t("期限 \(d)", "due \(d)")) }
     if let f = r.funding { facts.append(t("资金 \(f)", "funding \(f)")) }
+    if let o = r.obligor { facts.append(t("责任单位 \(o)", "by \(o)")) }
     if !facts.isEmpty { out += "      " + facts.joined(separator: " · ") + "\n" }
     if let text = rule?.syntax.text, !text.isEmpty, r.status != .ineligible, r.status != .notApplicable {
       out += "      " + t("依据：", "clause: ") + "《\(policy?.syntax.title ?? "")》\(r.clause) “\(String(text.prefix(60)))\(text.count > 60 ? "……" : "")”\n"

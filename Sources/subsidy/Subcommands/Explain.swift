@@ -1,6 +1,47 @@
 import ArgumentParser
+import PolicySupport
+import PolicyValues
+import SubsidyKit
 
+/// `subsidy explain RULE`: read a rule as an officer would say it.
 struct Explain: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Render a rule in plain language (coming next).")
-  func run() throws {}
+  static let configuration = CommandConfiguration(
+    abstract: "Render a rule (policy/rule, a rule id, or a whole policy id) in plain Chinese or English, with its clause.")
+
+  @Argument(help: "policy/rule, a rule id, or a policy id.")
+  var rule: String
+
+  @Option(help: "The policy directory.")
+  var policies: String = "policies"
+
+  @Option(help: "Show parameter values in force on this date (default: today).")
+  var on: String?
+
+  @Option(help: "Language: zh or en.")
+  var lang: TextReport.Language = .zh
+
+  func run() throws {
+    let (program, outcome) = Subsidy.compile(policies)
+    guard let program else {
+      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+      throw ExitCode.checkErrors
+    }
+    var date = CivilDate.today ?? CivilDate(year: 2026, month: 1, day: 1)
+    if let on {
+      guard let parsed = Subsidy.parseDate(on).date else {
+        Terminal.err("error: --on \(Subsidy.parseDate(on).problem)\n")
+        throw ExitCode.inputError
+      }
+      date = parsed
+    }
+    let explainer = RuleExplainer(program: program, language: lang)
+    let matches = explainer.find(rule)
+    guard !matches.isEmpty else {
+      let help = EditDistance.didYouMean(rule, among: explainer.allRuleNames + explainer.allRuleNames.map { String($0.split(separator: "/").last ?? "") })
+      Terminal.err("error: no rule or policy `\(rule)`\(help.map { "\n   help: \($0)" } ?? "")\n")
+      throw ExitCode.inputError
+    }
+    guard let date else { throw ExitCode.inputError }
+    Terminal.out(matches.map { explainer.explain($0.0, $0.1, on: date) }.joined(separator: "\n"))
+  }
 }
