@@ -56,7 +56,7 @@ public struct Program: Sendable {
   private static func compile(_ rule: CheckedRule, compiler: ExprCompiler, schema: FactSchema) -> CompiledRule {
     let conditions = rule.conditions.map { c in
       CompiledCondition(text: c.source.text, span: c.source.span, eval: compiler.compile(c),
-                        witnesses: witnesses(of: c).map { (compiler.compile($0), $0.type) })
+                        witnesses: distinct(witnesses(of: c)).map { (compiler.compile($0), $0.type) })
     }
     var due: Thunk?
     if case .date(let e)? = rule.due { due = compiler.compile(e) }
@@ -67,6 +67,12 @@ public struct Program: Sendable {
       amount: amount, stable: rule.stableEmployment.map(compiler.compile), vestsOn: rule.vestsOn.map(compiler.compile),
       vestsUntil: rule.vestsUntil.map(compiler.compile), due: due, groupFilter: rule.group?.filter.map(compiler.compile),
       groupBy: rule.group?.by.map { (compiler.compile($0), $0.type) } ?? [], anchor: AnchorReader(entity: rule.subject, schema: schema))
+  }
+
+  /// Each witness once, even when a condition reads the same field twice.
+  static func distinct(_ list: [TypedExpr]) -> [TypedExpr] {
+    var seen = Set<String>()
+    return list.filter { seen.insert($0.source.text).inserted }
   }
 
   /// The sub-expressions whose values an explanation shows.

@@ -25,7 +25,7 @@ struct Check: ParsableCommand {
       Terminal.report(diagnostics, sources: outcome.sources, format: format)
       let rules = outcome.policyFiles.reduce(0) { $0 + $1.rules.count }
       let errors = outcome.diagnostics.errorCount, warnings = outcome.diagnostics.warningCount
-      var summary = "checked \(outcome.policyFiles.count) \(outcome.policyFiles.count == 1 ? "policy" : "policies") (\(rules) rules): "
+      var summary = "checked \(outcome.policyFiles.count) \(outcome.policyFiles.count == 1 ? "policy" : "policies") (\(rules) rule\(rules == 1 ? "" : "s")): "
       summary += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
       if outcome.diagnostics.droppedCount > 0 { summary += " (\(outcome.diagnostics.droppedCount) more not shown)" }
       Terminal.err(summary + "\n")
