@@ -11,6 +11,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
   ],
   targets: [
     // Source files, spans, diagnostics and their rendering. No dependencies.
@@ -23,13 +24,16 @@ let package = Package(
     .target(name: "PolicyCheck", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL"]),
     // Compile a checked policy set to closures; load facts; evaluate.
     .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"]),
+    // The payout ledger: SQLite through GRDB, idempotent payments, audit trail.
+    .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
     // The facade the CLI (and later a server) calls.
-    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"]),
+    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"]),
     .executableTarget(name: "subsidy", dependencies: [
       "SubsidyKit",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
     .testTarget(name: "SubsidyTests", dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"]),
+    .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
   ]
 )
