@@ -12,9 +12,10 @@ public final class EvalContext {
   var record: Int = 0
   /// The date parameters are valued at: the vesting date, or `as_of`.
   var date: CivilDate
-  /// Group members (record indices of the group's `of` kind) and the group's key.
-  var members: [Int] = []
+  /// The group's key.
   var key: [Value] = []
+  /// The current group's aggregate values, by the index compiled into each aggregate node.
+  var aggregates: [Value] = []
 
   public init(facts: Facts, date: CivilDate) {
     self.facts = facts

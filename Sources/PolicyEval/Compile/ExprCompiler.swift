@@ -8,6 +8,8 @@ import PolicyValues
 /// as false, arithmetic on null gives null. `undetermined` (a missing table row) propagates.
 struct ExprCompiler {
   let schema: FactSchema
+  /// Collects the aggregates of the rule being compiled, in the order their thunks index them.
+  var aggregates = AggregateRegistry()
   /// Case index of each `Scope` in the schema's `scope` enum.
   let scopeCases: [Scope: Int]
 
@@ -87,7 +89,9 @@ struct ExprCompiler {
       let fs = items.map(compile)
       return { ctx in .list(fs.map { $0(ctx) }) }
     case .aggregate(let kind, let inner):
-      return Self.aggregate(kind, inner.map(compile))
+      // Aggregates are computed by a `GroupAccumulator`; the expression reads the result by index.
+      let index = aggregates.register(kind, inner.map(compile))
+      return { ctx in index < ctx.aggregates.count ? ctx.aggregates[index] : .null }
     case .groupKey(let i):
       return { ctx in i < ctx.key.count ? ctx.key[i] : .null }
     }
@@ -244,41 +248,17 @@ struct ExprCompiler {
     }
   }
 
-  /// Runs `inner` on each member (as the current record) and folds the results.
-  static func aggregate(_ kind: Aggregate, _ inner: Thunk?) -> Thunk {
-    return { ctx in
-      let saved = ctx.record
-      defer { ctx.record = saved }
-      switch kind {
-      case .count:
-        return Fixed(integer: Int64(ctx.members.count)).map(Value.number) ?? .null
-      case .countDistinct:
-        var seen = Set<Value>()
-        for m in ctx.members {
-          ctx.record = m
-          let v = inner?(ctx) ?? .null
-          if !v.isNull { seen.insert(v) }
-        }
-        return Fixed(integer: Int64(seen.count)).map(Value.number) ?? .null
-      case .sum, .minOf, .maxOf:
-        var acc: Fixed?
-        for m in ctx.members {
-          ctx.record = m
-          guard case .number(let n) = inner?(ctx) ?? .null else { continue }
-          switch kind {
-          case .sum:
-            guard let s = (acc ?? .zero).adding(n) else { return .undetermined("sum too large") }
-            acc = s
-          case .minOf: acc = min(acc ?? n, n)
-          default: acc = max(acc ?? n, n)
-          }
-        }
-        return acc.map(Value.number) ?? (kind == .sum ? .number(.zero) : .null)
-      }
-    }
-  }
 }
 
 extension ExprType {
   var enumName: String? { if case .enumeration(let n) = self { n } else { nil } }
+}
+
+/// The aggregates of one rule, collected while its expressions are compiled; read-only afterwards.
+final class AggregateRegistry: @unchecked Sendable {
+  private(set) var list: [(Aggregate, Thunk?)] = []
+  func register(_ kind: Aggregate, _ inner: Thunk?) -> Int {
+    list.append((kind, inner))
+    return list.count - 1
+  }
 }

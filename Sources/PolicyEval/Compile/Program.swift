@@ -27,6 +27,9 @@ struct CompiledRule: Sendable {
   var groupBy: [(Thunk, ExprType)]
   /// Reads the subject's jurisdiction code(s).
   var anchor: AnchorReader
+  /// The aggregates a group rule's expressions read, computed by a `GroupAccumulator`.
+  var aggregates: [(Aggregate, Thunk?)]
+  var isGroup: Bool { checked.group != nil }
 }
 
 struct CompiledPolicy: Sendable {
@@ -53,7 +56,9 @@ public struct Program: Sendable {
     }
   }
 
-  private static func compile(_ rule: CheckedRule, compiler: ExprCompiler, schema: FactSchema) -> CompiledRule {
+  private static func compile(_ rule: CheckedRule, compiler shared: ExprCompiler, schema: FactSchema) -> CompiledRule {
+    var compiler = shared
+    compiler.aggregates = AggregateRegistry()
     let conditions = rule.conditions.map { c in
       CompiledCondition(text: c.source.text, span: c.source.span, eval: compiler.compile(c),
                         witnesses: distinct(witnesses(of: c)).map { (compiler.compile($0), $0.type) })
@@ -66,7 +71,8 @@ public struct Program: Sendable {
       checked: rule, conditions: conditions, payee: rule.payee.map(compiler.compile), beneficiary: rule.beneficiary.map(compiler.compile),
       amount: amount, stable: rule.stableEmployment.map(compiler.compile), vestsOn: rule.vestsOn.map(compiler.compile),
       vestsUntil: rule.vestsUntil.map(compiler.compile), due: due, groupFilter: rule.group?.filter.map(compiler.compile),
-      groupBy: rule.group?.by.map { (compiler.compile($0), $0.type) } ?? [], anchor: AnchorReader(entity: rule.subject, schema: schema))
+      groupBy: rule.group?.by.map { (compiler.compile($0), $0.type) } ?? [], anchor: AnchorReader(entity: rule.subject, schema: schema),
+      aggregates: compiler.aggregates.list)
   }
 
   /// Each witness once, even when a condition reads the same field twice.

@@ -50,13 +50,19 @@ extension Program {
   /// One rule for the subject at `ctx.record`.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
                 renderer: ValueRenderer) -> EvalResult {
+    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, record: ctx.facts.tables[rule.checked.subject].records[ctx.record])
+  }
+
+  /// One rule for one subject; `record` is nil for a group (its expressions read aggregates, not a record).
+  func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
+                renderer: ValueRenderer, record: [Value]?) -> EvalResult {
     let checked = rule.checked
-    let record = ctx.facts.tables[checked.subject].records[ctx.record]
+    let record = record ?? []
     var checks: [Check] = []
     ctx.date = asOf
     // Vesting: "stable employment of N months" vests at start + N months if not ended before.
     var vest: CivilDate?
-    if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot {
+    if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot, startSlot < record.count, endSlot < record.count {
       let duration = stable(ctx)
       let start = record[startSlot].date
       if let start, case .duration(let n, let unit) = duration {
@@ -96,7 +102,7 @@ extension Program {
       policy: policy.checked.id, rule: checked.id, clause: checked.syntax.clause.value, kind: checked.kind, subject: subject,
       beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
       evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate)
-    fillParties(&result, rule, ctx)
+    if !rule.isGroup { fillParties(&result, rule, ctx) }
     fillEvidence(&result, checked, record, renderer)
     decide(&result, rule, ctx, asOf: asOf)
     return result
@@ -124,7 +130,7 @@ extension Program {
   private func fillEvidence(_ result: inout EvalResult, _ rule: CheckedRule, _ record: [Value], _ renderer: ValueRenderer) {
     guard !rule.evidence.isEmpty, let names = schema.enums["evidence"]?.cases else { return }
     var provided: [Value] = []
-    if let slot = rule.evidenceSlot, case .list(let items) = record[slot] { provided = items }
+    if let slot = rule.evidenceSlot, slot < record.count, case .list(let items) = record[slot] { provided = items }
     result.evidence = rule.evidence.map { (names[$0], provided.contains(.enumCase($0))) }
   }
 

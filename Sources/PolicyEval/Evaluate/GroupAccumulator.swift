@@ -1,0 +1,92 @@
+import PolicyCheck
+import PolicyValues
+
+/// The running aggregates of one group: counts, distinct values, sums, minima and maxima.
+///
+/// Mergeable, so a group whose members are spread over a whole batch file (a lead entrepreneur's
+/// placements in a year) is summed chunk by chunk in bounded memory: only the distinct values
+/// that `count_distinct` must remember are kept, not the members.
+public struct GroupAccumulator: Sendable {
+  enum Slot: Sendable {
+    case count(Int)
+    case distinct(Set<Value>)
+    case sum(Fixed?, overflow: Bool)
+    case minimum(Fixed?)
+    case maximum(Fixed?)
+  }
+  var slots: [Slot]
+  /// Key, payee and beneficiary as read from the group's first member.
+  public var key: [Value]
+  public var payee: Value = .null
+  public var beneficiary: Value = .null
+  /// Position of the first member in the input (row number in a batch), for a stable order.
+  public var firstSeen: Int
+
+  init(aggregates: [(Aggregate, Thunk?)], key: [Value], firstSeen: Int) {
+    self.key = key
+    self.firstSeen = firstSeen
+    slots = aggregates.map { kind, _ in
+      switch kind {
+      case .count: .count(0)
+      case .countDistinct: .distinct([])
+      case .sum: .sum(.zero, overflow: false)
+      case .minOf: .minimum(nil)
+      case .maxOf: .maximum(nil)
+      }
+    }
+  }
+
+  /// Adds the member at `ctx.record`.
+  mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext) {
+    for (i, (_, inner)) in aggregates.enumerated() {
+      let v = inner?(ctx) ?? .null
+      switch slots[i] {
+      case .count(let n): slots[i] = .count(n + 1)
+      case .distinct(var set):
+        if !v.isNull { set.insert(v) }
+        slots[i] = .distinct(set)
+      case .sum(let s, let overflow):
+        guard case .number(let n) = v else { continue }
+        let next = s.flatMap { $0.adding(n) }
+        slots[i] = .sum(next, overflow: overflow || next == nil)
+      case .minimum(let m):
+        if case .number(let n) = v { slots[i] = .minimum(min(m ?? n, n)) }
+      case .maximum(let m):
+        if case .number(let n) = v { slots[i] = .maximum(max(m ?? n, n)) }
+      }
+    }
+  }
+
+  /// Folds another accumulator of the same group (from a later chunk) into this one.
+  public mutating func merge(_ other: GroupAccumulator) {
+    for i in slots.indices {
+      switch (slots[i], other.slots[i]) {
+      case (.count(let a), .count(let b)): slots[i] = .count(a + b)
+      case (.distinct(let a), .distinct(let b)): slots[i] = .distinct(a.union(b))
+      case (.sum(let a, let oa), .sum(let b, let ob)):
+        let s = a.flatMap { x in b.flatMap { x.adding($0) } }
+        slots[i] = .sum(s, overflow: oa || ob || s == nil)
+      case (.minimum(let a), .minimum(let b)): slots[i] = .minimum([a, b].compactMap { $0 }.min())
+      case (.maximum(let a), .maximum(let b)): slots[i] = .maximum([a, b].compactMap { $0 }.max())
+      default: break
+      }
+    }
+    if other.firstSeen < firstSeen {
+      firstSeen = other.firstSeen
+      payee = other.payee
+      beneficiary = other.beneficiary
+    }
+  }
+
+  /// The aggregate values compiled aggregate nodes read.
+  var values: [Value] {
+    slots.map { slot in
+      switch slot {
+      case .count(let n): Fixed(integer: Int64(n)).map(Value.number) ?? .null
+      case .distinct(let set): Fixed(integer: Int64(set.count)).map(Value.number) ?? .null
+      case .sum(let s, let overflow): overflow ? .undetermined("sum too large") : (s.map(Value.number) ?? .null)
+      case .minimum(let m), .maximum(let m): m.map(Value.number) ?? .null
+      }
+    }
+  }
+}
