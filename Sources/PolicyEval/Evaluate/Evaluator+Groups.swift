@@ -23,7 +23,8 @@ extension Program {
       ctx.record = record
       guard covers(policy.jurisdiction, rule.anchor, ctx, households) else { continue }
       if let filter = rule.groupFilter, filter(ctx) != .bool(true) { continue }
-      let key = rule.groupBy.map { $0.0(ctx) }
+      // Entities are keyed by id, not by their index in this chunk, so chunks merge.
+      let key = rule.groupBy.map { ctx.facts.canonical($0.0(ctx)) }
       if groups.index[key] == nil {
         var accumulator = GroupAccumulator(aggregates: rule.aggregates, key: key, firstSeen: position(record))
         accumulator.payee = rule.payee?(ctx) ?? .null

@@ -9,30 +9,7 @@ extension Program {
   /// Results come out for eligible and ineligible subjects alike, each with its explanation.
   /// Limits ("once per worker per year") are applied across all subjects of a rule afterwards.
   public func evaluate(_ facts: Facts, asOf: CivilDate) -> [EvalResult] {
-    let context = EvalContext(facts: facts, date: asOf)
-    let households = HouseholdCodes(facts: facts, schema: schema)
-    let renderer = ValueRenderer(schema: schema, facts: facts)
-    var results: [EvalResult] = []
-    for policy in policies {
-      context.parameters = policy.checked.parameters
-      for rule in policy.rules {
-        var ruleResults: [EvalResult] = []
-        if rule.checked.group != nil {
-          ruleResults = evaluateGroups(rule, policy, context, asOf: asOf, households: households, renderer: renderer)
-        } else {
-          let table = facts.tables[rule.checked.subject]
-          for record in 0..<table.count {
-            context.kind = rule.checked.subject
-            context.record = record
-            guard covers(policy.jurisdiction, rule.anchor, context, households) else { continue }
-            ruleResults.append(evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer))
-          }
-        }
-        applyLimits(rule.checked, to: &ruleResults)
-        results += ruleResults
-      }
-    }
-    return results
+    evaluate(facts, asOf: asOf, where: { _ in true }, applyLimits: true)
   }
 
   func covers(_ prefix: String, _ anchor: AnchorReader, _ ctx: EvalContext, _ households: HouseholdCodes) -> Bool {
@@ -101,10 +78,14 @@ extension Program {
     var result = EvalResult(
       policy: policy.checked.id, rule: checked.id, clause: checked.syntax.clause.value, kind: checked.kind, subject: subject,
       beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
-      evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate)
+      evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
     if !rule.isGroup { fillParties(&result, rule, ctx) }
     fillEvidence(&result, checked, record, renderer)
     decide(&result, rule, ctx, asOf: asOf)
+    if !checked.limit.isEmpty {
+      result.limitKey = ([result.policy, result.rule] + limitKey(checked.limit, result)).joined(separator: "|")
+      result.period = checked.limit.contains("year") ? String(result.ruleDate.year) : "once"
+    }
     return result
   }
 
@@ -192,24 +173,15 @@ extension Program {
     return nil
   }
 
-  /// At most one claiming result per limit key. The one kept is the most advanced (already paid, then
-  /// payable, then missing evidence, undetermined, pending), then the earliest, then by subject id, so a
-  /// complete claim is never refused because an earlier one still lacks a document.
+  /// At most one claiming result per limit key; see `EvalResult.claimPrecedes` for which one is kept.
   func applyLimits(_ rule: CheckedRule, to results: inout [EvalResult]) {
     guard !rule.limit.isEmpty else { return }
-    let rank: [Status: Int] = [.alreadyPaid: 0, .payable: 1, .missingEvidence: 2, .undetermined: 3, .pending: 4]
-    let order = results.indices.sorted {
-      (rank[results[$0].status] ?? 9, results[$0].ruleDate, results[$0].subject) < (rank[results[$1].status] ?? 9, results[$1].ruleDate, results[$1].subject)
-    }
-    var granted: [[String]: String] = [:]
+    let order = results.indices.sorted { results[$0].claimPrecedes(results[$1]) }
+    var granted: [String: String] = [:]
     for i in order where results[i].status.claimsLimit {
-      let key = limitKey(rule.limit, results[i])
+      guard let key = results[i].limitKey else { continue }
       if let first = granted[key] {
-        results[i].explanation.append(Check(check: "limit: once per \(rule.limit.joined(separator: " and "))",
-                                            value: "already granted for \(first)", holds: false, span: rule.syntax.limit.first?.span))
-        results[i].status = .ineligible
-        results[i].amount = nil
-        results[i].undeterminedReason = nil
+        results[i].refuse(limit: rule.limit, grantedTo: first, span: rule.syntax.limit.first?.span)
       } else {
         granted[key] = results[i].subject
       }
@@ -217,6 +189,7 @@ extension Program {
   }
 
   func limitKey(_ keys: [String], _ r: EvalResult) -> [String] {
+    // The limit is on the law's terms: beneficiary, payee, calendar year of vesting.
     keys.map { key in
       switch key {
       case "beneficiary": r.beneficiary ?? ""

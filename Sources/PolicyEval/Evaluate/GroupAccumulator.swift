@@ -43,7 +43,7 @@ public struct GroupAccumulator: Sendable {
       switch slots[i] {
       case .count(let n): slots[i] = .count(n + 1)
       case .distinct(var set):
-        if !v.isNull { set.insert(v) }
+        if !v.isNull { set.insert(ctx.facts.canonical(v)) }
         slots[i] = .distinct(set)
       case .sum(let s, let overflow):
         guard case .number(let n) = v else { continue }

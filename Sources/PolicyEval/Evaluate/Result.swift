@@ -27,8 +27,20 @@ public enum Status: String, Sendable, Codable, CaseIterable {
     }
   }
 
+  /// Which claim keeps a limit's one payment: lower wins (already paid, payable, missing evidence…).
+  public var claimRank: Int {
+    switch self {
+    case .alreadyPaid: 0
+    case .payable: 1
+    case .missingEvidence: 2
+    case .undetermined: 3
+    case .pending: 4
+    default: 9
+    }
+  }
+
   /// Statuses that count against a limit ("once per worker per year").
-  var claimsLimit: Bool { [.payable, .missingEvidence, .pending, .undetermined, .alreadyPaid].contains(self) }
+  public var claimsLimit: Bool { [.payable, .missingEvidence, .pending, .undetermined, .alreadyPaid].contains(self) }
 }
 
 /// One line of an explanation: a condition, the value it saw, and whether it held.
@@ -70,5 +82,11 @@ public struct EvalResult: Sendable {
   public var undeterminedReason: String?
   /// The date parameters and limits were judged at (vesting date or as_of).
   public var ruleDate: CivilDate
+  /// For rules with a `limit`: the key at most one payment may have (`policy|rule|P1|2024`).
+  public var limitKey: String?
+  /// What the ledger pays once: the limit key, or `policy|rule|subject|payee` for unlimited rules.
+  public var idempotencyKey: String { limitKey ?? "\(policy)|\(rule)|\(subject)|\(payee ?? "")" }
+  /// The period a payment is for: the limit's year, `once`, or the subject.
+  public var period: String
   public var missingEvidence: [String] { evidence.filter { !$0.provided }.map(\.id) }
 }

@@ -20,6 +20,12 @@ public struct Facts: Sendable {
     tables = Array(repeating: Table(), count: schema.entities.count)
   }
 
+  /// A value that means the same in any chunk of a batch: an entity becomes its id.
+  public func canonical(_ value: Value) -> Value {
+    if case .entity = value, let id = id(of: value) { return .string(id) }
+    return value
+  }
+
   /// The id of the entity a value refers to, or nil.
   public func id(of value: Value) -> String? {
     if case .entity(let kind, let index) = value, kind < tables.count, index < tables[kind].count { return tables[kind].ids[index] }

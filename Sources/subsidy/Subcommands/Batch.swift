@@ -1,6 +1,108 @@
 import ArgumentParser
+import Foundation
+import Ledger
+import PolicySupport
+import PolicyValues
+import SubsidyKit
 
+/// `subsidy batch FILE --as-of DATE`: a whole export through the policies, with a ledger that never pays twice.
 struct Batch: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "batch", abstract: "(being built)")
-  func run() throws {}
+  static let configuration = CommandConfiguration(
+    abstract: "Evaluate a batch CSV (one row per placement): payouts CSV, rejected rows, a summary; optionally commit to the ledger.")
+
+  @Argument(help: "The batch CSV (UTF-8, BOM allowed; header names the columns, any order).")
+  var file: String
+
+  @Option(help: "The date to judge on (YYYY-MM-DD).")
+  var asOf: String
+
+  @Option(help: "The policy directory.")
+  var policies: String = "policies"
+
+  @Option(help: "Write payouts here (default: stdout).")
+  var out: String?
+
+  @Option(help: "Write rejected rows here (line, column, value, reason).")
+  var rejects: String?
+
+  @Flag(help: "Write a UTF-8 BOM so Excel shows Chinese correctly.")
+  var excel = false
+
+  @Option(help: "The ledger file.")
+  var ledger: String = "subsidy-ledger.sqlite"
+
+  @Flag(help: "Record payable results in the ledger (all or nothing).")
+  var commit = false
+
+  @Option(help: "An id for this batch in the ledger (default: derived from the file and time).")
+  var batchId: String?
+
+  @Flag(help: "Show ID numbers unmasked in rejects.")
+  var showPii = false
+
+  @Option(help: "Rows per chunk.")
+  var chunkRows: Int = 16_384
+
+  @Option(help: "Threads (default: all cores).")
+  var threads: Int?
+
+  func run() throws {
+    let (program, outcome) = Subsidy.compile(policies)
+    guard let program else {
+      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+      throw ExitCode.checkErrors
+    }
+    guard let date = Subsidy.parseDate(asOf).date else {
+      Terminal.err("error: --as-of \(Subsidy.parseDate(asOf).problem)\n")
+      throw ExitCode.inputError
+    }
+    guard chunkRows > 0, threads.map({ $0 > 0 }) ?? true else {
+      Terminal.err("error: --chunk-rows and --threads must be positive\n")
+      throw ExitCode.inputError
+    }
+    var options = BatchOptions(input: file, asOf: date)
+    options.outPath = out
+    options.rejectsPath = rejects
+    options.excelBOM = excel
+    options.showPII = showPii
+    options.chunkRows = chunkRows
+    options.threads = threads ?? options.threads
+    options.progress = true
+    let runner = BatchRunner(program: program, options: options)
+    var d = DiagnosticBag()
+    var summary = BatchSummary()
+    do {
+      if commit {
+        let store = try LedgerStore(path: ledger, createIfMissing: true)
+        let info = BatchInfo(id: batchId ?? Self.defaultBatchID(file), source: file, engineVersion: Subsidy.version,
+                             policyHash: PolicyFingerprint.of(outcome.sources), asOf: date.description)
+        _ = try store.commit(info) { tx in
+          let hooks = LedgerHooks(paidKeys: { try tx.paidKeys(among: $0) }, record: { rows in try tx.record(rows.map(\.payment)) })
+          summary = try runner.run(ledger: hooks, into: &d)
+          if d.hasErrors { throw ExitCode.inputError }  // nothing of a failed batch is kept
+        }
+      } else if FileManager.default.fileExists(atPath: ledger) {
+        let store = try LedgerStore(path: ledger, createIfMissing: false)
+        summary = try runner.run(ledger: LedgerHooks(paidKeys: { try store.paidKeys(among: $0) }, record: nil), into: &d)
+      } else {
+        summary = try runner.run(ledger: nil, into: &d)
+      }
+    } catch let error as ExitCode {
+      Terminal.report(d.sorted, sources: [])
+      throw error
+    } catch let error as CSVReader.Failure {
+      Terminal.report(d.sorted, sources: [])
+      Terminal.err("error: \(file): \(error)\n")
+      throw ExitCode.inputError
+    }
+    Terminal.report(d.sorted, sources: [])
+    if d.hasErrors { throw ExitCode.inputError }
+    let text = summary.render()
+    if out == nil { Terminal.err(text) } else { Terminal.out(text) }
+  }
+
+  static func defaultBatchID(_ file: String) -> String {
+    let name = (file as NSString).lastPathComponent
+    return "\(name)@\(Int(Date().timeIntervalSince1970))"
+  }
 }

@@ -1,0 +1,138 @@
+import Dispatch
+import Foundation
+import PolicyEval
+import PolicySupport
+import PolicyValues
+
+/// Options of one batch run.
+public struct BatchOptions: Sendable {
+  public var input: String
+  public var asOf: CivilDate
+  public var outPath: String?
+  public var rejectsPath: String?
+  public var excelBOM = false
+  public var showPII = false
+  public var chunkRows = 16_384
+  public var threads = ProcessInfo.processInfo.activeProcessorCount
+  public var progress = false
+  public init(input: String, asOf: CivilDate) {
+    self.input = input
+    self.asOf = asOf
+  }
+}
+
+/// How the batch talks to the ledger (nil: no ledger): which keys are paid, and recording payments.
+public struct LedgerHooks {
+  public var paidKeys: ([String]) throws -> Set<String>
+  /// Records payable rows; returns, per row, false when it turned out already paid.
+  public var record: (([PayoutRow]) throws -> [Bool])?
+  public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PayoutRow]) throws -> [Bool])?) {
+    self.paidKeys = paidKeys
+    self.record = record
+  }
+}
+
+/// Streams a batch CSV through the compiled policies: rows in, payouts and rejects out.
+///
+/// Rows are read in chunks; each group of chunks is decoded and evaluated on all cores; results are
+/// merged in input order. What spans rows is kept across the whole file: the one payment a limit
+/// allows (best claim per key), group aggregates, and which people and organisations were judged.
+public final class BatchRunner {
+  let program: Program
+  let options: BatchOptions
+
+  public init(program: Program, options: BatchOptions) {
+    self.program = program
+    self.options = options
+  }
+
+  struct ChunkWork: @unchecked Sendable {
+    var chunk: CSVChunk
+    var decoded: RowDecoder.Decoded?
+    var rowResults: [EvalResult] = []
+    var entityResults: [EvalResult] = []
+    var groups: [String: GroupTable] = [:]
+    var firstRow = 0
+  }
+
+  public func run(ledger: LedgerHooks?, into d: inout DiagnosticBag) throws -> BatchSummary {
+    let started = DispatchTime.now()
+    var summary = BatchSummary()
+    let reader: CSVReader
+    do {
+      reader = try CSVReader(path: options.input)
+    } catch {
+      d.add(.error("file-not-found", "cannot read `\(options.input)`", at: nil))
+      return summary
+    }
+    guard let headerChunk = try reader.next(maxRecords: 1), headerChunk.count == 1 else {
+      d.add(.error("empty-file", "`\(options.input)` has no header row", at: SourceSpan(file: options.input, line: 1, column: 1)))
+      return summary
+    }
+    let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }
+    guard let plan = ColumnPlan.make(header: header, schema: program.schema, file: options.input, into: &d) else { return summary }
+    let decoder = RowDecoder(schema: program.schema, plan: plan, showPII: options.showPII)
+
+    var payouts = try CSVWriter.open(options.outPath, excelBOM: options.excelBOM)
+    var rejects = try options.rejectsPath.map { try CSVWriter.open($0, excelBOM: options.excelBOM) }
+    payouts.row(PayoutRow.header)
+    rejects?.row(["line", "column", "value", "reason"])
+
+    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil)
+    let progress = Progress(enabled: options.progress, total: reader.fileSize)
+    let batchSize = max(1, options.threads) * 2
+    var rowNumber = 0
+    while true {
+      var work: [ChunkWork] = []
+      while work.count < batchSize, let chunk = try reader.next(maxRecords: options.chunkRows) {
+        work.append(ChunkWork(chunk: chunk, firstRow: rowNumber))
+        rowNumber += chunk.count
+      }
+      if work.isEmpty { break }
+      evaluateInParallel(&work, decoder: decoder)
+      for item in work {
+        guard let decoded = item.decoded else { continue }
+        summary.rowsRead += item.chunk.count
+        summary.rowsRejected += decoded.rejects.count
+        summary.rowsEvaluated += decoded.lines.count
+        for reject in decoded.rejects { rejects?.row([String(reject.line), reject.column, reject.value, reject.reason]) }
+        try merge.take(rows: item.rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
+      }
+      progress.update(rows: summary.rowsRead, bytes: reader.bytesConsumed)
+    }
+    try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
+    payouts.close()
+    rejects?.close()
+    progress.finish()
+    summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+    return summary
+  }
+
+  private func evaluateInParallel(_ work: inout [ChunkWork], decoder: RowDecoder) {
+    let program = self.program, asOf = options.asOf
+    let hasGroups = program.hasGroupRules, hasEntities = program.hasEntityRules
+    work.withUnsafeMutableBufferPointer { buffer in
+      let base = UnsafeMutableBufferPointerBox(buffer)
+      DispatchQueue.concurrentPerform(iterations: buffer.count) { i in
+        var item = base.buffer[i]
+        let decoded = decoder.decode(item.chunk, asOf: asOf)
+        item.rowResults = program.evaluateRowRules(decoded.facts, asOf: asOf)
+        if hasEntities { item.entityResults = program.evaluateEntityRules(decoded.facts, asOf: asOf, applyLimits: false) }
+        if hasGroups {
+          let lines = decoded.lines
+          var tables: [String: GroupTable] = [:]
+          program.accumulateGroups(decoded.facts, asOf: asOf, into: &tables, position: { lines[$0] })
+          item.groups = tables
+        }
+        item.decoded = decoded
+        base.buffer[i] = item
+      }
+    }
+  }
+}
+
+/// Lets `concurrentPerform` write each chunk's slot; every iteration touches only its own index.
+struct UnsafeMutableBufferPointerBox<T>: @unchecked Sendable {
+  let buffer: UnsafeMutableBufferPointer<T>
+  init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// Streams a CSV file (RFC 4180: quotes, `""`, CRLF, a UTF-8 BOM) in chunks of whole records.
+///
+/// Memory holds one read block and the chunk being cut, whatever the file's size.
+public final class CSVReader {
+  public struct Failure: Error, CustomStringConvertible {
+    public var line: Int
+    public var message: String
+    public var description: String { "line \(line): \(message)" }
+  }
+
+  private let handle: FileHandle
+  private var pending: [UInt8] = []
+  private var eof = false
+  private var atStart = true
+  private var line = 1
+  public private(set) var bytesConsumed = 0
+  public let fileSize: Int?
+  static let blockSize = 4 << 20
+  /// A field longer than this is a broken quote, not data: stop instead of reading the whole file into it.
+  static let maximumRecordBytes = 1 << 20
+
+  public init(path: String) throws {
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw Failure(line: 0, message: "cannot open `\(path)`")
+    }
+    self.handle = handle
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    fileSize = (attributes?[.size] as? NSNumber)?.intValue
+  }
+
+  deinit { try? handle.close() }
+
+  private func fill() {
+    guard !eof else { return }
+    let data = handle.readData(ofLength: Self.blockSize)
+    if data.isEmpty {
+      eof = true
+      return
+    }
+    pending.append(contentsOf: data)
+    if atStart {
+      atStart = false
+      if pending.starts(with: [0xEF, 0xBB, 0xBF]) {
+        pending.removeFirst(3)
+        bytesConsumed += 3
+      }
+    }
+  }
+
+  /// The next chunk of at most `maxRecords` records, or nil at the end of the file. Blank lines are skipped.
+  public func next(maxRecords: Int) throws -> CSVChunk? {
+    var chunk = CSVChunk()
+    var position = 0
+    if pending.isEmpty { fill() }
+    while chunk.count < maxRecords {
+      let outcome = pending.withUnsafeBufferPointer { parseRecord($0, from: position, into: &chunk) }
+      switch outcome {
+      case .record(let end):
+        position = end
+      case .blank(let end):
+        position = end
+      case .needMore:
+        if eof {
+          if position < pending.count {  // a last record without a line break
+            pending.append(UInt8(ascii: "\n"))
+            continue
+          }
+          break
+        }
+        if pending.count - position > Self.maximumRecordBytes {
+          throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes (an unclosed quote?)")
+        }
+        fill()
+        continue
+      }
+      if case .needMore = outcome { break }
+    }
+    guard chunk.count > 0 || position > 0 else { return nil }
+    chunk.bytes = Array(pending[0..<position])
+    pending.removeFirst(position)
+    bytesConsumed += position
+    if chunk.count == 0 { return try next(maxRecords: maxRecords) }
+    return chunk
+  }
+
+  enum Outcome { case record(Int), blank(Int), needMore }
+
+  /// Parses one record at `start`; appends its fields to `chunk` only when the record is complete.
+  private func parseRecord(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into chunk: inout CSVChunk) -> Outcome {
+    let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+    let n = b.count
+    var p = start
+    var newlines = 0
+    let fieldsBefore = chunk.fieldStart.count
+    func rollback() {
+      chunk.fieldStart.removeLast(chunk.fieldStart.count - fieldsBefore)
+      chunk.fieldEnd.removeLast(chunk.fieldEnd.count - fieldsBefore)
+      chunk.fieldEscaped.removeLast(chunk.fieldEscaped.count - fieldsBefore)
+    }
+    if p < n, b[p] == newline || (b[p] == cr && p + 1 < n && b[p + 1] == newline) {
+      line += 1
+      return .blank(b[p] == cr ? p + 2 : p + 1)
+    }
+    while true {
+      guard p < n else { rollback(); return .needMore }
+      var fieldStart = p, fieldEnd = p, escaped = false
+      if b[p] == quote {
+        p += 1
+        fieldStart = p
+        while true {
+          guard p < n else { rollback(); return .needMore }
+          if b[p] == quote {
+            if p + 1 < n, b[p + 1] == quote {
+              escaped = true
+              p += 2
+              continue
+            }
+            if p + 1 >= n { rollback(); return .needMore }
+            break
+          }
+          if b[p] == newline { newlines += 1 }
+          p += 1
+        }
+        fieldEnd = p
+        p += 1  // the closing quote; any text before the separator is kept out of the field
+        while p < n, b[p] != comma, b[p] != newline { p += 1 }
+      } else {
+        while p < n, b[p] != comma, b[p] != newline { p += 1 }
+        fieldEnd = p
+        if fieldEnd > fieldStart, b[fieldEnd - 1] == cr, p < n, b[p] == newline { fieldEnd -= 1 }
+      }
+      guard p < n else { rollback(); return .needMore }
+      chunk.fieldStart.append(Int32(truncatingIfNeeded: fieldStart))
+      chunk.fieldEnd.append(Int32(truncatingIfNeeded: fieldEnd))
+      chunk.fieldEscaped.append(escaped)
+      if b[p] == comma {
+        p += 1
+        continue
+      }
+      // b[p] is the record's line break.
+      chunk.recordFields.append(Int32(truncatingIfNeeded: chunk.fieldStart.count))
+      chunk.lines.append(line)
+      line += 1 + newlines
+      return .record(p + 1)
+    }
+  }
+}
