@@ -17,9 +17,15 @@ public final class EvalContext {
   /// The current group's aggregate values, by the index compiled into each aggregate node.
   var aggregates: [Value] = []
 
+  /// Each table's flat values and width, held directly so a compiled field read is two array indexings.
+  let values: [[Value]]
+  let widths: [Int]
+
   public init(facts: Facts, date: CivilDate) {
     self.facts = facts
     self.date = date
+    values = facts.tables.map(\.values)
+    widths = facts.tables.map(\.width)
   }
 }
 

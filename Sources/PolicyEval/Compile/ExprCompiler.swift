@@ -104,7 +104,7 @@ struct ExprCompiler {
       var record = ctx.record
       var value = Value.null
       for (n, step) in steps.enumerated() {
-        value = ctx.facts.tables[step.entity].records[record][step.slot]
+        value = ctx.values[step.entity][record &* ctx.widths[step.entity] &+ step.slot]
         if n == steps.count - 1 { break }
         guard case .entity(_, let next) = value else { return .null }
         record = next

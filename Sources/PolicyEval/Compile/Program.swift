@@ -43,6 +43,9 @@ public struct Program: Sendable {
   public let schema: FactSchema
   let policies: [CompiledPolicy]
 
+  /// Whether some rule places its subject through household members (so their codes must be gathered).
+  let needsHouseholdCodes: Bool
+
   public var policyIDs: [String] { policies.map(\.checked.id) }
   public var checkedPolicies: [CheckedPolicy] { policies.map(\.checked) }
 
@@ -53,6 +56,9 @@ public struct Program: Sendable {
       CompiledPolicy(
         checked: policy, jurisdiction: policy.syntax.jurisdiction.value,
         rules: policy.rules.map { Self.compile($0, compiler: compiler, schema: set.schema) })
+    }
+    needsHouseholdCodes = policies.contains { p in
+      p.rules.contains { if case .householdMembers = $0.anchor.mode { true } else { false } }
     }
   }
 

@@ -12,16 +12,23 @@ extension Program {
   public var rowKind: Int? { schema.entityIndex["dispatch"] }
 
   /// Results of the rules about the row kind, limits not yet applied (the batch resolves them across chunks).
-  public func evaluateRowRules(_ facts: Facts, asOf: CivilDate) -> [EvalResult] {
+  /// Refused results are not built, only counted per rule (`refused[ruleIndex]`): a batch writes no line for them.
+  public func evaluateRowRules(_ facts: Facts, asOf: CivilDate, refused: inout [Int]) -> [EvalResult] {
     guard let rowKind else { return [] }
-    return evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject == rowKind }, applyLimits: false)
+    return withUnsafeMutablePointer(to: &refused) { evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject == rowKind }, applyLimits: false, refused: $0) }
+  }
+
+  /// How many rules the program has, for `refused` counters; and each one's names.
+  public var ruleCount: Int { policies.reduce(0) { $0 + $1.rules.count } }
+  public var ruleNames: [(policy: String, rule: String, clause: String)] {
+    policies.flatMap { p in p.rules.map { (p.checked.id, $0.checked.id, $0.checked.syntax.clause.value) } }
   }
 
   /// Adds a chunk's rows to the group rules' tables, keyed `policy/rule`. `position` maps a record to its
   /// place in the whole input (its line), so the first member of a group is the same however the file is cut.
   public func accumulateGroups(_ facts: Facts, asOf: CivilDate, into tables: inout [String: GroupTable], position: (Int) -> Int) {
     let ctx = EvalContext(facts: facts, date: asOf)
-    let households = HouseholdCodes(facts: facts, schema: schema)
+    let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
     for policy in policies {
       ctx.parameters = policy.checked.parameters
       for rule in policy.rules where rule.isGroup {
@@ -40,7 +47,7 @@ extension Program {
       ctx.parameters = policy.checked.parameters
       for rule in policy.rules where rule.isGroup {
         guard let table = tables["\(policy.checked.id)/\(rule.checked.id)"] else { continue }
-        var results = zip(table.ordered, table.ids).map { group, ids in
+        var results = zip(table.ordered, table.ids).compactMap { group, ids in
           finishGroup(rule, policy, group, ctx, asOf: asOf, renderer: renderer, ids: ids)
         }
         applyLimits(rule.checked, to: &results)
@@ -51,8 +58,8 @@ extension Program {
   }
 
   /// Results of the rules about people, households, organisations…: everything but the row kind and groups.
-  public func evaluateEntityRules(_ facts: Facts, asOf: CivilDate, applyLimits: Bool = true) -> [EvalResult] {
-    evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject != rowKind }, applyLimits: applyLimits)
+  public func evaluateEntityRules(_ facts: Facts, asOf: CivilDate, refused: inout [Int]) -> [EvalResult] {
+    withUnsafeMutablePointer(to: &refused) { evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject != rowKind }, applyLimits: false, refused: $0) }
   }
 
   /// Whether any rule is about something other than the row kind (so the batch must evaluate those too).
@@ -64,25 +71,47 @@ extension Program {
     policies.first { $0.checked.id == policy }?.rules.first { $0.checked.id == rule }?.checked.limit ?? []
   }
 
-  /// Evaluates the rules selected by `include` over every subject of `facts`.
-  func evaluate(_ facts: Facts, asOf: CivilDate, where include: (CompiledRule) -> Bool, applyLimits limits: Bool) -> [EvalResult] {
+  /// Evaluates the rules selected by `include` over every subject of `facts`. With `refused`, results that
+  /// are refused are counted there by rule index instead of being built (the batch's fast path).
+  func evaluate(_ facts: Facts, asOf: CivilDate, where include: (CompiledRule) -> Bool, applyLimits limits: Bool,
+                refused: UnsafeMutablePointer<[Int]>? = nil) -> [EvalResult] {
     let context = EvalContext(facts: facts, date: asOf)
-    let households = HouseholdCodes(facts: facts, schema: schema)
+    let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
     let renderer = ValueRenderer(schema: schema, facts: facts)
+    let explain = refused == nil
     var results: [EvalResult] = []
+    var ruleIndex = -1
     for policy in policies {
       context.parameters = policy.checked.parameters
-      for rule in policy.rules where include(rule) {
+      // Which records the policy covers, per subject kind: computed once, not once per rule.
+      var covered: [Int: [Bool]] = [:]
+      for rule in policy.rules {
+        ruleIndex += 1
+        guard include(rule) else { continue }
         var ruleResults: [EvalResult] = []
         if rule.isGroup {
           ruleResults = evaluateGroups(rule, policy, context, asOf: asOf, households: households, renderer: renderer)
         } else {
-          let table = facts.tables[rule.checked.subject]
-          for record in 0..<table.count {
-            context.kind = rule.checked.subject
+          let kind = rule.checked.subject
+          let table = facts.tables[kind]
+          context.kind = kind
+          if covered[kind] == nil {
+            covered[kind] = (0..<table.count).map { record in
+              context.record = record
+              return covers(policy.jurisdiction, rule.anchor, context, households)
+            }
+          }
+          let inside = covered[kind] ?? []
+          for record in 0..<table.count where inside[record] {
+            context.kind = kind
             context.record = record
-            guard covers(policy.jurisdiction, rule.anchor, context, households) else { continue }
-            ruleResults.append(evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer))
+            if let r = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain) {
+              if explain || !Self.isRefusal(r.status) {
+                ruleResults.append(r)
+                continue
+              }
+            }
+            refused?.pointee[ruleIndex] += 1
           }
         }
         if limits { applyLimits(rule.checked, to: &ruleResults) }
@@ -91,4 +120,6 @@ extension Program {
     }
     return results
   }
+
+  static func isRefusal(_ status: Status) -> Bool { status == .ineligible || status == .notApplicable || status == .notMet }
 }

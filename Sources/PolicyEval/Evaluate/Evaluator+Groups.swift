@@ -8,7 +8,7 @@ extension Program {
                       households: HouseholdCodes, renderer: ValueRenderer) -> [EvalResult] {
     var groups = GroupTable()
     accumulate(rule, policy, ctx, households: households, into: &groups, position: { $0 })
-    return groups.ordered.map { finishGroup(rule, policy, $0, ctx, asOf: asOf, renderer: renderer) }
+    return groups.ordered.compactMap { finishGroup(rule, policy, $0, ctx, asOf: asOf, renderer: renderer) }
   }
 
   /// Adds every member of `ctx.facts` in the rule's jurisdiction and filter to its group.
@@ -45,11 +45,11 @@ extension Program {
 
   /// Evaluates one accumulated group: conditions and amount read its key and aggregates.
   func finishGroup(_ rule: CompiledRule, _ policy: CompiledPolicy, _ group: GroupAccumulator, _ ctx: EvalContext,
-                          asOf: CivilDate, renderer: ValueRenderer, ids: GroupTable.PartyIDs? = nil) -> EvalResult {
+                          asOf: CivilDate, renderer: ValueRenderer, ids: GroupTable.PartyIDs? = nil) -> EvalResult? {
     ctx.key = group.key
     ctx.aggregates = group.values
     let subject = zip(group.key, rule.groupBy).map { renderer.render($0, as: $1.1) }.joined(separator: "/")
-    var result = evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, record: nil)
+    guard var result = evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, record: nil) else { return nil }
     let payee = ids?.payee ?? ctx.facts.id(of: group.payee)
     result.payee = payee
     result.payeeKind = ids?.payeeKind ?? Self.kindName(group.payee, schema)

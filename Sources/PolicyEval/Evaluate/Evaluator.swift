@@ -26,16 +26,21 @@ extension Program {
 
   /// One rule for the subject at `ctx.record`.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
-                renderer: ValueRenderer) -> EvalResult {
-    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, record: ctx.facts.tables[rule.checked.subject].records[ctx.record])
+                renderer: ValueRenderer, explain: Bool = true) -> EvalResult? {
+    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer,
+             record: ctx.facts.tables[rule.checked.subject].record(ctx.record), explain: explain)
   }
 
   /// One rule for one subject; `record` is nil for a group (its expressions read aggregates, not a record).
+  ///
+  /// With `explain: false` (a batch, where refusals are only counted) conditions stop at the first that
+  /// fails, no value is rendered, and a refused subject gives nil instead of a result.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
-                renderer: ValueRenderer, record: [Value]?) -> EvalResult {
+                renderer: ValueRenderer, record: [Value]?, explain: Bool = true) -> EvalResult? {
     let checked = rule.checked
     let record = record ?? []
     var checks: [Check] = []
+    var allHold = true
     ctx.date = asOf
     // Vesting: "stable employment of N months" vests at start + N months if not ended before.
     var vest: CivilDate?
@@ -47,33 +52,52 @@ extension Program {
       }
       let end = record[endSlot].date
       let holds = vest.map { v in end.map { $0 >= v } ?? true } ?? false
-      let text = checked.syntax.vesting?.stableEmployment?.text ?? ""
-      checks.append(Check(check: "stable employment ≥ \(text)",
-                          value: "start \(start.map(String.init(describing:)) ?? "null") → vests \(vest.map(String.init(describing:)) ?? "null"), end \(end.map(String.init(describing:)) ?? "null")",
-                          holds: holds, span: checked.syntax.vesting?.span))
+      allHold = allHold && holds
+      if explain {
+        let text = checked.syntax.vesting?.stableEmployment?.text ?? ""
+        checks.append(Check(check: "stable employment ≥ \(text)",
+                            value: "start \(start.map(String.init(describing:)) ?? "null") → vests \(vest.map(String.init(describing:)) ?? "null"), end \(end.map(String.init(describing:)) ?? "null")",
+                            holds: holds, span: checked.syntax.vesting?.span))
+      }
     } else if let on = rule.vestsOn {
       vest = on(ctx).date
-      checks.append(Check(check: "vests on \(checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
-                          holds: vest != nil, span: checked.syntax.vesting?.span))
+      allHold = allHold && vest != nil
+      if explain {
+        checks.append(Check(check: "vests on \(checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
+                            holds: vest != nil, span: checked.syntax.vesting?.span))
+      }
     }
+    if !explain, !allHold { return nil }
     let ruleDate = vest ?? asOf
     ctx.date = ruleDate
     var expires = policy.checked.syntax.effectiveUntil?.value
     if let until = rule.vestsUntil, let last = until(ctx).date {
       expires = min(expires ?? last, last)
-      checks.append(Check(check: "vests on or before \(last)", value: ruleDate.description, holds: ruleDate <= last,
-                          span: checked.syntax.vesting?.until?.span))
+      allHold = allHold && ruleDate <= last
+      if explain {
+        checks.append(Check(check: "vests on or before \(last)", value: ruleDate.description, holds: ruleDate <= last,
+                            span: checked.syntax.vesting?.until?.span))
+      }
     }
     if let from = policy.checked.syntax.effectiveFrom?.value, ruleDate < from {
-      checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false))
+      allHold = false
+      if explain { checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false)) }
     }
     if let until = policy.checked.syntax.effectiveUntil?.value, ruleDate > until {
-      checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false))
+      allHold = false
+      if explain { checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false)) }
     }
+    if !explain, !allHold { return nil }
     for condition in rule.conditions {
       let value = condition.eval(ctx)
-      let seen = condition.witnesses.map { renderer.render($0.0(ctx), as: $0.1) }.joined(separator: ", ")
-      checks.append(Check(check: condition.text, value: seen.isEmpty ? renderer.render(value) : seen, holds: value == .bool(true), span: condition.span))
+      let holds = value == .bool(true)
+      allHold = allHold && holds
+      if explain {
+        let seen = condition.witnesses.map { renderer.render($0.0(ctx), as: $0.1) }.joined(separator: ", ")
+        checks.append(Check(check: condition.text, value: seen.isEmpty ? renderer.render(value) : seen, holds: holds, span: condition.span))
+      } else if !holds {
+        return nil
+      }
     }
     var result = EvalResult(
       policy: policy.checked.id, rule: checked.id, clause: checked.syntax.clause.value, kind: checked.kind, subject: subject,
@@ -81,7 +105,7 @@ extension Program {
       evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
     if !rule.isGroup { fillParties(&result, rule, ctx) }
     fillEvidence(&result, checked, record, renderer)
-    decide(&result, rule, ctx, asOf: asOf)
+    decide(&result, rule, ctx, asOf: asOf, allHold: allHold)
     if !checked.limit.isEmpty {
       result.limitKey = ([result.policy, result.rule] + limitKey(checked.limit, result)).joined(separator: "|")
       result.period = checked.limit.contains("year") ? String(result.ruleDate.year) : "once"
@@ -101,7 +125,7 @@ extension Program {
       // Default: the subject's person, else the subject itself.
       let entity = schema.entities[rule.checked.subject]
       if let slot = entity.field("person")?.slot, case .reference = entity.fields[slot].type {
-        result.beneficiary = ctx.facts.id(of: ctx.facts.tables[entity.index].records[ctx.record][slot])
+        result.beneficiary = ctx.facts.id(of: ctx.facts.tables[entity.index][record: ctx.record, slot: slot])
       } else {
         result.beneficiary = result.subject
       }
@@ -116,8 +140,7 @@ extension Program {
   }
 
   /// Status in the order of shared/domain.md: ineligible → pending → undetermined → missing_evidence → payable.
-  private func decide(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate) {
-    let allHold = result.explanation.allSatisfy(\.holds)
+  private func decide(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate, allHold: Bool) {
     switch rule.checked.kind {
     case .qualification:
       result.status = allHold ? .met : .notMet
@@ -203,10 +226,13 @@ extension Program {
 /// For each household record, the hukou codes of the people who belong to it.
 struct HouseholdCodes {
   var codes: [Int: [DivisionCode]] = [:]
-  init(facts: Facts, schema: FactSchema) {
+  /// Only rules about households need these; skip the scan otherwise.
+  init(facts: Facts, schema: FactSchema, needed: Bool = true) {
+    guard needed else { return }
     guard let person = schema.entity("person"), let household = person.field("household"), let hukou = person.field("hukou") else { return }
-    for record in facts.tables[person.index].records {
-      if case .entity(_, let h) = record[household.slot], case .code(let code) = record[hukou.slot] {
+    let people = facts.tables[person.index]
+    for record in 0..<people.count {
+      if case .entity(_, let h) = people[record: record, slot: household.slot], case .code(let code) = people[record: record, slot: hukou.slot] {
         codes[h, default: []].append(code)
       }
     }

@@ -25,11 +25,17 @@ public struct FactsLoader {
       facts.asOf = ScalarReader.date(asOf, "`as_of`", into: &d)?.value
     }
     var pendingRefs: [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)] = []
+    // Ids of records rejected for a bad field, per entity kind: references to them are not
+    // reported again as unknown (the record's own error is the one to fix).
+    var rejected = [Set<String>](repeating: [], count: schema.entities.count)
     for entity in schema.entities {
       guard let node = top.optional(entity.plural), !node.isNull else { continue }
       guard let items = ScalarReader.list(node, "`\(entity.plural)`", into: &d) else { continue }
       for item in items {
-        guard let (record, refs) = readRecord(item, entity, into: &d) else { continue }
+        guard let (record, refs) = readRecord(item, entity, into: &d) else {
+          if let id = writtenID(of: item) { rejected[entity.index].insert(id) }
+          continue
+        }
         guard case .string(let id) = record[entity.slots["id"] ?? 0] else { continue }
         if let first = facts.tables[entity.index].index[id] {
           d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice", at: item.span,
@@ -37,24 +43,27 @@ public struct FactsLoader {
           continue
         }
         let position = facts.tables[entity.index].count
-        facts.tables[entity.index].ids.append(id)
-        facts.tables[entity.index].records.append(record)
-        facts.tables[entity.index].index[id] = position
-        facts.tables[entity.index].spans.append(item.span)
+        facts.tables[entity.index].append(id: id, record: record, span: item.span)
         for ref in refs { pendingRefs.append((entity.index, position, ref.slot, ref.target, ref.id)) }
       }
     }
     top.finish(into: &d)
     for ref in pendingRefs {
       if let target = facts.tables[ref.target].index[ref.id.value] {
-        facts.tables[ref.entity].records[ref.record][ref.slot] = .entity(kind: ref.target, index: target)
-      } else {
+        facts.tables[ref.entity][record: ref.record, slot: ref.slot] = .entity(kind: ref.target, index: target)
+      } else if !rejected[ref.target].contains(ref.id.value) {
         let owner = schema.entities[ref.entity], target = schema.entities[ref.target]
         d.add(.error("unknown-reference", "\(owner.name) `\(facts.tables[ref.entity].ids[ref.record])` names unknown \(target.name) `\(ref.id.value)`",
                      at: ref.id.span, help: EditDistance.didYouMean(ref.id.value, among: facts.tables[ref.target].ids)))
       }
     }
     return d.errorCount == errorsBefore ? facts : nil
+  }
+
+  /// The `id` written in a record, read without checking anything else.
+  private func writtenID(of node: YAMLNode) -> String? {
+    guard case .mapping(let pairs) = node.kind else { return nil }
+    return pairs.first { $0.key.value == "id" }?.value.scalar
   }
 
   private func readRecord(_ node: YAMLNode, _ entity: FactSchema.Entity, into d: inout DiagnosticBag)

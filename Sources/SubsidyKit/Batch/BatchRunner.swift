@@ -52,6 +52,8 @@ public final class BatchRunner {
     var rowResults: [EvalResult] = []
     var entityResults: [EvalResult] = []
     var groups: [String: GroupTable] = [:]
+    /// Refused results by rule index: counted, not built.
+    var refused: [Int] = []
     var firstRow = 0
   }
 
@@ -78,6 +80,8 @@ public final class BatchRunner {
     payouts.row(PayoutRow.header)
     rejects?.row(["line", "column", "value", "reason"])
 
+    let ruleNames = program.ruleNames
+    summary.learnClauses(ruleNames)
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil)
     let progress = Progress(enabled: options.progress, total: reader.fileSize)
     let batchSize = max(1, options.threads) * 2
@@ -95,6 +99,7 @@ public final class BatchRunner {
         summary.rowsRead += item.chunk.count
         summary.rowsRejected += decoded.rejects.count
         summary.rowsEvaluated += decoded.lines.count
+        summary.countRefused(item.refused, names: ruleNames)
         for reject in decoded.rejects { rejects?.row([String(reject.line), reject.column, reject.value, reject.reason]) }
         try merge.take(rows: item.rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
       }
@@ -116,8 +121,10 @@ public final class BatchRunner {
       DispatchQueue.concurrentPerform(iterations: buffer.count) { i in
         var item = base.buffer[i]
         let decoded = decoder.decode(item.chunk, asOf: asOf)
-        item.rowResults = program.evaluateRowRules(decoded.facts, asOf: asOf)
-        if hasEntities { item.entityResults = program.evaluateEntityRules(decoded.facts, asOf: asOf, applyLimits: false) }
+        var refused = [Int](repeating: 0, count: program.ruleCount)
+        item.rowResults = program.evaluateRowRules(decoded.facts, asOf: asOf, refused: &refused)
+        if hasEntities { item.entityResults = program.evaluateEntityRules(decoded.facts, asOf: asOf, refused: &refused) }
+        item.refused = refused
         if hasGroups {
           let lines = decoded.lines
           var tables: [String: GroupTable] = [:]

@@ -17,7 +17,10 @@ public struct BatchSummary: Sendable {
   public var rowsEvaluated = 0
   public var rowsRejected = 0
   public var byStatus: [Status: Tally] = [:]
-  public var byRule: [String: [Status: Tally]] = [:]
+  /// By policy and rule id; refusals are counted here too.
+  public var byRule: [RuleKey: [Status: Tally]] = [:]
+  /// Clause of each rule, for the report.
+  var clauses: [RuleKey: String] = [:]
   public var byFunding: [String: Tally] = [:]
   public var seconds = 0.0
   /// Results refused because the ledger already paid them.
@@ -26,15 +29,33 @@ public struct BatchSummary: Sendable {
 
   public init() {}
 
+  public struct RuleKey: Hashable, Sendable, Comparable {
+    public var policy: String
+    public var rule: String
+    public static func < (a: RuleKey, b: RuleKey) -> Bool { (a.policy, a.rule) < (b.policy, b.rule) }
+  }
+
   mutating func count(_ row: PayoutRow) {
     byStatus[row.status, default: Tally()].add(row.amount)
-    byRule["\(row.policy) \(row.clause) \(row.rule)", default: [:]][row.status, default: Tally()].add(row.amount)
+    byRule[RuleKey(policy: row.policy, rule: row.rule), default: [:]][row.status, default: Tally()].add(row.amount)
     if row.status == .payable { byFunding[row.funding.isEmpty ? "—" : row.funding, default: Tally()].add(row.amount) }
   }
 
-  mutating func countIneligible(policy: String, clause: String, rule: String) {
-    byStatus[.ineligible, default: Tally()].add(nil)
-    byRule["\(policy) \(clause) \(rule)", default: [:]][.ineligible, default: Tally()].add(nil)
+  mutating func countIneligible(policy: String, rule: String, times: Int = 1) {
+    guard times > 0 else { return }
+    byStatus[.ineligible, default: Tally()].count += times
+    byRule[RuleKey(policy: policy, rule: rule), default: [:]][.ineligible, default: Tally()].count += times
+  }
+
+  /// Adds a chunk's refusals, counted by rule index in the parallel phase.
+  mutating func countRefused(_ counts: [Int], names: [(policy: String, rule: String, clause: String)]) {
+    for (i, n) in counts.enumerated() where n > 0 && i < names.count {
+      countIneligible(policy: names[i].policy, rule: names[i].rule, times: n)
+    }
+  }
+
+  mutating func learnClauses(_ names: [(policy: String, rule: String, clause: String)]) {
+    for n in names { clauses[RuleKey(policy: n.policy, rule: n.rule)] = n.clause }
   }
 
   public var balances: Bool { rowsRead == rowsEvaluated + rowsRejected }
@@ -56,7 +77,8 @@ public struct BatchSummary: Sendable {
       out += "  \(funding.padding(18)) \(String(t.count).leftPadding(9))  \(t.amount.fenString.leftPadding(16))\n"
     }
     out += "by rule (payable count / amount; other statuses):\n"
-    for (rule, statuses) in byRule.sorted(by: { $0.key < $1.key }) {
+    for (key, statuses) in byRule.sorted(by: { $0.key < $1.key }) {
+      let rule = "\(key.policy) \(clauses[key] ?? "") \(key.rule)"
       let payable = statuses[.payable] ?? Tally()
       let others = statuses.filter { $0.key != .payable }.sorted { $0.key.rawValue < $1.key.rawValue }
         .map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")

@@ -39,7 +39,7 @@ struct MergeState {
 
   private mutating func consider(_ r: EvalResult, into emit: inout [PayoutRow], summary: inout BatchSummary) {
     if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-      summary.countIneligible(policy: r.policy, clause: r.clause, rule: r.rule)
+      summary.countIneligible(policy: r.policy, rule: r.rule)
       return
     }
     let row = PayoutRow(r, keepExplanation: keepExplanation)
@@ -50,9 +50,9 @@ struct MergeState {
     if let current = winners[key] {
       if row.precedes(current) {
         winners[key] = row
-        summary.countIneligible(policy: current.policy, clause: current.clause, rule: current.rule)
+        summary.countIneligible(policy: current.policy, rule: current.rule)
       } else {
-        summary.countIneligible(policy: row.policy, clause: row.clause, rule: row.rule)
+        summary.countIneligible(policy: row.policy, rule: row.rule)
       }
     } else {
       winners[key] = row
@@ -66,7 +66,7 @@ struct MergeState {
     let empty = Facts(schema: program.schema)
     for r in program.finishGroups(groups, facts: empty, asOf: asOf) {
       if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-        summary.countIneligible(policy: r.policy, clause: r.clause, rule: r.rule)
+        summary.countIneligible(policy: r.policy, rule: r.rule)
       } else {
         rows.append(PayoutRow(r, keepExplanation: keepExplanation))
       }

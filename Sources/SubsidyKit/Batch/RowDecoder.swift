@@ -107,10 +107,7 @@ struct RowDecoder: Sendable {
         if let slot = innerRole.ownerSlot, let i = indices[inner] { record[slot] = .entity(kind: innerRole.entity, index: i) }
       }
       let position = facts.tables[role.entity].count
-      facts.tables[role.entity].ids.append(id)
-      facts.tables[role.entity].records.append(record)
-      facts.tables[role.entity].index[id] = position
-      facts.tables[role.entity].spans.append(nil)
+      facts.tables[role.entity].append(id: id, record: record, span: nil)
       indices[r] = position
     }
   }

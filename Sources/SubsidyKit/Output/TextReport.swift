@@ -52,7 +52,7 @@ public struct TextReport {
   private func heading(for id: String) -> String {
     for entity in program.schema.entities {
       guard let index = facts.tables[entity.index].index[id] else { continue }
-      let record = facts.tables[entity.index].records[index]
+      let record = facts.tables[entity.index].record(index)
       let name = entity.field("name").flatMap { if case .string(let s) = record[$0.slot] { s } else { nil } }
       var details: [String] = []
       if let f = entity.field("hukou"), case .code(let c) = record[f.slot] { details.append(t("户籍 \(c)", "hukou \(c)")) }
