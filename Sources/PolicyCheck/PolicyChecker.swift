@@ -21,6 +21,7 @@ public enum PolicyChecker {
   static func check(_ policy: PolicyFile, schema: FactSchema, into d: inout DiagnosticBag) -> CheckedPolicy? {
     let errorsBefore = d.errorCount
     let parameters = policy.parameters.compactMap { ParameterChecker.check($0, schema: schema, into: &d) }
+    let rejected = policy.declaredParameters.subtracting(parameters.map(\.name))
     var used = Set<Int>()
     var rules: [CheckedRule] = []
     var ruleIDs: [String: SourceSpan] = [:]
@@ -31,7 +32,7 @@ public enum PolicyChecker {
         continue
       }
       ruleIDs[rule.id.value] = rule.id.span
-      if let r = RuleChecker.check(rule, schema: schema, parameters: parameters, used: &used, into: &d) { rules.append(r) }
+      if let r = RuleChecker.check(rule, schema: schema, parameters: parameters, rejectedParameters: rejected, used: &used, into: &d) { rules.append(r) }
     }
     if let from = policy.effectiveFrom, let until = policy.effectiveUntil, until.value < from.value {
       d.add(.error("empty-period", "the policy ends (\(until.value)) before it starts (\(from.value))", at: until.span))

@@ -45,7 +45,7 @@ extension FactSchema {
           let slot = schema.entities[index].fields.count
           schema.entities[index].fields.append(Field(
             name: field.name.value, type: type, required: field.required, defaultText: field.defaultValue?.scalar,
-            label: field.label, slot: slot, span: field.name.span))
+            label: field.label, slot: slot, span: field.name.span, typeSpan: field.type.span))
           schema.entities[index].slots[field.name.value] = slot
         }
       }
@@ -67,10 +67,10 @@ extension FactSchema {
   private func check(_ type: FieldType, _ field: Field, into diagnostics: inout DiagnosticBag) {
     switch type {
     case .enumeration(let name) where enums[name] == nil:
-      diagnostics.add(.error("unknown-enum", "field `\(field.name)` uses unknown enum `\(name)`", at: field.span,
+      diagnostics.add(.error("unknown-enum", "field `\(field.name)` uses unknown enum `\(name)`", at: field.typeSpan ?? field.span,
                              help: EditDistance.didYouMean(name, among: enums.keys)))
     case .reference(let name) where entityIndex[name] == nil:
-      diagnostics.add(.error("unknown-entity", "field `\(field.name)` refers to unknown entity `\(name)`", at: field.span,
+      diagnostics.add(.error("unknown-entity", "field `\(field.name)` refers to unknown entity `\(name)`", at: field.typeSpan ?? field.span,
                              help: EditDistance.didYouMean(name, among: entityIndex.keys)))
     case .list(let inner):
       check(inner, field, into: &diagnostics)

@@ -23,6 +23,8 @@ public struct FactSchema: Sendable {
     public var label: Label?
     public var slot: Int
     public var span: SourceSpan?
+    /// Where the type (`enum(scope)`) is written: errors about the type point there, not at the name.
+    public var typeSpan: SourceSpan? = nil
   }
 
   public struct Entity: Sendable {

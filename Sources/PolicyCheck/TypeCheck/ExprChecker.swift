@@ -12,6 +12,8 @@ struct ExprChecker {
   var context: Context
   var groupKeyTypes: [ExprType] = []
   var usedParameters: Set<Int> = []
+  /// Parameters declared with errors (already reported): using one is not a second error.
+  var rejectedParameters: Set<String> = []
 
   init(schema: FactSchema, parameters: [CheckedParameter], bindings: Bindings, context: Context) {
     self.schema = schema
@@ -34,7 +36,9 @@ struct ExprChecker {
   mutating func infer(_ expr: Expr, hint: ExprType? = nil, into d: inout DiagnosticBag) -> TypedExpr? {
     switch expr.kind {
     case .number(let n): return TypedExpr(.constant(.number(n)), .number, expr)
-    case .string(let s): return TypedExpr(.constant(.string(s)), .string, expr)
+    case .string(let s):
+      if case .enumeration(let name)? = hint { return enumValue(s, of: name, expr, into: &d) }
+      return TypedExpr(.constant(.string(s)), .string, expr)
     case .bool(let b): return TypedExpr(.constant(.bool(b)), .bool, expr)
     case .null: return TypedExpr(.constant(.null), .any, expr)
     case .date(let date): return TypedExpr(.constant(.date(date)), .date, expr)
@@ -77,11 +81,6 @@ struct ExprChecker {
 
   // MARK: - Names
 
-  private func isBareName(_ expr: Expr) -> Bool {
-    guard case .path(let parts) = expr.kind, parts.count == 1 else { return false }
-    return bindings.names[parts[0]] == nil && parts[0] != "param"
-  }
-
   private mutating func path(_ parts: [String], _ expr: Expr, hint: ExprType?, into d: inout DiagnosticBag) -> TypedExpr? {
     let head = parts[0]
     if head == "param" {
@@ -90,8 +89,7 @@ struct ExprChecker {
         return nil
       }
       guard let index = parameters.firstIndex(where: { $0.name == parts[1] }) else {
-        d.add(.error("unknown-parameter", "unknown parameter `\(parts[1])`", at: expr.span,
-                     help: EditDistance.didYouMean(parts[1], among: parameters.map(\.name))))
+        reportUnknownParameter(parts[1], at: expr.span, into: &d)
         return nil
       }
       usedParameters.insert(index)
@@ -126,13 +124,10 @@ struct ExprChecker {
       }
       return TypedExpr(.field(steps), type, expr)
     }
-    if parts.count == 1, let enumName = enumName(of: hint) {
-      if let e = schema.enums[enumName], let index = e.index(of: head) {
-        return TypedExpr(.constant(.enumCase(index)), .enumeration(enumName), expr)
-      }
-      let cases = schema.enums[enumName]?.cases ?? []
-      d.add(.error("unknown-enum-value", "`\(head)` is not a value of `\(enumName)`", at: expr.span,
-                   help: EditDistance.didYouMean(head, among: cases) ?? "one of: \(cases.joined(separator: ", "))"))
+    if parts.count == 1, let enumName = enumName(of: hint) { return enumValue(head, of: enumName, expr, into: &d) }
+    if parts.count == 1, let owner = enumsContaining(head).first {
+      d.add(.error("unknown-name", "`\(head)` is a value of `\(owner)`, not a fact or a name", at: expr.span,
+                   help: "compare a field with it, e.g. `FIELD == \(head)`"))
       return nil
     }
     var candidates = Array(bindings.names.keys) + ["param"]
@@ -174,7 +169,7 @@ struct ExprChecker {
       return TypedExpr(.binary(.in, tl, tr), .bool, expr)
     case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
       let tl: TypedExpr, tr: TypedExpr
-      if isBareName(l), !isBareName(r) {
+      if takesTypeFromContext(l), !takesTypeFromContext(r) {
         guard let right = infer(r, into: &d), let left = infer(l, hint: right.type, into: &d) else { return nil }
         (tl, tr) = (left, right)
       } else {
@@ -203,6 +198,7 @@ struct ExprChecker {
       guard let tl = check(l, expecting: .number, what: "each side of `\(op.rawValue)`", into: &d),
         let tr = check(r, expecting: .number, what: "each side of `\(op.rawValue)`", into: &d)
       else { return nil }
+      if op == .divide { ConstantChecks.checkDivisor(tr, in: expr, into: &d) }
       return TypedExpr(.binary(op, tl, tr), .number, expr)
     }
   }
@@ -213,8 +209,7 @@ struct ExprChecker {
       return nil
     }
     guard let index = parameters.firstIndex(where: { $0.name == parts[1] }) else {
-      d.add(.error("unknown-parameter", "unknown parameter `\(parts[1])`", at: base.span,
-                   help: EditDistance.didYouMean(parts[1], among: parameters.map(\.name))))
+      reportUnknownParameter(parts[1], at: base.span, into: &d)
       return nil
     }
     usedParameters.insert(index)

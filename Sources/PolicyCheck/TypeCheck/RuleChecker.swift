@@ -3,10 +3,14 @@ import PolicySupport
 
 /// Checks one rule: its subject, its expressions, and that its kind has what it needs.
 enum RuleChecker {
-  static func check(_ rule: Rule, schema: FactSchema, parameters: [CheckedParameter], used: inout Set<Int>,
-                    into d: inout DiagnosticBag) -> CheckedRule? {
+  /// `rejectedParameters` were declared but had errors: uses of them are not reported again.
+  static func check(_ rule: Rule, schema: FactSchema, parameters: [CheckedParameter], rejectedParameters: Set<String>,
+                    used: inout Set<Int>, into d: inout DiagnosticBag) -> CheckedRule? {
     let errorsBefore = d.errorCount
     let isGroup = rule.about.value == "group"
+    // The parser has reported an unknown `about`, or a group without a usable `group`: checking
+    // further would only add "no entity" errors about the same mistake.
+    guard Rule.subjectKinds.contains(rule.about.value), !isGroup || rule.group != nil else { return nil }
     let subjectName = isGroup ? (rule.group?.of.value ?? "") : rule.about.value
     guard let subject = schema.entity(subjectName) else {
       let span = isGroup ? (rule.group?.of.span ?? rule.about.span) : rule.about.span
@@ -16,6 +20,7 @@ enum RuleChecker {
     }
     let bindings = Bindings(subject: subject.index, schema: schema)
     var member = ExprChecker(schema: schema, parameters: parameters, bindings: bindings, context: isGroup ? .groupMember : .subject)
+    member.rejectedParameters = rejectedParameters
     var group: CheckedGroup?
     if isGroup, let spec = rule.group {
       let filter = spec.filter.flatMap { member.check($0, expecting: .bool, what: "`group.where`", into: &d) }
@@ -30,6 +35,7 @@ enum RuleChecker {
     // Payee and beneficiary are read from a subject (for groups: the first member).
     let payee = rule.payee.flatMap { checkParty($0, "`payee`", &member, &d) }
     let beneficiary = rule.beneficiary.flatMap { checkParty($0, "`beneficiary`", &member, &d) }
+    if isGroup { checkGroupParties(rule, group: group, payee: payee, beneficiary: beneficiary, into: &d) }
     let conditions = rule.conditions.compactMap { outer.check($0, expecting: .bool, what: "a condition", into: &d) }
     var stable: TypedExpr?, on: TypedExpr?, until: TypedExpr?
     var startSlot = subject.field("start")?.slot, endSlot = subject.field("end")?.slot
@@ -51,7 +57,10 @@ enum RuleChecker {
     }
     var amount: CheckedAmount?
     switch rule.amount {
-    case .expression(let e)?: amount = outer.check(e, expecting: .number, what: "`amount`", into: &d).map(CheckedAmount.expression)
+    case .expression(let e)?:
+      let typed = outer.check(e, expecting: .number, what: "`amount`", into: &d)
+      if let typed { ConstantChecks.checkAmount(typed, into: &d) }
+      amount = typed.map(CheckedAmount.expression)
     case .undetermined(let why)?: amount = .undetermined(why.value)
     case nil: break
     }
@@ -104,17 +113,26 @@ enum RuleChecker {
   }
 
   /// What each kind needs: payments an amount and a payee; obligations a due date; qualifications neither.
+  /// A key that was written but did not parse has its own error already, so it is not "missing";
+  /// a misplaced key is shown where it is written.
   private static func checkKind(_ rule: Rule, into d: inout DiagnosticBag) {
+    let kind = rule.kind.value.rawValue
+    func written(_ key: String) -> Bool { rule.keySpans[key] != nil }
+    func at(_ key: String) -> SourceSpan { rule.keySpans[key] ?? rule.id.span }
     switch rule.kind.value {
     case .payment, .entitlement:
-      if rule.amount == nil { d.add(.error("missing-key", "a \(rule.kind.value.rawValue) rule needs an `amount` (or `amount: {undetermined: …}`)", at: rule.id.span)) }
-      if rule.payee == nil { d.add(.error("missing-key", "a \(rule.kind.value.rawValue) rule needs a `payee`", at: rule.id.span)) }
-      if rule.due != nil { d.add(.error("misplaced-key", "`due` is for obligations", at: rule.id.span)) }
+      if rule.amount == nil, !written("amount") {
+        d.add(.error("missing-key", "a \(kind) rule needs an `amount` (or `amount: {undetermined: …}`)", at: rule.id.span))
+      }
+      if rule.payee == nil, !written("payee") { d.add(.error("missing-key", "a \(kind) rule needs a `payee`", at: rule.id.span)) }
+      if rule.due != nil || written("due") { d.add(.error("misplaced-key", "`due` is for obligations", at: at("due"))) }
     case .qualification:
-      if rule.amount != nil { d.add(.error("misplaced-key", "a qualification has no `amount`", at: rule.id.span)) }
+      if rule.amount != nil || written("amount") { d.add(.error("misplaced-key", "a qualification has no `amount`", at: at("amount"))) }
     case .obligation:
-      if rule.due == nil { d.add(.error("missing-key", "an obligation needs a `due` date or `due: {monthly: [days]}`", at: rule.id.span)) }
-      if rule.amount != nil { d.add(.error("misplaced-key", "an obligation has no `amount`", at: rule.id.span)) }
+      if rule.due == nil, !written("due") {
+        d.add(.error("missing-key", "an obligation needs a `due` date or `due: {monthly: [days]}`", at: rule.id.span))
+      }
+      if rule.amount != nil || written("amount") { d.add(.error("misplaced-key", "an obligation has no `amount`", at: at("amount"))) }
     }
   }
 }

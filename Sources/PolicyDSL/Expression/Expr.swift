@@ -19,6 +19,21 @@ public indirect enum ExprKind: Sendable, Equatable {
   case conditional(Expr, Expr, Expr)
 }
 
+extension ExprKind {
+  /// The direct sub-expressions, in source order.
+  public var children: [Expr] {
+    switch self {
+    case .number, .string, .bool, .null, .date, .duration, .path: []
+    case .list(let items): items
+    case .unary(_, let operand): [operand]
+    case .binary(_, let l, let r): [l, r]
+    case .call(_, let arguments): arguments
+    case .index(let base, let key): [base, key]
+    case .conditional(let c, let a, let b): [c, a, b]
+    }
+  }
+}
+
 public enum DurationUnit: String, Sendable, Equatable { case days, months, years }
 
 public enum UnaryOperator: String, Sendable, Equatable { case not, negate = "-" }
@@ -45,12 +60,16 @@ public struct Expr: Sendable, Equatable {
   public var text: String
   /// Where the node starts inside its expression string (Unicode scalars).
   public var offset: Int
+  /// Levels in the longest path from this node to a leaf (a leaf is 1). The parser keeps it at
+  /// most `ExprNesting.maximum`, so every stage that walks the tree recursively has a bounded stack.
+  public internal(set) var depth: Int
 
   public init(_ kind: ExprKind, span: SourceSpan, text: String, offset: Int = 0) {
     self.kind = kind
     self.span = span
     self.text = text
     self.offset = offset
+    self.depth = 1 + (kind.children.map(\.depth).max() ?? 0)
   }
 
   public static func == (a: Expr, b: Expr) -> Bool { a.kind == b.kind }

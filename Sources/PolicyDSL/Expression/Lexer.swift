@@ -23,6 +23,8 @@ struct Lexer {
     var offset: Int
     var length: Int
     var help: String?
+    /// `invalid-date` for a date-shaped word that is no date, so it reads like a bad date elsewhere.
+    var code: DiagnosticCode = "expression-syntax"
   }
 
   private let scalars: [Unicode.Scalar]
@@ -79,7 +81,7 @@ struct Lexer {
       while i < scalars.count, isDigit(scalars[i]) || scalars[i] == "-" { i += 1 }
       let text = String(String.UnicodeScalarView(scalars[start..<i]))
       guard let date = CivilDate.parse(text) else {
-        throw Failure(message: "`\(text)` is not a date", offset: start, length: i - start, help: DateText.explain(text))
+        throw Failure(message: "`\(text)` is not a date", offset: start, length: i - start, help: DateText.explain(text), code: "invalid-date")
       }
       return Token(kind: .date(date), offset: start, length: i - start)
     }

@@ -18,9 +18,11 @@ extension PolicyFile {
       m.finish(into: &diagnostics)
     }
     var parameters: [Parameter] = []
+    var declared: Set<String> = []
     if let node = top.optional("parameters"), !node.isNull, var m = MappingReader(node, context: "`parameters`", into: &diagnostics) {
       m.readAll()
       for (key, value) in m.entries {
+        declared.insert(key.value)
         if let parameter = Parameter.parse(name: key, value, into: &diagnostics) { parameters.append(parameter) }
       }
     }
@@ -32,9 +34,11 @@ extension PolicyFile {
     }
     top.finish(into: &diagnostics)
     guard let id, let jurisdiction else { return nil }
-    return PolicyFile(
+    var file = PolicyFile(
       path: source.path, id: id, title: title?.value ?? "", document: document ?? DocumentInfo(issuer: "", number: nil, date: nil, source: nil),
       jurisdiction: jurisdiction, effectiveFrom: from, effectiveUntil: until, parameters: parameters, rules: rules, span: root.span)
+    file.declaredParameters = declared
+    return file
   }
 
   private static func parseDocument(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> DocumentInfo? {

@@ -55,7 +55,8 @@ extension Rule {
     return Rule(
       id: id, clause: clause, text: text?.value ?? "", kind: kind, about: about, group: group, payee: payee, beneficiary: beneficiary,
       conditions: conditions, vesting: vesting, amount: amount, limit: limit, evidence: evidence, funding: funding?.value, due: due,
-      obligor: obligor?.value, note: note?.value, span: id.span)
+      obligor: obligor?.value, note: note?.value, span: id.span,
+      keySpans: Dictionary(m.entries.map { ($0.key.value, $0.key.span) }, uniquingKeysWith: { first, _ in first }))
   }
 
   static func isKebabCase(_ text: String) -> Bool {

@@ -14,6 +14,9 @@ public struct PolicyFile: Sendable {
   public var parameters: [Parameter]
   public var rules: [Rule]
   public var span: SourceSpan
+  /// Every name under `parameters`, including those whose declaration had errors: a rule using
+  /// a broken parameter is not told again that the parameter is unknown.
+  public var declaredParameters: Set<String> = []
 
   public init(path: String, id: Located<String>, title: String, document: DocumentInfo, jurisdiction: Located<String>,
               effectiveFrom: Located<CivilDate>?, effectiveUntil: Located<CivilDate>?, parameters: [Parameter], rules: [Rule], span: SourceSpan) {

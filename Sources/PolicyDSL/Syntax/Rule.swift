@@ -29,6 +29,9 @@ public struct Rule: Sendable {
   public var obligor: String?
   public var note: String?
   public var span: SourceSpan
+  /// Where each key of the rule was written, including keys whose value did not parse: so a
+  /// misplaced key is shown where it is, and a broken `amount` is not also reported missing.
+  public var keySpans: [String: SourceSpan] = [:]
 }
 
 /// `about: group`: the members, a filter, and the key that splits them into subjects.

@@ -17,6 +17,11 @@ public enum YAMLLoader {
       diagnostics.add(.error("empty-file", "file is empty", at: whole))
       return nil
     }
+    if file.path.lowercased().hasSuffix(".json"), let problem = StrictJSON.problem(in: file.text) {
+      let span = SourceSpan(file: file.path, line: problem.line, column: problem.column)
+      diagnostics.add(.error("json-syntax", problem.message, at: span, help: problem.help))
+      return nil
+    }
     let root: Node?
     do {
       root = try Yams.compose(yaml: file.text)
@@ -83,9 +88,16 @@ public enum YAMLLoader {
       if problem.contains("undefined alias") { help = "define the anchor with `&name` before using `*name`" }
       return .error("yaml-syntax", "\(problem)\(extra)", at: at(mark), help: help)
     case .duplicatedKeysInMapping(let duplicates, let context):
+      // Yams gives the first occurrence of the first duplicate (in sorted order); point at its repeat.
       let names = duplicates.map { "`\($0)`" }.joined(separator: ", ")
-      return .error("duplicate-key", "duplicate key \(names) in one mapping", at: at(context.mark),
-                    help: "each key may appear once; merge the two entries")
+      var first = at(context.mark)
+      first.length = max(1, duplicates.first?.unicodeScalars.count ?? 1)
+      let repeated = duplicates.first.flatMap {
+        DuplicateKeyFinder.repeatOf($0, firstLine: first.start.line, firstColumn: first.start.column, in: file)
+      }
+      return .error("duplicate-key", "duplicate key \(names) in one mapping", at: repeated ?? first,
+                    help: "each key may appear once; merge the two entries",
+                    notes: repeated == nil ? [] : [.init("first written here", at: first)])
     case .reader(let problem, let offset, _, _):
       let span = SourceSpan(file: file.path, line: 1, column: 1)
       return .error("not-text", "cannot read the file as UTF-8 text: \(problem)\(offset.map { " at byte \($0)" } ?? "")", at: span)

@@ -24,6 +24,24 @@ public struct Facts: Sendable {
       set { values[record * width + slot] = newValue }
     }
 
+    /// Adds a record of nulls to be filled in place (the batch decoder writes cells straight into it).
+    public mutating func appendBlank(id: String, defaults: [Value]) -> Int {
+      let position = ids.count
+      ids.append(id)
+      values.append(contentsOf: defaults)
+      index[id] = position
+      spans.append(nil)
+      return position
+    }
+
+    /// Takes back the last record (a batch row rejected after its records were begun).
+    public mutating func removeLastRecord() {
+      guard let id = ids.popLast() else { return }
+      index[id] = nil
+      values.removeLast(width)
+      spans.removeLast()
+    }
+
     /// Adds a record (its values in slot order; short records are padded with null).
     public mutating func append(id: String, record: [Value], span: SourceSpan?) {
       let position = ids.count

@@ -21,10 +21,11 @@ public enum PolicySetLoader {
     var sources: [SourceFile] = []
     let (schemaPaths, policyPaths) = discover(path, into: &d)
     var schemaFiles: [SchemaFile] = []
+    var schemaUnreadable = false
     for file in schemaPaths {
-      guard let source = SourceReader.read(file, into: &d) else { continue }
+      guard let source = SourceReader.read(file, into: &d) else { schemaUnreadable = true; continue }
       sources.append(source)
-      if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) }
+      if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) } else { schemaUnreadable = true }
     }
     if schemaPaths.isEmpty {
       d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`", at: nil,
@@ -43,6 +44,9 @@ public enum PolicySetLoader {
       }
       policies = policies.filter { only.contains($0.id.value) }
     }
+    // Without a whole schema every entity and field a rule names would be reported unknown:
+    // the schema's own error is the one to fix, so policies are only parsed, not checked.
+    guard !schemaUnreadable else { return CheckOutcome(set: nil, diagnostics: d, sources: sources, policyFiles: policies) }
     let set = PolicyChecker.run(schemaFiles: schemaFiles, policies: policies, into: &d)
     return CheckOutcome(set: d.hasErrors ? nil : set, diagnostics: d, sources: sources, policyFiles: policies)
   }

@@ -29,7 +29,15 @@ public enum SourceReader {
     var bytes = data
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
     guard let text = String(data: bytes, encoding: .utf8) else {
-      d.add(.error("not-text", "file is not UTF-8 text", at: span, help: "save it as UTF-8 (Excel: CSV UTF-8)"))
+      // A binary file has no line worth pointing at; a text file in another encoding does.
+      if bytes.contains(0) {
+        d.add(.error("not-text", "file is binary, not YAML or JSON text", at: span))
+        return nil
+      }
+      let problem = UTF8Check.firstProblem(in: bytes)
+      let at = problem.map { SourceSpan(file: path, line: $0.line, column: $0.column) } ?? span
+      let byte = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { ": byte 0x\($0) is not valid UTF-8" } ?? ""
+      d.add(.error("not-text", "file is not UTF-8 text\(byte)", at: at, help: "save it as UTF-8 (Excel: CSV UTF-8); it may be GBK"))
       return nil
     }
     return SourceFile(path: path, text: text)

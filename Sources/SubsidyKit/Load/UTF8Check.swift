@@ -1,0 +1,49 @@
+/// Finds the first byte that is not valid UTF-8, as a line and column a person can go to.
+///
+/// A file saved as GBK by Excel or Notepad is the usual case; "not UTF-8" alone leaves the user
+/// searching a long file for the one cell with Chinese text, so the place is reported.
+enum UTF8Check {
+  struct Problem: Equatable {
+    var line: Int
+    /// Counts the valid characters (Unicode scalars) before the byte on its line, from 1.
+    var column: Int
+    var byte: UInt8
+  }
+
+  static func firstProblem(in bytes: some Collection<UInt8>) -> Problem? {
+    let b = Array(bytes)
+    var i = 0, line = 1, column = 1
+    while i < b.count {
+      let length = sequenceLength(b, at: i)
+      guard length > 0 else { return Problem(line: line, column: column, byte: b[i]) }
+      if b[i] == 0x0A {
+        line += 1
+        column = 1
+      } else {
+        column += 1
+      }
+      i += length
+    }
+    return nil
+  }
+
+  /// The length of the well-formed sequence at `i` (Unicode table 3-7), or 0 when ill-formed.
+  private static func sequenceLength(_ b: [UInt8], at i: Int) -> Int {
+    let lead = b[i]
+    let (length, low, high): (Int, UInt8, UInt8)
+    switch lead {
+    case 0x00...0x7F: return 1
+    case 0xC2...0xDF: (length, low, high) = (2, 0x80, 0xBF)
+    case 0xE0: (length, low, high) = (3, 0xA0, 0xBF)
+    case 0xE1...0xEC, 0xEE...0xEF: (length, low, high) = (3, 0x80, 0xBF)
+    case 0xED: (length, low, high) = (3, 0x80, 0x9F)
+    case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
+    case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
+    case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
+    default: return 0
+    }
+    guard i + length <= b.count, (low...high).contains(b[i + 1]) else { return 0 }
+    for k in 2..<max(2, length) where !(0x80...0xBF).contains(b[i + k]) { return 0 }
+    return length
+  }
+}

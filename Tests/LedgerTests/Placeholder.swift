@@ -1,2 +1,0 @@
-import Testing
-@Test func ledgerPlaceholder() { #expect(Bool(true)) }
