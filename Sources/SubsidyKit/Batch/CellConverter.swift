@@ -44,6 +44,7 @@ struct CellConverter: Sendable {
       let s = text(bytes)
       return .bad("`\(s)` is not a division code: \(DivisionCode.diagnose(s) ?? "not 6 digits")")
     case .idNumber:
+      if Self.isValidIDNumber(bytes) { return .value(.string(text(bytes))) }
       switch IDNumber.validate(text(bytes)) {
       case .success(let id): return .value(.string(id.value))
       case .failure(let problem): return .bad("is not a valid ID number: \(problem)")
@@ -70,6 +71,24 @@ struct CellConverter: Sendable {
     case .reference:
       return .value(.string(String(decoding: bytes, as: UTF8.self)))
     }
+  }
+
+  /// The common case checked on bytes (length, digits, region, birth date, ISO 7064 check digit);
+  /// anything else goes through `IDNumber.validate` for its message.
+  static func isValidIDNumber(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard b.count == 18 else { return false }
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    var sum = 0
+    for i in 0..<17 {
+      let d = Int(b[i]) - 48
+      guard (0...9).contains(d) else { return false }
+      sum += d * weights[i]
+    }
+    let check = Array("10X98765432".utf8)[sum % 11]
+    guard b[17] == check || (check == UInt8(ascii: "X") && b[17] == UInt8(ascii: "x")) else { return false }
+    guard DivisionCode.parse(utf8: UnsafeBufferPointer(rebasing: b[0..<6])) != nil else { return false }
+    func number(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + Int(b[$1]) - 48 } }
+    return CivilDate(year: number(6..<10), month: number(10..<12), day: number(12..<14)) != nil
   }
 
   private func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

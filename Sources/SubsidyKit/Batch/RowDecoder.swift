@@ -13,18 +13,46 @@ public struct Reject: Sendable {
 /// Turns a chunk of CSV records into `Facts`: one dispatch per row, with its person, household,
 /// organiser and employer (each shared record stored once per chunk). A row with any bad cell is
 /// rejected whole, with the first bad column; the others are still decoded.
+///
+/// Cells are converted from bytes straight into the tables' storage: no per-row arrays.
 struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
   let converter: CellConverter
-  /// Columns whose values are ID numbers: masked in rejects unless PII may be shown.
   let showPII: Bool
+  /// Per role: each field's default value (from the schema), the record a new row starts from.
+  let defaults: [[Value]]
+  /// Per role: the fields read from the file, (slot, column, type, required).
+  let cells: [[(slot: Int, column: Int, type: FieldType, required: Bool)]]
+  let idColumns: [Int?]
+  let requiredRole: [Bool]
 
   init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
     self.schema = schema
     self.plan = plan
-    self.converter = CellConverter(schema: schema)
     self.showPII = showPII
+    let converter = CellConverter(schema: schema)
+    self.converter = converter
+    defaults = plan.roles.map { role in
+      schema.entities[role.entity].fields.map { field in
+        guard let text = field.defaultText else { return .null }
+        return Array(text.utf8).withUnsafeBufferPointer { b in
+          if case .value(let v) = converter.convert(b, field.type) { return v }
+          return .null
+        }
+      }
+    }
+    cells = plan.roles.map { role in
+      schema.entities[role.entity].fields.compactMap { field in
+        if case .reference = field.type { return nil }
+        if field.name == "id" { return nil }
+        return role.columns[field.slot].map { (field.slot, $0, field.type, field.required) }
+      }
+    }
+    idColumns = plan.roles.map { role in schema.entities[role.entity].slots["id"].flatMap { role.columns[$0] } }
+    requiredRole = plan.roles.enumerated().map { r, role in
+      r == 0 || (role.owner == 0 && role.ownerSlot.map { schema.entities[plan.roles[0].entity].fields[$0].required } ?? false)
+    }
   }
 
   struct Decoded {
@@ -38,94 +66,81 @@ struct RowDecoder: Sendable {
     var out = Decoded(facts: Facts(schema: schema))
     out.facts.asOf = asOf
     out.lines.reserveCapacity(chunk.count)
-    var records: [[Value]?] = Array(repeating: nil, count: plan.roles.count)
-    var ids: [String?] = Array(repeating: nil, count: plan.roles.count)
+    let roleCount = plan.roles.count
+    var indices = [Int?](repeating: nil, count: roleCount)
+    var fresh = [Bool](repeating: false, count: roleCount)
     rows: for row in 0..<chunk.count {
-      for (r, role) in plan.roles.enumerated() {
-        records[r] = nil
-        ids[r] = nil
-        let entity = schema.entities[role.entity]
-        guard let idSlot = entity.slots["id"], let idColumn = role.columns[idSlot] else { continue }
+      for r in 0..<roleCount {
+        indices[r] = nil
+        fresh[r] = false
+      }
+      // Inner roles first (household before person, person before dispatch), so owners can link to them.
+      for r in stride(from: roleCount - 1, through: 0, by: -1) {
+        let role = plan.roles[r]
+        guard let idColumn = idColumns[r] else { continue }
         let id = chunk.string(row, idColumn).trimmingSpacesAndTabs
         if id.isEmpty {
-          if r == 0 || (role.owner == 0 && isRequiredReference(role)) {
+          if requiredRole[r] {
+            rollback(&out.facts, fresh, indices)
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: "", reason: "is empty, but every row needs it"))
             continue rows
           }
           continue
         }
-        ids[r] = id
-        // A shared record already decoded in this chunk is not decoded again.
-        if r > 0, out.facts.tables[role.entity].index[id] != nil { continue }
-        var record = [Value](repeating: .null, count: entity.fields.count)
-        for field in entity.fields {
-          if case .reference = field.type { continue }
-          guard let column = role.columns[field.slot] else {
-            if let d = field.defaultText { record[field.slot] = defaultValue(d, field.type) }
-            continue
-          }
-          let outcome = chunk.withField(row, column) { converter.convert($0, field.type) }
-          switch outcome {
-          case .value(let v): record[field.slot] = v
-          case .empty:
-            if field.required {
-              out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[column], value: "", reason: "is empty, but required"))
-              continue rows
-            }
-            if let d = field.defaultText { record[field.slot] = defaultValue(d, field.type) }
-          case .bad(let why):
-            let raw = chunk.string(row, column)
-            let shown = field.type == .idNumber && !showPII ? mask(raw) : raw
-            out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[column], value: shown, reason: why))
+        if let existing = out.facts.tables[role.entity].index[id] {
+          if r == 0 {
+            rollback(&out.facts, fresh, indices)
+            out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: id, reason: "repeats an earlier row's dispatch id"))
             continue rows
           }
+          indices[r] = existing  // a shared record already decoded in this chunk
+          continue
         }
-        records[r] = record
+        let position = out.facts.tables[role.entity].appendBlank(id: id, defaults: defaults[r])
+        indices[r] = position
+        fresh[r] = true
+        if let problem = fill(&out.facts, r, position, chunk, row) {
+          rollback(&out.facts, fresh, indices)
+          out.rejects.append(problem)
+          continue rows
+        }
+        for (inner, innerRole) in plan.roles.enumerated() where innerRole.owner == r {
+          if let slot = innerRole.ownerSlot, let i = indices[inner] {
+            out.facts.tables[role.entity][record: position, slot: slot] = .entity(kind: innerRole.entity, index: i)
+          }
+        }
       }
-      if let dispatchID = ids[0], out.facts.tables[plan.roles[0].entity].index[dispatchID] != nil {
-        out.rejects.append(Reject(line: chunk.lines[row], column: "dispatch_id", value: dispatchID, reason: "repeats an earlier row's dispatch id"))
-        continue rows
-      }
-      insert(&records, ids, into: &out.facts)
       out.lines.append(chunk.lines[row])
     }
     return out
   }
 
-  /// Stores the row's records, innermost references first, and links each to its owner.
-  private func insert(_ records: inout [[Value]?], _ ids: [String?], into facts: inout Facts) {
-    var indices: [Int?] = Array(repeating: nil, count: plan.roles.count)
-    for r in stride(from: plan.roles.count - 1, through: 0, by: -1) {
-      let role = plan.roles[r]
-      guard let id = ids[r] else { continue }
-      if let existing = facts.tables[role.entity].index[id], r > 0 {
-        indices[r] = existing
-        continue
+  /// Converts the role's cells into its new record; the first bad cell is returned as a reject.
+  private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
+    let entity = plan.roles[r].entity
+    for cell in cells[r] {
+      switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
+      case .value(let v):
+        facts.tables[entity][record: position, slot: cell.slot] = v
+      case .empty:
+        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+      case .bad(let why):
+        let raw = chunk.string(row, cell.column)
+        let shown = cell.type == .idNumber && !showPII ? Self.mask(raw) : raw
+        return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: shown, reason: why)
       }
-      guard var record = records[r] else { continue }
-      for (inner, innerRole) in plan.roles.enumerated() where innerRole.owner == r {
-        if let slot = innerRole.ownerSlot, let i = indices[inner] { record[slot] = .entity(kind: innerRole.entity, index: i) }
-      }
-      let position = facts.tables[role.entity].count
-      facts.tables[role.entity].append(id: id, record: record, span: nil)
-      indices[r] = position
+    }
+    return nil
+  }
+
+  /// Takes back the records this row had begun (newest first, so each is its table's last).
+  private func rollback(_ facts: inout Facts, _ fresh: [Bool], _ indices: [Int?]) {
+    for r in fresh.indices where fresh[r] && indices[r] != nil {
+      facts.tables[plan.roles[r].entity].removeLastRecord()
     }
   }
 
-  private func isRequiredReference(_ role: ColumnPlan.Role) -> Bool {
-    guard let slot = role.ownerSlot else { return false }
-    return schema.entities[plan.roles[0].entity].fields[slot].required
-  }
-
-  private func defaultValue(_ text: String, _ type: FieldType) -> Value {
-    let bytes = Array(text.utf8)
-    return bytes.withUnsafeBufferPointer { b in
-      if case .value(let v) = converter.convert(b, type) { return v }
-      return .null
-    }
-  }
-
-  private func mask(_ s: String) -> String {
+  static func mask(_ s: String) -> String {
     let chars = Array(s)
     guard chars.count > 10 else { return String(repeating: "*", count: chars.count) }
     return String(chars.prefix(6)) + String(repeating: "*", count: chars.count - 10) + String(chars.suffix(4))
@@ -134,9 +149,10 @@ struct RowDecoder: Sendable {
 
 extension String {
   var trimmingSpacesAndTabs: String {
+    guard let f = utf8.first, let l = utf8.last, f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09 else { return self }
     var s = Substring(self)
-    while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
-    while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+    while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
+    while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
     return String(s)
   }
 }
