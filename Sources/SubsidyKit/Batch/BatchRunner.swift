@@ -12,7 +12,7 @@ public struct BatchOptions: Sendable {
   public var rejectsPath: String?
   public var excelBOM = false
   public var showPII = false
-  public var chunkRows = 16_384
+  public var chunkRows = 4_096
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   public var progress = false
   public init(input: String, asOf: CivilDate) {
@@ -37,7 +37,7 @@ public struct LedgerHooks {
 /// Rows are read in chunks; each group of chunks is decoded and evaluated on all cores; results are
 /// merged in input order. What spans rows is kept across the whole file: the one payment a limit
 /// allows (best claim per key), group aggregates, and which people and organisations were judged.
-public final class BatchRunner {
+public final class BatchRunner: Sendable {
   let program: Program
   let options: BatchOptions
 
@@ -86,14 +86,15 @@ public final class BatchRunner {
     let progress = Progress(enabled: options.progress, total: reader.fileSize)
     let batchSize = max(1, options.threads) * 2
     var rowNumber = 0
-    while true {
+    func readBatch() throws -> [ChunkWork] {
       var work: [ChunkWork] = []
       while work.count < batchSize, let chunk = try reader.next(maxRecords: options.chunkRows) {
         work.append(ChunkWork(chunk: chunk, firstRow: rowNumber))
         rowNumber += chunk.count
       }
-      if work.isEmpty { break }
-      evaluateInParallel(&work, decoder: decoder)
+      return work
+    }
+    func mergeBatch(_ work: [ChunkWork]) throws {
       for item in work {
         guard let decoded = item.decoded else { continue }
         summary.rowsRead += item.chunk.count
@@ -105,6 +106,19 @@ public final class BatchRunner {
       }
       progress.update(rows: summary.rowsRead, bytes: reader.bytesConsumed)
     }
+    // Pipeline: while the workers evaluate batch n, this thread merges batch n-1 and reads batch n+1.
+    var previous: [ChunkWork] = []
+    var next = try readBatch()
+    while !next.isEmpty {
+      let box = WorkBox(next)
+      let running = DispatchGroup()
+      DispatchQueue.global().async(group: running) { self.evaluateInParallel(&box.work, decoder: decoder) }
+      try mergeBatch(previous)
+      next = try readBatch()
+      running.wait()
+      previous = box.work
+    }
+    try mergeBatch(previous)
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     payouts.close()
     rejects?.close()
@@ -136,6 +150,12 @@ public final class BatchRunner {
       }
     }
   }
+}
+
+/// A batch of chunks handed to the evaluating thread and back.
+final class WorkBox: @unchecked Sendable {
+  var work: [BatchRunner.ChunkWork]
+  init(_ work: [BatchRunner.ChunkWork]) { self.work = work }
 }
 
 /// Lets `concurrentPerform` write each chunk's slot; every iteration touches only its own index.

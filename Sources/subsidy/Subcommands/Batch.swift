@@ -41,7 +41,7 @@ struct Batch: ParsableCommand {
   var showPii = false
 
   @Option(help: "Rows per chunk.")
-  var chunkRows: Int = 16_384
+  var chunkRows: Int = 4_096
 
   @Option(help: "Threads (default: all cores).")
   var threads: Int?

@@ -1,6 +1,58 @@
 import ArgumentParser
+import Foundation
+import SubsidyKit
 
+/// `subsidy generate --rows N`: a reproducible synthetic batch CSV for load tests.
+///
+/// Writes only the CSV to stdout (or `--out`), so it can be piped straight into
+/// `subsidy batch`; anything else goes to stderr.
 struct Generate: ParsableCommand {
-  static let configuration = CommandConfiguration(commandName: "generate", abstract: "(being built)")
-  func run() throws {}
+  static let configuration = CommandConfiguration(
+    commandName: "generate",
+    abstract: "Write a synthetic batch CSV (contract columns) for all five regions: same seed, same bytes.")
+
+  @Option(help: "Number of data rows (dispatches), not counting the header.")
+  var rows: Int
+
+  @Option(help: "Seed of the generator; the same seed gives the same file.")
+  var seed: UInt64 = 1
+
+  @Option(name: .customLong("bad-rate"), help: "Fraction of rows with one defect each (0…1); their dispatch_id starts with X.")
+  var badRate: Double = 0.001
+
+  @Option(help: "Write to this file instead of stdout.")
+  var out: String?
+
+  @Flag(help: "Write as Excel saves CSV UTF-8: a byte-order mark and CRLF line ends.")
+  var excel = false
+
+  func validate() throws {
+    guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
+    guard badRate.isFinite, (0...1).contains(badRate) else {
+      throw ValidationError("--bad-rate is a fraction from 0 to 1, got \(badRate)")
+    }
+  }
+
+  func run() throws {
+    let population = SyntheticPopulation(seed: seed, badRowRate: badRate)
+    let handle: FileHandle
+    if let out {
+      guard FileManager.default.createFile(atPath: out, contents: nil),
+        let file = FileHandle(forWritingAtPath: out)
+      else {
+        Terminal.err("error: cannot create `\(out)`\n")
+        throw ExitCode.inputError
+      }
+      handle = file
+    } else {
+      handle = FileHandle.standardOutput
+    }
+    defer { if out != nil { try? handle.close() } }
+    do {
+      try population.writeCSV(rows: rows, to: handle, excelBOM: excel)
+    } catch {
+      Terminal.err("error: writing \(out.map { "`\($0)`" } ?? "stdout") failed: \(error.localizedDescription)\n")
+      throw ExitCode.inputError
+    }
+  }
 }
