@@ -12,7 +12,12 @@ public enum Subsidy {
 
   /// Loads, checks and compiles the policies in `path`. Nil program when there are errors.
   public static func compile(_ path: String, only: [String]? = nil) -> (program: Program?, outcome: CheckOutcome) {
-    let outcome = PolicySetLoader.check(path, only: only)
+    compile([path], only: only)
+  }
+
+  /// Loads several directories or files together (policies and overlays that extend them).
+  public static func compile(_ paths: [String], only: [String]? = nil) -> (program: Program?, outcome: CheckOutcome) {
+    let outcome = PolicySetLoader.check(paths.isEmpty ? ["policies"] : paths, only: only)
     return (outcome.set.map(Program.init), outcome)
   }
 

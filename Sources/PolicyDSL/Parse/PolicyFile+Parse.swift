@@ -4,9 +4,14 @@ import PolicyValues
 extension PolicyFile {
   /// Parses a policy file: YAML → syntax, expressions included. Nil when nothing usable was found.
   public static func parse(_ source: SourceFile, into diagnostics: inout DiagnosticBag) -> PolicyFile? {
-    guard let root = YAMLLoader.load(source, into: &diagnostics),
-      var top = MappingReader(root, context: "policy file", into: &diagnostics)
-    else { return nil }
+    guard let root = YAMLLoader.load(source, into: &diagnostics) else { return nil }
+    return parse(root: root, path: source.path, into: &diagnostics)
+  }
+
+  /// Parses an already loaded (possibly overlay-merged) policy document.
+  public static func parse(root: YAMLNode, path: String, into diagnostics: inout DiagnosticBag) -> PolicyFile? {
+    guard var top = MappingReader(root, context: "policy file", into: &diagnostics) else { return nil }
+    let extends = ScalarReader.optionalString(top.optional("extends"), "`extends`", into: &diagnostics)
     let id = top.required("id", into: &diagnostics).flatMap { ScalarReader.string($0, "`id`", into: &diagnostics) }
     let title = top.required("title", into: &diagnostics).flatMap { ScalarReader.string($0, "`title`", into: &diagnostics) }
     let document = top.required("document", into: &diagnostics).flatMap { parseDocument($0, into: &diagnostics) }
@@ -35,9 +40,10 @@ extension PolicyFile {
     top.finish(into: &diagnostics)
     guard let id, let jurisdiction else { return nil }
     var file = PolicyFile(
-      path: source.path, id: id, title: title?.value ?? "", document: document ?? DocumentInfo(issuer: "", number: nil, date: nil, source: nil),
+      path: path, id: id, title: title?.value ?? "", document: document ?? DocumentInfo(issuer: "", number: nil, date: nil, source: nil),
       jurisdiction: jurisdiction, effectiveFrom: from, effectiveUntil: until, parameters: parameters, rules: rules, span: root.span)
     file.declaredParameters = declared
+    file.extends = extends
     return file
   }
 

@@ -17,6 +17,8 @@ public struct PolicyFile: Sendable {
   /// Every name under `parameters`, including those whose declaration had errors: a rule using
   /// a broken parameter is not told again that the parameter is unknown.
   public var declaredParameters: Set<String> = []
+  /// The policy this one is an overlay of (`extends: yingjiang`), already merged in.
+  public var extends: Located<String>?
 
   public init(path: String, id: Located<String>, title: String, document: DocumentInfo, jurisdiction: Located<String>,
               effectiveFrom: Located<CivilDate>?, effectiveUntil: Located<CivilDate>?, parameters: [Parameter], rules: [Rule], span: SourceSpan) {

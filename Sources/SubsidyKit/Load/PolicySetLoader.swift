@@ -17,9 +17,23 @@ public struct CheckOutcome: Sendable {
 /// Sub-folders (such as `tests/`) are not policies.
 public enum PolicySetLoader {
   public static func check(_ path: String, only: [String]? = nil) -> CheckOutcome {
+    check([path], only: only)
+  }
+
+  /// Checks the policies of several directories or files together (e.g. `policies` and a folder of
+  /// overlays that extend them). Schema files are gathered from every directory.
+  public static func check(_ paths: [String], only: [String]? = nil) -> CheckOutcome {
     var d = DiagnosticBag()
     var sources: [SourceFile] = []
-    let (schemaPaths, policyPaths) = discover(path, into: &d)
+    var schemaPaths: [String] = []
+    var policyPaths: [String] = []
+    for path in paths {
+      let (schemas, policies) = discover(path, into: &d)
+      schemaPaths += schemas.filter { !schemaPaths.contains($0) }
+      policyPaths += policies.filter { !policyPaths.contains($0) }
+    }
+    schemaPaths.sort { ($0.hasSuffix("/facts.schema.yaml") || $0 == "facts.schema.yaml" ? 0 : 1, $0) < ($1.hasSuffix("/facts.schema.yaml") || $1 == "facts.schema.yaml" ? 0 : 1, $1) }
+    let path = paths.joined(separator: ", ")
     var schemaFiles: [SchemaFile] = []
     var schemaUnreadable = false
     for file in schemaPaths {
@@ -31,11 +45,15 @@ public enum PolicySetLoader {
       d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`", at: nil,
                    help: "a policy directory holds the schema beside the policies"))
     }
-    var policies: [PolicyFile] = []
+    var roots: [(path: String, root: YAMLNode)] = []
     for file in policyPaths {
       guard let source = SourceReader.read(file, into: &d) else { continue }
       sources.append(source)
-      if let policy = PolicyFile.parse(source, into: &d) { policies.append(policy) }
+      if let root = YAMLLoader.load(source, into: &d) { roots.append((file, root)) }
+    }
+    var policies: [PolicyFile] = []
+    for (file, root) in OverlayResolver.resolve(roots, into: &d) {
+      if let policy = PolicyFile.parse(root: root, path: file, into: &d) { policies.append(policy) }
     }
     if let only {
       for id in only where !policies.contains(where: { $0.id.value == id }) {

@@ -16,8 +16,8 @@ struct Batch: ParsableCommand {
   @Option(help: "The date to judge on (YYYY-MM-DD).")
   var asOf: String
 
-  @Option(help: "The policy directory.")
-  var policies: String = "policies"
+  @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
+  var policies: [String] = []
 
   @Option(help: "Write payouts here (default: stdout).")
   var out: String?

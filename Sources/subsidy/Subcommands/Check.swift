@@ -7,8 +7,8 @@ struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Check the policies in a directory (or one file) and report every problem with file:line:column.")
 
-  @Argument(help: "A policy directory or file.")
-  var path: String = "policies"
+  @Argument(help: "Policy directories or files (overlays are checked against the bases they extend).")
+  var paths: [String] = ["policies"]
 
   @Option(help: "Diagnostic format: human, plain or json.")
   var format: DiagnosticRenderer.Format = .human
@@ -17,7 +17,7 @@ struct Check: ParsableCommand {
   var strict = false
 
   func run() throws {
-    let outcome = PolicySetLoader.check(path)
+    let outcome = PolicySetLoader.check(paths)
     let diagnostics = outcome.diagnostics.sorted
     if format == .json {
       Terminal.out(DiagnosticRenderer(format: .json).render(diagnostics))

@@ -13,8 +13,8 @@ struct Eval: ParsableCommand {
   @Argument(help: "A facts file in the format of shared/contract.md (YAML or JSON).")
   var facts: String
 
-  @Option(help: "The policy directory.")
-  var policies: String = "policies"
+  @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
+  var policies: [String] = []
 
   @Option(name: .customLong("policy"), help: "Only this policy id (repeatable).")
   var only: [String] = []
@@ -35,7 +35,7 @@ struct Eval: ParsableCommand {
     let (program, outcome) = Subsidy.compile(policies, only: only.isEmpty ? nil : only)
     guard let program else {
       Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
-      Terminal.err("error: the policies in `\(policies)` have errors; run `subsidy check \(policies)`\n")
+      Terminal.err("error: the policies have errors; run `subsidy check \(policies.joined(separator: " "))`\n")
       throw ExitCode.checkErrors
     }
     var d = DiagnosticBag()

@@ -11,8 +11,8 @@ struct Explain: ParsableCommand {
   @Argument(help: "policy/rule, a rule id, or a policy id.")
   var rule: String
 
-  @Option(help: "The policy directory.")
-  var policies: String = "policies"
+  @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
+  var policies: [String] = []
 
   @Option(help: "Show parameter values in force on this date (default: today).")
   var on: String?

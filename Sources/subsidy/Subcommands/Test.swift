@@ -7,8 +7,8 @@ struct Test: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run the policies' YAML test cases; show each failure with its explanation, and coverage by rule and condition.")
 
-  @Argument(help: "The policy directory.")
-  var policies: String = "policies"
+  @Argument(help: "Policy directories (the first holds `tests/`).")
+  var policies: [String] = ["policies"]
 
   @Option(help: "The folder of test files (default: DIR/tests).")
   var tests: String?
@@ -25,7 +25,7 @@ struct Test: ParsableCommand {
       Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
       throw ExitCode.checkErrors
     }
-    let report = TestRunner(program: program).run(directory: tests ?? policies + "/tests")
+    let report = TestRunner(program: program).run(directory: tests ?? (policies.first ?? "policies") + "/tests")
     Terminal.report(report.diagnostics.sorted, sources: report.sources)
     for failure in report.failed {
       var text = "FAIL \(failure.span) \(failure.caseName)\n  \(failure.message)\n"

@@ -1,0 +1,37 @@
+import PolicyDSL
+import PolicySupport
+
+/// Merges each overlay (`extends: BASE`) onto its base, bases first, so an overlay of an overlay works.
+enum OverlayResolver {
+  static func resolve(_ roots: [(path: String, root: YAMLNode)], into d: inout DiagnosticBag) -> [(String, YAMLNode)] {
+    var byID: [String: Int] = [:]
+    for (i, entry) in roots.enumerated() {
+      if let id = OverlayMerger.topScalar(entry.root, "id")?.value, byID[id] == nil { byID[id] = i }
+    }
+    var resolved: [Int: YAMLNode] = [:]
+    var visiting = Set<Int>()
+    func resolve(_ i: Int) -> YAMLNode? {
+      if let done = resolved[i] { return done }
+      let entry = roots[i]
+      guard let extends = OverlayMerger.topScalar(entry.root, "extends") else {
+        resolved[i] = entry.root
+        return entry.root
+      }
+      guard let baseIndex = byID[extends.value] else {
+        d.add(.error("unknown-base", "extends `\(extends.value)`, but no policy has that id", at: extends.span,
+                     help: EditDistance.didYouMean(extends.value, among: byID.keys) ?? "check the base policy is loaded too, e.g. `subsidy check policies \(entry.path)`"))
+        return nil
+      }
+      guard baseIndex != i, visiting.insert(i).inserted else {
+        d.add(.error("overlay-cycle", "`\(extends.value)` extends itself through a chain of overlays", at: extends.span))
+        return nil
+      }
+      defer { visiting.remove(i) }
+      guard let base = resolve(baseIndex) else { return nil }
+      let merged = OverlayMerger.merge(base: base, baseID: extends.value, overlay: entry.root, into: &d)
+      resolved[i] = merged
+      return merged
+    }
+    return roots.indices.compactMap { i in resolve(i).map { (roots[i].path, $0) } }
+  }
+}

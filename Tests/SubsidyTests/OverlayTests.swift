@@ -1,0 +1,96 @@
+import Foundation
+import PolicyEval
+import PolicySupport
+import PolicyValues
+import SubsidyKit
+import Testing
+
+/// Overlays: a county's implementing rule or a drafted amendment, written as differences from a base.
+@Suite struct OverlayTests {
+  private func compileWithOverlay(_ yaml: String) throws -> (Program?, CheckOutcome) {
+    let dir = Paths.temporaryDirectory()
+    let file = dir.appendingPathComponent("overlay.yaml")
+    try yaml.write(to: file, atomically: true, encoding: .utf8)
+    return Subsidy.compile([Paths.policies, file.path])
+  }
+
+  @Test func shippedVariantsCheckAgainstTheirBases() {
+    let outcome = PolicySetLoader.check([Paths.policies, Paths.examples + "/variants"])
+    #expect(!outcome.hasErrors, "\(outcome.diagnostics.diagnostics.filter { $0.severity == .error }.map(\.message))")
+    #expect(outcome.policyFiles.map(\.id.value).contains("yingjiang-2026-draft"))
+    #expect(outcome.policyFiles.map(\.id.value).contains("jishou"))
+  }
+
+  @Test func overridingAParameterAddsADatedValueAndKeepsTheOldOne() throws {
+    let (program, _) = try compileWithOverlay("""
+      id: yingjiang-150
+      extends: yingjiang
+      parameters:
+        service_subsidy:
+          values: {2026-01-01: 150}
+      rules:
+        - id: employment-service-subsidy
+          vesting: {stable_employment: 3 months, until: 2027-12-31}
+      """)
+    let p = try #require(program)
+    var d = DiagnosticBag()
+    let facts = try #require(FactsLoader(schema: p.schema).load(SourceFile(path: "f.yaml", text: """
+      people: [{id: P1, hukou: "533123", poverty_status: alleviated}]
+      organizations: [{id: O1, kind: hr_service_agency, location: "533123"}]
+      dispatches:
+        - {id: D1, person: P1, organizer: O1, destination: "350981", organized: true, start: 2023-09-15, evidence: [organized_export_roster, income_proof]}
+        - {id: D2, person: P1, organizer: O1, destination: "350981", organized: true, start: 2026-03-01, evidence: [organized_export_roster, income_proof]}
+      """), into: &d))
+    let asOf = try #require(CivilDate.parse("2027-06-30"))
+    let results = p.evaluate(facts, asOf: asOf).filter { $0.rule == "employment-service-subsidy" }
+    // 2023 placement: base and overlay both pay 100 (the old dated value stays in force).
+    #expect(results.first { $0.policy == "yingjiang-150" && $0.subject == "D1" }?.amount?.fenString == "100.00")
+    // 2026 placement: the base has expired (vests after 2025-12-31); the overlay pays 150.
+    #expect(results.first { $0.policy == "yingjiang" && $0.subject == "D2" }?.status == .ineligible)
+    #expect(results.first { $0.policy == "yingjiang-150" && $0.subject == "D2" }?.amount?.fenString == "150.00")
+  }
+
+  @Test func addingARuleAndRemovingOne() throws {
+    let (program, outcome) = try compileWithOverlay("""
+      id: yingjiang-lite
+      extends: yingjiang
+      rules:
+        - id: hu-dian-service-subsidy
+          remove: true
+        - id: extra-bonus
+          clause: 补充
+          text: 示例条款
+          about: dispatch
+          payee: organizer
+          when: [dispatch.organized]
+          amount: 10
+      """)
+    let rules = try #require(program).checkedPolicies.first { $0.id == "yingjiang-lite" }?.rules.map(\.id) ?? []
+    #expect(rules.contains("extra-bonus"))
+    #expect(!rules.contains("hu-dian-service-subsidy"))
+    #expect(!outcome.hasErrors)
+  }
+
+  @Test func overridingWhatTheBaseLacksIsAnErrorWithASuggestion() throws {
+    let (program, outcome) = try compileWithOverlay("""
+      id: yingjiang-typo
+      extends: yingjiang
+      parameters:
+        service_subsidi:
+          values: {2026-01-01: 150}
+      rules:
+        - id: employment-servce-subsidy
+          amount: 150
+      """)
+    #expect(program == nil)
+    let errors = outcome.diagnostics.diagnostics.filter { $0.code.rawValue == "unknown-override" }
+    #expect(errors.count == 2)
+    #expect(errors.contains { $0.help == "did you mean `service_subsidy`?" && $0.span?.start.line == 4 })
+    #expect(errors.contains { $0.help == "did you mean `employment-service-subsidy`?" && $0.span?.start.line == 7 })
+  }
+
+  @Test func anUnknownBaseIsNamed() throws {
+    let (_, outcome) = try compileWithOverlay("id: x\nextends: yinjiang\nrules: []\n")
+    #expect(outcome.diagnostics.diagnostics.contains { $0.code.rawValue == "unknown-base" && $0.help == "did you mean `yingjiang`?" })
+  }
+}
