@@ -34,8 +34,20 @@ struct CompiledRule: Sendable {
 
 struct CompiledPolicy: Sendable {
   var checked: CheckedPolicy
-  var jurisdiction: String
+  var jurisdiction: Jurisdiction
   var rules: [CompiledRule]
+}
+
+/// A division-code prefix as integers, so "is this code in the policy's area" is one division.
+struct Jurisdiction: Sendable {
+  let value: Int32
+  let divisor: Int32
+  init(_ prefix: String) {
+    let digits = max(0, min(6, prefix.count))
+    value = Int32(prefix) ?? -1
+    divisor = [1_000_000, 100_000, 10_000, 1_000, 100, 10, 1][digits]
+  }
+  func contains(_ code: DivisionCode) -> Bool { code.value / divisor == value }
 }
 
 /// The compiled policy set: built once from a `CheckedPolicySet`, evaluated many times.
@@ -54,7 +66,7 @@ public struct Program: Sendable {
     let compiler = ExprCompiler(schema: set.schema)
     policies = set.policies.map { policy in
       CompiledPolicy(
-        checked: policy, jurisdiction: policy.syntax.jurisdiction.value,
+        checked: policy, jurisdiction: Jurisdiction(policy.syntax.jurisdiction.value),
         rules: policy.rules.map { Self.compile($0, compiler: compiler, schema: set.schema) })
     }
     needsHouseholdCodes = policies.contains { p in
@@ -115,6 +127,8 @@ struct AnchorReader: Sendable {
     case none
   }
   var mode: Mode
+  /// The compiled reader of `.path` anchors (built once, not per subject).
+  var read: Thunk = { _ in .null }
 
   init(entity: Int, schema: FactSchema) {
     let e = schema.entities[entity]
@@ -139,5 +153,6 @@ struct AnchorReader: Sendable {
       }
     }
     mode = .path(steps)
+    read = ExprCompiler.fieldReader(steps)
   }
 }

@@ -49,7 +49,7 @@ extension Program {
     ctx.key = group.key
     ctx.aggregates = group.values
     let subject = zip(group.key, rule.groupBy).map { renderer.render($0, as: $1.1) }.joined(separator: "/")
-    guard var result = evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, record: nil) else { return nil }
+    guard var result = evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: true) else { return nil }
     let payee = ids?.payee ?? ctx.facts.id(of: group.payee)
     result.payee = payee
     result.payeeKind = ids?.payeeKind ?? Self.kindName(group.payee, schema)

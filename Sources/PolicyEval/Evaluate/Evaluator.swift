@@ -12,13 +12,13 @@ extension Program {
     evaluate(facts, asOf: asOf, where: { _ in true }, applyLimits: true)
   }
 
-  func covers(_ prefix: String, _ anchor: AnchorReader, _ ctx: EvalContext, _ households: HouseholdCodes) -> Bool {
+  func covers(_ area: Jurisdiction, _ anchor: AnchorReader, _ ctx: EvalContext, _ households: HouseholdCodes) -> Bool {
     switch anchor.mode {
     case .path(let steps):
-      guard case .code(let code) = ExprCompiler.fieldReader(steps)(ctx) else { return false }
-      return code.isWithin(prefix: prefix)
+      guard case .code(let code) = anchor.read(ctx) else { return false }
+      return area.contains(code)
     case .householdMembers:
-      return households.codes[ctx.record]?.contains { $0.isWithin(prefix: prefix) } ?? false
+      return households.codes[ctx.record]?.contains { area.contains($0) } ?? false
     case .none:
       return true
     }
@@ -27,30 +27,34 @@ extension Program {
   /// One rule for the subject at `ctx.record`.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
                 renderer: ValueRenderer, explain: Bool = true) -> EvalResult? {
-    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer,
-             record: ctx.facts.tables[rule.checked.subject].record(ctx.record), explain: explain)
+    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: false, explain: explain)
   }
 
-  /// One rule for one subject; `record` is nil for a group (its expressions read aggregates, not a record).
+  /// One rule for one subject (the record at `ctx.record`); for a group there is no record: its
+  /// expressions read aggregates.
   ///
   /// With `explain: false` (a batch, where refusals are only counted) conditions stop at the first that
   /// fails, no value is rendered, and a refused subject gives nil instead of a result.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
-                renderer: ValueRenderer, record: [Value]?, explain: Bool = true) -> EvalResult? {
+                renderer: ValueRenderer, isGroup: Bool, explain: Bool = true) -> EvalResult? {
     let checked = rule.checked
-    let record = record ?? []
+    let kind = checked.subject
+    // Reads a slot of the subject's record in place (no copy of the record).
+    let field: (Int) -> Value = { slot in
+      isGroup ? .null : ctx.values[kind][ctx.record &* ctx.widths[kind] &+ slot]
+    }
     var checks: [Check] = []
     var allHold = true
     ctx.date = asOf
     // Vesting: "stable employment of N months" vests at start + N months if not ended before.
     var vest: CivilDate?
-    if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot, startSlot < record.count, endSlot < record.count {
+    if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot, !isGroup {
       let duration = stable(ctx)
-      let start = record[startSlot].date
+      let start = field(startSlot).date
       if let start, case .duration(let n, let unit) = duration {
         vest = ExprCompiler.arithmetic(.plus, .date(start), .duration(n, unit), "").date
       }
-      let end = record[endSlot].date
+      let end = field(endSlot).date
       let holds = vest.map { v in end.map { $0 >= v } ?? true } ?? false
       allHold = allHold && holds
       if explain {
@@ -104,7 +108,7 @@ extension Program {
       beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
       evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
     if !rule.isGroup { fillParties(&result, rule, ctx) }
-    fillEvidence(&result, checked, record, renderer)
+    fillEvidence(&result, checked, rule.checked.evidenceSlot.map(field) ?? .null)
     decide(&result, rule, ctx, asOf: asOf, allHold: allHold)
     if !checked.limit.isEmpty {
       result.limitKey = ([result.policy, result.rule] + limitKey(checked.limit, result)).joined(separator: "|")
@@ -132,10 +136,10 @@ extension Program {
     }
   }
 
-  private func fillEvidence(_ result: inout EvalResult, _ rule: CheckedRule, _ record: [Value], _ renderer: ValueRenderer) {
+  private func fillEvidence(_ result: inout EvalResult, _ rule: CheckedRule, _ evidence: Value) {
     guard !rule.evidence.isEmpty, let names = schema.enums["evidence"]?.cases else { return }
     var provided: [Value] = []
-    if let slot = rule.evidenceSlot, slot < record.count, case .list(let items) = record[slot] { provided = items }
+    if case .list(let items) = evidence { provided = items }
     result.evidence = rule.evidence.map { (names[$0], provided.contains(.enumCase($0))) }
   }
 

@@ -12,6 +12,8 @@ public final class CSVReader {
 
   private let handle: FileHandle
   private var pending: [UInt8] = []
+  /// Where unread bytes start in `pending`; the consumed prefix is dropped only when it is large.
+  private var offset = 0
   private var eof = false
   private var atStart = true
   private var line = 1
@@ -52,8 +54,12 @@ public final class CSVReader {
   /// The next chunk of at most `maxRecords` records, or nil at the end of the file. Blank lines are skipped.
   public func next(maxRecords: Int) throws -> CSVChunk? {
     var chunk = CSVChunk()
-    var position = 0
-    if pending.isEmpty { fill() }
+    if offset > Self.blockSize {
+      pending.removeFirst(offset)
+      offset = 0
+    }
+    var position = offset
+    if pending.count == offset { fill() }
     while chunk.count < maxRecords {
       let outcome = pending.withUnsafeBufferPointer { parseRecord($0, from: position, into: &chunk) }
       switch outcome {
@@ -77,10 +83,18 @@ public final class CSVReader {
       }
       if case .needMore = outcome { break }
     }
-    guard chunk.count > 0 || position > 0 else { return nil }
-    chunk.bytes = Array(pending[0..<position])
-    pending.removeFirst(position)
-    bytesConsumed += position
+    guard chunk.count > 0 || position > offset else { return nil }
+    // Field ranges were taken relative to `pending`; rebase them onto the chunk's own bytes.
+    chunk.bytes = Array(pending[offset..<position])
+    if offset > 0 {
+      let shift = Int32(truncatingIfNeeded: offset)
+      for i in chunk.fieldStart.indices {
+        chunk.fieldStart[i] &-= shift
+        chunk.fieldEnd[i] &-= shift
+      }
+    }
+    bytesConsumed += position - offset
+    offset = position
     if chunk.count == 0 { return try next(maxRecords: maxRecords) }
     return chunk
   }
