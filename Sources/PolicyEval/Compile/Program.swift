@@ -30,6 +30,8 @@ struct CompiledRule: Sendable {
   /// The aggregates a group rule's expressions read, computed by a `GroupAccumulator`.
   var aggregates: [(Aggregate, Thunk?)]
   var isGroup: Bool { checked.group != nil }
+  /// Position among all rules of the program (policy by policy), for per-rule counters.
+  var index = 0
 }
 
 struct CompiledPolicy: Sendable {
@@ -53,7 +55,7 @@ struct Jurisdiction: Sendable {
 /// The compiled policy set: built once from a `CheckedPolicySet`, evaluated many times.
 public struct Program: Sendable {
   public let schema: FactSchema
-  let policies: [CompiledPolicy]
+  private(set) var policies: [CompiledPolicy]
 
   /// Whether some rule places its subject through household members (so their codes must be gathered).
   let needsHouseholdCodes: Bool
@@ -64,14 +66,22 @@ public struct Program: Sendable {
   public init(_ set: CheckedPolicySet) {
     schema = set.schema
     let compiler = ExprCompiler(schema: set.schema)
-    policies = set.policies.map { policy in
+    var policies = set.policies.map { policy in
       CompiledPolicy(
         checked: policy, jurisdiction: Jurisdiction(policy.syntax.jurisdiction.value),
         rules: policy.rules.map { Self.compile($0, compiler: compiler, schema: set.schema) })
     }
+    var n = 0
+    for p in policies.indices {
+      for r in policies[p].rules.indices {
+        policies[p].rules[r].index = n
+        n += 1
+      }
+    }
     needsHouseholdCodes = policies.contains { p in
       p.rules.contains { if case .householdMembers = $0.anchor.mode { true } else { false } }
     }
+    self.policies = policies
   }
 
   private static func compile(_ rule: CheckedRule, compiler shared: ExprCompiler, schema: FactSchema) -> CompiledRule {

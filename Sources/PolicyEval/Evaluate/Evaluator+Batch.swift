@@ -24,6 +24,16 @@ extension Program {
     policies.flatMap { p in p.rules.map { (p.checked.id, $0.checked.id, $0.checked.syntax.clause.value) } }
   }
 
+  /// What a batch writes for each rule, by rule index: names, funding source and limit keys.
+  public var ruleInfo: [RuleInfo] {
+    policies.flatMap { p in
+      p.rules.map {
+        RuleInfo(policy: p.checked.id, rule: $0.checked.id, clause: $0.checked.syntax.clause.value,
+                 funding: $0.checked.syntax.funding ?? "", limit: $0.checked.limit)
+      }
+    }
+  }
+
   /// Adds a chunk's rows to the group rules' tables, keyed `policy/rule`. `position` maps a record to its
   /// place in the whole input (its line), so the first member of a group is the same however the file is cut.
   public func accumulateGroups(_ facts: Facts, asOf: CivilDate, into tables: inout [String: GroupTable], position: (Int) -> Int) {
@@ -122,4 +132,22 @@ extension Program {
   }
 
   static func isRefusal(_ status: Status) -> Bool { status == .ineligible || status == .notApplicable || status == .notMet }
+}
+
+/// A rule's names and terms as a batch writes them, shared by every payout line of the rule.
+public struct RuleInfo: Sendable {
+  public var policy: String
+  public var rule: String
+  public var clause: String
+  public var funding: String
+  public var limit: [String]
+  public init(policy: String, rule: String, clause: String, funding: String, limit: [String]) {
+    self.policy = policy
+    self.rule = rule
+    self.clause = clause
+    self.funding = funding
+    self.limit = limit
+  }
+  /// For an index out of range: writes empty names rather than failing.
+  public static let unknown = RuleInfo(policy: "", rule: "", clause: "", funding: "", limit: [])
 }

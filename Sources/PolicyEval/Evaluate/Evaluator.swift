@@ -109,6 +109,7 @@ extension Program {
       evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
     if !rule.isGroup { fillParties(&result, rule, ctx) }
     fillEvidence(&result, checked, rule.checked.evidenceSlot.map(field) ?? .null)
+    result.ruleIndex = rule.index
     decide(&result, rule, ctx, asOf: asOf, allHold: allHold)
     if !checked.limit.isEmpty {
       result.limitKey = ([result.policy, result.rule] + limitKey(checked.limit, result)).joined(separator: "|")

@@ -88,5 +88,7 @@ public struct EvalResult: Sendable {
   public var idempotencyKey: String { limitKey ?? "\(policy)|\(rule)|\(subject)|\(payee ?? "")" }
   /// The period a payment is for: the limit's year, `once`, or the subject.
   public var period: String
+  /// The rule's position in the program (see `Program.ruleNames`).
+  public var ruleIndex = -1
   public var missingEvidence: [String] { evidence.filter { !$0.provided }.map(\.id) }
 }

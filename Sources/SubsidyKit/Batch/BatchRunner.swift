@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Ledger
 import PolicyEval
 import PolicySupport
 import PolicyValues
@@ -24,9 +25,9 @@ public struct BatchOptions: Sendable {
 /// How the batch talks to the ledger (nil: no ledger): which keys are paid, and recording payments.
 public struct LedgerHooks {
   public var paidKeys: ([String]) throws -> Set<String>
-  /// Records payable rows; returns, per row, false when it turned out already paid.
-  public var record: (([PayoutRow]) throws -> [Bool])?
-  public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PayoutRow]) throws -> [Bool])?) {
+  /// Records payments; returns, per payment, false when it turned out already paid.
+  public var record: (([PaymentRecord]) throws -> [Bool])?
+  public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PaymentRecord]) throws -> [Bool])?) {
     self.paidKeys = paidKeys
     self.record = record
   }
@@ -84,7 +85,8 @@ public final class BatchRunner: Sendable {
     summary.learnClauses(ruleNames)
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil)
     let progress = Progress(enabled: options.progress, total: reader.fileSize)
-    let batchSize = max(1, options.threads) * 2
+    // One chunk per thread in flight while the previous batch is merged: enough to keep both cores busy.
+    let batchSize = max(1, options.threads)
     var rowNumber = 0
     func readBatch() throws -> [ChunkWork] {
       var work: [ChunkWork] = []
@@ -119,6 +121,9 @@ public final class BatchRunner: Sendable {
       previous = box.work
     }
     try mergeBatch(previous)
+    if ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil {
+      FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\n".utf8))
+    }
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     payouts.close()
     rejects?.close()

@@ -35,11 +35,15 @@ public struct BatchSummary: Sendable {
     public static func < (a: RuleKey, b: RuleKey) -> Bool { (a.policy, a.rule) < (b.policy, b.rule) }
   }
 
-  mutating func count(_ row: PayoutRow) {
+  mutating func count(_ row: PayoutRow, _ rules: [RuleInfo]) {
+    guard row.ruleIndex >= 0, row.ruleIndex < rules.count else { return }
+    let info = rules[row.ruleIndex]
     byStatus[row.status, default: Tally()].add(row.amount)
-    byRule[RuleKey(policy: row.policy, rule: row.rule), default: [:]][row.status, default: Tally()].add(row.amount)
-    if row.status == .payable { byFunding[row.funding.isEmpty ? "—" : row.funding, default: Tally()].add(row.amount) }
+    byRule[RuleKey(policy: info.policy, rule: info.rule), default: [:]][row.status, default: Tally()].add(row.amount)
+    if row.status == .payable { byFunding[info.funding.isEmpty ? "—" : info.funding, default: Tally()].add(row.amount) }
   }
+
+  mutating func countIneligible(_ info: RuleInfo) { countIneligible(policy: info.policy, rule: info.rule) }
 
   mutating func countIneligible(policy: String, rule: String, times: Int = 1) {
     guard times > 0 else { return }

@@ -1,3 +1,4 @@
+import Ledger
 import PolicyEval
 import PolicyValues
 
@@ -11,8 +12,9 @@ struct MergeState {
   let program: Program
   let asOf: CivilDate
   let keepExplanation: Bool
-  private var winners: [String: PayoutRow] = [:]
-  private var winnerOrder: [String] = []
+  let rules: [RuleInfo]
+  /// Best claim so far per limit slot, with the order it was first claimed in (for a stable output order).
+  private var winners: [LimitSlot: (order: Int, row: PayoutRow)] = [:]
   private var judgedSubjects = Set<String>()
   private var groups: [String: GroupTable] = [:]
 
@@ -20,6 +22,7 @@ struct MergeState {
     self.program = program
     self.asOf = asOf
     self.keepExplanation = keepExplanation
+    self.rules = program.ruleInfo
   }
 
   mutating func take(rows: [EvalResult], entities: [EvalResult], groups chunkGroups: [String: GroupTable], ledger: LedgerHooks?,
@@ -32,8 +35,8 @@ struct MergeState {
     for (rule, table) in chunkGroups { groups[rule, default: GroupTable()].merge(table) }
     try settle(&emit, ledger: ledger, summary: &summary)
     for row in emit {
-      summary.count(row)
-      row.write(to: &out)
+      summary.count(row, rules)
+      row.write(to: &out, rules)
     }
   }
 
@@ -43,26 +46,32 @@ struct MergeState {
       return
     }
     let row = PayoutRow(r, keepExplanation: keepExplanation)
-    guard let key = r.limitKey, r.status.claimsLimit else {
+    guard r.status.claimsLimit, let key = row.limitSlot(rules) else {
       emit.append(row)
       return
     }
     if let current = winners[key] {
-      if row.precedes(current) {
-        winners[key] = row
-        summary.countIneligible(policy: current.policy, rule: current.rule)
+      if row.precedes(current.row) {
+        winners[key] = (current.order, row)
+        summary.countIneligible(rules[current.row.ruleIndex])
       } else {
-        summary.countIneligible(policy: row.policy, rule: row.rule)
+        summary.countIneligible(rules[row.ruleIndex])
       }
     } else {
-      winners[key] = row
-      winnerOrder.append(key)
+      winners[key] = (winners.count, row)
     }
+  }
+
+  /// Sizes of what spans rows, for the memory figures in the benchmark notes.
+  var heldCounts: String {
+    let distinct = groups.values.reduce(0) { $0 + $1.ordered.count }
+    return "limit winners \(winners.count), judged subjects \(judgedSubjects.count), groups \(distinct)"
   }
 
   /// Writes what had to wait for the whole file: limit winners and group results.
   mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout CSVWriter) throws {
-    var rows = winnerOrder.compactMap { winners[$0] }
+    var rows = winners.values.sorted { $0.order < $1.order }.map(\.row)
+    winners = [:]
     let empty = Facts(schema: program.schema)
     for r in program.finishGroups(groups, facts: empty, asOf: asOf) {
       if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
@@ -73,8 +82,8 @@ struct MergeState {
     }
     try settle(&rows, ledger: ledger, summary: &summary)
     for row in rows {
-      summary.count(row)
-      row.write(to: &out)
+      summary.count(row, rules)
+      row.write(to: &out, rules)
     }
   }
 
@@ -83,15 +92,16 @@ struct MergeState {
     guard let ledger else { return }
     let claiming = rows.indices.filter { rows[$0].status.claimsLimit && rows[$0].status != .alreadyPaid }
     guard !claiming.isEmpty else { return }
-    let paid = try ledger.paidKeys(claiming.map { rows[$0].key })
-    for i in claiming where paid.contains(rows[i].key) {
+    let keys = claiming.map { rows[$0].key(rules) }
+    let paid = try ledger.paidKeys(keys)
+    for (n, i) in claiming.enumerated() where paid.contains(keys[n]) {
       rows[i].status = .alreadyPaid
       summary.alreadyPaid += 1
     }
     guard let record = ledger.record else { return }
     let payable = rows.indices.filter { rows[$0].status == .payable }
     guard !payable.isEmpty else { return }
-    let inserted = try record(payable.map { rows[$0] })
+    let inserted = try record(payable.map { rows[$0].payment(rules) })
     for (n, i) in payable.enumerated() where n < inserted.count {
       if inserted[n] {
         summary.committed += 1

@@ -1,13 +1,12 @@
 import PolicyEval
 import PolicyValues
 
-/// One line of the payouts CSV (the contract's columns), small enough to hold for every limit winner.
+/// One line of the payouts CSV, kept compact: a limit's best claim so far is held for every
+/// beneficiary until the file ends, so the rule's names live once in `RuleInfo`, not in each row.
 public struct PayoutRow: Sendable {
   public static let header = ["policy", "rule", "clause", "subject", "beneficiary", "payee", "amount", "status",
                               "eligible_from", "expires", "missing_evidence", "funding"]
-  public var policy: String
-  public var rule: String
-  public var clause: String
+  public var ruleIndex: Int
   public var subject: String
   public var beneficiary: String
   public var payee: String
@@ -16,18 +15,13 @@ public struct PayoutRow: Sendable {
   public var eligibleFrom: CivilDate?
   public var expires: CivilDate?
   public var missingEvidence: String
-  public var funding: String
   /// For limits and the ledger.
   public var ruleDate: CivilDate
-  public var key: String
-  public var period: String
   /// The result's explanation as JSON, kept only when payments are committed to the ledger.
   public var explanationJSON: String?
 
   public init(_ r: EvalResult, keepExplanation: Bool) {
-    policy = r.policy
-    rule = r.rule
-    clause = r.clause
+    ruleIndex = r.ruleIndex
     subject = r.subject
     beneficiary = r.beneficiary ?? ""
     payee = r.payee ?? ""
@@ -35,11 +29,8 @@ public struct PayoutRow: Sendable {
     status = r.status
     eligibleFrom = r.eligibleFrom
     expires = r.expires
-    missingEvidence = r.missingEvidence.joined(separator: ";")
-    funding = r.funding ?? ""
+    missingEvidence = r.missingEvidence.isEmpty ? "" : r.missingEvidence.joined(separator: ";")
     ruleDate = r.ruleDate
-    key = r.idempotencyKey
-    period = r.period
     explanationJSON = keepExplanation ? ResultJSON.result(r).serialized(pretty: false) : nil
   }
 
@@ -48,8 +39,39 @@ public struct PayoutRow: Sendable {
     (status.claimRank, ruleDate, subject) < (other.status.claimRank, other.ruleDate, other.subject)
   }
 
-  func write(to out: inout CSVWriter) {
-    out.row([policy, rule, clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
-             eligibleFrom?.description ?? "", expires?.description ?? "", missingEvidence, funding])
+  /// The one-payment slot of a limited rule this row claims (`[beneficiary, year]` → worker and year).
+  func limitSlot(_ rules: [RuleInfo]) -> LimitSlot? {
+    guard ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return nil }
+    let limit = rules[ruleIndex].limit
+    return LimitSlot(rule: Int32(truncatingIfNeeded: ruleIndex), beneficiary: limit.contains("beneficiary") ? beneficiary : "",
+                     payee: limit.contains("payee") ? payee : "", year: limit.contains("year") ? Int32(ruleDate.year) : 0)
   }
+
+  /// The ledger's idempotency key: as `EvalResult.idempotencyKey`.
+  func key(_ rules: [RuleInfo]) -> String {
+    guard ruleIndex >= 0, ruleIndex < rules.count else { return subject }
+    let info = rules[ruleIndex]
+    guard !info.limit.isEmpty else { return "\(info.policy)|\(info.rule)|\(subject)|\(payee)" }
+    let parts = info.limit.map { $0 == "beneficiary" ? beneficiary : $0 == "payee" ? payee : String(ruleDate.year) }
+    return ([info.policy, info.rule] + parts).joined(separator: "|")
+  }
+
+  func period(_ rules: [RuleInfo]) -> String {
+    guard ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return subject }
+    return rules[ruleIndex].limit.contains("year") ? String(ruleDate.year) : "once"
+  }
+
+  func write(to out: inout CSVWriter, _ rules: [RuleInfo]) {
+    let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleInfo.unknown
+    out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
+             eligibleFrom?.description ?? "", expires?.description ?? "", missingEvidence, info.funding])
+  }
+}
+
+/// What a limit allows one payment for: the rule and the parts of beneficiary, payee and year it names.
+struct LimitSlot: Hashable, Sendable {
+  var rule: Int32
+  var beneficiary: String
+  var payee: String
+  var year: Int32
 }
