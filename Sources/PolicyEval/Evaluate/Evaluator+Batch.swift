@@ -25,10 +25,10 @@ extension Program {
   }
 
   /// What a batch writes for each rule, by rule index: names, funding source and limit keys.
-  public var ruleInfo: [RuleInfo] {
+  public var ruleInfo: [RuleTerms] {
     policies.flatMap { p in
       p.rules.map {
-        RuleInfo(policy: p.checked.id, rule: $0.checked.id, clause: $0.checked.syntax.clause.value,
+        RuleTerms(policy: p.checked.id, rule: $0.checked.id, clause: $0.checked.syntax.clause.value,
                  funding: $0.checked.syntax.funding ?? "", limit: $0.checked.limit)
       }
     }
@@ -135,7 +135,7 @@ extension Program {
 }
 
 /// A rule's names and terms as a batch writes them, shared by every payout line of the rule.
-public struct RuleInfo: Sendable {
+public struct RuleTerms: Sendable {
   public var policy: String
   public var rule: String
   public var clause: String
@@ -149,5 +149,5 @@ public struct RuleInfo: Sendable {
     self.limit = limit
   }
   /// For an index out of range: writes empty names rather than failing.
-  public static let unknown = RuleInfo(policy: "", rule: "", clause: "", funding: "", limit: [])
+  public static let unknown = RuleTerms(policy: "", rule: "", clause: "", funding: "", limit: [])
 }

@@ -35,7 +35,7 @@ public struct BatchSummary: Sendable {
     public static func < (a: RuleKey, b: RuleKey) -> Bool { (a.policy, a.rule) < (b.policy, b.rule) }
   }
 
-  mutating func count(_ row: PayoutRow, _ rules: [RuleInfo]) {
+  mutating func count(_ row: PayoutRow, _ rules: [RuleTerms]) {
     guard row.ruleIndex >= 0, row.ruleIndex < rules.count else { return }
     let info = rules[row.ruleIndex]
     byStatus[row.status, default: Tally()].add(row.amount)
@@ -43,7 +43,7 @@ public struct BatchSummary: Sendable {
     if row.status == .payable { byFunding[info.funding.isEmpty ? "—" : info.funding, default: Tally()].add(row.amount) }
   }
 
-  mutating func countIneligible(_ info: RuleInfo) { countIneligible(policy: info.policy, rule: info.rule) }
+  mutating func countIneligible(_ info: RuleTerms) { countIneligible(policy: info.policy, rule: info.rule) }
 
   mutating func countIneligible(policy: String, rule: String, times: Int = 1) {
     guard times > 0 else { return }

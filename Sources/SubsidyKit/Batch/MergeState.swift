@@ -12,7 +12,7 @@ struct MergeState {
   let program: Program
   let asOf: CivilDate
   let keepExplanation: Bool
-  let rules: [RuleInfo]
+  let rules: [RuleTerms]
   /// Best claim so far per limit slot, with the order it was first claimed in (for a stable output order).
   private var winners: [LimitSlot: (order: Int, row: PayoutRow)] = [:]
   private var judgedSubjects = Set<String>()

@@ -2,7 +2,7 @@ import PolicyEval
 import PolicyValues
 
 /// One line of the payouts CSV, kept compact: a limit's best claim so far is held for every
-/// beneficiary until the file ends, so the rule's names live once in `RuleInfo`, not in each row.
+/// beneficiary until the file ends, so the rule's names live once in `RuleTerms`, not in each row.
 public struct PayoutRow: Sendable {
   public static let header = ["policy", "rule", "clause", "subject", "beneficiary", "payee", "amount", "status",
                               "eligible_from", "expires", "missing_evidence", "funding"]
@@ -40,7 +40,7 @@ public struct PayoutRow: Sendable {
   }
 
   /// The one-payment slot of a limited rule this row claims (`[beneficiary, year]` → worker and year).
-  func limitSlot(_ rules: [RuleInfo]) -> LimitSlot? {
+  func limitSlot(_ rules: [RuleTerms]) -> LimitSlot? {
     guard ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return nil }
     let limit = rules[ruleIndex].limit
     return LimitSlot(rule: Int32(truncatingIfNeeded: ruleIndex), beneficiary: limit.contains("beneficiary") ? beneficiary : "",
@@ -48,7 +48,7 @@ public struct PayoutRow: Sendable {
   }
 
   /// The ledger's idempotency key: as `EvalResult.idempotencyKey`.
-  func key(_ rules: [RuleInfo]) -> String {
+  func key(_ rules: [RuleTerms]) -> String {
     guard ruleIndex >= 0, ruleIndex < rules.count else { return subject }
     let info = rules[ruleIndex]
     guard !info.limit.isEmpty else { return "\(info.policy)|\(info.rule)|\(subject)|\(payee)" }
@@ -56,13 +56,13 @@ public struct PayoutRow: Sendable {
     return ([info.policy, info.rule] + parts).joined(separator: "|")
   }
 
-  func period(_ rules: [RuleInfo]) -> String {
+  func period(_ rules: [RuleTerms]) -> String {
     guard ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return subject }
     return rules[ruleIndex].limit.contains("year") ? String(ruleDate.year) : "once"
   }
 
-  func write(to out: inout CSVWriter, _ rules: [RuleInfo]) {
-    let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleInfo.unknown
+  func write(to out: inout CSVWriter, _ rules: [RuleTerms]) {
+    let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleTerms.unknown
     out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
              eligibleFrom?.description ?? "", expires?.description ?? "", missingEvidence, info.funding])
   }

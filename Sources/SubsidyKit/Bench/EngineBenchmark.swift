@@ -1,0 +1,88 @@
+import Dispatch
+import Foundation
+import PolicyEval
+import PolicySupport
+import PolicyValues
+
+/// In-process measurements the command line cannot take from outside: check + compile time, and
+/// evaluation alone over rows already parsed (no I/O, no CSV), single-threaded and on all cores.
+public enum EngineBenchmark {
+  public struct Report: Sendable {
+    public var checkCompileMillis: [Double] = []
+    public var rows = 0
+    public var decodeSeconds = 0.0
+    public var evalSeconds = 0.0
+    public var evalParallelSeconds = 0.0
+    public var results = 0
+
+    public var medianCheckCompileMillis: Double {
+      let sorted = checkCompileMillis.sorted()
+      return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+    }
+
+    public func render() -> String {
+      func rate(_ s: Double) -> String { s > 0 ? String(Int(Double(rows) / s)) : "-" }
+      return """
+        | measure | value |
+        |---|---:|
+        | check + compile all policies (median of \(checkCompileMillis.count)) | \(String(format2: medianCheckCompileMillis)) ms |
+        | rows parsed (synthetic, all regions) | \(rows) |
+        | decode CSV → facts, 1 thread | \(rate(decodeSeconds)) rows/s |
+        | evaluate all rules, 1 thread | \(rate(evalSeconds)) rows/s |
+        | evaluate all rules, all cores | \(rate(evalParallelSeconds)) rows/s |
+        | non-refused results | \(results) |
+
+        """
+    }
+  }
+
+  public static func run(policies: [String], rows: Int, seed: UInt64, asOf: CivilDate) throws -> Report {
+    var report = Report()
+    var program: Program?
+    for _ in 0..<11 {
+      let started = DispatchTime.now()
+      program = Subsidy.compile(policies).program
+      report.checkCompileMillis.append(seconds(since: started) * 1000)
+    }
+    guard let program else { throw CSVReader.Failure(line: 0, message: "the policies do not check") }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-bench-\(seed)-\(rows).csv").path
+    guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
+      throw CSVReader.Failure(line: 0, message: "cannot write \(file)")
+    }
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    try SyntheticPopulation(seed: seed, badRowRate: 0).writeCSV(rows: rows, to: handle)
+    try handle.close()
+    let reader = try CSVReader(path: file)
+    guard let headerChunk = try reader.next(maxRecords: 1) else { return report }
+    let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }
+    var d = DiagnosticBag()
+    guard let plan = ColumnPlan.make(header: header, schema: program.schema, file: file, into: &d) else { return report }
+    let decoder = RowDecoder(schema: program.schema, plan: plan, showPII: false)
+    var chunks: [CSVChunk] = []
+    while let chunk = try reader.next(maxRecords: 4096) { chunks.append(chunk) }
+    var started = DispatchTime.now()
+    let facts = chunks.map { decoder.decode($0, asOf: asOf).facts }
+    report.decodeSeconds = seconds(since: started)
+    report.rows = facts.reduce(0) { $0 + $1.tables[program.rowKind ?? 0].count }
+    chunks = []
+    started = DispatchTime.now()
+    for f in facts {
+      var refused = [Int](repeating: 0, count: program.ruleCount)
+      report.results += program.evaluateRowRules(f, asOf: asOf, refused: &refused).count
+      report.results += program.evaluateEntityRules(f, asOf: asOf, refused: &refused).count
+    }
+    report.evalSeconds = seconds(since: started)
+    started = DispatchTime.now()
+    DispatchQueue.concurrentPerform(iterations: facts.count) { i in
+      var refused = [Int](repeating: 0, count: program.ruleCount)
+      _ = program.evaluateRowRules(facts[i], asOf: asOf, refused: &refused)
+      _ = program.evaluateEntityRules(facts[i], asOf: asOf, refused: &refused)
+    }
+    report.evalParallelSeconds = seconds(since: started)
+    return report
+  }
+
+  static func seconds(since start: DispatchTime) -> Double {
+    Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+  }
+}
