@@ -9,17 +9,20 @@ enum Analyzer {
         d.add(Diagnostic(.warning, "unused-parameter", "parameter `\(parameter.name)` is not used by any rule", at: parameter.syntax.name.span,
                          clause: parameter.syntax.clause))
       }
-      tableGaps(parameter, schema: schema, into: &d)
+      tableGaps(parameter, index: index, policy: policy, schema: schema, into: &d)
     }
     for rule in policy.rules { unreachable(rule, policy: policy, into: &d) }
   }
 
   /// A table keyed by an enum that lacks a row: results there will be undetermined (盈江 七（二） in_province).
-  private static func tableGaps(_ parameter: CheckedParameter, schema: FactSchema, into d: inout DiagnosticBag) {
+  /// Rows every rule's own conditions exclude are not gaps (see `TableGuards`).
+  private static func tableGaps(_ parameter: CheckedParameter, index: Int, policy: CheckedPolicy, schema: FactSchema,
+                                into d: inout DiagnosticBag) {
     guard let enumName = parameter.tableEnum, let e = schema.enums[enumName] else { return }
+    let reachable = TableGuards.reachableKeys(of: index, in: policy, caseCount: e.cases.count) ?? Set(e.cases.indices)
     for (position, version) in parameter.versions.enumerated() {
       guard case .enumTable(let rows)? = version.value else { continue }
-      let missing = e.cases.indices.filter { rows[$0] == nil }.map { e.cases[$0] }
+      let missing = e.cases.indices.filter { rows[$0] == nil && reachable.contains($0) }.map { e.cases[$0] }
       guard !missing.isEmpty else { continue }
       let span = parameter.syntax.values[position].from.span
       let list = missing.map { "`\($0)`" }.joined(separator: ", ")
