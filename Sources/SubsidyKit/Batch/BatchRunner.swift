@@ -49,6 +49,9 @@ public final class BatchRunner: Sendable {
 
   struct ChunkWork: @unchecked Sendable {
     var chunk: CSVChunk
+    /// For a JSON Lines input: the chunk's lines instead of CSV records.
+    var jsonLines: [(line: Int, text: String)] = []
+    var rowCount: Int { jsonLines.isEmpty ? chunk.count : jsonLines.count }
     var decoded: RowDecoder.Decoded?
     var rowResults: [EvalResult] = []
     var entityResults: [EvalResult] = []
@@ -61,20 +64,28 @@ public final class BatchRunner: Sendable {
   public func run(ledger: LedgerHooks?, into d: inout DiagnosticBag) throws -> BatchSummary {
     let started = DispatchTime.now()
     var summary = BatchSummary()
-    let reader: CSVReader
-    do {
-      reader = try CSVReader(path: options.input)
-    } catch {
+    guard FileManager.default.isReadableFile(atPath: options.input) else {
       d.add(.error("file-not-found", "cannot read `\(options.input)`", at: nil))
       return summary
     }
-    guard let headerChunk = try reader.next(maxRecords: 1), headerChunk.count == 1 else {
-      d.add(.error("empty-file", "`\(options.input)` has no header row", at: SourceSpan(file: options.input, line: 1, column: 1)))
-      return summary
+    let isJSONLines = options.input.hasSuffix(".jsonl") || options.input.hasSuffix(".ndjson")
+    var reader: CSVReader?
+    var lineReader: LineReader?
+    var decoder: RowDecoder?
+    if isJSONLines {
+      lineReader = try LineReader(path: options.input)
+    } else {
+      let csv = try CSVReader(path: options.input)
+      guard let headerChunk = try csv.next(maxRecords: 1), headerChunk.count == 1 else {
+        d.add(.error("empty-file", "`\(options.input)` has no header row", at: SourceSpan(file: options.input, line: 1, column: 1)))
+        return summary
+      }
+      let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }
+      guard let plan = ColumnPlan.make(header: header, schema: program.schema, file: options.input, into: &d) else { return summary }
+      decoder = RowDecoder(schema: program.schema, plan: plan, showPII: options.showPII)
+      reader = csv
     }
-    let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }
-    guard let plan = ColumnPlan.make(header: header, schema: program.schema, file: options.input, into: &d) else { return summary }
-    let decoder = RowDecoder(schema: program.schema, plan: plan, showPII: options.showPII)
+    let rowDecoder = decoder
 
     var payouts = try CSVWriter.open(options.outPath, excelBOM: options.excelBOM)
     var rejects = try options.rejectsPath.map { try CSVWriter.open($0, excelBOM: options.excelBOM) }
@@ -84,29 +95,35 @@ public final class BatchRunner: Sendable {
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil)
-    let progress = Progress(enabled: options.progress, total: reader.fileSize)
+    let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     // One chunk per thread in flight while the previous batch is merged: enough to keep both cores busy.
     let batchSize = max(1, options.threads)
     var rowNumber = 0
     func readBatch() throws -> [ChunkWork] {
       var work: [ChunkWork] = []
-      while work.count < batchSize, let chunk = try reader.next(maxRecords: options.chunkRows) {
-        work.append(ChunkWork(chunk: chunk, firstRow: rowNumber))
-        rowNumber += chunk.count
+      while work.count < batchSize {
+        if let reader, let chunk = try reader.next(maxRecords: options.chunkRows) {
+          work.append(ChunkWork(chunk: chunk, firstRow: rowNumber))
+        } else if let lineReader, let lines = lineReader.next(maxLines: max(1, options.chunkRows / 16)) {
+          work.append(ChunkWork(chunk: CSVChunk(), jsonLines: lines, firstRow: rowNumber))
+        } else {
+          break
+        }
+        rowNumber += work[work.count - 1].rowCount
       }
       return work
     }
     func mergeBatch(_ work: [ChunkWork]) throws {
       for item in work {
         guard let decoded = item.decoded else { continue }
-        summary.rowsRead += item.chunk.count
+        summary.rowsRead += item.rowCount
         summary.rowsRejected += decoded.rejects.count
         summary.rowsEvaluated += decoded.lines.count
         summary.countRefused(item.refused, names: ruleNames)
         for reject in decoded.rejects { rejects?.row([String(reject.line), reject.column, reject.value, reject.reason]) }
         try merge.take(rows: item.rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
       }
-      progress.update(rows: summary.rowsRead, bytes: reader.bytesConsumed)
+      progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
     // Pipeline: while the workers evaluate batch n, this thread merges batch n-1 and reads batch n+1.
     var previous: [ChunkWork] = []
@@ -114,7 +131,7 @@ public final class BatchRunner: Sendable {
     while !next.isEmpty {
       let box = WorkBox(next)
       let running = DispatchGroup()
-      DispatchQueue.global().async(group: running) { self.evaluateInParallel(&box.work, decoder: decoder) }
+      DispatchQueue.global().async(group: running) { self.evaluateInParallel(&box.work, decoder: rowDecoder) }
       try mergeBatch(previous)
       next = try readBatch()
       running.wait()
@@ -132,24 +149,41 @@ public final class BatchRunner: Sendable {
     return summary
   }
 
-  private func evaluateInParallel(_ work: inout [ChunkWork], decoder: RowDecoder) {
+  private func evaluateInParallel(_ work: inout [ChunkWork], decoder: RowDecoder?) {
     let program = self.program, asOf = options.asOf
     let hasGroups = program.hasGroupRules, hasEntities = program.hasEntityRules
     work.withUnsafeMutableBufferPointer { buffer in
       let base = UnsafeMutableBufferPointerBox(buffer)
       DispatchQueue.concurrentPerform(iterations: buffer.count) { i in
         var item = base.buffer[i]
-        let decoded = decoder.decode(item.chunk, asOf: asOf)
         var refused = [Int](repeating: 0, count: program.ruleCount)
-        item.rowResults = program.evaluateRowRules(decoded.facts, asOf: asOf, refused: &refused)
-        if hasEntities { item.entityResults = program.evaluateEntityRules(decoded.facts, asOf: asOf, refused: &refused) }
-        item.refused = refused
-        if hasGroups {
-          let lines = decoded.lines
-          var tables: [String: GroupTable] = [:]
-          program.accumulateGroups(decoded.facts, asOf: asOf, into: &tables, position: { lines[$0] })
-          item.groups = tables
+        var tables: [String: GroupTable] = [:]
+        // A CSV chunk is one set of facts; a JSON Lines chunk is one set per line.
+        var parts: [(facts: Facts, lines: [Int])] = []
+        var decoded: RowDecoder.Decoded
+        if let decoder, item.jsonLines.isEmpty {
+          decoded = decoder.decode(item.chunk, asOf: asOf)
+          parts = [(decoded.facts, decoded.lines)]
+        } else {
+          decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
+          for (line, text) in item.jsonLines {
+            switch JSONLineFacts.load(text, line: line, file: self.options.input, schema: program.schema) {
+            case .success(let facts):
+              let rows = facts.tables[program.rowKind ?? 0].count
+              parts.append((facts, Array(repeating: line, count: rows)))
+              decoded.lines.append(line)
+            case .failure(let reject):
+              decoded.rejects.append(reject)
+            }
+          }
         }
+        for (facts, lines) in parts {
+          item.rowResults += program.evaluateRowRules(facts, asOf: asOf, refused: &refused)
+          if hasEntities { item.entityResults += program.evaluateEntityRules(facts, asOf: asOf, refused: &refused) }
+          if hasGroups { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { lines[$0] }) }
+        }
+        item.refused = refused
+        item.groups = tables
         item.decoded = decoded
         base.buffer[i] = item
       }

@@ -3,7 +3,7 @@ import PolicyEval
 import PolicyValues
 
 /// A row that was not evaluated, and why: it goes to the rejects file with its line and column.
-public struct Reject: Sendable {
+public struct Reject: Error, Sendable {
   public var line: Int
   public var column: String
   public var value: String
