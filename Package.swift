@@ -33,7 +33,10 @@ let package = Package(
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
-    .testTarget(name: "SubsidyTests", dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"]),
-    .testTarget(name: "LedgerTests", dependencies: ["Ledger"]),
+    .testTarget(
+      name: "SubsidyTests",
+      dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"],
+      exclude: ["Snapshots", "Fixtures"]),
+    .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
   ]
 )

@@ -113,15 +113,29 @@ public final class BatchRunner: Sendable {
       }
       return work
     }
+    var dispatchIDs = DispatchIDRegistry()
+    let rowKind = program.rowKind ?? 0
     func mergeBatch(_ work: [ChunkWork]) throws {
       for item in work {
-        guard let decoded = item.decoded else { continue }
+        guard var decoded = item.decoded else { continue }
+        var rowResults = item.rowResults
+        // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
+        var repeated = Set<String>()
+        for (i, id) in decoded.facts.tables[rowKind].ids.enumerated() where i < decoded.lines.count {
+          if let earlier = dispatchIDs.earlierLine(of: id, line: decoded.lines[i]) {
+            repeated.insert(id)
+            decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
+          }
+        }
+        if !repeated.isEmpty { rowResults.removeAll { repeated.contains($0.subject) } }
         summary.rowsRead += item.rowCount
         summary.rowsRejected += decoded.rejects.count
-        summary.rowsEvaluated += decoded.lines.count
+        summary.rowsEvaluated += decoded.lines.count - repeated.count
         summary.countRefused(item.refused, names: ruleNames)
-        for reject in decoded.rejects { rejects?.row([String(reject.line), reject.column, reject.value, reject.reason]) }
-        try merge.take(rows: item.rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
+        for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
+          rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
+        }
+        try merge.take(rows: rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
       }
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }

@@ -1,3 +1,4 @@
+import Ledger
 import PolicyCheck
 import PolicyEval
 import PolicyValues
@@ -69,7 +70,14 @@ struct RowDecoder: Sendable {
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
+    let width = plan.header.count
     rows: for row in 0..<chunk.count {
+      // A row cut short (or run long) has its cells under the wrong columns: reject it whole.
+      if chunk.fieldCount(row) != width, !(chunk.fieldCount(row) > width && extraCellsEmpty(chunk, row, from: width)) {
+        out.rejects.append(Reject(line: chunk.lines[row], column: "(row)", value: "",
+                                  reason: "has \(chunk.fieldCount(row)) cells, but the header has \(width) columns"))
+        continue rows
+      }
       for r in 0..<roleCount {
         indices[r] = nil
         fresh[r] = false
@@ -93,7 +101,14 @@ struct RowDecoder: Sendable {
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: id, reason: "repeats an earlier row's dispatch id"))
             continue rows
           }
-          indices[r] = existing  // a shared record already decoded in this chunk
+          // A shared record already decoded in this chunk: keep the first, but this row's cells
+          // must still be valid, or the row would pass or fail depending on where chunks are cut.
+          if let problem = validate(r, chunk, row) {
+            rollback(&out.facts, fresh, indices)
+            out.rejects.append(problem)
+            continue rows
+          }
+          indices[r] = existing
           continue
         }
         let position = out.facts.tables[role.entity].appendBlank(id: id, defaults: defaults[r])
@@ -125,12 +140,36 @@ struct RowDecoder: Sendable {
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
-        let raw = chunk.string(row, cell.column)
-        let shown = cell.type == .idNumber && !showPII ? Self.mask(raw) : raw
-        return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: shown, reason: why)
+        return reject(chunk, row, cell.column, why, isIDNumber: cell.type == .idNumber)
       }
     }
     return nil
+  }
+
+  /// Checks a role's cells without storing them (the record was decoded from an earlier row).
+  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
+    for cell in cells[r] {
+      switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
+      case .value: continue
+      case .empty:
+        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+      case .bad(let why):
+        return reject(chunk, row, cell.column, why, isIDNumber: cell.type == .idNumber)
+      }
+    }
+    return nil
+  }
+
+  /// A bad cell; any ID number in it (in whatever column it was typed) is masked unless PII may be shown.
+  /// In the ID-number column whatever was typed is masked (a wrong-length number is still personal data).
+  private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: String, isIDNumber: Bool) -> Reject {
+    let raw = chunk.string(row, column)
+    let value = showPII ? raw : isIDNumber ? Self.mask(raw) : PIIMask.mask(raw)
+    return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: PIIMask.mask(why, show: showPII))
+  }
+
+  private func extraCellsEmpty(_ chunk: CSVChunk, _ row: Int, from width: Int) -> Bool {
+    (width..<chunk.fieldCount(row)).allSatisfy { column in chunk.withField(row, column) { $0.allSatisfy { $0 == 0x20 } } }
   }
 
   /// Takes back the records this row had begun (newest first, so each is its table's last).

@@ -101,8 +101,8 @@ struct Batch: ParsableCommand {
     if out == nil { Terminal.err(text) } else { Terminal.out(text) }
   }
 
+  /// The file's name, the time and a random suffix: two runs never share an id, even in the same second.
   static func defaultBatchID(_ file: String) -> String {
-    let name = (file as NSString).lastPathComponent
-    return "\(name)@\(Int(Date().timeIntervalSince1970))"
+    "\((file as NSString).lastPathComponent)@\(BatchInfo.newID())"
   }
 }

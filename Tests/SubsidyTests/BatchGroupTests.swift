@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// 三都 带头能人奖励: an aggregate over many rows (distinct 三都 workers a lead entrepreneur organised
+/// out of the county in a calendar year), counted across the whole file.
+@Suite struct BatchGroupTests {
+  static let asOf = "2024-06-30"
+  static let surnames = ["潘", "韦", "蒙", "石", "吴", "陆", "杨", "王", "莫", "姚"]
+  static let given = ["秀英", "光辉", "春燕", "国强", "玉兰", "文斌", "金花", "志明", "小红", "德富", "美芬", "永福"]
+  /// Workplaces outside 三都: 都匀 (in prefecture), 贵阳 (in province), 深圳, 义乌, 福安 (other provinces).
+  static let destinations = ["522701", "520111", "440306", "330782", "350981"]
+
+  /// `workers` distinct registered-poor 三都 workers organised by `leader` in 2023; the first is placed twice.
+  static func rows(leader: String, workers: Int) -> [BatchRow] {
+    var out: [BatchRow] = []
+    for n in 0..<workers {
+      let person = "\(leader)-P\(String(format: "%03d", n + 1))"
+      let placements = n == 0 ? 2 : 1
+      for k in 0..<placements {
+        let month = (n % 12) + 1
+        // The repeat placement follows the first within 2023, and both vest in 2023.
+        let start = k == 0 ? String(format: "2023-%02d-%02d", month, (n % 27) + 1) : "2023-08-05"
+        let destination = destinations[(n + k) % destinations.count]
+        out.append(BatchRow([
+          "dispatch_id": "\(person)-D\(k + 1)", "person_id": person,
+          "person_name": surnames[n % surnames.count] + given[(n / surnames.count + n) % given.count],
+          "person_id_number": BatchFixtures.idNumber("522732", born: String(format: "19%02d-%02d-%02d", 70 + n % 30, month, (n % 28) + 1), sequence: n),
+          "person_hukou": "522732", "person_poverty_status": "registered_poor",
+          "person_relocated": n % 7 == 0 ? "true" : "false", "person_post_school_youth": "false",
+          "organizer_id": leader, "organizer_kind": "lead_entrepreneur", "organizer_location": "522732",
+          "organizer_licensed": "false", "organizer_hr_license": "false",
+          "employer_id": "E\(destination)-G", "employer_kind": "enterprise", "employer_location": destination,
+          "destination": destination, "organized": "true", "start": start, "end": placements == 2 && k == 0 ? "2023-07-31" : "",
+          "contract": "true", "contract_months": "12", "social_insurance": "true", "follow_up": "true",
+          "transport_cost": "300.00", "evidence": "organized_export_roster;employment_proof",
+        ]))
+      }
+    }
+    return out
+  }
+
+  /// Spreads `scenario` rows evenly through `padding`, so each leader's rows fall in many chunks.
+  static func interleave(_ scenario: [BatchRow], _ padding: [[String]]) -> [String] {
+    var lines: [String] = []
+    let step = max(1, padding.count / max(1, scenario.count))
+    var p = 0
+    for row in scenario {
+      let end = min(padding.count, p + step)
+      lines += padding[p..<end].map(TestCSV.line)
+      p = end
+      lines.append(row.csv())
+    }
+    lines += padding[p...].map(TestCSV.line)
+    return lines
+  }
+
+  @Test func leadEntrepreneurRewardCountsDistinctWorkersAcrossTheFile() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // 潘: 30 distinct (31 placements); 韦: 29 distinct (30 placements); 蒙: 100 distinct (101 placements).
+    let tier1 = Self.rows(leader: "SD-L-PAN", workers: 30)
+    let below = Self.rows(leader: "SD-L-WEI", workers: 29)
+    let tier2 = Self.rows(leader: "SD-L-MENG", workers: 100)
+    #expect(tier1.count == 31 && below.count == 30 && tier2.count == 101)
+    // Round-robin the three leaders' rows, then spread them through generated rows.
+    var scenario: [BatchRow] = []
+    for i in 0..<tier2.count {
+      for group in [tier1, below, tier2] where i < group.count { scenario.append(group[i]) }
+    }
+    let padding = try generateBatch(rows: 1_500, seed: 17, in: dir)
+    let lines = [TestCSV.line(BatchFixtures.columns)] + Self.interleave(scenario, padding.records)
+    let file = try write(lines.joined(separator: "\n") + "\n", to: dir, "sandu-leads.csv")
+
+    var outputs: [[String]] = []
+    for (chunk, threads) in [("7", "2"), ("100000", "1")] {
+      let run = try runBatch(file, asOf: Self.asOf, ["--chunk-rows", chunk, "--threads", threads], in: dir, name: "c\(chunk)")
+      #expect(run.status == 0, "\(run.stderr)")
+      let rewards = run.payouts(rule: "lead-entrepreneur-reward")
+      func reward(_ leader: String) -> [[String: String]] { rewards.filter { $0["payee"] == leader } }
+      #expect(reward("SD-L-PAN").count == 1, "--chunk-rows \(chunk): \(reward("SD-L-PAN"))")
+      #expect(reward("SD-L-PAN").first?["amount"] == "10000.00", "--chunk-rows \(chunk): \(reward("SD-L-PAN"))")
+      #expect(reward("SD-L-PAN").first?["status"] == "payable")
+      #expect(reward("SD-L-WEI").allSatisfy { $0["status"] != "payable" }, "29 distinct workers is below 30: \(reward("SD-L-WEI"))")
+      #expect(reward("SD-L-MENG").count == 1, "--chunk-rows \(chunk): \(reward("SD-L-MENG"))")
+      #expect(reward("SD-L-MENG").first?["amount"] == "20000.00", "--chunk-rows \(chunk): \(reward("SD-L-MENG"))")
+      #expect(reward("SD-L-MENG").first?["status"] == "payable")
+      #expect(reward("SD-L-MENG").first?["beneficiary"] == "SD-L-MENG")
+      // The per-worker 200 subsidy is still once per worker per year: the twice-placed workers get one.
+      for leader in ["SD-L-PAN", "SD-L-WEI", "SD-L-MENG"] {
+        let twice = run.payouts.filter {
+          $0["rule"] == "organizing-follow-up-subsidy" && $0["beneficiary"] == "\(leader)-P001" && $0["status"] == "payable"
+        }
+        #expect(twice.count == 1, "\(leader)-P001: \(twice)")
+      }
+      outputs.append(run.payoutLines.sorted())
+    }
+    #expect(outputs[0] == outputs[1], "group results depend on chunking")
+  }
+}
