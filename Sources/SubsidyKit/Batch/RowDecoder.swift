@@ -70,6 +70,8 @@ struct RowDecoder: Sendable {
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
+    // For each table, the chunk row each record was decoded from (to compare a later row's cells with).
+    var origin = [[Int]](repeating: [], count: schema.entities.count)
     let width = plan.header.count
     rows: for row in 0..<chunk.count {
       // A row cut short (or run long) has its cells under the wrong columns: reject it whole.
@@ -103,7 +105,8 @@ struct RowDecoder: Sendable {
           }
           // A shared record already decoded in this chunk: keep the first, but this row's cells
           // must still be valid, or the row would pass or fail depending on where chunks are cut.
-          if let problem = validate(r, chunk, row) {
+          let first = existing < origin[role.entity].count ? origin[role.entity][existing] : -1
+          if !sameCells(r, chunk, row, first), let problem = validate(r, chunk, row) {
             rollback(&out.facts, fresh, indices)
             out.rejects.append(problem)
             continue rows
@@ -112,6 +115,7 @@ struct RowDecoder: Sendable {
           continue
         }
         let position = out.facts.tables[role.entity].appendBlank(id: id, defaults: defaults[r])
+        if origin[role.entity].count == position { origin[role.entity].append(row) } else if position < origin[role.entity].count { origin[role.entity][position] = row }
         indices[r] = position
         fresh[r] = true
         if let problem = fill(&out.facts, r, position, chunk, row) {
@@ -144,6 +148,16 @@ struct RowDecoder: Sendable {
       }
     }
     return nil
+  }
+
+  /// Whether the role's cells in `row` are byte for byte those of `first` (then they were already validated).
+  private func sameCells(_ r: Int, _ chunk: CSVChunk, _ row: Int, _ first: Int) -> Bool {
+    guard first >= 0 else { return false }
+    for cell in cells[r] {
+      let same = chunk.withField(row, cell.column) { a in chunk.withField(first, cell.column) { b in a.elementsEqual(b) } }
+      if !same { return false }
+    }
+    return true
   }
 
   /// Checks a role's cells without storing them (the record was decoded from an earlier row).
