@@ -82,7 +82,8 @@ private struct OrganizationPlaces {
 
   init(entity: FactSchema.Entity, facts: Facts) {
     kind = entity.index
-    slots = CohortLocalizer.codeSlots(entity)
+    let slots = CohortLocalizer.codeSlots(entity)
+    self.slots = slots
     let table = facts.tables[entity.index]
     originals = (0..<table.count).map { o in
       slots.map { slot in if case .code(let c) = table[record: o, slot: slot] { c } else { nil } }
@@ -101,9 +102,9 @@ private struct OrganizationPlaces {
     }
     if current == targets { return o }
     if let copy = copies[o]?.first(where: { $0.codes == targets }) { return copy.record }
-    let table = facts.tables[kind]
-    let id = table.ids[o]
-    facts.tables[kind].append(id: id, record: table.record(o), span: table.spans[o])
+    // Read what the copy needs first: holding the table while appending would copy all its values.
+    let id = facts.tables[kind].ids[o], values = facts.tables[kind].record(o), span = facts.tables[kind].spans[o]
+    facts.tables[kind].append(id: id, record: values, span: span)
     let record = facts.tables[kind].count - 1
     facts.tables[kind].index[id] = o  // lookups by id still find the organisation itself
     write(targets, to: record, in: &facts)

@@ -1,10 +1,11 @@
+import Foundation
 import PolicyCheck
 import PolicyEval
 import PolicySupport
 import PolicyValues
 
-/// A cohort read in pieces: a facts file (YAML/JSON) is one piece, a batch CSV is read chunk by
-/// chunk so memory does not grow with the file.
+/// A piece of a cohort: a whole facts file (YAML/JSON), or one chunk of a batch CSV, which is read
+/// chunk by chunk so memory does not grow with the file (see `CohortPieces`).
 struct CohortChunk {
   var facts: Facts
   /// The input position of each placement record (its CSV line), so group rules pick the same first
@@ -15,29 +16,14 @@ struct CohortChunk {
   var rows: Int
 }
 
-protocol CohortSource {
-  mutating func next() throws -> CohortChunk?
-}
-
-/// A facts file in the contract's format, loaded whole: one chunk.
-struct FactsFileSource: CohortSource {
-  var facts: Facts?
-
-  mutating func next() throws -> CohortChunk? {
-    guard let facts else { return nil }
-    self.facts = nil
-    let placements = facts.tables.first { _ in true }.map { _ in 0 } ?? 0
-    _ = placements
-    return CohortChunk(facts: facts, lines: [], rows: 0)
-  }
-}
-
 /// A batch CSV (contract columns), decoded chunk by chunk with the batch's reader and decoder.
-struct CSVSource: CohortSource {
+struct CSVSource {
   let reader: CSVReader
   let decoder: RowDecoder
   let chunkRows: Int
   let asOf: CivilDate
+  /// The `person_id` column, to pick out the rows of a few people without decoding the others.
+  let personColumn: Int?
 
   /// Opens the file and maps its header; nil (with diagnostics) when the header does not fit the schema.
   init?(path: String, schema: FactSchema, asOf: CivilDate, chunkRows: Int, into d: inout DiagnosticBag) throws {
@@ -54,6 +40,7 @@ struct CSVSource: CohortSource {
     let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }
     guard let plan = ColumnPlan.make(header: header, schema: schema, file: path, into: &d) else { return nil }
     decoder = RowDecoder(schema: schema, plan: plan, showPII: false)
+    personColumn = header.firstIndex { $0.trimmingCharacters(in: .whitespaces).lowercased() == "person_id" }
     self.chunkRows = chunkRows
     self.asOf = asOf
   }
@@ -64,9 +51,5 @@ struct CSVSource: CohortSource {
   func decode(_ chunk: CSVChunk) -> CohortChunk {
     let decoded = decoder.decode(chunk, asOf: asOf)
     return CohortChunk(facts: decoded.facts, lines: decoded.lines, rejects: decoded.rejects, rows: chunk.count)
-  }
-
-  mutating func next() throws -> CohortChunk? {
-    try nextRaw().map(decode)
   }
 }

@@ -1,0 +1,16 @@
+extension CSVChunk {
+  /// The records for which `keep(record)` holds, sharing this chunk's bytes.
+  func filtered(_ keep: (Int) -> Bool) -> CSVChunk {
+    var out = CSVChunk()
+    out.bytes = bytes
+    for r in 0..<count where keep(r) {
+      let from = Int(recordFields[r]), to = Int(recordFields[r + 1])
+      out.fieldStart += fieldStart[from..<to]
+      out.fieldEnd += fieldEnd[from..<to]
+      out.fieldEscaped += fieldEscaped[from..<to]
+      out.recordFields.append(Int32(truncatingIfNeeded: out.fieldStart.count))
+      out.lines.append(lines[r])
+    }
+    return out
+  }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import PolicySupport
+import PolicyValues
+import SubsidyKit
+
+/// `subsidy compare --policy A --policy B FACTS`: one cohort under several policies, each made local.
+struct Compare: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run one cohort under several policies (each treating it as local) and compare payments, totals, gains and losses.")
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv, json }
+
+  @Argument(help: "The cohort: a facts file (YAML or JSON) or a batch CSV (.csv).")
+  var facts: String
+
+  @Option(name: .customLong("policy"), help: "A policy id to compare (repeat; the first is the reference for gains and losses).")
+  var only: [String] = []
+
+  @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
+  var policies: [String] = []
+
+  @Option(help: "The date to judge on (YYYY-MM-DD); required for a CSV, overrides a facts file's as_of.")
+  var asOf: String?
+
+  @Option(help: "Output: text (default), csv (one row per beneficiary and payee) or json.")
+  var format: Format = .text
+
+  @Option(help: "Also write a self-contained HTML report (chart and tables) to this file.")
+  var html: String?
+
+  @Option(help: "Report language: zh or en.")
+  var lang: TextReport.Language = .zh
+
+  @Option(help: "How many of the largest gains and losses per pair to explain side by side.")
+  var detail: Int = 20
+
+  @Option(help: "Rows per chunk when streaming a CSV.")
+  var chunkRows: Int = 4_096
+
+  @Option(help: "Threads (default: all cores).")
+  var threads: Int?
+
+  func validate() throws {
+    guard only.count >= 2 else { throw ValidationError("give at least two policies to compare: --policy A --policy B") }
+    guard Set(only).count == only.count else { throw ValidationError("each --policy may be given once") }
+    guard detail >= 0, chunkRows > 0, threads.map({ $0 > 0 }) ?? true else {
+      throw ValidationError("--detail must be 0 or more; --chunk-rows and --threads must be positive")
+    }
+  }
+
+  func run() throws {
+    var compared: [ComparedPolicy] = []
+    for id in only {
+      // Each policy alone: its program evaluates only its own rules on its own localised facts.
+      let (program, outcome) = Subsidy.compile(policies, only: [id])
+      guard let program else {
+        Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+        let unknown = outcome.diagnostics.diagnostics.contains { $0.code == "unknown-policy" }
+        if unknown { throw ExitCode.inputError }
+        Terminal.err("error: the policies have errors; run `subsidy check \(policies.joined(separator: " "))`\n")
+        throw ExitCode.checkErrors
+      }
+      guard let policy = ComparedPolicy(program: program) else {
+        Terminal.err("error: `\(id)` has a jurisdiction that is not a 2-, 4- or 6-digit division prefix\n")
+        throw ExitCode.inputError
+      }
+      compared.append(policy)
+    }
+    var options = CompareOptions(input: facts)
+    if let asOf {
+      guard let date = Subsidy.parseDate(asOf).date else {
+        Terminal.err("error: --as-of \(Subsidy.parseDate(asOf).problem)\n")
+        throw ExitCode.inputError
+      }
+      options.asOf = date
+    }
+    options.detail = detail
+    options.language = lang
+    options.chunkRows = chunkRows
+    options.threads = threads ?? options.threads
+    var d = DiagnosticBag()
+    let report: CompareReport?
+    do {
+      report = try CompareRunner(policies: compared, options: options)?.run(into: &d)
+    } catch let error as CSVReader.Failure {
+      Terminal.err("error: \(facts): \(error)\n")
+      throw ExitCode.inputError
+    }
+    // Quote the facts file's lines only when there is something to say, and never re-read a large CSV for it.
+    if !d.diagnostics.isEmpty { Terminal.report(d.sorted, sources: facts.lowercased().hasSuffix(".csv") ? [] : SourceFilesFor.path(facts)) }
+    guard let report, !d.hasErrors else { throw ExitCode.inputError }
+    switch format {
+    case .text: Terminal.out(CompareText(report: report, language: lang).render())
+    case .csv: Terminal.out(CompareCSV.render(report, language: lang))
+    case .json: Terminal.out(CompareJSON.document(report, language: lang).serialized() + "\n")
+    }
+    if let html {
+      do {
+        try CompareHTML(report: report, language: lang).render().write(toFile: html, atomically: true, encoding: .utf8)
+      } catch {
+        Terminal.err("error: cannot write `\(html)`: \(error.localizedDescription)\n")
+        throw ExitCode.inputError
+      }
+    }
+  }
+}
