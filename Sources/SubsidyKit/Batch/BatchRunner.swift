@@ -194,7 +194,7 @@ public final class BatchRunner: Sendable {
         for (facts, lines) in parts {
           item.rowResults += program.evaluateRowRules(facts, asOf: asOf, refused: &refused)
           if hasEntities { item.entityResults += program.evaluateEntityRules(facts, asOf: asOf, refused: &refused) }
-          if hasGroups { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { lines[$0] }) }
+          if hasGroups { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max }) }
         }
         item.refused = refused
         item.groups = tables
