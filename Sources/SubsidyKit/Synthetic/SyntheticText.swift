@@ -1,3 +1,4 @@
+import PolicyValues
 /// Small ASCII formatters for the generator's hot loop.
 ///
 /// Each writes straight into a new string's storage: the general-purpose paths
@@ -20,33 +21,10 @@ enum SyntheticText {
     }
   }
 
-  /// A day number (days since 1970-01-01, in years 1000–9999) as `YYYY-MM-DD`,
-  /// by Hinnant's civil-from-days (the same algorithm as `CivilDate`).
+  /// A day number (days since 1970-01-01) as `YYYY-MM-DD`, through `CivilDate` so the calendar
+  /// arithmetic lives in one place.
   static func date(_ dayNumber: Int) -> String {
-    let shifted = dayNumber + 719_468
-    let era = shifted / 146_097
-    let dayOfEra = shifted - era * 146_097
-    let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-    let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-    let marchMonth = (5 * dayOfYear + 2) / 153
-    let day = dayOfYear - (153 * marchMonth + 2) / 5 + 1
-    let month = marchMonth < 10 ? marchMonth + 3 : marchMonth - 9
-    let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-    return String(unsafeUninitializedCapacity: 10) { bytes in
-      func put(_ value: Int, at: Int, width: Int) {
-        var rest = value
-        for position in stride(from: at + width - 1, through: at, by: -1) {
-          bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-          rest /= 10
-        }
-      }
-      put(year, at: 0, width: 4)
-      put(month, at: 5, width: 2)
-      put(day, at: 8, width: 2)
-      bytes[4] = UInt8(ascii: "-")
-      bytes[7] = UInt8(ascii: "-")
-      return 10
-    }
+    CivilDate(dayNumber: dayNumber)?.description ?? ""
   }
 
   /// `fen` (non-negative) as yuan with two decimals: 35050 → `350.50`.
