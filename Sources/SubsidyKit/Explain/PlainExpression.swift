@@ -30,7 +30,7 @@ struct PlainExpression {
         return "\(parameters[i].name)[\(render(key))]"
       }
       let cells = rows.enumerated().compactMap { index, value in
-        value.map { "\(pick(e.labels[index], e.cases[index]))\(constant($0, parameters[i].valueType))" }
+        value.map { "\(pick(e.labels[index], e.cases[index]))\(t("", " "))\(constant($0, parameters[i].valueType))" }
       }
       return cells.joined(separator: "/") + t("（按\(render(key))）", " (by \(render(key)))")
     case .unary(.not, let inner): return t("非（\(render(inner))）", "not (\(render(inner)))")
@@ -42,8 +42,8 @@ struct PlainExpression {
       case .within: return t("\(render(args[0]))在\(render(args[1]))辖区内", "\(render(args[0])) within \(render(args[1]))")
       case .isNull: return t("\(render(args[0]))未填", "\(render(args[0])) not given")
       case .present: return t("已填\(render(args[0]))", "\(render(args[0])) given")
-      case .min: return t("取较小者（", "the lesser of (") + args.map(render).joined(separator: "，") + t("）", ")")
-      case .max: return t("取较大者（", "the greater of (") + args.map(render).joined(separator: "，") + t("）", ")")
+      case .min: return t("取较小者（", "the lesser of (") + args.map(render).joined(separator: t("，", ", ")) + t("）", ")")
+      case .max: return t("取较大者（", "the greater of (") + args.map(render).joined(separator: t("，", ", ")) + t("）", ")")
       case .year: return t("\(render(args[0]))所在年度", "year of \(render(args[0]))")
       }
     case .conditional(let c, let a, let b): return t("若\(render(c))则\(render(a))，否则\(render(b))", "if \(render(c)) then \(render(a)) else \(render(b))")
