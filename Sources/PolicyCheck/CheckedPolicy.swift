@@ -45,6 +45,13 @@ public enum CheckedDue: Sendable {
   case monthly([Int])
 }
 
+/// The date the law attaches a rule's entitlement to, and where it was declared.
+public struct CheckedEventDate: Sendable {
+  public var expr: TypedExpr
+  /// True when it is the default of the subject's entity in the fact schema, not the rule's own `dated:`.
+  public var fromSchema: Bool
+}
+
 /// A rule whose every expression is resolved and typed.
 public struct CheckedRule: Sendable {
   public var syntax: Rule
@@ -59,7 +66,10 @@ public struct CheckedRule: Sendable {
   public var stableEmployment: TypedExpr?
   public var vestsOn: TypedExpr?
   public var vestsUntil: TypedExpr?
+  /// The event date when the rule does not vest (`dated:` or the schema's default); nil = `as_of`.
+  public var eventDate: CheckedEventDate?
   public var amount: CheckedAmount?
+  /// Limit keys in canonical order (`beneficiary`, `payee`, `year`), whatever order the file wrote.
   public var limit: [String]
   /// Required evidence as case indices of the `evidence` enum.
   public var evidence: [Int]

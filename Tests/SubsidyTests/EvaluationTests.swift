@@ -69,12 +69,12 @@ extension EvalCase {
       people: [{id: P1, hukou: "433101", poverty_status: registered_poor}]
       dispatches:
         - {id: D1, person: P1, destination: "440305", contract: true, transport_cost: 350, start: 2017-03-01, evidence: [labor_contract, transport_receipts]}
-      """, rule: "transport-subsidy", subject: "D1", status: .payable, amount: "350.00", payee: "P1", eligibleFrom: nil),
+      """, rule: "transport-subsidy", subject: "D1", status: .payable, amount: "350.00", payee: "P1", eligibleFrom: "2017-03-01"),
     EvalCase(id: "xiangxi 第二十条 in province, cost 350 over the 200 cap → 200", asOf: "2017-06-30", facts: """
       people: [{id: P1, hukou: "433101", poverty_status: registered_poor}]
       dispatches:
         - {id: D1, person: P1, destination: "430102", contract: true, transport_cost: 350, start: 2017-03-01, evidence: [labor_contract, transport_receipts]}
-      """, rule: "transport-subsidy", subject: "D1", status: .payable, amount: "200.00", payee: "P1", eligibleFrom: nil),
+      """, rule: "transport-subsidy", subject: "D1", status: .payable, amount: "200.00", payee: "P1", eligibleFrom: "2017-03-01"),
   ]
 }
 

@@ -23,11 +23,19 @@ extension FactSchema {
         let index: Int
         if let existing = schema.entityIndex[decl.name.value] {
           index = existing
+          if let dated = decl.dated {
+            if let first = schema.entities[index].dated {
+              diagnostics.add(.error("duplicate-key", "the default `dated` of `\(decl.name.value)` is declared twice", at: dated.span,
+                                     notes: [.init("first declared here", at: first.span)]))
+            } else {
+              schema.entities[index].dated = dated
+            }
+          }
         } else {
           index = schema.entities.count
           let anchor = decl.anchor.map { $0.value.split(separator: ".").map(String.init) } ?? ["id"]
           schema.entities.append(Entity(
-            name: decl.name.value, plural: decl.plural?.value ?? decl.name.value + "s", label: decl.label, anchor: anchor,
+            name: decl.name.value, plural: decl.plural?.value ?? decl.name.value + "s", label: decl.label, anchor: anchor, dated: decl.dated,
             fields: [], slots: [:], index: index, span: decl.name.span))
           schema.entityIndex[decl.name.value] = index
         }

@@ -33,6 +33,8 @@ public struct FactSchema: Sendable {
     public var label: Label?
     /// The field path that places a subject in a jurisdiction (`person.hukou`), or `members` for households.
     public var anchor: [String]
+    /// The default event date of rules about this entity, in a rule's names (`dispatch.start`).
+    public var dated: Expr?
     public var fields: [Field]
     public var slots: [String: Int]
     public var index: Int

@@ -285,6 +285,17 @@ struct ExprChecker {
     case .isNull, .present:
       guard arity(1), let t = infer(args[0], into: &d) else { return nil }
       return TypedExpr(.call(builtin, [t]), .bool, expr)
+    case .startOfYear, .endOfYear:
+      guard arity(1), let t = check(args[0], expecting: .number, what: "the argument of `\(name)` (a year)", into: &d) else { return nil }
+      return TypedExpr(.call(builtin, [t]), .date, expr)
+    case .date:
+      guard arity(3) else { return nil }
+      var typed: [TypedExpr] = []
+      for (arg, part) in zip(args, ["year", "month", "day"]) {
+        guard let t = check(arg, expecting: .number, what: "the \(part) of `date`", into: &d) else { return nil }
+        typed.append(t)
+      }
+      return TypedExpr(.call(.date, typed), .date, expr)
     }
   }
 

@@ -55,6 +55,7 @@ enum RuleChecker {
       on = vesting.on.flatMap { outer.check($0, expecting: .date, what: "`vesting.on`", into: &d) }
       until = vesting.until.flatMap { outer.check($0, expecting: .date, what: "`vesting.until`", into: &d) }
     }
+    let dated = checkEventDate(rule, subject: subject, isGroup: isGroup, &outer, &d)
     var amount: CheckedAmount?
     switch rule.amount {
     case .expression(let e)?:
@@ -77,8 +78,47 @@ enum RuleChecker {
     guard d.errorCount == errorsBefore else { return nil }
     return CheckedRule(
       syntax: rule, subject: subject.index, group: group, payee: payee, beneficiary: beneficiary, conditions: conditions,
-      stableEmployment: stable, vestsOn: on, vestsUntil: until, amount: amount, limit: rule.limit.map(\.value),
+      stableEmployment: stable, vestsOn: on, vestsUntil: until, eventDate: dated, amount: amount, limit: canonicalLimit(rule, into: &d),
       evidence: evidence, evidenceSlot: subject.field("evidence")?.slot, due: due, startSlot: startSlot, endSlot: endSlot)
+  }
+
+  /// The rule's event date: its `vesting` when it vests, else `dated:`, else the default its subject's
+  /// entity declares in the fact schema. A payment with none at all is judged on `as_of`, which pays
+  /// for events before the law existed: `check` warns.
+  private static func checkEventDate(_ rule: Rule, subject: FactSchema.Entity, isGroup: Bool, _ checker: inout ExprChecker,
+                                     _ d: inout DiagnosticBag) -> CheckedEventDate? {
+    if let e = rule.dated {
+      return checker.check(e, expecting: .date, what: "`dated`", into: &d).map { CheckedEventDate(expr: $0, fromSchema: false) }
+    }
+    if rule.vesting != nil { return nil }
+    if !isGroup, let e = subject.dated {
+      // The schema's default is written in a rule's own names (`dispatch.start`): check it as one.
+      var scratch = DiagnosticBag()
+      if let typed = checker.check(e, expecting: .date, what: "the default `dated` of `\(subject.name)`", into: &scratch) {
+        return CheckedEventDate(expr: typed, fromSchema: true)
+      }
+      for diagnostic in scratch.diagnostics { d.add(diagnostic) }
+      return nil
+    }
+    // Entitlements (a loan ceiling) are granted on application, judged on `as_of`; cash is paid for an event.
+    if rule.kind.value == .payment || rule.kind.value == .advance {
+      d.add(.warning("no-event-date", "rule `\(rule.id.value)` has no event date: it is judged on `as_of`, so it would pay for events before the policy took effect",
+                     at: rule.id.span, help: "add `dated: <date>` (the date the clause attaches the entitlement to), or `vesting:`"))
+    }
+    return nil
+  }
+
+  /// Limit keys in one fixed order, whatever the order written: the ledger's idempotency key must
+  /// not change because an overlay wrote `[year, beneficiary]`.
+  private static func canonicalLimit(_ rule: Rule, into d: inout DiagnosticBag) -> [String] {
+    var seen: [String: SourceSpan] = [:]
+    for key in rule.limit {
+      if let first = seen[key.value] {
+        d.add(.error("duplicate-limit-key", "limit key `\(key.value)` is written twice", at: key.span, notes: [.init("first written here", at: first)]))
+      }
+      seen[key.value] = seen[key.value] ?? key.span
+    }
+    return Rule.limitKeys.filter { seen[$0] != nil }
   }
 
   private static func checkParty(_ e: Expr, _ what: String, _ checker: inout ExprChecker, _ d: inout DiagnosticBag) -> TypedExpr? {
@@ -120,7 +160,7 @@ enum RuleChecker {
     func written(_ key: String) -> Bool { rule.keySpans[key] != nil }
     func at(_ key: String) -> SourceSpan { rule.keySpans[key] ?? rule.id.span }
     switch rule.kind.value {
-    case .payment, .entitlement:
+    case .payment, .entitlement, .advance:
       if rule.amount == nil, !written("amount") {
         d.add(.error("missing-key", "a \(kind) rule needs an `amount` (or `amount: {undetermined: …}`)", at: rule.id.span))
       }

@@ -33,6 +33,9 @@ public struct FieldStep: Sendable, Hashable {
 public enum Builtin: String, Sendable, CaseIterable {
   case min, max, year, scope, within
   case isNull = "is_null", present
+  /// `start_of_year(2019)` = 2019-01-01, `end_of_year(2019)` = 2019-12-31, `date(2016, 9, 1)`: event dates
+  /// of facts recorded by year (an income year, a school year).
+  case startOfYear = "start_of_year", endOfYear = "end_of_year", date
 }
 
 public enum Aggregate: String, Sendable, CaseIterable {

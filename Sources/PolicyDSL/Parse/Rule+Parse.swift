@@ -39,6 +39,7 @@ extension Rule {
       }
     }
     let vesting = m.optional("vesting").flatMap { Vesting.parse($0, into: &diagnostics) }
+    let dated = m.optional("dated").flatMap { ExprParser.parse($0, into: &diagnostics) }
     let amount = m.optional("amount").flatMap { Amount.parse($0, into: &diagnostics) }
     let limit = m.optional("limit").map { parseWords($0, "`limit`", into: &diagnostics) } ?? []
     for key in limit where !limitKeys.contains(key.value) {
@@ -54,7 +55,7 @@ extension Rule {
     guard let id, let clause, let about else { return nil }
     return Rule(
       id: id, clause: clause, text: text?.value ?? "", kind: kind, about: about, group: group, payee: payee, beneficiary: beneficiary,
-      conditions: conditions, vesting: vesting, amount: amount, limit: limit, evidence: evidence, funding: funding?.value, due: due,
+      conditions: conditions, vesting: vesting, dated: dated, amount: amount, limit: limit, evidence: evidence, funding: funding?.value, due: due,
       obligor: obligor?.value, note: note?.value, span: id.span,
       keySpans: Dictionary(m.entries.map { ($0.key.value, $0.key.span) }, uniquingKeysWith: { first, _ in first }))
   }

@@ -34,6 +34,7 @@ extension SchemaFile {
         let plural = ScalarReader.optionalString(e.optional("plural"), "`plural`", into: &diagnostics)
         let label = e.optional("label").flatMap { parseLabel($0, into: &diagnostics) }
         let anchor = ScalarReader.optionalString(e.optional("anchor"), "`anchor`", into: &diagnostics)
+        let dated = e.optional("dated").flatMap { $0.isNull ? nil : ExprParser.parse($0, into: &diagnostics) }
         var fields: [FieldDecl] = []
         if let f = e.required("fields", into: &diagnostics), var fm = MappingReader(f, context: "fields of `\(name.value)`", into: &diagnostics) {
           fm.readAll()
@@ -42,7 +43,7 @@ extension SchemaFile {
           }
         }
         e.finish(into: &diagnostics)
-        entities.append(EntityDecl(name: name, plural: plural, label: label, anchor: anchor, fields: fields))
+        entities.append(EntityDecl(name: name, plural: plural, label: label, anchor: anchor, dated: dated, fields: fields))
       }
     }
     top.finish(into: &diagnostics)

@@ -5,6 +5,12 @@ import PolicyValues
 public struct Rule: Sendable {
   public enum Kind: String, Sendable, CaseIterable {
     case payment, entitlement, qualification, obligation
+    /// A revolving advance (周转资金) that must be returned: money out, but not a subsidy, so reports
+    /// keep it apart from payable totals; its return is an obligation of its own.
+    case advance
+
+    /// Kinds that pay money or grant a benefit: they need an amount and a payee.
+    public var paysOut: Bool { self == .payment || self == .entitlement || self == .advance }
   }
 
   /// The subject kinds a rule can be about; `group` aggregates over many subjects.
@@ -21,6 +27,9 @@ public struct Rule: Sendable {
   public var beneficiary: Expr?
   public var conditions: [Expr]
   public var vesting: Vesting?
+  /// `dated: <date expression>`: the event date the law attaches the entitlement to. The policy's
+  /// effective period, dated parameters and `until` are judged on it.
+  public var dated: Expr?
   public var amount: Amount?
   public var limit: [Located<String>]
   public var evidence: [Located<String>]

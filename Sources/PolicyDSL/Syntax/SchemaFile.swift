@@ -31,6 +31,8 @@ public struct SchemaFile: Sendable {
     public var plural: Located<String>?
     public var label: Label?
     public var anchor: Located<String>?
+    /// The default event date of rules about this entity (`dispatch.start`), unless a rule says `dated:`.
+    public var dated: Expr?
     public var fields: [FieldDecl]
   }
 

@@ -10,8 +10,9 @@ public final class EvalContext {
   /// Entity kind and index of the record that field paths start from.
   var kind: Int = 0
   var record: Int = 0
-  /// The date parameters are valued at: the vesting date, or `as_of`.
-  var date: CivilDate
+  /// The date parameters are valued at: the rule's event date (vesting date, `dated:`), or `as_of`
+  /// for rules without one; nil while the event date is not known (a parameter read is then undetermined).
+  var date: CivilDate?
   /// The group's key.
   var key: [Value] = []
   /// The current group's aggregate values, by the index compiled into each aggregate node.

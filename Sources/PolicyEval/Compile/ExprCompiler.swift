@@ -4,8 +4,11 @@ import PolicyValues
 
 /// Turns typed expressions into closures. Names are already slots, so nothing is looked up by string at run time.
 ///
-/// Null semantics: a comparison that reads a null fails (it does not error), `and`/`or` treat null
-/// as false, arithmetic on null gives null. `undetermined` (a missing table row) propagates.
+/// Three-valued logic (docs/language.md, "Null and undetermined"): a fact that is not given is
+/// `null` (unknown), a value the law does not give is `undetermined`. Comparisons, `in`, `not`,
+/// arithmetic and functions of an unknown are unknown; `and` is false if either side is false,
+/// `or` is true if either side is true, whatever the other; otherwise undetermined wins over
+/// unknown. So `x != c` and `not (x == c)` agree, and `a and b` equals `b and a`.
 struct ExprCompiler {
   let schema: FactSchema
   /// Collects the aggregates of the rule being compiled, in the order their thunks index them.
@@ -31,9 +34,10 @@ struct ExprCompiler {
     case .parameter(let index):
       let name = e.source.text
       return { ctx in
-        switch ctx.parameters[index].version(on: ctx.date) {
+        guard let date = ctx.date else { return .undetermined("`\(name)` is dated by an event whose date is not given") }
+        switch ctx.parameters[index].version(on: date) {
         case .scalar(let v)?: return v
-        default: return .undetermined("`\(name)` has no value on \(ctx.date)")
+        default: return .undetermined("`\(name)` has no value on \(date)")
         }
       }
     case .tableLookup(let index, let keyExpr):
@@ -43,7 +47,8 @@ struct ExprCompiler {
       return { ctx in
         let k = key(ctx)
         if case .undetermined = k { return k }
-        let version = ctx.parameters[index].version(on: ctx.date)
+        guard let date = ctx.date else { return .undetermined("`\(table)` is dated by an event whose date is not given") }
+        let version = ctx.parameters[index].version(on: date)
         switch (version, k) {
         case (.enumTable(let rows)?, .enumCase(let i)) where i < rows.count:
           if let v = rows[i] { return v }
@@ -54,7 +59,7 @@ struct ExprCompiler {
         case (_, .null):
           return .null
         default:
-          return .undetermined("`\(table)` has no value on \(ctx.date)")
+          return .undetermined("`\(table)` has no value on \(date)")
         }
       }
     case .unary(.not, let operand):
@@ -63,7 +68,7 @@ struct ExprCompiler {
         switch f(ctx) {
         case .bool(let b): .bool(!b)
         case .undetermined(let why): .undetermined(why)
-        default: .bool(false)
+        default: .null
         }
       }
     case .unary(.negate, let operand):
@@ -81,8 +86,9 @@ struct ExprCompiler {
       return { ctx in
         switch fc(ctx) {
         case .bool(true): fa(ctx)
+        case .bool(false): fb(ctx)
         case .undetermined(let why): .undetermined(why)
-        default: fb(ctx)
+        default: .null
         }
       }
     case .list(let items):
@@ -118,11 +124,10 @@ struct ExprCompiler {
     case .and:
       return { ctx in
         let a = l(ctx)
-        if case .undetermined = a { return a }
-        guard a == .bool(true) else { return .bool(false) }
+        if a == .bool(false) { return a }
         let b = r(ctx)
-        if case .undetermined = b { return b }
-        return .bool(b == .bool(true))
+        if b == .bool(false) { return b }
+        return Self.unknownOr(a, b, otherwise: .bool(true))
       }
     case .or:
       return { ctx in
@@ -130,23 +135,19 @@ struct ExprCompiler {
         if a == .bool(true) { return a }
         let b = r(ctx)
         if b == .bool(true) { return b }
-        if case .undetermined = a { return a }
-        if case .undetermined = b { return b }
-        return .bool(false)
+        return Self.unknownOr(a, b, otherwise: .bool(false))
       }
     case .in:
       return { ctx in
         let a = l(ctx), b = r(ctx)
-        if case .undetermined = a { return a }
-        guard !a.isNull, case .list(let items) = b else { return .bool(false) }
+        if let unknown = Self.unknown(a, b) { return unknown }
+        guard case .list(let items) = b else { return .null }
         return .bool(items.contains(a))
       }
     case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
       return { ctx in
         let a = l(ctx), b = r(ctx)
-        if case .undetermined = a { return a }
-        if case .undetermined = b { return b }
-        if a.isNull || b.isNull { return .bool(false) }
+        if let unknown = Self.unknown(a, b) { return unknown }
         return .bool(Self.compare(op, a, b))
       }
     case .plus, .minus, .times, .divide:
@@ -157,6 +158,23 @@ struct ExprCompiler {
         return Self.arithmetic(op, a, b, text)
       }
     }
+  }
+
+  /// The undetermined or unknown operand, if any: undetermined first (the law's silence is the
+  /// reason to report), then null.
+  static func unknown(_ a: Value, _ b: Value) -> Value? {
+    if case .undetermined = a { return a }
+    if case .undetermined = b { return b }
+    if a.isNull || b.isNull { return .null }
+    return nil
+  }
+
+  /// `and`/`or` once neither side decided it: the unknown side if any, else `otherwise`.
+  static func unknownOr(_ a: Value, _ b: Value, otherwise: Value) -> Value {
+    if let unknown = unknown(a, b) { return unknown }
+    // A side that is not a boolean at all (never after type checking) counts as unknown.
+    guard a.bool != nil, b.bool != nil else { return .null }
+    return otherwise
   }
 
   static func compare(_ op: BinaryOperator, _ a: Value, _ b: Value) -> Bool {
@@ -238,13 +256,31 @@ struct ExprCompiler {
       }
     case .within:
       return { ctx in
-        guard case .code(let code) = args[0](ctx), case .string(let prefix) = args[1](ctx) else { return .bool(false) }
-        return .bool(code.isWithin(prefix: prefix))
+        let code = args[0](ctx)
+        if case .undetermined = code { return code }
+        guard case .code(let c) = code, case .string(let prefix) = args[1](ctx) else { return .null }
+        return .bool(c.isWithin(prefix: prefix))
       }
     case .isNull:
       return { ctx in .bool(args[0](ctx).isNull) }
     case .present:
       return { ctx in .bool(!args[0](ctx).isNull) }
+    case .startOfYear, .endOfYear, .date:
+      let parts: [Int] = builtin == .startOfYear ? [1, 1] : builtin == .endOfYear ? [12, 31] : []
+      return { ctx in
+        var numbers: [Int] = []
+        for f in args {
+          let v = f(ctx)
+          if case .undetermined = v { return v }
+          guard case .number(let n) = v, let i = n.integerValue else { return .null }
+          numbers.append(Int(i))
+        }
+        let ymd = numbers + parts
+        guard ymd.count == 3, let d = CivilDate(year: ymd[0], month: ymd[1], day: ymd[2]) else {
+          return .undetermined("`\(ymd.map(String.init).joined(separator: "-"))` is not a date")
+        }
+        return .date(d)
+      }
     }
   }
 

@@ -22,6 +22,8 @@ struct CompiledRule: Sendable {
   var stable: Thunk?
   var vestsOn: Thunk?
   var vestsUntil: Thunk?
+  /// The event date of a rule that does not vest (`dated:` or the schema's default).
+  var eventDate: Thunk?
   var due: Thunk?
   var groupFilter: Thunk?
   var groupBy: [(Thunk, ExprType)]
@@ -98,7 +100,7 @@ public struct Program: Sendable {
     return CompiledRule(
       checked: rule, conditions: conditions, payee: rule.payee.map(compiler.compile), beneficiary: rule.beneficiary.map(compiler.compile),
       amount: amount, stable: rule.stableEmployment.map(compiler.compile), vestsOn: rule.vestsOn.map(compiler.compile),
-      vestsUntil: rule.vestsUntil.map(compiler.compile), due: due, groupFilter: rule.group?.filter.map(compiler.compile),
+      vestsUntil: rule.vestsUntil.map(compiler.compile), eventDate: rule.eventDate.map { compiler.compile($0.expr) }, due: due, groupFilter: rule.group?.filter.map(compiler.compile),
       groupBy: rule.group?.by.map { (compiler.compile($0), $0.type) } ?? [], anchor: AnchorReader(entity: rule.subject, schema: schema),
       aggregates: compiler.aggregates.list)
   }

@@ -44,11 +44,14 @@ extension Program {
       isGroup ? .null : ctx.values[kind][ctx.record &* ctx.widths[kind] &+ slot]
     }
     var checks: [Check] = []
-    var allHold = true
+    var verdict = Verdict()
     ctx.date = asOf
-    // Vesting: "stable employment of N months" vests at start + N months if not ended before.
+    // The event date: the vesting date where the rule vests, else `dated:` (or the schema's default).
     var vest: CivilDate?
+    var event: CivilDate?
+    var eventUnknown: String?
     if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot, !isGroup {
+      // "Stable employment of N months" vests at start + N months if not ended before.
       let duration = stable(ctx)
       let start = field(startSlot).date
       if let start, case .duration(let n, let unit) = duration {
@@ -56,7 +59,7 @@ extension Program {
       }
       let end = field(endSlot).date
       let holds = vest.map { v in end.map { $0 >= v } ?? true } ?? false
-      allHold = allHold && holds
+      verdict.add(holds ? .bool(true) : .bool(false))
       if explain {
         let text = checked.syntax.vesting?.stableEmployment?.text ?? ""
         checks.append(Check(check: "stable employment ≥ \(text)",
@@ -65,41 +68,54 @@ extension Program {
       }
     } else if let on = rule.vestsOn {
       vest = on(ctx).date
-      allHold = allHold && vest != nil
+      verdict.add(vest != nil ? .bool(true) : .null)
       if explain {
         checks.append(Check(check: "vests on \(checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
                             holds: vest != nil, span: checked.syntax.vesting?.span))
       }
-    }
-    if !explain, !allHold { return nil }
-    let ruleDate = vest ?? asOf
-    ctx.date = ruleDate
-    var expires = policy.checked.syntax.effectiveUntil?.value
-    if let until = rule.vestsUntil, let last = until(ctx).date {
-      expires = min(expires ?? last, last)
-      allHold = allHold && ruleDate <= last
-      if explain {
-        checks.append(Check(check: "vests on or before \(last)", value: ruleDate.description, holds: ruleDate <= last,
-                            span: checked.syntax.vesting?.until?.span))
+    } else if let dated = rule.eventDate, let typed = checked.eventDate {
+      switch dated(ctx) {
+      case .date(let d): event = d
+      case .undetermined(let why): eventUnknown = why
+      default: eventUnknown = "`\(typed.expr.source.text)` is not given"
       }
     }
-    if let from = policy.checked.syntax.effectiveFrom?.value, ruleDate < from {
-      allHold = false
-      if explain { checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false)) }
+    if !explain, verdict.refused { return nil }
+    let ruleDate = vest ?? event ?? asOf
+    ctx.date = eventUnknown == nil ? ruleDate : nil
+    var expires = policy.checked.syntax.effectiveUntil?.value
+    if eventUnknown == nil {
+      if let until = rule.vestsUntil, let last = until(ctx).date {
+        expires = min(expires ?? last, last)
+        verdict.add(.bool(ruleDate <= last))
+        if explain {
+          checks.append(Check(check: "vests on or before \(last)", value: ruleDate.description, holds: ruleDate <= last,
+                              span: checked.syntax.vesting?.until?.span))
+        }
+      }
+      // The policy applies to events in its effective period, not to whatever is judged while it is in force.
+      if let from = policy.checked.syntax.effectiveFrom?.value, ruleDate < from {
+        verdict.add(.bool(false))
+        if explain { checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false, span: checked.eventDateSpan)) }
+      }
+      if let until = policy.checked.syntax.effectiveUntil?.value, ruleDate > until {
+        verdict.add(.bool(false))
+        if explain { checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false, span: checked.eventDateSpan)) }
+      }
+    } else {
+      verdict.add(.undetermined(eventUnknown ?? ""))
+      if explain {
+        checks.append(Check(check: "event date \(checked.eventDate?.expr.source.text ?? "")", value: "null", holds: false, span: checked.eventDateSpan))
+      }
     }
-    if let until = policy.checked.syntax.effectiveUntil?.value, ruleDate > until {
-      allHold = false
-      if explain { checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false)) }
-    }
-    if !explain, !allHold { return nil }
+    if !explain, verdict.refused { return nil }
     for condition in rule.conditions {
       let value = condition.eval(ctx)
-      let holds = value == .bool(true)
-      allHold = allHold && holds
+      verdict.add(value)
       if explain {
         let seen = condition.witnesses.map { renderer.render($0.0(ctx), as: $0.1) }.joined(separator: ", ")
-        checks.append(Check(check: condition.text, value: seen.isEmpty ? renderer.render(value) : seen, holds: holds, span: condition.span))
-      } else if !holds {
+        checks.append(Check(check: condition.text, value: seen.isEmpty ? renderer.render(value) : seen, holds: value == .bool(true), span: condition.span))
+      } else if verdict.refused {
         return nil
       }
     }
@@ -110,12 +126,36 @@ extension Program {
     if !rule.isGroup { fillParties(&result, rule, ctx) }
     fillEvidence(&result, checked, rule.checked.evidenceSlot.map(field) ?? .null)
     result.ruleIndex = rule.index
-    decide(&result, rule, ctx, asOf: asOf, allHold: allHold)
-    if !checked.limit.isEmpty {
-      result.limitKey = ([result.policy, result.rule] + limitKey(checked.limit, result)).joined(separator: "|")
-      result.period = checked.limit.contains("year") ? String(result.ruleDate.year) : "once"
+    decide(&result, rule, ctx, asOf: asOf, verdict: verdict, explain: explain)
+    if !checked.limit.isEmpty, result.status != .ineligible {
+      settleLimitKey(&result, checked, eventKnown: eventUnknown == nil)
     }
+    if checked.kind.paysOut, result.status != .ineligible, eventUnknown == nil { result.eligibleFrom = ruleDate }
     return result
+  }
+
+  /// The limit key (`policy|rule|P1|2024`), in the limit's canonical order. A part that is not known
+  /// (no household on record, no event date) never becomes a key that unrelated subjects would share:
+  /// the claim is undetermined and takes no limit.
+  private func settleLimitKey(_ result: inout EvalResult, _ checked: CheckedRule, eventKnown: Bool) {
+    var missing: [String] = []
+    for key in checked.limit {
+      if key == "beneficiary", result.beneficiary == nil { missing.append("beneficiary") }
+      if key == "payee", result.payee == nil { missing.append("payee") }
+      if key == "year", !eventKnown { missing.append("year") }
+    }
+    guard missing.isEmpty else {
+      if result.status.claimsLimit {
+        result.status = .undetermined
+        result.amount = nil
+        result.undeterminedReason = "\(result.clause): the limit's \(missing.joined(separator: ", ")) is not known"
+        result.explanation.append(Check(check: "limit: once per \(checked.limit.joined(separator: " and "))",
+                                        value: "\(missing.joined(separator: ", ")): null", holds: false, span: checked.syntax.limit.first?.span))
+      }
+      return
+    }
+    result.limitKey = ([result.policy, result.rule] + limitKey(checked.limit, result)).joined(separator: "|")
+    result.period = checked.limit.contains("year") ? String(result.ruleDate.year) : "once"
   }
 
   private func fillParties(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext) {
@@ -145,37 +185,51 @@ extension Program {
   }
 
   /// Status in the order of shared/domain.md: ineligible → pending → undetermined → missing_evidence → payable.
-  private func decide(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate, allHold: Bool) {
+  /// A condition that is false or unknown (a fact not given) makes the result ineligible; one the law
+  /// leaves undetermined (an ended parameter, a table gap) makes it undetermined, never ineligible.
+  private func decide(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate, verdict: Verdict,
+                      explain: Bool) {
     switch rule.checked.kind {
     case .qualification:
-      result.status = allHold ? .met : .notMet
+      result.status = verdict.holds ? .met : .notMet
       return
     case .obligation:
-      guard allHold else {
+      guard verdict.holds else {
         result.status = .notApplicable
         return
       }
       result.due = dueDate(rule, ctx, asOf: asOf)
       result.status = (result.due.map { $0 >= asOf } ?? true) ? .due : .overdue
       return
-    case .payment, .entitlement:
+    case .payment, .entitlement, .advance:
       break
     }
+    guard !verdict.refused else {
+      result.status = .ineligible
+      return
+    }
+    result.undeterminedReason = verdict.undetermined.map { "\(result.clause): \($0)" }
     switch rule.checked.amount {
     case .undetermined(let why)?:
-      result.undeterminedReason = "\(result.clause): \(why)"
+      result.undeterminedReason = result.undeterminedReason ?? "\(result.clause): \(why)"
     case .expression?:
       switch rule.amount?(ctx) ?? .null {
-      case .number(let n): result.amount = n.roundedToFen()
-      case .undetermined(let why): result.undeterminedReason = "\(result.clause): \(why)"
-      default: result.undeterminedReason = "the amount reads a fact that is not given"
+      case .number(let n):
+        let fen = n.roundedToFen()
+        // A zero amount is never payable and never takes a limit ("0.001 yuan" must not use up the one payment).
+        if fen <= .zero {
+          result.status = .ineligible
+          result.explanation.append(Check(check: "amount > 0", value: fen.fenString, holds: false, span: rule.checked.syntax.keySpans["amount"]))
+          return
+        }
+        result.amount = fen
+      case .undetermined(let why): result.undeterminedReason = result.undeterminedReason ?? "\(result.clause): \(why)"
+      default: result.undeterminedReason = result.undeterminedReason ?? "\(result.clause): the amount reads a fact that is not given"
       }
     case nil:
       break
     }
-    if !allHold {
-      result.status = .ineligible
-    } else if result.ruleDate > asOf {
+    if result.ruleDate > asOf {
       result.status = .pending
     } else if result.undeterminedReason != nil {
       result.status = .undetermined
@@ -184,9 +238,8 @@ extension Program {
     } else {
       result.status = .payable
     }
-    // Nothing is payable on an ineligible result, and an undetermined amount is null, never 0.
-    if result.status == .ineligible || result.undeterminedReason != nil { result.amount = nil }
-    if result.status == .ineligible { result.undeterminedReason = nil }
+    // An undetermined amount is null, never 0.
+    if result.undeterminedReason != nil { result.amount = nil }
   }
 
   private func dueDate(_ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate) -> CivilDate? {

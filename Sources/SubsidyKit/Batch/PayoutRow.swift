@@ -17,6 +17,9 @@ public struct PayoutRow: Sendable {
   public var missingEvidence: String
   /// For limits and the ledger.
   public var ruleDate: CivilDate
+  /// False when a part of the rule's limit key is not known (no household on record): such a claim
+  /// is undetermined and must never share a slot with other subjects' claims.
+  public var hasLimitKey: Bool
   /// The result's explanation as JSON, kept only when payments are committed to the ledger.
   public var explanationJSON: String?
 
@@ -31,6 +34,7 @@ public struct PayoutRow: Sendable {
     expires = r.expires
     missingEvidence = r.missingEvidence.isEmpty ? "" : r.missingEvidence.joined(separator: ";")
     ruleDate = r.ruleDate
+    hasLimitKey = r.limitKey != nil
     explanationJSON = keepExplanation ? ResultJSON.result(r).serialized(pretty: false) : nil
   }
 
@@ -41,7 +45,7 @@ public struct PayoutRow: Sendable {
 
   /// The one-payment slot of a limited rule this row claims (`[beneficiary, year]` → worker and year).
   func limitSlot(_ rules: [RuleTerms]) -> LimitSlot? {
-    guard ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return nil }
+    guard hasLimitKey, ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return nil }
     let limit = rules[ruleIndex].limit
     return LimitSlot(rule: Int32(truncatingIfNeeded: ruleIndex), beneficiary: limit.contains("beneficiary") ? beneficiary : "",
                      payee: limit.contains("payee") ? payee : "", year: limit.contains("year") ? Int32(ruleDate.year) : 0)

@@ -45,6 +45,9 @@ struct PlainExpression {
       case .min: return t("取较小者（", "the lesser of (") + args.map(render).joined(separator: t("，", ", ")) + t("）", ")")
       case .max: return t("取较大者（", "the greater of (") + args.map(render).joined(separator: t("，", ", ")) + t("）", ")")
       case .year: return t("\(render(args[0]))所在年度", "year of \(render(args[0]))")
+      case .startOfYear: return t("\(render(args[0]))年1月1日", "1 January of \(render(args[0]))")
+      case .endOfYear: return t("\(render(args[0]))年12月31日", "31 December of \(render(args[0]))")
+      case .date: return t("\(render(args[0]))年\(render(args[1]))月\(render(args[2]))日", "\(render(args[0]))-\(render(args[1]))-\(render(args[2]))")
       }
     case .conditional(let c, let a, let b): return t("若\(render(c))则\(render(a))，否则\(render(b))", "if \(render(c)) then \(render(a)) else \(render(b))")
     case .list(let items): return items.map(render).joined(separator: t("、", ", "))
