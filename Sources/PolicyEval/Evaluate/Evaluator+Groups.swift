@@ -54,6 +54,7 @@ extension Program {
     result.payee = payee
     result.payeeKind = ids?.payeeKind ?? Self.kindName(group.payee, schema)
     result.beneficiary = ids?.beneficiary ?? ctx.facts.id(of: group.beneficiary) ?? payee ?? subject
+    settleLimitKey(&result, rule.checked)
     ctx.key = []
     ctx.aggregates = []
     return result

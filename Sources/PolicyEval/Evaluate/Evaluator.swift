@@ -127,9 +127,9 @@ extension Program {
     fillEvidence(&result, checked, rule.checked.evidenceSlot.map(field) ?? .null)
     result.ruleIndex = rule.index
     decide(&result, rule, ctx, asOf: asOf, verdict: verdict, explain: explain)
-    if !checked.limit.isEmpty, result.status != .ineligible {
-      settleLimitKey(&result, checked, eventKnown: eventUnknown == nil)
-    }
+    result.eventDateKnown = eventUnknown == nil
+    // A group's parties are known only after its first member is read (`finishGroup` settles its key).
+    if !isGroup { settleLimitKey(&result, checked) }
     if checked.kind.paysOut, result.status != .ineligible, eventUnknown == nil { result.eligibleFrom = ruleDate }
     return result
   }
@@ -137,7 +137,9 @@ extension Program {
   /// The limit key (`policy|rule|P1|2024`), in the limit's canonical order. A part that is not known
   /// (no household on record, no event date) never becomes a key that unrelated subjects would share:
   /// the claim is undetermined and takes no limit.
-  private func settleLimitKey(_ result: inout EvalResult, _ checked: CheckedRule, eventKnown: Bool) {
+  func settleLimitKey(_ result: inout EvalResult, _ checked: CheckedRule) {
+    guard !checked.limit.isEmpty, result.status != .ineligible else { return }
+    let eventKnown = result.eventDateKnown
     var missing: [String] = []
     for key in checked.limit {
       if key == "beneficiary", result.beneficiary == nil { missing.append("beneficiary") }

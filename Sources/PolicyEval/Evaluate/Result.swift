@@ -88,6 +88,8 @@ public struct EvalResult: Sendable {
   public var idempotencyKey: String { limitKey ?? "\(policy)|\(rule)|\(subject)|\(payee ?? "")" }
   /// The period a payment is for: the limit's year, `once`, or the subject.
   public var period: String
+  /// False when the rule's event date could not be read (a null field): no year-based limit key then.
+  public var eventDateKnown = true
   /// The rule's position in the program (see `Program.ruleNames`).
   public var ruleIndex = -1
   public var missingEvidence: [String] { evidence.filter { !$0.provided }.map(\.id) }
