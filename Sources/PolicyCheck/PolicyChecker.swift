@@ -32,7 +32,9 @@ public enum PolicyChecker {
         continue
       }
       ruleIDs[rule.id.value] = rule.id.span
-      if let r = RuleChecker.check(rule, schema: schema, parameters: parameters, rejectedParameters: rejected, used: &used, into: &d) { rules.append(r) }
+      let qualifications = Dictionary(rules.filter { $0.kind == .qualification }.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+      if let r = RuleChecker.check(rule, schema: schema, parameters: parameters, rejectedParameters: rejected, qualifications: qualifications,
+                                   used: &used, into: &d) { rules.append(r) }
     }
     if let from = policy.effectiveFrom, let until = policy.effectiveUntil, until.value < from.value {
       d.add(.error("empty-period", "the policy ends (\(until.value)) before it starts (\(from.value))", at: until.span))

@@ -14,6 +14,8 @@ struct ExprChecker {
   var usedParameters: Set<Int> = []
   /// Parameters declared with errors (already reported): using one is not a second error.
   var rejectedParameters: Set<String> = []
+  /// Qualification rules of the same policy checked before this one, for `meets("rule-id")`.
+  var qualifications: [String: CheckedRule] = [:]
 
   init(schema: FactSchema, parameters: [CheckedParameter], bindings: Bindings, context: Context) {
     self.schema = schema
@@ -236,8 +238,9 @@ struct ExprChecker {
       }
       return TypedExpr(.groupKey(i), groupKeyTypes[i], expr)
     }
+    if name == "meets" { return meets(args, expr, into: &d) }
     guard let builtin = Builtin(rawValue: name) else {
-      let known = Builtin.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue) + ["key"]
+      let known = Builtin.allCases.map(\.rawValue) + Aggregate.allCases.map(\.rawValue) + ["key", "meets"]
       d.add(.error("unknown-function", "unknown function `\(name)`", at: expr.span,
                    help: EditDistance.didYouMean(name, among: known) ?? "functions: \(known.joined(separator: ", "))"))
       return nil
@@ -297,6 +300,30 @@ struct ExprChecker {
       }
       return TypedExpr(.call(.date, typed), .date, expr)
     }
+  }
+
+  /// `meets("founding-requirements")`: every condition of a qualification rule of the same policy, about
+  /// the same entity, declared before this rule. One statement of the requirement, read wherever it matters
+  /// (吴江's coverage targets count only co-operatives that meet the founding requirements).
+  private mutating func meets(_ args: [Expr], _ expr: Expr, into d: inout DiagnosticBag) -> TypedExpr? {
+    guard args.count == 1, case .string(let id) = args[0].kind else {
+      d.add(.error("wrong-arguments", "`meets` takes one quoted rule id, e.g. `meets(\"founding-requirements\")`", at: expr.span))
+      return nil
+    }
+    guard let rule = qualifications[id] else {
+      d.add(.error("unknown-rule", "no qualification rule `\(id)` is declared before this rule in the same policy", at: args[0].span,
+                   help: EditDistance.didYouMean(id, among: Array(qualifications.keys))))
+      return nil
+    }
+    let here = context == .groupOuter ? -1 : bindings.subject
+    guard here == rule.subject, rule.group == nil else {
+      d.add(.error("type-mismatch", "`\(id)` is about `\(schema.entities[rule.subject].name)`, which is not what `meets` is applied to here", at: expr.span))
+      return nil
+    }
+    guard var combined = rule.conditions.first else { return TypedExpr(.constant(.bool(true)), .bool, expr) }
+    for next in rule.conditions.dropFirst() { combined = TypedExpr(.binary(.and, combined, next), .bool, expr) }
+    combined.source = expr
+    return combined
   }
 
   private mutating func aggregate(_ kind: Aggregate, _ args: [Expr], _ expr: Expr, into d: inout DiagnosticBag) -> TypedExpr? {

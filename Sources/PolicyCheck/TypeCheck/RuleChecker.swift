@@ -4,8 +4,9 @@ import PolicySupport
 /// Checks one rule: its subject, its expressions, and that its kind has what it needs.
 enum RuleChecker {
   /// `rejectedParameters` were declared but had errors: uses of them are not reported again.
+  /// `qualifications` are the policy's qualification rules checked so far, for `meets("rule-id")`.
   static func check(_ rule: Rule, schema: FactSchema, parameters: [CheckedParameter], rejectedParameters: Set<String>,
-                    used: inout Set<Int>, into d: inout DiagnosticBag) -> CheckedRule? {
+                    qualifications: [String: CheckedRule] = [:], used: inout Set<Int>, into d: inout DiagnosticBag) -> CheckedRule? {
     let errorsBefore = d.errorCount
     let isGroup = rule.about.value == "group"
     // The parser has reported an unknown `about`, or a group without a usable `group`: checking
@@ -21,6 +22,7 @@ enum RuleChecker {
     let bindings = Bindings(subject: subject.index, schema: schema)
     var member = ExprChecker(schema: schema, parameters: parameters, bindings: bindings, context: isGroup ? .groupMember : .subject)
     member.rejectedParameters = rejectedParameters
+    member.qualifications = qualifications
     var group: CheckedGroup?
     if isGroup, let spec = rule.group {
       let filter = spec.filter.flatMap { member.check($0, expecting: .bool, what: "`group.where`", into: &d) }

@@ -42,7 +42,7 @@ extension Program {
     for policy in policies {
       ctx.parameters = policy.checked.parameters
       for rule in policy.rules where rule.isGroup {
-        accumulate(rule, policy, ctx, households: households, into: &tables["\(policy.checked.id)/\(rule.checked.id)", default: GroupTable()],
+        accumulate(rule, policy, ctx, asOf: asOf, households: households, into: &tables["\(policy.checked.id)/\(rule.checked.id)", default: GroupTable()],
                    position: position)
       }
     }

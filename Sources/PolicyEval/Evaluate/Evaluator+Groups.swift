@@ -7,16 +7,18 @@ extension Program {
   func evaluateGroups(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, asOf: CivilDate,
                       households: HouseholdCodes, renderer: ValueRenderer) -> [EvalResult] {
     var groups = GroupTable()
-    accumulate(rule, policy, ctx, households: households, into: &groups, position: { $0 })
+    accumulate(rule, policy, ctx, asOf: asOf, households: households, into: &groups, position: { $0 })
     return groups.ordered.compactMap { finishGroup(rule, policy, $0, ctx, asOf: asOf, renderer: renderer) }
   }
 
   /// Adds every member of `ctx.facts` in the rule's jurisdiction and filter to its group.
   /// `position` maps a record index to its place in the whole input (a batch row number).
-  func accumulate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, households: HouseholdCodes,
+  /// A member's filter reads parameters on `asOf`: a group's own event date is known only once it is complete.
+  func accumulate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, asOf: CivilDate, households: HouseholdCodes,
                   into groups: inout GroupTable, position: (Int) -> Int) {
     let kind = rule.checked.subject
     ctx.kind = kind
+    ctx.date = asOf
     ctx.key = []
     ctx.aggregates = []
     for record in 0..<ctx.facts.tables[kind].count {
