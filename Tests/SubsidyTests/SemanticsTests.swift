@@ -261,4 +261,36 @@ import Testing
     let codes = Subsidy.compile(dir.path).outcome.diagnostics.diagnostics.map(\.code.rawValue)
     #expect(codes.contains("no-event-date"))
   }
+
+  @Test(arguments: [
+    ("", true),                                        // the amount reads dispatch.cost, which may be null
+    ("when: ['dispatch.cost > 0']", false),            // a condition guarantees it is given
+    ("when: ['present(dispatch.cost) or dispatch.cost > 5']", false),
+    ("when: ['present(dispatch.cost) or true']", true), // an `or` guarantees only what both sides do
+    ("may_be_null: [dispatch.cost]", false),           // accepted, with a note
+  ])
+  func checkWarnsWhereAnAmountReadsAFactThatMayBeNull(extra: String, warns: Bool) throws {
+    let dir = Paths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Self.schema.write(to: dir.appendingPathComponent("facts.schema.yaml"), atomically: true, encoding: .utf8)
+    let policy = """
+      id: yingjiang
+      title: test
+      document: {issuer: test, number: null, date: 2020-01-01, source: test}
+      jurisdiction: "533123"
+      effective: {from: 2020-01-01, until: null}
+      parameters: {}
+      rules:
+        - id: r
+          clause: 一
+          text: t
+          about: dispatch
+          payee: person
+          amount: dispatch.cost
+          \(extra)
+      """
+    try policy.write(to: dir.appendingPathComponent("test.yaml"), atomically: true, encoding: .utf8)
+    let codes = Subsidy.compile(dir.path).outcome.diagnostics.diagnostics.map(\.code.rawValue)
+    #expect(codes.contains("nullable-read") == warns, "\(extra): \(codes)")
+  }
 }

@@ -11,7 +11,10 @@ enum Analyzer {
       }
       tableGaps(parameter, index: index, policy: policy, schema: schema, into: &d)
     }
-    for rule in policy.rules { unreachable(rule, policy: policy, into: &d) }
+    for rule in policy.rules {
+      unreachable(rule, policy: policy, into: &d)
+      NullableReads.check(rule, schema: schema, into: &d)
+    }
   }
 
   /// A table keyed by an enum that lacks a row: results there will be undetermined (盈江 七（二） in_province).

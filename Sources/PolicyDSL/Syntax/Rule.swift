@@ -37,6 +37,9 @@ public struct Rule: Sendable {
   public var due: Due?
   public var obligor: String?
   public var note: String?
+  /// `may_be_null: [person.household]`: facts the rule accepts may be missing (its results are then
+  /// undetermined), so `check` does not warn about them; the note says why.
+  public var mayBeNull: [Located<String>] = []
   public var span: SourceSpan
   /// Where each key of the rule was written, including keys whose value did not parse: so a
   /// misplaced key is shown where it is, and a broken `amount` is not also reported missing.
