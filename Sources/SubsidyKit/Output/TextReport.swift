@@ -43,8 +43,15 @@ public struct TextReport {
       out += "\n" + heading(for: key) + "\n"
       for r in byBeneficiary[key] ?? [] { out += line(r) }
     }
-    let total = results.filter { $0.status == .payable }.compactMap(\.amount).reduce(Fixed.zero) { $0.adding($1) ?? $0 }
-    out += "\n" + t("可发放合计：\(total.fenString) 元\n", "Total payable: CNY \(total.fenString)\n")
+    // Subsidies only: an advance is returned later and an entitlement (a loan ceiling) is not cash.
+    func total(_ kind: Rule.Kind) -> Fixed {
+      results.filter { $0.status == .payable && $0.kind == kind }.compactMap(\.amount).reduce(Fixed.zero) { $0.adding($1) ?? $0 }
+    }
+    out += "\n" + t("可发放补贴合计：\(total(.payment).fenString) 元\n", "Total payable subsidies: CNY \(total(.payment).fenString)\n")
+    if results.contains(where: { $0.kind == .advance && $0.status == .payable }) {
+      out += t("可垫支合计（周转资金，须返还，不计入补贴）：\(total(.advance).fenString) 元\n",
+               "Total advances (revolving, to be returned; not subsidies): CNY \(total(.advance).fenString)\n")
+    }
     return out
   }
 
