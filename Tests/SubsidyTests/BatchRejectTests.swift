@@ -63,7 +63,7 @@ import Testing
     #expect(line("hu-dian-service-subsidy", "YJ-D010")?["amount"] == "1000.00")  // 省外
     #expect(line("hu-dian-service-subsidy", "YJ-D013")?["amount"] == "400.00")  // 县内
     #expect(line("organizing-follow-up-subsidy", "SD-D014")?["amount"] == "200.00")
-    #expect(line("household-labor-income-reward", "SD-P014")?["payee"] == "SD-H014")
+    #expect(line("household-labor-income-reward", "SD-H014/2023")?["payee"] == "SD-H014")
     #expect(run.payouts.allSatisfy { $0["status"] != "ineligible" })
   }
 

@@ -27,7 +27,7 @@ import Testing
     dispatches:
       - {id: D1, person: P1, organizer: O1, destination: "350981", organized: true, start: 2023-10-01, contract: true, transport_cost: 300.00, evidence: [organized_export_roster, income_proof, labor_contract, transport_receipts]}
       - {id: D2, person: P2, organizer: O2, employer: C1, destination: "533102", organized: true, start: 2023-05-01, contract: true, social_insurance: true, follow_up: true, transport_cost: 120.00, evidence: [employment_proof, follow_up_record, labor_contract, transport_receipts, social_insurance_record, organized_export_roster]}
-      - {id: D3, person: P3, organizer: O1, destination: "530102", organized: true, start: 2024-05-01, contract: true, transport_cost: 260.00, evidence: [organized_export_roster, employment_proof, labor_contract, transport_receipts]}
+      - {id: D3, person: P3, organizer: O1, destination: "530102", organized: true, follow_up: true, start: 2024-05-01, contract: true, transport_cost: 260.00, evidence: [organized_export_roster, employment_proof, labor_contract, transport_receipts]}
     """
 
   @Test func smallCohortTotalsMatchEachPolicyOnItsLocalisedFacts() throws {
