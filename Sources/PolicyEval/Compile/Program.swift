@@ -62,6 +62,12 @@ public struct Program: Sendable {
   /// Whether some rule places its subject through household members (so their codes must be gathered).
   let needsHouseholdCodes: Bool
 
+  /// Each rule's conditions as a column program (nil where it has no column form), by rule index: the
+  /// batch refuses whole columns of subjects with them before the row-by-row evaluator sees the rest.
+  let columnPrograms: [RuleProgram?]
+  /// Whether a batch uses `columnPrograms` (the row path alone is kept as the reference to compare with).
+  public var usesColumnPrograms = true
+
   public var policyIDs: [String] { policies.map(\.checked.id) }
   public var checkedPolicies: [CheckedPolicy] { policies.map(\.checked) }
 
@@ -84,7 +90,12 @@ public struct Program: Sendable {
       p.rules.contains { if case .householdMembers = $0.anchor.mode { true } else { false } }
     }
     self.policies = policies
+    let scopeCases = compiler.scopeCases
+    columnPrograms = policies.flatMap { $0.rules.map { RuleProgram($0.checked, schema: set.schema, scopeCases: scopeCases) } }
   }
+
+  /// How many rules have a column program, of how many (for `subsidy bench`).
+  public var columnProgramCoverage: (compiled: Int, rules: Int) { (columnPrograms.compactMap { $0 }.count, columnPrograms.count) }
 
   private static func compile(_ rule: CheckedRule, compiler shared: ExprCompiler, schema: FactSchema) -> CompiledRule {
     var compiler = shared

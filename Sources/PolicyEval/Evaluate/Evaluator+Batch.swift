@@ -90,6 +90,7 @@ extension Program {
     let renderer = ValueRenderer(schema: schema, facts: facts)
     let explain = refused == nil
     var results: [EvalResult] = []
+    var batch: FactBatch?
     var ruleIndex = -1
     for policy in policies {
       context.parameters = policy.checked.parameters
@@ -112,7 +113,17 @@ extension Program {
             }
           }
           let inside = covered[kind] ?? []
+          // The batch's fast path: subjects the rule's column program refuses are only counted.
+          var refusedByColumns: [Bool]?
+          if refused != nil, usesColumnPrograms, let program = columnPrograms[ruleIndex] {
+            if batch == nil { batch = FactBatch(facts) }
+            refusedByColumns = batch.flatMap { program.refusals($0, parameters: policy.checked.parameters, asOf: asOf) }
+          }
           for record in 0..<table.count where inside[record] {
+            if let refusedByColumns, refusedByColumns[record] {
+              refused?.pointee[ruleIndex] += 1
+              continue
+            }
             context.kind = kind
             context.record = record
             if let r = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain) {

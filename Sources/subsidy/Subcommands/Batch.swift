@@ -46,12 +46,20 @@ struct Batch: ParsableCommand {
   @Option(help: "Threads (default: all cores).")
   var threads: Int?
 
+  @Option(help: ArgumentHelp("`columns` (default) refuses subjects column by column before the row evaluator; `rows` uses the row evaluator alone, the reference the tests compare with.", visibility: .hidden))
+  var engine: String = "columns"
+
   func run() throws {
-    let (program, outcome) = Subsidy.compile(policies)
-    guard let program else {
+    let (compiled, outcome) = Subsidy.compile(policies)
+    guard var program = compiled else {
       Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
       throw ExitCode.checkErrors
     }
+    guard ["columns", "rows"].contains(engine) else {
+      Terminal.err("error: --engine must be `columns` or `rows`\n")
+      throw ExitCode.inputError
+    }
+    program.usesColumnPrograms = engine == "columns"
     guard let date = Subsidy.parseDate(asOf).date else {
       Terminal.err("error: --as-of \(Subsidy.parseDate(asOf).problem)\n")
       throw ExitCode.inputError

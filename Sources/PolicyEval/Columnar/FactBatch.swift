@@ -1,0 +1,70 @@
+import PolicyCheck
+import PolicyValues
+
+/// The facts of one chunk as typed columns: one `Int64` per cell and a state byte (known, null,
+/// undetermined), so a rule's conditions run as tight loops over arrays instead of one closure call
+/// and one enum switch per node and row.
+///
+/// Cells are encoded so that comparing two encoded values of one type compares the values:
+/// money and numbers are `Fixed.raw`, dates `year << 9 | month << 5 | day`, division codes their
+/// number, enum cases and entity references their index, booleans 0 or 1, an evidence list a bit
+/// per case. Columns are built on first use, from the chunk's `Facts`, only for fields a rule reads.
+final class FactBatch {
+  static let known: UInt8 = 0
+  static let null: UInt8 = 1
+  static let undetermined: UInt8 = 2
+
+  struct Column {
+    var values: [Int64]
+    var states: [UInt8]
+  }
+
+  let facts: Facts
+  private var columns: [Int: Column] = [:]
+
+  init(_ facts: Facts) { self.facts = facts }
+
+  func count(of kind: Int) -> Int { facts.tables[kind].count }
+
+  /// The column of `slot` of entity kind `kind`; nil when a cell holds a value with no encoding (a string).
+  func column(kind: Int, slot: Int) -> Column? {
+    let key = kind << 16 | slot
+    if let c = columns[key] { return c }
+    let table = facts.tables[kind]
+    var values = [Int64](repeating: 0, count: table.count)
+    var states = [UInt8](repeating: Self.null, count: table.count)
+    for record in 0..<table.count {
+      guard let (v, s) = Self.encode(table.values[record &* table.width &+ slot]) else { return nil }
+      values[record] = v
+      states[record] = s
+    }
+    let c = Column(values: values, states: states)
+    columns[key] = c
+    return c
+  }
+
+  /// A value's cell encoding, or nil for values columns do not hold (strings, durations).
+  static func encode(_ value: Value) -> (Int64, UInt8)? {
+    switch value {
+    case .null: return (0, null)
+    case .bool(let b): return (b ? 1 : 0, known)
+    case .number(let n): return (n.raw, known)
+    case .date(let d): return (encode(d), known)
+    case .code(let c): return (Int64(c.value), known)
+    case .enumCase(let i): return (Int64(i), known)
+    case .entity(_, let i): return (Int64(i), known)
+    case .list(let items):
+      var bits: Int64 = 0
+      for item in items {
+        guard case .enumCase(let i) = item, i < 63 else { return nil }
+        bits |= 1 << Int64(i)
+      }
+      return (bits, known)
+    case .undetermined: return (0, undetermined)
+    case .string, .duration: return nil
+    }
+  }
+
+  static func encode(_ d: CivilDate) -> Int64 { Int64(d.year << 9 | d.month << 5 | d.day) }
+  static func date(_ v: Int64) -> CivilDate? { CivilDate(year: Int(v >> 9), month: Int((v >> 5) & 0xF), day: Int(v & 0x1F)) }
+}
