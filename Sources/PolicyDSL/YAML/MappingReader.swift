@@ -13,6 +13,16 @@ public struct MappingReader {
   private var pairs: [(key: Located<String>, value: YAMLNode)] = []
   private var known: [String] = []
   private var read: Set<String> = []
+  /// The table of keys this mapping may have (`PolicyKeys.rule`), when it is one of the policy language's.
+  private var table: KeySet?
+
+  /// A mapping whose keys are listed in `keys` (the table the JSON Schema is generated from).
+  /// Reading a key the table lacks, or never reading one it lists, stops a debug build, so the
+  /// table and the parser cannot drift apart. `context` overrides the table's ("parameter `cap`").
+  public init?(_ node: YAMLNode, keys: KeySet, context: String? = nil, into diagnostics: inout DiagnosticBag) {
+    self.init(node, context: context ?? keys.context, into: &diagnostics)
+    table = keys
+  }
 
   /// Returns nil (and reports) if `node` is not a mapping.
   public init?(_ node: YAMLNode, context: String, into diagnostics: inout DiagnosticBag) {
@@ -27,6 +37,7 @@ public struct MappingReader {
 
   /// The value of an optional key.
   public mutating func optional(_ key: String) -> YAMLNode? {
+    assert(table.map { $0.contains(key) } ?? true, "the parser reads `\(key)` in \(context), but PolicyKeys.\(table?.name ?? "") does not list it: add its line")
     known.append(key)
     read.insert(key)
     return pairs.first { $0.key.value == key }?.value
@@ -54,6 +65,11 @@ public struct MappingReader {
 
   /// Reports every key that was never asked for.
   public func finish(into diagnostics: inout DiagnosticBag) {
+    if let table {
+      for spec in table.keys where !spec.overlayOnly {
+        assert(known.contains(spec.name), "PolicyKeys.\(table.name) lists `\(spec.name)`, which the parser of \(context) never reads")
+      }
+    }
     for pair in pairs where !read.contains(pair.key.value) {
       diagnostics.add(.error("unknown-key", "unknown key `\(pair.key.value)` in \(context)", at: pair.key.span,
                              help: EditDistance.didYouMean(pair.key.value, among: known)))
