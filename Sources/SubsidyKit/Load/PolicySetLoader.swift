@@ -40,8 +40,7 @@ public enum PolicySetLoader {
     }
     if let only {
       for id in only where !policies.contains(where: { $0.id.value == id }) {
-        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", at: nil,
-                     help: EditDistance.didYouMean(id, among: policies.map(\.id.value))))
+        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", at: nil, help: nearest(id, among: policies.map(\.id.value))))
       }
       policies = policies.filter { only.contains($0.id.value) }
     }
@@ -50,6 +49,14 @@ public enum PolicySetLoader {
     guard !schemaUnreadable else { return CheckOutcome(set: nil, diagnostics: d, sources: sources, policyFiles: policies) }
     let set = PolicyChecker.run(schemaFiles: schemaFiles, policies: policies, into: &d)
     return CheckOutcome(set: d.hasErrors ? nil : set, diagnostics: d, sources: sources, policyFiles: policies)
+  }
+
+  /// "did you mean `yingjiang`?" when one id is close, and the loaded ids, nearest first.
+  static func nearest(_ id: String, among ids: [String]) -> String? {
+    guard !ids.isEmpty else { return nil }
+    let ranked = ids.sorted { (EditDistance.distance(id, $0), $0) < (EditDistance.distance(id, $1), $1) }
+    let listed = "the policies loaded are " + ranked.prefix(8).map { "`\($0)`" }.joined(separator: ", ") + (ranked.count > 8 ? ", …" : "")
+    return EditDistance.didYouMean(id, among: ids).map { "\($0) (\(listed))" } ?? listed
   }
 
   /// The fact schema of the policy directories or files in `paths` (the base `facts.schema.yaml`
