@@ -11,12 +11,9 @@ public struct BatchSummary: Sendable {
   /// The kinds of rule, as the summary groups them.
   public enum Group: Int, Sendable, CaseIterable, Comparable {
     case payments, qualifications, obligations
+    /// Every kind that pays out (payments, entitlements, and any kind added later) counts as a payment.
     init(_ kind: Rule.Kind) {
-      switch kind {
-      case .payment, .entitlement: self = .payments
-      case .qualification: self = .qualifications
-      case .obligation: self = .obligations
-      }
+      self = kind == .qualification ? .qualifications : kind == .obligation ? .obligations : .payments
     }
     public static func < (a: Group, b: Group) -> Bool { a.rawValue < b.rawValue }
     var title: String {
