@@ -10,7 +10,7 @@ struct Eval: ParsableCommand {
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-  @Argument(help: "A facts file in the format of shared/contract.md (YAML or JSON).")
+  @Argument(help: "A facts file (YAML or JSON): its entities and fields are listed in docs/facts.md (`subsidy schema`).")
   var facts: String
 
   @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
