@@ -106,7 +106,8 @@ public enum EditorSchemas {
   }
 
   static func factsObject(_ schema: FactSchema) -> JSON {
-    var properties: [(String, JSON)] = [("as_of", described(date, Label(zh: "判断日期", en: "the date the case is judged on")))]
+    let asOf = JSON.object(nullable([("type", .string("string")), ("pattern", .string(datePattern))]))
+    var properties: [(String, JSON)] = [("as_of", described(asOf, Label(zh: "判断日期（命令行 --as-of 优先）", en: "the date the case is judged on (--as-of overrides)")))]
     for entity in schema.entities {
       let list = JSON.object([("type", .array([.string("array"), .string("null")])), ("items", .object([("$ref", .string("#/definitions/\(entity.name)"))]))])
       properties.append((entity.plural, described(list, entity.label ?? Label(zh: entity.name, en: entity.name))))
