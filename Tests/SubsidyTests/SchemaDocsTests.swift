@@ -95,4 +95,21 @@ import Testing
     return set.keys.filter { !$0.overlayOnly }
       .map { "\(pad)\($0.name):" + sample($0.shape, indent: indent + 1) }.joined()
   }
+
+  @Test func schemaCommandWritesWhatIsCommitted() throws {
+    let markdown = try runCLI(["schema", "--format", "markdown"])
+    #expect(markdown.status == 0, "\(markdown.stderr)")
+    #expect(markdown.stdout == (try String(contentsOf: Paths.root.appendingPathComponent("docs/facts.md"), encoding: .utf8)))
+    let dir = Paths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let json = try runCLI(["schema", "--format", "json-schema", "--out", dir.path])
+    #expect(json.status == 0, "\(json.stderr)")
+    for name in ["policy", "tests", "facts"] {
+      let written = try String(contentsOf: dir.appendingPathComponent("\(name).schema.json"), encoding: .utf8)
+      #expect(written == (try String(contentsOf: Paths.root.appendingPathComponent("docs/schema/\(name).schema.json"), encoding: .utf8)))
+    }
+    let noOut = try runCLI(["schema", "--format", "json-schema"])
+    #expect(noOut.status == 64)
+    #expect(noOut.stderr.contains("--out DIRECTORY"))
+  }
 }
