@@ -41,6 +41,10 @@ import Testing
     let overlayOnly = try runCLI(["diff", "xiangxi", "examples/variants/jishou-implementing-rules.yaml"])
     #expect(overlayOnly.status == 0, "\(overlayOnly.stderr)")
     #expect(overlayOnly.stdout.contains("jishou"))
+    // Two files with one id cannot be loaded together: say so, as a usage error.
+    let same = try runCLI(["diff", "policies/yingjiang.yaml", "policies/yingjiang.yaml"])
+    #expect(same.status == 64)
+    #expect(same.stderr.contains("are both policy `yingjiang`"), "\(same.stderr)")
   }
 
   @Test func compareAndExplainTakePolicyFilePaths() throws {

@@ -25,6 +25,11 @@ struct Diff: ParsableCommand {
 
   func run() throws {
     let named = try PolicyLoading.arguments([from, to], policies: policies)
+    guard named.ids[0] != named.ids[1] else {
+      Terminal.err("error: `\(from)` and `\(to)` are both policy `\(named.ids[0])`: diff compares two policies loaded together, by id\n"
+                   + "   help: give the edited copy its own `id` (e.g. `\(named.ids[0])-draft`), or write it as an overlay with `extends: \(named.ids[0])`\n")
+      throw ExitCode.usage
+    }
     let (program, _) = try PolicyLoading.compile(named.paths, only: named.ids)
     let checked = program.checkedPolicies
     guard let a = checked.first(where: { $0.id == named.ids[0] }), let b = checked.first(where: { $0.id == named.ids[1] }) else {
