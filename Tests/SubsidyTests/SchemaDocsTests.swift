@@ -51,15 +51,12 @@ import Testing
     #expect("\(evidence)".contains("有组织劳务输出人员名单"), "evidence values carry their Chinese labels")
   }
 
-  /// Every key the table lists is one the parser reads: a rule written with all of them (values of
-  /// each key's shape) gives no `unknown-key`. (The other way round, a key the parser reads but the
-  /// table lacks, stops a debug build in `MappingReader`.)
+  /// Every key the table lists is one the parser reads: a policy written with all of them (values
+  /// of each key's shape) gives no `unknown-key`.
   @Test func everyKeyOfTheTableIsReadByTheParser() throws {
-    var yaml = "id: probe\ntitle: t\njurisdiction: \"5325\"\n"
-    for spec in PolicyKeys.policy.keys where !["id", "title", "jurisdiction", "extends"].contains(spec.name) {
-      yaml += "\(spec.name):" + Self.sample(spec.shape, indent: 1)
-    }
     var d = DiagnosticBag()
+    // The sample writes `x` for text; a jurisdiction must be a division-code prefix.
+    let yaml = KeyProbe.sample(PolicyKeys.policy).replacingOccurrences(of: "jurisdiction: x\n", with: "jurisdiction: \"5325\"\n")
     let file = PolicyFile.parse(SourceFile(path: "probe.yaml", text: yaml), into: &d)
     #expect(file != nil)
     let unknown = d.diagnostics.filter { $0.code.rawValue == "unknown-key" }
@@ -67,33 +64,35 @@ import Testing
     #expect(file?.rules.count == 1, "\(d.diagnostics.map(\.message))\n\(yaml)")
   }
 
-  /// A YAML value of a shape, after `key:` (a leading space or a newline and an indented block).
-  static func sample(_ shape: KeyShape, indent: Int) -> String {
-    let pad = String(repeating: "  ", count: indent)
-    switch shape {
-    case .text: return " x\n"
-    case .date: return " 2024-01-01\n"
-    case .expression: return " \"true\"\n"
-    case .choice(let words): return " \(words.first ?? "x")\n"
-    case .vocabulary: return " income_proof\n"
-    case .oneOrMany(let inner), .nullable(let inner): return sample(inner, indent: indent)
-    case .list(let inner):
-      if case .mapping(let set) = inner { return "\n\(pad)- " + mapping(set, indent: indent + 1).dropFirst(pad.count + 2) }
-      return "\n\(pad)-" + sample(inner, indent: indent + 1)
-    case .bool: return " true\n"
-    case .dayOfMonth: return " 15\n"
-    case .mapping(let set): return "\n" + mapping(set, indent: indent)
-    case .names(let inner): return "\n\(pad)p1:" + sample(inner, indent: indent + 1)
-    case .datedValues: return "\n\(pad)2024-01-01: 1\n"
-    case .anyOf(let shapes): return shapes.last.map { sample($0, indent: indent) } ?? " x\n"
-    case .facts: return " {}\n"
+  /// And every key the parsers read is in the schemas: the probe sees each key a parser asks for,
+  /// so a key added to a parser is allowed (and listed) before anyone describes it in the table.
+  @Test func everyKeyTheParsersReadIsInTheSchemas() throws {
+    let schema = try Self.schema()
+    let probed = KeyProbe.policyKeys.merging(TestFile.parserKeys) { a, _ in a }
+    #expect(Set(probed.keys) == Set((PolicyKeys.all + [TestFile.fileKeys, TestFile.caseKeys, TestFile.expectationKeys]).map(\.name)))
+    #expect(probed["rule"]?.contains("amount") == true)
+    for (name, json) in [("policy", EditorSchemas.policy(schema)), ("tests", EditorSchemas.tests(schema))] {
+      let text = json.serialized()
+      for (set, keys) in probed where !(name == "tests") == PolicyKeys.all.contains(where: { $0.name == set }) {
+        for key in keys { #expect(text.contains("\"\(key)\": {"), "\(name) schema lacks `\(set).\(key)`") }
+      }
     }
   }
 
-  static func mapping(_ set: KeySet, indent: Int) -> String {
-    let pad = String(repeating: "  ", count: indent)
-    return set.keys.filter { !$0.overlayOnly }
-      .map { "\(pad)\($0.name):" + sample($0.shape, indent: indent + 1) }.joined()
+  /// A key read through a table that does not list it is still recorded (what the lead's `dated:`
+  /// does until its line is added).
+  @Test func theProbeRecordsKeysTheTableDoesNotList() throws {
+    let table = KeySet("probe-test", context: "probe", zh: "探针", en: "probe", [KeySpec("known", .text, zh: "已知", en: "known")])
+    let keys = KeyProbe.keysRead {
+      var d = DiagnosticBag()
+      guard let node = YAMLLoader.load(SourceFile(path: "p.yaml", text: "known: 1\nnew_key: 2\n"), into: &d),
+        var m = MappingReader(node, keys: table, into: &d)
+      else { return }
+      _ = m.optional("known")
+      _ = m.optional("new_key")
+      m.finish(into: &d)
+    }
+    #expect(keys["probe-test"] == ["known", "new_key"])
   }
 
   @Test func schemaCommandWritesWhatIsCommitted() throws {

@@ -77,9 +77,10 @@ public struct KeySet: Sendable {
 /// (`MappingReader(node, keys: PolicyKeys.rule, …)`) and `subsidy schema --format json-schema`
 /// writes the editors' schema from.
 ///
-/// In a debug build (every `swift test`) a parser that reads a key missing here, or a key listed here
-/// that the parser never reads, stops with an assertion naming it: a key added to the parser appears
-/// in the JSON Schema (and `docs/schema/policy.schema.json`, which CI regenerates) once it has its line.
+/// A key the parser reads appears in the JSON Schema even before it has a line here (`KeyProbe`
+/// records what the parser reads; any value is then allowed and the description says it is not yet
+/// described); its line adds the value's shape and the Chinese label. A key listed here that the
+/// parser never reads stops a debug build (every `swift test`) with an assertion naming it.
 /// Word lists come from the syntax itself (`Rule.Kind.allCases`, `Rule.subjectKinds`, `Rule.limitKeys`,
 /// `Parameter.ValueType.allCases`), so a new rule kind appears with no change here.
 public enum PolicyKeys {

@@ -16,9 +16,10 @@ public struct MappingReader {
   /// The table of keys this mapping may have (`PolicyKeys.rule`), when it is one of the policy language's.
   private var table: KeySet?
 
-  /// A mapping whose keys are listed in `keys` (the table the JSON Schema is generated from).
-  /// Reading a key the table lacks, or never reading one it lists, stops a debug build, so the
-  /// table and the parser cannot drift apart. `context` overrides the table's ("parameter `cap`").
+  /// A mapping whose keys are described in `keys` (the table the JSON Schema is generated from).
+  /// Every key read is reported to the current `KeyProbe`, so the schema also has keys the table does
+  /// not describe yet; a key the table lists that the parser never reads stops a debug build.
+  /// `context` overrides the table's ("parameter `cap`").
   public init?(_ node: YAMLNode, keys: KeySet, context: String? = nil, into diagnostics: inout DiagnosticBag) {
     self.init(node, context: context ?? keys.context, into: &diagnostics)
     table = keys
@@ -37,7 +38,7 @@ public struct MappingReader {
 
   /// The value of an optional key.
   public mutating func optional(_ key: String) -> YAMLNode? {
-    assert(table.map { $0.contains(key) } ?? true, "the parser reads `\(key)` in \(context), but PolicyKeys.\(table?.name ?? "") does not list it: add its line")
+    if let table { KeyProbe.current?.record(table.name, key) }
     known.append(key)
     read.insert(key)
     return pairs.first { $0.key.value == key }?.value

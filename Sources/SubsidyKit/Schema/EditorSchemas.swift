@@ -17,6 +17,9 @@ public enum EditorSchemas {
 
   // MARK: - Policy files
 
+  /// The keys the parsers read, by key set: what the schemas allow even where the tables are behind.
+  static let probed: [String: [String]] = KeyProbe.policyKeys.merging(TestFile.parserKeys) { first, _ in first }
+
   /// The key sets an overlay (`extends:`) merges key by key, so it may leave their required keys out
   /// (OverlayMerger: top-level keys, `document`, `effective`, a parameter's keys, a rule's keys by id).
   static let mergedByOverlay: Set<String> = [PolicyKeys.policy.name, PolicyKeys.document.name, PolicyKeys.effective.name,
@@ -50,6 +53,10 @@ public enum EditorSchemas {
     for key in set.keys where overlay || !key.overlayOnly {
       properties.append((key.name, described(shape(key.shape, overlay: overlay, schema), key.label)))
       if key.required, !overlay || key.name == "id" && set.name == PolicyKeys.rule.name { required.append(.string(key.name)) }
+    }
+    // Keys the parser reads that the table does not describe yet: allowed, with any value.
+    for name in probed[set.name] ?? [] where !set.contains(name) {
+      properties.append((name, described(.object([]), Label(zh: "\(name)（尚未描述）", en: "read by the parser, not yet described in PolicyKeys"))))
     }
     if overlay, set.name == PolicyKeys.policy.name { required = [.string("id"), .string("extends")] }
     var pairs: [(String, JSON)] = [("type", .string("object"))]

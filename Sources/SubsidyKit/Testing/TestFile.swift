@@ -44,6 +44,12 @@ public struct TestFile: Sendable {
     KeySpec("expect", .list(.mapping(expectationKeys)), required: true, zh: "预期结果", en: "expected results"),
   ])
 
+  /// The keys the test-file parser reads, by key set (see `KeyProbe`).
+  public static let parserKeys: [String: [String]] = KeyProbe.keysRead {
+    var scratch = DiagnosticBag()
+    _ = parse(SourceFile(path: "probe.yaml", text: KeyProbe.sample(fileKeys)), into: &scratch)
+  }
+
   /// Each comparable field is a key; their shapes follow the results' JSON.
   public static let expectationKeys = KeySet("expected-result", context: "expected result", zh: "预期结果", en: "an expected result",
     [KeySpec("rule", .text, required: true, zh: "规则编号", en: "rule id"),
