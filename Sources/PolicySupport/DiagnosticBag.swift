@@ -9,7 +9,13 @@ public struct DiagnosticBag: Sendable {
 
   public init(limit: Int = 100) { self.limit = limit }
 
+  /// Adds a diagnostic, unless the same one (code, severity, message and place) is already there:
+  /// an overlay inherits its base's rules and tables, and a problem they share is reported once, at
+  /// the file it is in.
   public mutating func add(_ diagnostic: Diagnostic) {
+    if diagnostics.contains(where: { $0.code == diagnostic.code && $0.severity == diagnostic.severity && $0.span == diagnostic.span && $0.message == diagnostic.message }) {
+      return
+    }
     if diagnostics.count >= limit {
       droppedCount += 1
       return

@@ -7,6 +7,6 @@ struct SubsidyCommand: ParsableCommand {
     commandName: "subsidy",
     abstract: "Check and evaluate labour-export subsidy policies (劳务输出补贴规则引擎).",
     version: Subsidy.version,
-    subcommands: [Check.self, Eval.self, Test.self, Explain.self, Batch.self, LedgerCommand.self, Generate.self, Bench.self, Diff.self, Compare.self]
+    subcommands: [Check.self, Eval.self, Test.self, Explain.self, Batch.self, LedgerCommand.self, Generate.self, Bench.self, Diff.self, Compare.self, Schema.self]
   )
 }

@@ -90,8 +90,8 @@ import Testing
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    process.currentDirectoryURL = Paths.root
-    FileManager.default.createFile(atPath: output.path, contents: nil)
+    process.currentDirectoryURL = Paths.sandbox()
+    _ = FileManager.default.createFile(atPath: output.path, contents: nil)
     let handle = try FileHandle(forWritingTo: output)
     process.standardOutput = handle
     process.standardError = handle

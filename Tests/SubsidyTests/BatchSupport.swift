@@ -164,7 +164,9 @@ struct BatchRun {
 func runBatch(_ file: String, asOf: String, _ extra: [String] = [], in dir: URL, name: String = UUID().uuidString) throws -> BatchRun {
   let out = dir.appendingPathComponent("\(name)-payouts.csv").path
   let rej = dir.appendingPathComponent("\(name)-rejects.csv").path
-  let r = try runCLI(["batch", file, "--as-of", asOf, "--out", out, "--rejects", rej] + extra)
+  // An explicit ledger in the test's own folder (absent unless the test commits to it).
+  let ledger = extra.contains("--ledger") ? [] : ["--ledger", dir.appendingPathComponent("\(name)-ledger.sqlite").path]
+  let r = try runCLI(["batch", file, "--as-of", asOf, "--out", out, "--rejects", rej] + ledger + extra)
   let payoutsText = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
   let rejectsText = (try? String(contentsOfFile: rej, encoding: .utf8)) ?? ""
   let payouts = TestCSV.table(payoutsText).rows

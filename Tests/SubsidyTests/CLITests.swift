@@ -67,4 +67,22 @@ import Testing
     #expect(r.status == 0, "\(r.stdout)")
     #expect(r.stdout.contains(" passed, 0 failed"))
   }
+
+  /// A command that writes to a relative path (or its default `subsidy-ledger.sqlite`) writes into the
+  /// run's own working directory, never the repository's: a test must not leave or read files there.
+  @Test func cliRunsNeverWriteTheRepositoryRoot() throws {
+    let name = "cwd-probe-\(UUID().uuidString).sqlite"
+    let csv = BatchFixtures.path("regions.csv")
+    let r = try runCLI(["batch", csv, "--as-of", "2024-06-30", "--out", "/dev/null", "--commit", "--ledger", name])
+    let leaked = Paths.root.appendingPathComponent(name).path
+    defer { try? FileManager.default.removeItem(atPath: leaked) }
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: leaked), "a CLI test wrote `\(name)` into the repository root")
+    // In an explicit sandbox the same relative path is written there.
+    let sandbox = Paths.sandbox()
+    defer { try? FileManager.default.removeItem(at: sandbox) }
+    let again = try runCLI(["batch", csv, "--as-of", "2024-06-30", "--out", "/dev/null", "--commit"], in: sandbox)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(FileManager.default.fileExists(atPath: sandbox.appendingPathComponent("subsidy-ledger.sqlite").path))
+  }
 }

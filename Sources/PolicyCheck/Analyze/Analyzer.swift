@@ -6,8 +6,10 @@ enum Analyzer {
   static func run(_ policy: CheckedPolicy, schema: FactSchema, used: Set<Int>, into d: inout DiagnosticBag) {
     for (index, parameter) in policy.parameters.enumerated() {
       if !used.contains(index) {
-        d.add(Diagnostic(.warning, "unused-parameter", "parameter `\(parameter.name)` is not used by any rule", at: parameter.syntax.name.span,
-                         clause: parameter.syntax.clause))
+        var unused = Diagnostic(.warning, "unused-parameter", "parameter `\(parameter.name)` is not used by any rule", at: parameter.syntax.name.span,
+                                clause: parameter.syntax.clause)
+        unused.notes = inheritedNote(parameter.syntax.name.span, policy)
+        d.add(unused)
       }
       tableGaps(parameter, index: index, policy: policy, schema: schema, into: &d)
     }
@@ -25,13 +27,29 @@ enum Analyzer {
     let reachable = TableGuards.reachableKeys(of: index, in: policy, caseCount: e.cases.count) ?? Set(e.cases.indices)
     for (position, version) in parameter.versions.enumerated() {
       guard case .enumTable(let rows)? = version.value else { continue }
+      // A version replaced on or before the day the policy starts is never in force under it (an
+      // overlay inherits its base's older values): its gaps are not this policy's.
+      if let start = policy.syntax.effectiveFrom?.value, position + 1 < parameter.versions.count,
+        parameter.versions[position + 1].from <= start
+      {
+        continue
+      }
       let missing = e.cases.indices.filter { rows[$0] == nil && reachable.contains($0) }.map { e.cases[$0] }
       guard !missing.isEmpty else { continue }
       let span = parameter.syntax.values[position].from.span
       let list = missing.map { "`\($0)`" }.joined(separator: ", ")
-      d.add(Diagnostic(.warning, "table-gap", "table `\(parameter.name)` has no row for \(list); results there will be undetermined",
-                       at: span, help: "if the law really is silent, keep the gap; otherwise add the row", clause: parameter.syntax.clause))
+      var gap = Diagnostic(.warning, "table-gap", "table `\(parameter.name)` has no row for \(list); results there will be undetermined",
+                           at: span, help: "if the law really is silent, keep the gap; otherwise add the row", clause: parameter.syntax.clause)
+      gap.notes = inheritedNote(span, policy)
+      d.add(gap)
     }
+  }
+
+  /// For a warning about an overlay that points into its base's file: which policy it is about, at
+  /// the overlay. (The base's own identical warning is kept once by `DiagnosticBag`.)
+  private static func inheritedNote(_ span: SourceSpan?, _ policy: CheckedPolicy) -> [Diagnostic.Note] {
+    guard let span, let base = policy.syntax.extends, span.file != policy.syntax.path else { return [] }
+    return [.init("about `\(policy.id)`, which inherits this from `\(base.value)`", at: base.span)]
   }
 
   private static func unreachable(_ rule: CheckedRule, policy: CheckedPolicy, into d: inout DiagnosticBag) {

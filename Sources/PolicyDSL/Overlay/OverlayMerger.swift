@@ -111,9 +111,12 @@ public enum OverlayMerger {
     pairs.first { $0.key.value == key }?.value
   }
 
+  /// Replaces a key's value (keeping its place in the mapping) or appends it. The key's span becomes
+  /// the overlay's: a merged mapping records where each key was last written, so an error in an
+  /// override points into the overlay, and `explain` can tell an inherited `note` from a rewritten one.
   private static func set(_ pairs: inout [(key: Located<String>, value: YAMLNode)], _ key: Located<String>, _ value: YAMLNode) {
     if let i = pairs.firstIndex(where: { $0.key.value == key.value }) {
-      pairs[i] = (pairs[i].key, value)
+      pairs[i] = (key, value)
     } else {
       pairs.append((key, value))
     }

@@ -10,14 +10,14 @@ extension PolicyFile {
 
   /// Parses an already loaded (possibly overlay-merged) policy document.
   public static func parse(root: YAMLNode, path: String, into diagnostics: inout DiagnosticBag) -> PolicyFile? {
-    guard var top = MappingReader(root, context: "policy file", into: &diagnostics) else { return nil }
+    guard var top = MappingReader(root, keys: PolicyKeys.policy, into: &diagnostics) else { return nil }
     let extends = ScalarReader.optionalString(top.optional("extends"), "`extends`", into: &diagnostics)
     let id = top.required("id", into: &diagnostics).flatMap { ScalarReader.string($0, "`id`", into: &diagnostics) }
     let title = top.required("title", into: &diagnostics).flatMap { ScalarReader.string($0, "`title`", into: &diagnostics) }
     let document = top.required("document", into: &diagnostics).flatMap { parseDocument($0, into: &diagnostics) }
     let jurisdiction = top.required("jurisdiction", into: &diagnostics).flatMap { parseJurisdiction($0, into: &diagnostics) }
     var from: Located<CivilDate>?, until: Located<CivilDate>?
-    if let effective = top.optional("effective"), var m = MappingReader(effective, context: "`effective`", into: &diagnostics) {
+    if let effective = top.optional("effective"), var m = MappingReader(effective, keys: PolicyKeys.effective, into: &diagnostics) {
       from = m.optional("from").flatMap { ScalarReader.date($0, "`effective.from`", into: &diagnostics) }
       if let u = m.optional("until"), !u.isNull { until = ScalarReader.date(u, "`effective.until`", into: &diagnostics) }
       m.finish(into: &diagnostics)
@@ -48,7 +48,7 @@ extension PolicyFile {
   }
 
   private static func parseDocument(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> DocumentInfo? {
-    guard var m = MappingReader(node, context: "`document`", into: &diagnostics) else { return nil }
+    guard var m = MappingReader(node, keys: PolicyKeys.document, into: &diagnostics) else { return nil }
     let issuer = m.required("issuer", into: &diagnostics).flatMap { ScalarReader.string($0, "`document.issuer`", into: &diagnostics) }
     let number = ScalarReader.optionalString(m.optional("number"), "`document.number`", into: &diagnostics)
     let date = m.optional("date").flatMap { ScalarReader.date($0, "`document.date`", into: &diagnostics) }
@@ -72,7 +72,7 @@ extension PolicyFile {
 
 extension Parameter {
   static func parse(name: Located<String>, _ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Parameter? {
-    guard var m = MappingReader(node, context: "parameter `\(name.value)`", into: &diagnostics) else { return nil }
+    guard var m = MappingReader(node, keys: PolicyKeys.parameter, context: "parameter `\(name.value)`", into: &diagnostics) else { return nil }
     var type: Located<ValueType>?
     if let t = m.required("type", into: &diagnostics), let text = ScalarReader.string(t, "`type`", into: &diagnostics) {
       if let valueType = ValueType(rawValue: text.value) {

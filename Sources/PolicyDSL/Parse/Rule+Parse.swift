@@ -3,7 +3,7 @@ import PolicyValues
 
 extension Rule {
   static func parse(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Rule? {
-    guard var m = MappingReader(node, context: "rule", into: &diagnostics) else { return nil }
+    guard var m = MappingReader(node, keys: PolicyKeys.rule, into: &diagnostics) else { return nil }
     let id = m.required("id", into: &diagnostics).flatMap { ScalarReader.string($0, "rule `id`", into: &diagnostics) }
     if let id, !isKebabCase(id.value) {
       diagnostics.add(.error("invalid-rule-id", "rule id `\(id.value)` must be kebab-case (lowercase letters, digits and `-`)", at: id.span))
@@ -76,7 +76,7 @@ extension Rule {
 
 extension GroupSpec {
   static func parse(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> GroupSpec? {
-    guard var m = MappingReader(node, context: "`group`", into: &diagnostics) else { return nil }
+    guard var m = MappingReader(node, keys: PolicyKeys.group, into: &diagnostics) else { return nil }
     let of = m.required("of", into: &diagnostics).flatMap { ScalarReader.string($0, "`group.of`", into: &diagnostics) }
     let filter = m.optional("where").flatMap { ExprParser.parse($0, into: &diagnostics) }
     var by: [Expr] = []
@@ -92,7 +92,7 @@ extension GroupSpec {
 
 extension Vesting {
   static func parse(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Vesting? {
-    guard var m = MappingReader(node, context: "`vesting`", into: &diagnostics) else { return nil }
+    guard var m = MappingReader(node, keys: PolicyKeys.vesting, into: &diagnostics) else { return nil }
     let stable = m.optional("stable_employment").flatMap { ExprParser.parse($0, into: &diagnostics) }
     let on = m.optional("on").flatMap { ExprParser.parse($0, into: &diagnostics) }
     let until = m.optional("until").flatMap { $0.isNull ? nil : ExprParser.parse($0, into: &diagnostics) }
@@ -110,7 +110,7 @@ extension Vesting {
 extension Amount {
   static func parse(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Amount? {
     if case .mapping = node.kind {
-      guard var m = MappingReader(node, context: "`amount`", into: &diagnostics) else { return nil }
+      guard var m = MappingReader(node, keys: PolicyKeys.undeterminedAmount, into: &diagnostics) else { return nil }
       let silent = m.required("undetermined", into: &diagnostics).flatMap { ScalarReader.string($0, "`undetermined`", into: &diagnostics) }
       m.finish(into: &diagnostics)
       return silent.map(Amount.undetermined)
@@ -122,7 +122,7 @@ extension Amount {
 extension Due {
   static func parse(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Due? {
     if case .mapping = node.kind {
-      guard var m = MappingReader(node, context: "`due`", into: &diagnostics) else { return nil }
+      guard var m = MappingReader(node, keys: PolicyKeys.monthlyDue, into: &diagnostics) else { return nil }
       var days: [Located<Int>] = []
       if let list = m.required("monthly", into: &diagnostics), let items = ScalarReader.list(list, "`monthly`", into: &diagnostics) {
         for item in items {

@@ -13,6 +13,17 @@ public struct MappingReader {
   private var pairs: [(key: Located<String>, value: YAMLNode)] = []
   private var known: [String] = []
   private var read: Set<String> = []
+  /// The table of keys this mapping may have (`PolicyKeys.rule`), when it is one of the policy language's.
+  private var table: KeySet?
+
+  /// A mapping whose keys are described in `keys` (the table the JSON Schema is generated from).
+  /// Every key read is reported to the current `KeyProbe`, so the schema also has keys the table does
+  /// not describe yet; a key the table lists that the parser never reads stops a debug build.
+  /// `context` overrides the table's ("parameter `cap`").
+  public init?(_ node: YAMLNode, keys: KeySet, context: String? = nil, into diagnostics: inout DiagnosticBag) {
+    self.init(node, context: context ?? keys.context, into: &diagnostics)
+    table = keys
+  }
 
   /// Returns nil (and reports) if `node` is not a mapping.
   public init?(_ node: YAMLNode, context: String, into diagnostics: inout DiagnosticBag) {
@@ -27,6 +38,7 @@ public struct MappingReader {
 
   /// The value of an optional key.
   public mutating func optional(_ key: String) -> YAMLNode? {
+    if let table { KeyProbe.current?.record(table.name, key) }
     known.append(key)
     read.insert(key)
     return pairs.first { $0.key.value == key }?.value
@@ -54,6 +66,11 @@ public struct MappingReader {
 
   /// Reports every key that was never asked for.
   public func finish(into diagnostics: inout DiagnosticBag) {
+    if let table {
+      for spec in table.keys where !spec.overlayOnly {
+        assert(known.contains(spec.name), "PolicyKeys.\(table.name) lists `\(spec.name)`, which the parser of \(context) never reads")
+      }
+    }
     for pair in pairs where !read.contains(pair.key.value) {
       diagnostics.add(.error("unknown-key", "unknown key `\(pair.key.value)` in \(context)", at: pair.key.span,
                              help: EditDistance.didYouMean(pair.key.value, among: known)))

@@ -14,7 +14,7 @@ extension Program {
 
   func covers(_ area: Jurisdiction, _ anchor: AnchorReader, _ ctx: EvalContext, _ households: HouseholdCodes) -> Bool {
     switch anchor.mode {
-    case .path(let steps):
+    case .path:
       guard case .code(let code) = anchor.read(ctx) else { return false }
       return area.contains(code)
     case .householdMembers:

@@ -94,6 +94,7 @@ public final class BatchRunner: Sendable {
 
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
+    summary.learnKinds(program.checkedPolicies)
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     // One chunk per thread in flight while the previous batch is merged: enough to keep both cores busy.

@@ -1,9 +1,46 @@
+import PolicyCheck
+import PolicyDSL
 import PolicyEval
 import PolicyValues
 
 /// Counts and sums of a batch: rows read = evaluated + rejected, and results by policy, rule,
-/// status and funding source.
+/// status and funding source. Results are grouped by what kind of rule gave them, each kind with its
+/// own statuses: a qualification is met or not met and an obligation due, overdue or not applicable,
+/// never "ineligible" or "payable 0".
 public struct BatchSummary: Sendable {
+  /// The kinds of rule, as the summary groups them.
+  public enum Group: Int, Sendable, CaseIterable, Comparable {
+    case payments, qualifications, obligations
+    /// Every kind that pays out (payments, entitlements, and any kind added later) counts as a payment.
+    init(_ kind: Rule.Kind) {
+      self = kind == .qualification ? .qualifications : kind == .obligation ? .obligations : .payments
+    }
+    public static func < (a: Group, b: Group) -> Bool { a.rawValue < b.rawValue }
+    var title: String {
+      switch self {
+      case .payments: "payments and entitlements"
+      case .qualifications: "qualifications"
+      case .obligations: "obligations"
+      }
+    }
+    /// The status of a result that is not written out (conditions not met, or refused by a limit).
+    var refusal: Status {
+      switch self {
+      case .payments: .ineligible
+      case .qualifications: .notMet
+      case .obligations: .notApplicable
+      }
+    }
+    /// The statuses this kind of rule gives, in the order they are listed.
+    var statuses: [Status] {
+      switch self {
+      case .payments: [.payable, .missingEvidence, .pending, .undetermined, .alreadyPaid, .ineligible]
+      case .qualifications: [.met, .notMet]
+      case .obligations: [.due, .overdue, .notApplicable]
+      }
+    }
+  }
+
   public struct Tally: Sendable {
     public var count = 0
     public var amount = Fixed.zero
@@ -16,7 +53,11 @@ public struct BatchSummary: Sendable {
   public var rowsRead = 0
   public var rowsEvaluated = 0
   public var rowsRejected = 0
+  /// Over all kinds of rule.
   public var byStatus: [Status: Tally] = [:]
+  public var byGroup: [Group: [Status: Tally]] = [:]
+  /// The kind of each rule (payments unless learnt otherwise).
+  var groups: [RuleKey: Group] = [:]
   /// By policy and rule id; refusals are counted here too.
   public var byRule: [RuleKey: [Status: Tally]] = [:]
   /// Clause of each rule, for the report.
@@ -38,23 +79,38 @@ public struct BatchSummary: Sendable {
   mutating func count(_ row: PayoutRow, _ rules: [RuleTerms]) {
     guard row.ruleIndex >= 0, row.ruleIndex < rules.count else { return }
     let info = rules[row.ruleIndex]
+    let key = RuleKey(policy: info.policy, rule: info.rule)
     byStatus[row.status, default: Tally()].add(row.amount)
-    byRule[RuleKey(policy: info.policy, rule: info.rule), default: [:]][row.status, default: Tally()].add(row.amount)
+    byGroup[groups[key] ?? .payments, default: [:]][row.status, default: Tally()].add(row.amount)
+    byRule[key, default: [:]][row.status, default: Tally()].add(row.amount)
     if row.status == .payable { byFunding[info.funding.isEmpty ? "—" : info.funding, default: Tally()].add(row.amount) }
   }
 
   mutating func countIneligible(_ info: RuleTerms) { countIneligible(policy: info.policy, rule: info.rule) }
 
-  mutating func countIneligible(policy: String, rule: String, times: Int = 1) {
+  /// A result not written out: `status` as the evaluator gave it (ineligible, not met, not
+  /// applicable), or by default the refusal of the rule's kind.
+  mutating func countIneligible(policy: String, rule: String, status: Status? = nil, times: Int = 1) {
     guard times > 0 else { return }
-    byStatus[.ineligible, default: Tally()].count += times
-    byRule[RuleKey(policy: policy, rule: rule), default: [:]][.ineligible, default: Tally()].count += times
+    let key = RuleKey(policy: policy, rule: rule)
+    let group = groups[key] ?? .payments
+    let status = status ?? group.refusal
+    byStatus[status, default: Tally()].count += times
+    byGroup[group, default: [:]][status, default: Tally()].count += times
+    byRule[key, default: [:]][status, default: Tally()].count += times
   }
 
   /// Adds a chunk's refusals, counted by rule index in the parallel phase.
   mutating func countRefused(_ counts: [Int], names: [(policy: String, rule: String, clause: String)]) {
     for (i, n) in counts.enumerated() where n > 0 && i < names.count {
       countIneligible(policy: names[i].policy, rule: names[i].rule, times: n)
+    }
+  }
+
+  /// The kind of each rule, so its results are counted with their own statuses.
+  mutating func learnKinds(_ policies: [CheckedPolicy]) {
+    for policy in policies {
+      for rule in policy.rules { groups[RuleKey(policy: policy.id, rule: rule.id)] = Group(rule.kind) }
     }
   }
 
@@ -72,21 +128,36 @@ public struct BatchSummary: Sendable {
       out += "time \(String(format2: seconds)) s (\(rate) rows/s)\n"
     }
     out += "results by status:\n"
-    for status in Status.allCases {
-      guard let t = byStatus[status] else { continue }
-      out += "  \(status.rawValue.padding(18)) \(String(t.count).leftPadding(9))  \(t.amount.fenString.leftPadding(16))\n"
+    for group in Group.allCases {
+      guard let tallies = byGroup[group], !tallies.isEmpty else { continue }
+      out += "  \(group.title):\n"
+      for status in group.statuses + Status.allCases.filter({ !group.statuses.contains($0) }) {
+        guard let t = tallies[status] else { continue }
+        let amount = group == .payments ? "  \(t.amount.fenString.leftPadding(16))" : ""
+        out += "    \(status.rawValue.padding(18)) \(String(t.count).leftPadding(7))\(amount)\n"
+      }
     }
     out += "payable by funding source:\n"
     for (funding, t) in byFunding.sorted(by: { $0.key < $1.key }) {
       out += "  \(funding.padding(18)) \(String(t.count).leftPadding(9))  \(t.amount.fenString.leftPadding(16))\n"
     }
-    out += "by rule (payable count / amount; other statuses):\n"
-    for (key, statuses) in byRule.sorted(by: { $0.key < $1.key }) {
-      let rule = "\(key.policy) \(clauses[key] ?? "") \(key.rule)"
-      let payable = statuses[.payable] ?? Tally()
-      let others = statuses.filter { $0.key != .payable }.sorted { $0.key.rawValue < $1.key.rawValue }
-        .map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")
-      out += "  \(rule)\n      payable \(payable.count) / \(payable.amount.fenString)\(others.isEmpty ? "" : "; \(others)")\n"
+    for group in Group.allCases {
+      let rules = byRule.filter { (groups[$0.key] ?? .payments) == group }.sorted { $0.key < $1.key }
+      guard !rules.isEmpty else { continue }
+      out += group == .payments ? "by rule, payments and entitlements (payable count / amount; other statuses):\n" : "by rule, \(group.title):\n"
+      for (key, statuses) in rules {
+        let rule = "\(key.policy) \(clauses[key] ?? "") \(key.rule)"
+        if group == .payments {
+          let payable = statuses[.payable] ?? Tally()
+          let others = statuses.filter { $0.key != .payable }.sorted { $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")
+          out += "  \(rule)\n      payable \(payable.count) / \(payable.amount.fenString)\(others.isEmpty ? "" : "; \(others)")\n"
+        } else {
+          let counts = (group.statuses + statuses.keys.filter { !group.statuses.contains($0) }.sorted { $0.rawValue < $1.rawValue })
+            .map { "\($0.rawValue) \(statuses[$0]?.count ?? 0)" }.joined(separator: ", ")
+          out += "  \(rule)\n      \(counts)\n"
+        }
+      }
     }
     if alreadyPaid > 0 || committed > 0 { out += "ledger: \(committed) payments committed, \(alreadyPaid) already paid\n" }
     return out

@@ -42,7 +42,7 @@ struct MergeState {
 
   private mutating func consider(_ r: EvalResult, into emit: inout [PayoutRow], summary: inout BatchSummary) {
     if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-      summary.countIneligible(policy: r.policy, rule: r.rule)
+      summary.countIneligible(policy: r.policy, rule: r.rule, status: r.status)
       return
     }
     let row = PayoutRow(r, keepExplanation: keepExplanation)
@@ -75,7 +75,7 @@ struct MergeState {
     let empty = Facts(schema: program.schema)
     for r in program.finishGroups(groups, facts: empty, asOf: asOf) {
       if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-        summary.countIneligible(policy: r.policy, rule: r.rule)
+        summary.countIneligible(policy: r.policy, rule: r.rule, status: r.status)
       } else {
         rows.append(PayoutRow(r, keepExplanation: keepExplanation))
       }

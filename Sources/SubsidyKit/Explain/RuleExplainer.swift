@@ -31,7 +31,8 @@ public struct RuleExplainer {
     let plain = PlainExpression(schema: program.schema, parameters: policy.parameters, language: language, date: date)
     let s = rule.syntax
     var out = "\(policy.id) \(s.clause.value) \(rule.id)　《\(policy.syntax.title)》\n"
-    out += t("条文：", "Clause: ") + s.text + "\n"
+    let inherited = inheritedKeys(policy, rule)
+    out += t("条文：", "Clause: ") + s.text + (inherited.contains("text") ? t("（基础政策 \(policy.syntax.extends?.value ?? "") 的条文，修订稿未改写）", " (the base policy's text, not rewritten by the overlay)") : "") + "\n"
     // The one-line formula: conditions → amount.
     var conditions = rule.conditions.map(plain.render)
     if let stable = s.vesting?.stableEmployment?.text {
@@ -64,7 +65,20 @@ public struct RuleExplainer {
       out += t("材料：", "Evidence: ") + rule.evidence.map { language == .zh ? (e.labels[$0]?.zh ?? e.cases[$0]) : e.cases[$0] }.joined(separator: t("、", ", ")) + "\n"
     }
     if let f = s.funding { out += t("资金：", "Funding: ") + f + "\n" }
-    if let note = s.note { out += t("说明：", "Note: ") + note + "\n" }
+    if let note = s.note {
+      out += t("说明：", "Note: ") + (inherited.contains("note") ? t("（基础政策 \(policy.syntax.extends?.value ?? "") 的说明，修订稿未改写）", "(the base policy's note, not rewritten by the overlay) ") : "") + note + "\n"
+    }
     return out
+  }
+
+  /// For a rule an overlay overrides: the keys among `text` and `note` it left as the base wrote
+  /// them. Their words may describe the base's amounts and dates, so they are labelled as the base's.
+  /// (A merged rule's key spans are where each key was last written; see `OverlayMerger`.)
+  func inheritedKeys(_ policy: CheckedPolicy, _ rule: CheckedRule) -> Set<String> {
+    guard policy.syntax.extends != nil else { return [] }
+    let own = policy.syntax.path
+    let spans = rule.syntax.keySpans
+    guard spans.values.contains(where: { $0.file == own }) else { return [] }  // inherited whole: consistent as it is
+    return Set(["text", "note"].filter { key in spans[key].map { $0.file != own } ?? false })
   }
 }

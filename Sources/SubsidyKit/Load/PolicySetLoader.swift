@@ -25,26 +25,9 @@ public enum PolicySetLoader {
   public static func check(_ paths: [String], only: [String]? = nil) -> CheckOutcome {
     var d = DiagnosticBag()
     var sources: [SourceFile] = []
-    var schemaPaths: [String] = []
-    var policyPaths: [String] = []
-    for path in paths {
-      let (schemas, policies) = discover(path, into: &d)
-      schemaPaths += schemas.filter { !schemaPaths.contains($0) }
-      policyPaths += policies.filter { !policyPaths.contains($0) }
-    }
-    schemaPaths.sort { ($0.hasSuffix("/facts.schema.yaml") || $0 == "facts.schema.yaml" ? 0 : 1, $0) < ($1.hasSuffix("/facts.schema.yaml") || $1 == "facts.schema.yaml" ? 0 : 1, $1) }
+    let (schemaPaths, policyPaths) = discover(paths, into: &d)
     let path = paths.joined(separator: ", ")
-    var schemaFiles: [SchemaFile] = []
-    var schemaUnreadable = false
-    for file in schemaPaths {
-      guard let source = SourceReader.read(file, into: &d) else { schemaUnreadable = true; continue }
-      sources.append(source)
-      if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) } else { schemaUnreadable = true }
-    }
-    if schemaPaths.isEmpty {
-      d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`", at: nil,
-                   help: "a policy directory holds the schema beside the policies"))
-    }
+    let (schemaFiles, schemaUnreadable) = readSchemas(schemaPaths, path: path, sources: &sources, into: &d)
     var roots: [(path: String, root: YAMLNode)] = []
     for file in policyPaths {
       guard let source = SourceReader.read(file, into: &d) else { continue }
@@ -57,8 +40,7 @@ public enum PolicySetLoader {
     }
     if let only {
       for id in only where !policies.contains(where: { $0.id.value == id }) {
-        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", at: nil,
-                     help: EditDistance.didYouMean(id, among: policies.map(\.id.value))))
+        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", at: nil, help: nearest(id, among: policies.map(\.id.value))))
       }
       policies = policies.filter { only.contains($0.id.value) }
     }
@@ -67,6 +49,55 @@ public enum PolicySetLoader {
     guard !schemaUnreadable else { return CheckOutcome(set: nil, diagnostics: d, sources: sources, policyFiles: policies) }
     let set = PolicyChecker.run(schemaFiles: schemaFiles, policies: policies, into: &d)
     return CheckOutcome(set: d.hasErrors ? nil : set, diagnostics: d, sources: sources, policyFiles: policies)
+  }
+
+  /// "did you mean `yingjiang`?" when one id is close, and the loaded ids, nearest first.
+  static func nearest(_ id: String, among ids: [String]) -> String? {
+    guard !ids.isEmpty else { return nil }
+    let ranked = ids.sorted { (EditDistance.distance(id, $0), $0) < (EditDistance.distance(id, $1), $1) }
+    let listed = "the policies loaded are " + ranked.prefix(8).map { "`\($0)`" }.joined(separator: ", ") + (ranked.count > 8 ? ", …" : "")
+    return EditDistance.didYouMean(id, among: ids).map { "\($0) (\(listed))" } ?? listed
+  }
+
+  /// The fact schema of the policy directories or files in `paths` (the base `facts.schema.yaml`
+  /// and every region's `*.schema.yaml`), without the policies: what `subsidy schema` documents.
+  public static func factSchema(_ paths: [String]) -> (schema: FactSchema?, files: [SchemaFile], diagnostics: DiagnosticBag, sources: [SourceFile]) {
+    var d = DiagnosticBag()
+    var sources: [SourceFile] = []
+    let (schemaPaths, _) = discover(paths, into: &d)
+    let (files, unreadable) = readSchemas(schemaPaths, path: paths.joined(separator: ", "), sources: &sources, into: &d)
+    guard !unreadable, !d.hasErrors else { return (nil, files, d, sources) }
+    let schema = FactSchema.build(files, into: &d)
+    return (d.hasErrors ? nil : schema, files, d, sources)
+  }
+
+  /// Schema and policy files of several paths, each once; the base schema first.
+  static func discover(_ paths: [String], into d: inout DiagnosticBag) -> (schemas: [String], policies: [String]) {
+    var schemaPaths: [String] = []
+    var policyPaths: [String] = []
+    for path in paths {
+      let (schemas, policies) = discover(path, into: &d)
+      schemaPaths += schemas.filter { !schemaPaths.contains($0) }
+      policyPaths += policies.filter { !policyPaths.contains($0) }
+    }
+    schemaPaths.sort { ($0.hasSuffix("/facts.schema.yaml") || $0 == "facts.schema.yaml" ? 0 : 1, $0) < ($1.hasSuffix("/facts.schema.yaml") || $1 == "facts.schema.yaml" ? 0 : 1, $1) }
+    return (schemaPaths, policyPaths)
+  }
+
+  /// Reads and parses schema files; `unreadable` when one could not be used at all.
+  static func readSchemas(_ schemaPaths: [String], path: String, sources: inout [SourceFile], into d: inout DiagnosticBag) -> (files: [SchemaFile], unreadable: Bool) {
+    var schemaFiles: [SchemaFile] = []
+    var unreadable = false
+    for file in schemaPaths {
+      guard let source = SourceReader.read(file, into: &d) else { unreadable = true; continue }
+      sources.append(source)
+      if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) } else { unreadable = true }
+    }
+    if schemaPaths.isEmpty {
+      d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`", at: nil,
+                   help: "a policy directory holds the schema beside the policies"))
+    }
+    return (schemaFiles, unreadable)
   }
 
   /// Lists schema and policy files; a single policy file is checked with the schema beside it.

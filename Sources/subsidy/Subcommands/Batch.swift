@@ -10,7 +10,7 @@ struct Batch: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Evaluate a batch CSV (one row per placement): payouts CSV, rejected rows, a summary; optionally commit to the ledger.")
 
-  @Argument(help: "The batch CSV (UTF-8, BOM allowed; header names the columns, any order).")
+  @Argument(help: "The batch CSV (UTF-8, BOM allowed; header names the columns, any order; the columns are listed in docs/facts.md).")
   var file: String
 
   @Option(help: "The date to judge on (YYYY-MM-DD).")

@@ -28,6 +28,9 @@ struct Check: ParsableCommand {
       var summary = "checked \(outcome.policyFiles.count) \(outcome.policyFiles.count == 1 ? "policy" : "policies") (\(rules) rule\(rules == 1 ? "" : "s")): "
       summary += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
       if outcome.diagnostics.droppedCount > 0 { summary += " (\(outcome.diagnostics.droppedCount) more not shown)" }
+      if strict, errors == 0, warnings > 0 {
+        summary += "\nerror: --strict treats warnings as errors: \(warnings == 1 ? "the warning above fails" : "the \(warnings) warnings above fail") the check"
+      }
       Terminal.err(summary + "\n")
     }
     if outcome.hasErrors { throw ExitCode.checkErrors }

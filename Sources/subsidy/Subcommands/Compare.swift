@@ -14,7 +14,7 @@ struct Compare: ParsableCommand {
   @Argument(help: "The cohort: a facts file (YAML or JSON) or a batch CSV (.csv).")
   var facts: String
 
-  @Option(name: .customLong("policy"), help: "A policy id to compare (repeat; the first is the reference for gains and losses).")
+  @Option(name: .customLong("policy"), help: "A policy to compare: an id or a policy file's path (repeat; the first is the reference for gains and losses).")
   var only: [String] = []
 
   @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
@@ -51,18 +51,12 @@ struct Compare: ParsableCommand {
 
   func run() throws {
     var compared: [ComparedPolicy] = []
-    for id in only {
+    let named = try PolicyLoading.arguments(only, policies: policies)
+    for (id, argument) in zip(named.ids, only) {
       // Each policy alone: its program evaluates only its own rules on its own localised facts.
-      let (program, outcome) = Subsidy.compile(policies, only: [id])
-      guard let program else {
-        Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
-        let unknown = outcome.diagnostics.diagnostics.contains { $0.code == "unknown-policy" }
-        if unknown { throw ExitCode.inputError }
-        Terminal.err("error: the policies have errors; run `subsidy check \(policies.joined(separator: " "))`\n")
-        throw ExitCode.checkErrors
-      }
+      let (program, _) = try PolicyLoading.compile(named.paths, only: [id])
       guard let policy = ComparedPolicy(program: program) else {
-        Terminal.err("error: `\(id)` has a jurisdiction that is not a 2-, 4- or 6-digit division prefix\n")
+        Terminal.err("error: `\(argument)` has a jurisdiction that is not a 2-, 4- or 6-digit division prefix\n")
         throw ExitCode.inputError
       }
       compared.append(policy)

@@ -8,10 +8,10 @@ struct Diff: ParsableCommand {
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-  @Argument(help: "The earlier (or reference) policy id.")
+  @Argument(help: "The earlier (or reference) policy: an id, or a policy file's path.")
   var from: String
 
-  @Argument(help: "The later (or compared) policy id.")
+  @Argument(help: "The later (or compared) policy: an id, or a policy file's path (an overlay loads its base beside it or from --policies).")
   var to: String
 
   @Option(help: "A policy directory or file; repeat to add overlays, e.g. --policies policies --policies examples/variants (default: policies).")
@@ -24,16 +24,17 @@ struct Diff: ParsableCommand {
   var lang: TextReport.Language = .zh
 
   func run() throws {
-    let (program, outcome) = Subsidy.compile(policies, only: [from, to])
-    guard let program else {
-      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
-      Terminal.err("error: the policies have errors; run `subsidy check \(policies.joined(separator: " "))`\n")
-      throw ExitCode.checkErrors
+    let named = try PolicyLoading.arguments([from, to], policies: policies)
+    guard named.ids[0] != named.ids[1] else {
+      Terminal.err("error: `\(from)` and `\(to)` are both policy `\(named.ids[0])`: diff compares two policies loaded together, by id\n"
+                   + "   help: give the edited copy its own `id` (e.g. `\(named.ids[0])-draft`), or write it as an overlay with `extends: \(named.ids[0])`\n")
+      throw ExitCode.usage
     }
+    let (program, _) = try PolicyLoading.compile(named.paths, only: named.ids)
     let checked = program.checkedPolicies
-    guard let a = checked.first(where: { $0.id == from }), let b = checked.first(where: { $0.id == to }) else {
+    guard let a = checked.first(where: { $0.id == named.ids[0] }), let b = checked.first(where: { $0.id == named.ids[1] }) else {
       Terminal.err("error: both `\(from)` and `\(to)` must be loaded\n")
-      throw ExitCode.inputError
+      throw ExitCode.usage
     }
     // Differences are the answer, not a failure: exit 0 either way.
     let diff = PolicyDiffer(schema: program.schema, language: lang).diff(a, b)

@@ -10,7 +10,7 @@ struct Eval: ParsableCommand {
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
-  @Argument(help: "A facts file in the format of shared/contract.md (YAML or JSON).")
+  @Argument(help: "A facts file (YAML or JSON): its entities and fields are listed in docs/facts.md (`subsidy schema`).")
   var facts: String
 
   @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
@@ -32,12 +32,7 @@ struct Eval: ParsableCommand {
   var showPii = false
 
   func run() throws {
-    let (program, outcome) = Subsidy.compile(policies, only: only.isEmpty ? nil : only)
-    guard let program else {
-      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
-      Terminal.err("error: the policies have errors; run `subsidy check \(policies.joined(separator: " "))`\n")
-      throw ExitCode.checkErrors
-    }
+    let (program, _) = try PolicyLoading.compile(policies, only: only.isEmpty ? nil : only)
     var d = DiagnosticBag()
     guard let (loaded, source) = Subsidy.loadFacts(facts, program: program, into: &d) else {
       Terminal.report(d.sorted, sources: SourceFilesFor.path(facts))

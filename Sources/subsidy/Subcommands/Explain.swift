@@ -6,9 +6,9 @@ import SubsidyKit
 /// `subsidy explain RULE`: read a rule as an officer would say it.
 struct Explain: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Render a rule (policy/rule, a rule id, or a whole policy id) in plain Chinese or English, with its clause.")
+    abstract: "Render a rule (policy/rule, a rule id, a whole policy id or file) in plain Chinese or English, with its clause.")
 
-  @Argument(help: "policy/rule, a rule id, or a policy id.")
+  @Argument(help: "policy/rule, a rule id, a policy id, or a policy file's path.")
   var rule: String
 
   @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
@@ -21,11 +21,11 @@ struct Explain: ParsableCommand {
   var lang: TextReport.Language = .zh
 
   func run() throws {
-    let (program, outcome) = Subsidy.compile(policies)
-    guard let program else {
-      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
-      throw ExitCode.checkErrors
-    }
+    // A policy file's path explains that policy (an overlay with its base loaded beside it).
+    let isPath = PolicyArguments.isPath(rule)
+    let named = isPath ? try PolicyLoading.arguments([rule], policies: policies) : PolicyArguments(ids: [rule], paths: policies)
+    let (program, _) = try PolicyLoading.compile(named.paths, only: isPath ? named.ids : nil)
+    let name = named.ids[0]
     var date = CivilDate.today ?? CivilDate(year: 2026, month: 1, day: 1)
     if let on {
       guard let parsed = Subsidy.parseDate(on).date else {
@@ -35,11 +35,11 @@ struct Explain: ParsableCommand {
       date = parsed
     }
     let explainer = RuleExplainer(program: program, language: lang)
-    let matches = explainer.find(rule)
+    let matches = explainer.find(name)
     guard !matches.isEmpty else {
       let help = EditDistance.didYouMean(rule, among: explainer.allRuleNames + explainer.allRuleNames.map { String($0.split(separator: "/").last ?? "") })
       Terminal.err("error: no rule or policy `\(rule)`\(help.map { "\n   help: \($0)" } ?? "")\n")
-      throw ExitCode.inputError
+      throw ExitCode.usage
     }
     guard let date else { throw ExitCode.inputError }
     Terminal.out(matches.map { explainer.explain($0.0, $0.1, on: date) }.joined(separator: "\n"))

@@ -8,4 +8,7 @@ extension ExitCode {
   static let checkErrors = ExitCode(2)
   /// `subsidy test` cases failed.
   static let testFailures = ExitCode(3)
+  /// The command was used wrongly: an unknown policy or rule id, options that do not go together
+  /// (64 is EX_USAGE of sysexits.h, as the argument parser itself uses for a bad option).
+  static let usage = ExitCode(64)
 }

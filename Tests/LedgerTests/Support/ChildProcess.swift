@@ -27,6 +27,8 @@ final class ChildProcess: @unchecked Sendable {
   init(_ executable: URL, _ arguments: [String], watchdogSeconds: Double = 120) throws {
     process.executableURL = executable
     process.arguments = arguments
+    // Never the repository: whatever the child writes by default stays out of the working directory.
+    process.currentDirectoryURL = FileManager.default.temporaryDirectory
     process.standardOutput = output
     process.standardError = errors
     try process.run()

@@ -19,6 +19,21 @@ enum Paths {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
   }
 
+  /// The repository folders a command may name by a relative path (`policies`, `examples/…`).
+  static let sharedFolders = ["policies", "examples", "docs", "Tests"]
+
+  /// A fresh working directory for one run of the CLI: the repository's folders are linked in, so
+  /// relative paths work, but nothing else of the repository is there. What a command writes by
+  /// default (`subsidy-ledger.sqlite`) lands here, and a file a user left in the repository root
+  /// (a ledger from the README's `batch --commit` lines) is never read.
+  static func sandbox() -> URL {
+    let url = temporaryDirectory()
+    for name in sharedFolders {
+      try? FileManager.default.createSymbolicLink(at: url.appendingPathComponent(name), withDestinationURL: root.appendingPathComponent(name))
+    }
+    return url
+  }
+
   static func temporaryDirectory() -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-tests-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

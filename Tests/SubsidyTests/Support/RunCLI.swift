@@ -1,8 +1,14 @@
 import Foundation
 
-/// Runs the built `subsidy` with arguments in the repository root; returns exit code, stdout, stderr.
-func runCLI(_ arguments: [String], in directory: URL = Paths.root) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Runs the built `subsidy` with arguments; returns exit code, stdout, stderr.
+///
+/// It runs in `directory`, by default a fresh sandbox (`Paths.sandbox()`), never the repository root:
+/// a test must not read or write the working directory's files.
+func runCLI(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
   guard let executable = Paths.executable else { throw CLIError.notBuilt }
+  let sandbox = directory == nil ? Paths.sandbox() : nil
+  defer { if let sandbox { try? FileManager.default.removeItem(at: sandbox) } }
+  let directory = directory ?? sandbox ?? Paths.root
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import SubsidyKit
+
+/// `subsidy schema`: the inputs documented from the fact schema (docs/facts.md) and the editors'
+/// JSON Schemas (docs/schema/*.json). CI regenerates both and fails if the committed ones differ.
+struct Schema: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write the facts and batch CSV reference (markdown) or JSON Schemas for policy, test and facts files (json-schema).",
+    discussion: """
+      Examples:
+        subsidy schema --format markdown --out docs/facts.md
+        subsidy schema --format json-schema --out docs/schema
+        subsidy schema --format json-schema --only facts
+      """)
+
+  enum Format: String, ExpressibleByArgument, CaseIterable { case markdown, jsonSchema = "json-schema" }
+  enum Which: String, ExpressibleByArgument, CaseIterable { case policy, tests, facts }
+
+  @Option(help: "markdown (docs/facts.md) or json-schema (policy, tests and facts schemas).")
+  var format: Format = .markdown
+
+  @Option(help: "A policy directory (its facts.schema.yaml and <region>.schema.yaml); repeat to add more (default: policies).")
+  var policies: [String] = []
+
+  @Option(help: "markdown: the file to write (default: stdout). json-schema: the directory for the three schema files.")
+  var out: String?
+
+  @Option(help: "json-schema to stdout: which one (policy, tests or facts).")
+  var only: Which?
+
+  func run() throws {
+    let loaded = PolicySetLoader.factSchema(policies.isEmpty ? ["policies"] : policies)
+    guard let schema = loaded.schema else {
+      Terminal.report(loaded.diagnostics.sorted, sources: loaded.sources)
+      throw ExitCode.checkErrors
+    }
+    switch format {
+    case .markdown:
+      try write(FactsMarkdown.render(schema), to: out)
+    case .jsonSchema:
+      let all = EditorSchemas.all(schema)
+      if let only {
+        guard let chosen = all.first(where: { $0.name == "\(only.rawValue).schema.json" }) else { throw ExitCode.inputError }
+        try write(chosen.json.serialized() + "\n", to: out)
+        return
+      }
+      guard let out else {
+        Terminal.err("error: --format json-schema writes three files: give --out DIRECTORY, or --only policy|tests|facts for one on stdout\n")
+        throw ExitCode.usage
+      }
+      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      for (name, json) in all { try write(json.serialized() + "\n", to: (out as NSString).appendingPathComponent(name)) }
+    }
+  }
+
+  private func write(_ text: String, to path: String?) throws {
+    guard let path else { return Terminal.out(text) }
+    do {
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+    } catch {
+      Terminal.err("error: cannot write `\(path)`: \(error.localizedDescription)\n")
+      throw ExitCode.inputError
+    }
+  }
+}
