@@ -28,5 +28,12 @@ import Testing
     #expect(payable.contains { $0["rule"] == "labour-cooperation-fund" && $0["subject"] == "D1" && $0["amount"] == "780.00" && $0["status"] == "payable" })
     #expect(payable.contains { $0["rule"] == "village-income-share" && $0["payee"] == "V1" && $0["amount"] == "60.00" && $0["status"] == "payable" })
     #expect(payable.contains { $0["rule"] == "broker-performance-bonus" && $0["payee"] == "B2" && $0["status"] == "undetermined" })
+
+    // The 劳务合作金 is an advance: summed apart, never into the subsidies or their funding sources.
+    let advances = run.payouts.filter { $0["rule"] == "labour-cooperation-fund" && $0["status"] == "payable" }
+    let advanced = advances.compactMap { $0["amount"].flatMap(Double.init) }.reduce(0, +)
+    #expect(advanced > 0)
+    #expect(run.stdout.contains("  advances (revolving funds, to be returned; not subsidies):\n    payable"), "\(run.stdout)")
+    #expect(!run.stdout.contains("劳务合作金     "), "the fund is listed as a subsidy's funding source: \(run.stdout)")
   }
 }

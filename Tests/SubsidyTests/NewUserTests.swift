@@ -99,7 +99,9 @@ import Testing
     let run = try runBatch(generated.path, asOf: "2025-06-30", in: dir)
     #expect(run.status == 0, "\(run.stderr)")
     let text = run.stdout
-    #expect(text.contains("  payments and entitlements:\n    payable"), "\(text)")
+    #expect(text.contains("  payments (subsidies):\n    payable"), "\(text)")
+    // Entitlements (loan ceilings) are never summed with subsidies.
+    #expect(text.contains("  entitlements (ceilings of non-cash benefits such as loans; not cash):\n"), "\(text)")
     #expect(text.contains("  qualifications:\n    not_met"), "\(text)")
     #expect(text.contains("  obligations:\n    not_applicable"), "\(text)")
     #expect(text.contains("by rule, qualifications:\n  wujiang 二（一） founding-requirements\n      met 0, not_met "), "\(text)")

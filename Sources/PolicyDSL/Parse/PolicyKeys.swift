@@ -136,6 +136,7 @@ public enum PolicyKeys {
     KeySpec("beneficiary", .expression, zh: "受益人", en: "beneficiary"),
     KeySpec("when", .nullable(.oneOrMany(.expression)), zh: "条件（全部成立）", en: "conditions (all must hold)"),
     KeySpec("vesting", .mapping(vesting), zh: "享受条件成就时间", en: "vesting"),
+    KeySpec("dated", .expression, zh: "事件日期（施行期间、参数和 until 按此日判断）", en: "event date the period, dated parameters and `until` are judged on"),
     KeySpec("amount", .anyOf([.expression, .mapping(undeterminedAmount)]), zh: "金额", en: "amount"),
     KeySpec("limit", .oneOrMany(.choice(Rule.limitKeys)), zh: "限享一次的范围", en: "one payment per"),
     KeySpec("evidence", .oneOrMany(.vocabulary("evidence")), zh: "证明材料", en: "evidence"),
@@ -143,6 +144,7 @@ public enum PolicyKeys {
     KeySpec("due", .anyOf([.expression, .mapping(monthlyDue)]), zh: "履行期限", en: "deadline"),
     KeySpec("obligor", .nullable(.text), zh: "义务人", en: "who owes the obligation"),
     KeySpec("note", .nullable(.text), zh: "说明", en: "note"),
+    KeySpec("may_be_null", .oneOrMany(.text), zh: "可为空而不警告的事实", en: "facts that may be null here"),
     KeySpec("remove", .bool, overlayOnly: true, zh: "删除基础政策的这条规则（仅修订稿）", en: "drop this rule of the base policy (overlays only)"),
   ])
 

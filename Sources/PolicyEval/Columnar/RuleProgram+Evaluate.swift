@@ -13,19 +13,29 @@ struct Vec {
 }
 
 extension RuleProgram {
-  /// For each subject of the batch, whether a condition refuses it (is false or unknown), or nil when a
-  /// column it reads has no encoding (then the row path decides alone).
-  func refusals(_ batch: FactBatch, parameters: [CheckedParameter], asOf: CivilDate) -> [Bool]? {
-    let n = batch.count(of: subject)
-    var run = VectorRun(batch: batch, count: n, parameters: parameters, dates: [CivilDate?](repeating: asOf, count: n))
+  /// Of the `candidates` (record indices of the subject kind: those in the policy's area), the ones no
+  /// condition refuses (false or unknown); nil when a column it reads has no encoding (then the row
+  /// path decides alone). Each condition runs only over the subjects the ones before it kept, as a
+  /// chain of filters narrows a selection vector.
+  func survivors(_ batch: FactBatch, candidates: [Int32], parameters: [CheckedParameter], asOf: CivilDate) -> [Int32]? {
+    var run = VectorRun(batch: batch, rows: candidates, parameters: parameters,
+                        dates: [CivilDate?](repeating: asOf, count: candidates.count))
     guard let dates = eventDates(&run, asOf: asOf) else { return nil }
     run.dates = dates
-    var refused = [Bool](repeating: false, count: n)
     for condition in conditions {
+      guard !run.rows.isEmpty else { break }
       guard let v = run.eval(condition) else { return nil }
-      for i in 0..<n where v.states[i] == FactBatch.null || (v.states[i] == FactBatch.known && v.values[i] == 0) { refused[i] = true }
+      var rows: [Int32] = [], kept: [CivilDate?] = []
+      rows.reserveCapacity(run.rows.count)
+      kept.reserveCapacity(run.rows.count)
+      for i in 0..<run.count where !(v.states[i] == FactBatch.null || (v.states[i] == FactBatch.known && v.values[i] == 0)) {
+        rows.append(run.rows[i])
+        kept.append(run.dates[i])
+      }
+      run.rows = rows
+      run.dates = kept
     }
-    return refused
+    return run.rows
   }
 
   /// The date each subject's parameters are valued at, as the row path sets it (see `Program.evaluate`).
@@ -53,7 +63,9 @@ extension RuleProgram {
 /// One evaluation of column programs over the subjects of a batch.
 struct VectorRun {
   let batch: FactBatch
-  let count: Int
+  /// The selection: record indices of the subject kind still being judged.
+  var rows: [Int32]
+  var count: Int { rows.count }
   let parameters: [CheckedParameter]
   /// The date each subject's parameters are valued at; nil = the event date is not known.
   var dates: [CivilDate?]
@@ -193,7 +205,7 @@ struct VectorRun {
   /// Follows a field path from each subject: a null reference gives null.
   private func field(_ steps: [FieldStep]) -> Vec? {
     var out = Vec(count: count)
-    for i in 0..<count { out.values[i] = Int64(i) }
+    for i in 0..<count { out.values[i] = Int64(rows[i]) }
     for step in steps {
       guard let column = batch.column(kind: step.entity, slot: step.slot) else { return nil }
       for i in 0..<count where out.states[i] == Self.known {

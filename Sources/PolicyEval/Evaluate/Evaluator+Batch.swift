@@ -114,13 +114,18 @@ extension Program {
           }
           let inside = covered[kind] ?? []
           // The batch's fast path: subjects the rule's column program refuses are only counted.
-          var refusedByColumns: [Bool]?
+          var keep: [Bool]?
           if refused != nil, usesColumnPrograms, let program = columnPrograms[ruleIndex] {
             if batch == nil { batch = FactBatch(facts) }
-            refusedByColumns = batch.flatMap { program.refusals($0, parameters: policy.checked.parameters, asOf: asOf) }
+            let candidates = (0..<table.count).filter { inside[$0] }.map { Int32($0) }
+            if let batch, let survivors = program.survivors(batch, candidates: candidates, parameters: policy.checked.parameters, asOf: asOf) {
+              var mask = [Bool](repeating: false, count: table.count)
+              for r in survivors { mask[Int(r)] = true }
+              keep = mask
+            }
           }
           for record in 0..<table.count where inside[record] {
-            if let refusedByColumns, refusedByColumns[record] {
+            if let keep, !keep[record] {
               refused?.pointee[ruleIndex] += 1
               continue
             }

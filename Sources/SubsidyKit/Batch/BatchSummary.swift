@@ -10,15 +10,25 @@ import PolicyValues
 public struct BatchSummary: Sendable {
   /// The kinds of rule, as the summary groups them.
   public enum Group: Int, Sendable, CaseIterable, Comparable {
-    case payments, qualifications, obligations
-    /// Every kind that pays out (payments, entitlements, and any kind added later) counts as a payment.
+    case payments, advances, entitlements, qualifications, obligations
+    /// Subsidies, advances (returned later) and entitlements (a loan ceiling, not cash) are never summed together.
     init(_ kind: Rule.Kind) {
-      self = kind == .qualification ? .qualifications : kind == .obligation ? .obligations : .payments
+      switch kind {
+      case .payment: self = .payments
+      case .advance: self = .advances
+      case .entitlement: self = .entitlements
+      case .qualification: self = .qualifications
+      case .obligation: self = .obligations
+      }
     }
+    /// Whether the group's results carry amounts.
+    var hasAmounts: Bool { self == .payments || self == .advances || self == .entitlements }
     public static func < (a: Group, b: Group) -> Bool { a.rawValue < b.rawValue }
     var title: String {
       switch self {
-      case .payments: "payments and entitlements"
+      case .payments: "payments (subsidies)"
+      case .advances: "advances (revolving funds, to be returned; not subsidies)"
+      case .entitlements: "entitlements (ceilings of non-cash benefits such as loans; not cash)"
       case .qualifications: "qualifications"
       case .obligations: "obligations"
       }
@@ -26,7 +36,7 @@ public struct BatchSummary: Sendable {
     /// The status of a result that is not written out (conditions not met, or refused by a limit).
     var refusal: Status {
       switch self {
-      case .payments: .ineligible
+      case .payments, .advances, .entitlements: .ineligible
       case .qualifications: .notMet
       case .obligations: .notApplicable
       }
@@ -34,7 +44,7 @@ public struct BatchSummary: Sendable {
     /// The statuses this kind of rule gives, in the order they are listed.
     var statuses: [Status] {
       switch self {
-      case .payments: [.payable, .missingEvidence, .pending, .undetermined, .alreadyPaid, .ineligible]
+      case .payments, .advances, .entitlements: [.payable, .missingEvidence, .pending, .undetermined, .alreadyPaid, .ineligible]
       case .qualifications: [.met, .notMet]
       case .obligations: [.due, .overdue, .notApplicable]
       }
@@ -83,7 +93,9 @@ public struct BatchSummary: Sendable {
     byStatus[row.status, default: Tally()].add(row.amount)
     byGroup[groups[key] ?? .payments, default: [:]][row.status, default: Tally()].add(row.amount)
     byRule[key, default: [:]][row.status, default: Tally()].add(row.amount)
-    if row.status == .payable { byFunding[info.funding.isEmpty ? "—" : info.funding, default: Tally()].add(row.amount) }
+    if row.status == .payable, (groups[key] ?? .payments) == .payments {
+      byFunding[info.funding.isEmpty ? "—" : info.funding, default: Tally()].add(row.amount)
+    }
   }
 
   mutating func countIneligible(_ info: RuleTerms) { countIneligible(policy: info.policy, rule: info.rule) }
@@ -133,21 +145,21 @@ public struct BatchSummary: Sendable {
       out += "  \(group.title):\n"
       for status in group.statuses + Status.allCases.filter({ !group.statuses.contains($0) }) {
         guard let t = tallies[status] else { continue }
-        let amount = group == .payments ? "  \(t.amount.fenString.leftPadding(16))" : ""
+        let amount = group.hasAmounts ? "  \(t.amount.fenString.leftPadding(16))" : ""
         out += "    \(status.rawValue.padding(18)) \(String(t.count).leftPadding(7))\(amount)\n"
       }
     }
-    out += "payable by funding source:\n"
+    out += "payable subsidies by funding source:\n"
     for (funding, t) in byFunding.sorted(by: { $0.key < $1.key }) {
       out += "  \(funding.padding(18)) \(String(t.count).leftPadding(9))  \(t.amount.fenString.leftPadding(16))\n"
     }
     for group in Group.allCases {
       let rules = byRule.filter { (groups[$0.key] ?? .payments) == group }.sorted { $0.key < $1.key }
       guard !rules.isEmpty else { continue }
-      out += group == .payments ? "by rule, payments and entitlements (payable count / amount; other statuses):\n" : "by rule, \(group.title):\n"
+      out += group.hasAmounts ? "by rule, \(group.title) (payable count / amount; other statuses):\n" : "by rule, \(group.title):\n"
       for (key, statuses) in rules {
         let rule = "\(key.policy) \(clauses[key] ?? "") \(key.rule)"
-        if group == .payments {
+        if group.hasAmounts {
           let payable = statuses[.payable] ?? Tally()
           let others = statuses.filter { $0.key != .payable }.sorted { $0.key.rawValue < $1.key.rawValue }
             .map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")

@@ -12,6 +12,9 @@ public enum EngineBenchmark {
     public var rows = 0
     public var decodeSeconds = 0.0
     public var evalSeconds = 0.0
+    /// The same evaluation by the row evaluator alone (`--engine rows`), for the ratio.
+    public var evalRowPathSeconds = 0.0
+    public var columnPrograms = (compiled: 0, rules: 0)
     public var evalParallelSeconds = 0.0
     public var results = 0
 
@@ -28,7 +31,8 @@ public enum EngineBenchmark {
         | check + compile all policies (median of \(checkCompileMillis.count)) | \(String(format2: medianCheckCompileMillis)) ms |
         | rows parsed (synthetic, all regions) | \(rows) |
         | decode CSV → facts, 1 thread | \(rate(decodeSeconds)) rows/s |
-        | evaluate all rules, 1 thread | \(rate(evalSeconds)) rows/s |
+        | evaluate all rules, 1 thread (column programs, \(columnPrograms.compiled) of \(columnPrograms.rules) rules) | \(rate(evalSeconds)) rows/s |
+        | evaluate all rules, 1 thread (row evaluator alone) | \(rate(evalRowPathSeconds)) rows/s |
         | evaluate all rules, all cores | \(rate(evalParallelSeconds)) rows/s |
         | non-refused results | \(results) |
 
@@ -72,6 +76,16 @@ public enum EngineBenchmark {
       report.results += program.evaluateEntityRules(f, asOf: asOf, refused: &refused).count
     }
     report.evalSeconds = seconds(since: started)
+    report.columnPrograms = program.columnProgramCoverage
+    var rowPath = program
+    rowPath.usesColumnPrograms = false
+    started = DispatchTime.now()
+    for f in facts {
+      var refused = [Int](repeating: 0, count: program.ruleCount)
+      _ = rowPath.evaluateRowRules(f, asOf: asOf, refused: &refused)
+      _ = rowPath.evaluateEntityRules(f, asOf: asOf, refused: &refused)
+    }
+    report.evalRowPathSeconds = seconds(since: started)
     started = DispatchTime.now()
     DispatchQueue.concurrentPerform(iterations: facts.count) { i in
       var refused = [Int](repeating: 0, count: program.ruleCount)
