@@ -120,7 +120,7 @@ enum RuleChecker {
       }
       seen[key.value] = seen[key.value] ?? key.span
     }
-    return Rule.limitKeys.filter { seen[$0] != nil }
+    return Rule.canonicalLimit(Array(seen.keys))
   }
 
   private static func checkParty(_ e: Expr, _ what: String, _ checker: inout ExprChecker, _ d: inout DiagnosticBag) -> TypedExpr? {

@@ -17,6 +17,9 @@ public struct Rule: Sendable {
   public static let subjectKinds = ["dispatch", "person", "household", "training", "enrollment", "organization", "group"]
   public static let limitKeys = ["beneficiary", "payee", "year"]
 
+  /// Limit keys in the one order a limit's key is built in, whatever order a file wrote them in.
+  public static func canonicalLimit(_ keys: [String]) -> [String] { limitKeys.filter(keys.contains) }
+
   public var id: Located<String>
   public var clause: Located<String>
   public var text: String

@@ -139,14 +139,11 @@ extension Program {
   /// the claim is undetermined and takes no limit.
   func settleLimitKey(_ result: inout EvalResult, _ checked: CheckedRule) {
     guard !checked.limit.isEmpty, result.status != .ineligible else { return }
-    let eventKnown = result.eventDateKnown
-    var missing: [String] = []
-    for key in checked.limit {
-      if key == "beneficiary", result.beneficiary == nil { missing.append("beneficiary") }
-      if key == "payee", result.payee == nil { missing.append("payee") }
-      if key == "year", !eventKnown { missing.append("year") }
-    }
-    guard missing.isEmpty else {
+    let slot = LimitSlot(rule: result.ruleIndex, limit: checked.limit, beneficiary: result.beneficiary, payee: result.payee,
+                         eventDate: result.eventDateKnown ? result.ruleDate : nil)
+    guard let slot else {
+      let missing = [("beneficiary", result.beneficiary == nil), ("payee", result.payee == nil), ("year", !result.eventDateKnown)]
+        .filter { checked.limit.contains($0.0) && $0.1 }.map(\.0)
       if result.status.claimsLimit {
         result.status = .undetermined
         result.amount = nil
@@ -156,8 +153,9 @@ extension Program {
       }
       return
     }
-    result.limitKey = ([result.policy, result.rule] + limitKey(checked.limit, result)).joined(separator: "|")
-    result.period = checked.limit.contains("year") ? String(result.ruleDate.year) : "once"
+    result.limitSlot = slot
+    result.limitKey = slot.ledgerKey(policy: result.policy, rule: result.rule, limit: checked.limit)
+    result.period = slot.period
   }
 
   private func fillParties(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext) {
@@ -256,29 +254,17 @@ extension Program {
     return nil
   }
 
-  /// At most one claiming result per limit key; see `EvalResult.claimPrecedes` for which one is kept.
+  /// At most one claiming result per limit slot (`LimitBook`, the settlement batch and compare share);
+  /// a claim that loses is refused, naming the subject that holds the slot.
   func applyLimits(_ rule: CheckedRule, to results: inout [EvalResult]) {
     guard !rule.limit.isEmpty else { return }
-    let order = results.indices.sorted { results[$0].claimPrecedes(results[$1]) }
-    var granted: [String: String] = [:]
-    for i in order where results[i].status.claimsLimit {
-      guard let key = results[i].limitKey else { continue }
-      if let first = granted[key] {
-        results[i].refuse(limit: rule.limit, grantedTo: first, span: rule.syntax.limit.first?.span)
-      } else {
-        granted[key] = results[i].subject
-      }
+    var book = LimitBook<Int>()
+    for i in results.indices where results[i].status.claimsLimit {
+      if let slot = results[i].limitSlot { book.offer(i, slot: slot, order: results[i].claimOrder) }
     }
-  }
-
-  func limitKey(_ keys: [String], _ r: EvalResult) -> [String] {
-    // The limit is on the law's terms: beneficiary, payee, calendar year of vesting.
-    keys.map { key in
-      switch key {
-      case "beneficiary": r.beneficiary ?? ""
-      case "payee": r.payee ?? ""
-      default: String(r.ruleDate.year)
-      }
+    for i in results.indices where results[i].status.claimsLimit {
+      guard let slot = results[i].limitSlot, let holder = book.holder(of: slot), holder != i else { continue }
+      results[i].refuse(limit: rule.limit, grantedTo: results[holder].subject, span: rule.syntax.limit.first?.span)
     }
   }
 }

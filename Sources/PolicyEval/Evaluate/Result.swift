@@ -82,10 +82,14 @@ public struct EvalResult: Sendable {
   public var undeterminedReason: String?
   /// The date parameters and limits were judged at (vesting date or as_of).
   public var ruleDate: CivilDate
-  /// For rules with a `limit`: the key at most one payment may have (`policy|rule|P1|2024`).
+  /// For rules with a `limit`: the one-payment slot this result claims (nil when a part is not known).
+  public var limitSlot: LimitSlot?
+  /// The key at most one payment may have (`policy|rule|P1|2024`), from `limitSlot`.
   public var limitKey: String?
   /// What the ledger pays once: the limit key, or `policy|rule|subject|payee` for unlimited rules.
-  public var idempotencyKey: String { limitKey ?? "\(policy)|\(rule)|\(subject)|\(payee ?? "")" }
+  public var idempotencyKey: String { limitKey ?? LimitSlot.unlimitedKey(policy: policy, rule: rule, subject: subject, payee: payee) }
+  /// Where this claim stands against others for one limit slot.
+  public var claimOrder: ClaimOrder { ClaimOrder(status: status, date: ruleDate, subject: subject) }
   /// The period a payment is for: the limit's year, `once`, or the subject.
   public var period: String
   /// False when the rule's event date could not be read (a null field): no year-based limit key then.

@@ -13,8 +13,8 @@ struct MergeState {
   let asOf: CivilDate
   let keepExplanation: Bool
   let rules: [RuleTerms]
-  /// Best claim so far per limit slot, with the order it was first claimed in (for a stable output order).
-  private var winners: [LimitSlot: (order: Int, row: PayoutRow)] = [:]
+  /// Best claim so far per limit slot, in the order slots were first claimed (for a stable output order).
+  private var limits = LimitBook<PayoutRow>()
   private var judgedSubjects = Set<String>()
   private var groups: [String: GroupTable] = [:]
 
@@ -46,32 +46,22 @@ struct MergeState {
       return
     }
     let row = PayoutRow(r, keepExplanation: keepExplanation)
-    guard r.status.claimsLimit, let key = row.limitSlot(rules) else {
+    guard r.status.claimsLimit, let slot = row.slot else {
       emit.append(row)
       return
     }
-    if let current = winners[key] {
-      if row.precedes(current.row) {
-        winners[key] = (current.order, row)
-        summary.countIneligible(rules[current.row.ruleIndex])
-      } else {
-        summary.countIneligible(rules[row.ruleIndex])
-      }
-    } else {
-      winners[key] = (winners.count, row)
-    }
+    if let loser = limits.offer(row, slot: slot, order: row.claimOrder) { summary.countIneligible(rules[loser.ruleIndex]) }
   }
 
   /// Sizes of what spans rows, for the memory figures in the benchmark notes.
   var heldCounts: String {
     let distinct = groups.values.reduce(0) { $0 + $1.ordered.count }
-    return "limit winners \(winners.count), judged subjects \(judgedSubjects.count), groups \(distinct)"
+    return "limit winners \(limits.count), judged subjects \(judgedSubjects.count), groups \(distinct)"
   }
 
   /// Writes what had to wait for the whole file: limit winners and group results.
   mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout CSVWriter) throws {
-    var rows = winners.values.sorted { $0.order < $1.order }.map(\.row)
-    winners = [:]
+    var rows = limits.drain()
     let empty = Facts(schema: program.schema)
     for r in program.finishGroups(groups, facts: empty, asOf: asOf) {
       if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {

@@ -17,9 +17,9 @@ public struct PayoutRow: Sendable {
   public var missingEvidence: String
   /// For limits and the ledger.
   public var ruleDate: CivilDate
-  /// False when a part of the rule's limit key is not known (no household on record): such a claim
-  /// is undetermined and must never share a slot with other subjects' claims.
-  public var hasLimitKey: Bool
+  /// The limit slot the result claims (nil for rules without a limit, or when a part is not known:
+  /// such a claim is undetermined and never shares a slot with other subjects' claims).
+  public var slot: LimitSlot?
   /// The result's explanation as JSON, kept only when payments are committed to the ledger.
   public var explanationJSON: String?
 
@@ -34,48 +34,25 @@ public struct PayoutRow: Sendable {
     expires = r.expires
     missingEvidence = r.missingEvidence.isEmpty ? "" : r.missingEvidence.joined(separator: ";")
     ruleDate = r.ruleDate
-    hasLimitKey = r.limitKey != nil
+    slot = r.limitSlot
     explanationJSON = keepExplanation ? ResultJSON.result(r).serialized(pretty: false) : nil
   }
 
-  /// Same order as `EvalResult.claimPrecedes`.
-  func precedes(_ other: PayoutRow) -> Bool {
-    (status.claimRank, ruleDate, subject) < (other.status.claimRank, other.ruleDate, other.subject)
-  }
-
-  /// The one-payment slot of a limited rule this row claims (`[beneficiary, year]` → worker and year).
-  func limitSlot(_ rules: [RuleTerms]) -> LimitSlot? {
-    guard hasLimitKey, ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return nil }
-    let limit = rules[ruleIndex].limit
-    return LimitSlot(rule: Int32(truncatingIfNeeded: ruleIndex), beneficiary: limit.contains("beneficiary") ? beneficiary : "",
-                     payee: limit.contains("payee") ? payee : "", year: limit.contains("year") ? Int32(ruleDate.year) : 0)
-  }
+  /// Where this claim stands against others for its limit slot (as `EvalResult.claimOrder`).
+  var claimOrder: ClaimOrder { ClaimOrder(status: status, date: ruleDate, subject: subject) }
 
   /// The ledger's idempotency key: as `EvalResult.idempotencyKey`.
   func key(_ rules: [RuleTerms]) -> String {
-    guard ruleIndex >= 0, ruleIndex < rules.count else { return subject }
-    let info = rules[ruleIndex]
-    guard !info.limit.isEmpty else { return "\(info.policy)|\(info.rule)|\(subject)|\(payee)" }
-    let parts = info.limit.map { $0 == "beneficiary" ? beneficiary : $0 == "payee" ? payee : String(ruleDate.year) }
-    return ([info.policy, info.rule] + parts).joined(separator: "|")
+    let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleTerms.unknown
+    if let slot { return slot.ledgerKey(policy: info.policy, rule: info.rule, limit: info.limit) }
+    return LimitSlot.unlimitedKey(policy: info.policy, rule: info.rule, subject: subject, payee: payee)
   }
 
-  func period(_ rules: [RuleTerms]) -> String {
-    guard ruleIndex >= 0, ruleIndex < rules.count, !rules[ruleIndex].limit.isEmpty else { return subject }
-    return rules[ruleIndex].limit.contains("year") ? String(ruleDate.year) : "once"
-  }
+  func period(_ rules: [RuleTerms]) -> String { slot?.period ?? subject }
 
   func write(to out: inout CSVWriter, _ rules: [RuleTerms]) {
     let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleTerms.unknown
     out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
              eligibleFrom?.description ?? "", expires?.description ?? "", missingEvidence, info.funding])
   }
-}
-
-/// What a limit allows one payment for: the rule and the parts of beneficiary, payee and year it names.
-struct LimitSlot: Hashable, Sendable {
-  var rule: Int32
-  var beneficiary: String
-  var payee: String
-  var year: Int32
 }

@@ -2,13 +2,12 @@ import PolicyEval
 import PolicyValues
 
 /// What spans chunks for one policy of a comparison, as in a batch: the one claim a limit allows
-/// (best so far per key, decided by the evaluator's own `claimPrecedes`), the people and
+/// (best so far per slot, in the evaluator's `LimitBook`), the people and
 /// organisations already judged, and group aggregates. Settled results go to the tally at once.
 struct PolicyMerge {
   let policy: Int
   let program: Program
-  private var winners: [String: EvalResult] = [:]
-  private var winnerOrder: [String] = []
+  private var limits = LimitBook<EvalResult>()
   private var judged = Set<String>()
   private var groups: [String: GroupTable] = [:]
 
@@ -26,25 +25,18 @@ struct PolicyMerge {
   }
 
   private mutating func consider(_ r: EvalResult, into tally: inout CompareTally) {
-    guard let key = r.limitKey, r.status.claimsLimit else {
+    guard let slot = r.limitSlot, r.status.claimsLimit else {
       tally.add(r, policy: policy)
       return
     }
     var slim = r
     slim.explanation = []  // only the figures are needed once the claim is settled
-    if let current = winners[key] {
-      if slim.claimPrecedes(current) { winners[key] = slim }
-    } else {
-      winners[key] = slim
-      winnerOrder.append(key)
-    }
+    limits.offer(slim, slot: slot, order: slim.claimOrder)
   }
 
   /// Settles what had to wait for the whole cohort: limit winners and group results.
   mutating func finish(asOf: CivilDate, into tally: inout CompareTally) {
-    for key in winnerOrder { if let r = winners[key] { tally.add(r, policy: policy) } }
-    winners = [:]
-    winnerOrder = []
+    for r in limits.drain() { tally.add(r, policy: policy) }
     for r in program.finishGroups(groups, facts: Facts(schema: program.schema), asOf: asOf) { tally.add(r, policy: policy) }
     groups = [:]
   }

@@ -1,0 +1,94 @@
+import PolicyDSL
+import PolicyValues
+
+/// What a limit allows one payment for: the rule, and the parts of beneficiary, payee and year its
+/// `limit:` names (the others empty), always in that order whatever order the policy wrote them in.
+///
+/// The one definition of a limit's key: `eval`, `batch`, `compare` and `test` settle claims by it, and
+/// the ledger's idempotency key is written from it (`ledgerKey`).
+public struct LimitSlot: Hashable, Sendable {
+  public var rule: Int32
+  public var beneficiary: String
+  public var payee: String
+  public var year: Int32
+
+  /// The slot a result of a rule with `limit` keys claims; nil when a part the limit names is not known.
+  public init?(rule: Int, limit: [String], beneficiary: String?, payee: String?, eventDate: CivilDate?) {
+    guard !limit.isEmpty else { return nil }
+    let wantsBeneficiary = limit.contains("beneficiary"), wantsPayee = limit.contains("payee"), wantsYear = limit.contains("year")
+    if wantsBeneficiary, beneficiary == nil { return nil }
+    if wantsPayee, payee == nil { return nil }
+    if wantsYear, eventDate == nil { return nil }
+    self.rule = Int32(truncatingIfNeeded: rule)
+    self.beneficiary = wantsBeneficiary ? beneficiary ?? "" : ""
+    self.payee = wantsPayee ? payee ?? "" : ""
+    self.year = wantsYear ? Int32(eventDate?.year ?? 0) : 0
+  }
+
+  /// The ledger's idempotency key, `policy|rule|<parts in limit order>`: `yingjiang|employment-service-subsidy|P1|2024`.
+  public func ledgerKey(policy: String, rule name: String, limit: [String]) -> String {
+    let parts = Rule.canonicalLimit(limit).map { key in key == "beneficiary" ? beneficiary : key == "payee" ? payee : String(year) }
+    return ([policy, name] + parts).joined(separator: "|")
+  }
+
+  /// What the ledger records as the period paid: the limit's year, or `once`.
+  public var period: String { year != 0 ? String(year) : "once" }
+
+  /// The idempotency key of a result whose rule has no limit: paid once per subject and payee.
+  public static func unlimitedKey(policy: String, rule: String, subject: String, payee: String?) -> String {
+    "\(policy)|\(rule)|\(subject)|\(payee ?? "")"
+  }
+}
+
+/// Which claim keeps a limit's one payment: the most advanced status (already paid, payable, missing
+/// evidence, undetermined, pending), then the earlier event date, then the subject id. So a complete
+/// claim is never refused because an earlier one still lacks a document, and the choice does not depend
+/// on the order of the input.
+public struct ClaimOrder: Comparable, Sendable {
+  var rank: Int
+  var date: CivilDate
+  var subject: String
+
+  public init(status: Status, date: CivilDate, subject: String) {
+    rank = status.claimRank
+    self.date = date
+    self.subject = subject
+  }
+
+  public static func < (a: ClaimOrder, b: ClaimOrder) -> Bool { (a.rank, a.date, a.subject) < (b.rank, b.date, b.subject) }
+}
+
+/// The best claim so far for each limit slot, in the order slots were first claimed, mergeable chunk by
+/// chunk: the settlement of limits that `eval` (one case), `batch` and `compare` (a file in chunks) share.
+public struct LimitBook<Claim: Sendable>: Sendable {
+  private var winners: [LimitSlot: (order: Int, claim: Claim, by: ClaimOrder)] = [:]
+
+  public init() {}
+
+  public var count: Int { winners.count }
+
+  /// Offers a claim for `slot`. Returns the claim that lost: the one offered, or the holder it displaced;
+  /// nil when the slot was free.
+  @discardableResult
+  public mutating func offer(_ claim: Claim, slot: LimitSlot, order: ClaimOrder) -> Claim? {
+    guard let current = winners[slot] else {
+      winners[slot] = (winners.count, claim, order)
+      return nil
+    }
+    if order < current.by {
+      winners[slot] = (current.order, claim, order)
+      return current.claim
+    }
+    return claim
+  }
+
+  /// The claim holding `slot`, if any.
+  public func holder(of slot: LimitSlot) -> Claim? { winners[slot]?.claim }
+
+  /// The winning claims in the order their slots were first claimed; the book is emptied.
+  public mutating func drain() -> [Claim] {
+    let settled = winners.values.sorted { $0.order < $1.order }.map(\.claim)
+    winners = [:]
+    return settled
+  }
+}
