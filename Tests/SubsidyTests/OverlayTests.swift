@@ -43,10 +43,11 @@ import Testing
       """), into: &d))
     let asOf = try #require(CivilDate.parse("2027-06-30"))
     let results = p.evaluate(facts, asOf: asOf).filter { $0.rule == "employment-service-subsidy" }
-    // 2023 placement: base and overlay both pay 100 (the old dated value stays in force).
+    // 2023 placement: the overlay pays 100 (the old dated value stays in force).
     #expect(results.first { $0.policy == "yingjiang-150" && $0.subject == "D1" }?.amount?.fenString == "100.00")
-    // 2026 placement: the base has expired (vests after 2025-12-31); the overlay pays 150.
-    #expect(results.first { $0.policy == "yingjiang" && $0.subject == "D2" }?.status == .ineligible)
+    // Loaded beside it, the overlay supersedes its base in its area: the base gives no result at all.
+    #expect(!results.contains { $0.policy == "yingjiang" })
+    // 2026 placement: the overlay pays 150.
     #expect(results.first { $0.policy == "yingjiang-150" && $0.subject == "D2" }?.amount?.fenString == "150.00")
   }
 
@@ -93,4 +94,55 @@ import Testing
     let (_, outcome) = try compileWithOverlay("id: x\nextends: yinjiang\nrules: []\n")
     #expect(outcome.diagnostics.diagnostics.contains { $0.code.rawValue == "unknown-base" && $0.help == "did you mean `yingjiang`?" })
   }
+
+  /// An overlay loaded beside its base supersedes it where it applies: a one-time clause is paid once,
+  /// by the overlay, in the overlay's area, and by the base elsewhere (issue: 200 + 200 were committed).
+  @Test func anOverlayBesideItsBaseSupersedesItInItsArea() throws {
+    let (compiled, outcome) = Subsidy.compile([Paths.policies, Paths.examples + "/variants"])
+    let program = try #require(compiled, "\(outcome.diagnostics.diagnostics.map(\.message))")
+    var d = DiagnosticBag()
+    let facts = try #require(FactsLoader(schema: program.schema).load(SourceFile(path: "f.yaml", text: """
+      people:
+        - {id: JS, hukou: "433101", poverty_status: registered_poor}
+        - {id: LS, hukou: "433130", poverty_status: registered_poor}
+      dispatches:
+        - {id: D1, person: JS, destination: "440305", contract: true, transport_cost: 380, start: 2017-06-01, evidence: [labor_contract, transport_receipts]}
+        - {id: D2, person: LS, destination: "440305", contract: true, transport_cost: 380, start: 2017-06-01, evidence: [labor_contract, transport_receipts]}
+      """), into: &d))
+    let results = program.evaluate(facts, asOf: try #require(CivilDate.parse("2017-12-31")))
+    let transport = results.filter { $0.rule == "transport-subsidy" && $0.status == .payable }
+    // 吉首 (433101): jishou alone pays; 龙山 (433130), outside jishou: xiangxi pays.
+    #expect(transport.filter { $0.subject == "D1" }.map(\.policy) == ["jishou"])
+    #expect(transport.filter { $0.subject == "D2" }.map(\.policy) == ["xiangxi"])
+    let overlayResult = try #require(transport.first { $0.subject == "D1" })
+    #expect(overlayResult.explanation.contains { $0.check.contains("supersedes") && $0.check.contains("xiangxi") })
+    // The same for an amendment with the base's own area: only the draft pays.
+    let yj = try #require(FactsLoader(schema: program.schema).load(SourceFile(path: "g.yaml", text: """
+      people: [{id: P1, hukou: "533123", poverty_status: alleviated}]
+      organizations: [{id: O1, kind: hr_service_agency, location: "533123"}]
+      dispatches:
+        - {id: D1, person: P1, organizer: O1, destination: "350981", organized: true, start: 2024-03-01, evidence: [organized_export_roster, income_proof]}
+      """), into: &d))
+    let service = program.evaluate(yj, asOf: try #require(CivilDate.parse("2024-12-31"))).filter { $0.rule == "employment-service-subsidy" }
+    #expect(service.map(\.policy) == ["yingjiang-2026-draft"])
+  }
+
+  @Test func batchCommitsAOneTimeClauseOnceWithAnOverlayLoaded() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let header = BatchFixtures.columns.joined(separator: ",")
+    var row = Dictionary(uniqueKeysWithValues: BatchFixtures.columns.map { ($0, "") })
+    row["dispatch_id"] = "D1"; row["person_id"] = "JS"; row["person_hukou"] = "433101"; row["person_poverty_status"] = "registered_poor"
+    row["destination"] = "440305"; row["organized"] = "true"; row["start"] = "2017-06-01"; row["contract"] = "true"
+    row["transport_cost"] = "200.00"; row["evidence"] = "labor_contract;transport_receipts"
+    let csv = header + "\n" + BatchFixtures.columns.map { row[$0] ?? "" }.joined(separator: ",") + "\n"
+    let file = try write(csv, to: dir, "one.csv")
+    let ledger = dir.appendingPathComponent("ledger.sqlite").path
+    let run = try runBatch(file, asOf: "2017-12-31", ["--policies", "policies", "--policies", "examples/variants", "--commit", "--ledger", ledger], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    let paid = run.payouts.filter { $0["rule"] == "transport-subsidy" && $0["status"] == "payable" }
+    #expect(paid.map { $0["policy"] ?? "" } == ["jishou"], "\(run.payoutsText)")
+    #expect(run.ledgerCounts.committed == 1, "\(run.stdout)")
+  }
 }
+

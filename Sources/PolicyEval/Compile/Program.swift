@@ -40,6 +40,9 @@ struct CompiledPolicy: Sendable {
   var checked: CheckedPolicy
   var jurisdiction: Jurisdiction
   var rules: [CompiledRule]
+  /// Overlays of this policy loaded beside it (`extends:` it), with their areas: where an overlay applies
+  /// it supersedes this policy, so one clause is never paid twice by a base and its amendment.
+  var supersededBy: [(id: String, area: Jurisdiction)] = []
 }
 
 /// A division-code prefix as integers, so "is this code in the policy's area" is one division.
@@ -78,6 +81,10 @@ public struct Program: Sendable {
       CompiledPolicy(
         checked: policy, jurisdiction: Jurisdiction(policy.syntax.jurisdiction.value),
         rules: policy.rules.map { Self.compile($0, compiler: compiler, schema: set.schema) })
+    }
+    for p in policies.indices {
+      guard let base = policies[p].checked.syntax.extends?.value, let b = policies.firstIndex(where: { $0.checked.id == base }) else { continue }
+      policies[b].supersededBy.append((policies[p].checked.id, policies[p].jurisdiction))
     }
     var n = 0
     for p in policies.indices {

@@ -109,7 +109,7 @@ extension Program {
           if covered[kind] == nil {
             covered[kind] = (0..<table.count).map { record in
               context.record = record
-              return covers(policy.jurisdiction, rule.anchor, context, households)
+              return applies(policy, rule.anchor, context, households)
             }
           }
           let inside = covered[kind] ?? []

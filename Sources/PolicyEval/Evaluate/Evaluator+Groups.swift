@@ -23,7 +23,7 @@ extension Program {
     ctx.aggregates = []
     for record in 0..<ctx.facts.tables[kind].count {
       ctx.record = record
-      guard covers(policy.jurisdiction, rule.anchor, ctx, households) else { continue }
+      guard applies(policy, rule.anchor, ctx, households) else { continue }
       if let filter = rule.groupFilter, filter(ctx) != .bool(true) { continue }
       // Entities are keyed by id, not by their index in this chunk, so chunks merge.
       let key = rule.groupBy.map { ctx.facts.canonical($0.0(ctx)) }

@@ -12,6 +12,13 @@ extension Program {
     evaluate(facts, asOf: asOf, where: { _ in true }, applyLimits: true)
   }
 
+  /// Whether `policy` judges the subject at `ctx.record`: it is in the policy's area and in no area where
+  /// an overlay loaded beside the policy supersedes it.
+  func applies(_ policy: CompiledPolicy, _ anchor: AnchorReader, _ ctx: EvalContext, _ households: HouseholdCodes) -> Bool {
+    guard covers(policy.jurisdiction, anchor, ctx, households) else { return false }
+    return !policy.supersededBy.contains { covers($0.area, anchor, ctx, households) }
+  }
+
   func covers(_ area: Jurisdiction, _ anchor: AnchorReader, _ ctx: EvalContext, _ households: HouseholdCodes) -> Bool {
     switch anchor.mode {
     case .path:
@@ -130,6 +137,10 @@ extension Program {
     result.eventDateKnown = eventUnknown == nil
     // A group's parties are known only after its first member is read (`finishGroup` settles its key).
     if !isGroup { settleLimitKey(&result, checked) }
+    if let base = policy.checked.syntax.extends?.value, explain {
+      result.explanation.append(Check(check: "overlay of `\(base)`: supersedes it in \(policy.checked.syntax.jurisdiction.value)",
+                                      value: policy.checked.id, holds: true))
+    }
     if checked.kind.paysOut, result.status != .ineligible, eventUnknown == nil { result.eligibleFrom = ruleDate }
     return result
   }
