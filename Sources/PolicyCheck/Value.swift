@@ -16,7 +16,7 @@ public enum Value: Hashable, Sendable {
   case list([Value])
   case duration(Int, DurationUnit)
   /// The law gives no value here (a missing table row, an ended parameter): the reason.
-  case undetermined(String)
+  case undetermined(Undetermined)
 
   public var isNull: Bool { if case .null = self { true } else { false } }
   public var bool: Bool? { if case .bool(let b) = self { b } else { nil } }

@@ -34,10 +34,10 @@ struct ExprCompiler {
     case .parameter(let index):
       let name = e.source.text
       return { ctx in
-        guard let date = ctx.date else { return .undetermined("`\(name)` is dated by an event whose date is not given") }
+        guard let date = ctx.date else { return .undetermined(.eventDateUnknown(name)) }
         switch ctx.parameters[index].version(on: date) {
         case .scalar(let v)?: return v
-        default: return .undetermined("`\(name)` has no value on \(date)")
+        default: return .undetermined(.noValue(parameter: name, on: date))
         }
       }
     case .tableLookup(let index, let keyExpr):
@@ -47,19 +47,19 @@ struct ExprCompiler {
       return { ctx in
         let k = key(ctx)
         if case .undetermined = k { return k }
-        guard let date = ctx.date else { return .undetermined("`\(table)` is dated by an event whose date is not given") }
+        guard let date = ctx.date else { return .undetermined(.eventDateUnknown(table)) }
         let version = ctx.parameters[index].version(on: date)
         switch (version, k) {
         case (.enumTable(let rows)?, .enumCase(let i)) where i < rows.count:
           if let v = rows[i] { return v }
-          return .undetermined("`\(table)` has no row for `\(i < enumCases.count ? enumCases[i] : String(i))`")
+          return .undetermined(.noRow(table: table, key: i < enumCases.count ? enumCases[i] : String(i)))
         case (.stringTable(let rows)?, .string(let s)):
           if let v = rows[s] { return v }
-          return .undetermined("`\(table)` has no row for `\(s)`")
+          return .undetermined(.noRow(table: table, key: s))
         case (_, .null):
           return .null
         default:
-          return .undetermined("`\(table)` has no value on \(date)")
+          return .undetermined(.noValue(parameter: table, on: date))
         }
       }
     case .unary(.not, let operand):
@@ -75,7 +75,7 @@ struct ExprCompiler {
       let f = compile(operand)
       return { ctx in
         guard case .number(let n) = f(ctx) else { return .null }
-        return n.negated().map(Value.number) ?? .undetermined("number too large")
+        return n.negated().map(Value.number) ?? .undetermined(.tooLarge(e.source.text))
       }
     case .binary(let op, let l, let r):
       return binary(op, compile(l), compile(r), e.source.text)
@@ -205,10 +205,10 @@ struct ExprCompiler {
       case .minus: result = x.subtracting(y)
       case .times: result = x.multiplied(by: y)
       default:
-        if y == .zero { return .undetermined("division by zero in `\(text)`") }
+        if y == .zero { return .undetermined(.divisionByZero(text)) }
         result = x.divided(by: y)
       }
-      return result.map(Value.number) ?? .undetermined("`\(text)` is too large to compute exactly")
+      return result.map(Value.number) ?? .undetermined(.tooLarge(text))
     case (.date(let date), .duration(let n, let unit)):
       let signed = op == .minus ? -n : n
       let moved: CivilDate?
@@ -217,7 +217,7 @@ struct ExprCompiler {
       case .months: moved = date.addingMonths(signed)
       case .years: moved = date.addingMonths(signed * 12)
       }
-      return moved.map(Value.date) ?? .undetermined("`\(text)` leaves the calendar")
+      return moved.map(Value.date) ?? .undetermined(.leavesCalendar(text))
     default:
       return .null
     }
@@ -277,7 +277,7 @@ struct ExprCompiler {
         }
         let ymd = numbers + parts
         guard ymd.count == 3, let d = CivilDate(year: ymd[0], month: ymd[1], day: ymd[2]) else {
-          return .undetermined("`\(ymd.map(String.init).joined(separator: "-"))` is not a date")
+          return .undetermined(.notADate(ymd.map(String.init).joined(separator: "-")))
         }
         return .date(d)
       }

@@ -101,6 +101,27 @@ public struct Program: Sendable {
     columnPrograms = policies.flatMap { $0.rules.map { RuleProgram($0.checked, schema: set.schema, scopeCases: scopeCases) } }
   }
 
+  /// Condition `index` of the rule at program index `rule`, the sub-expressions its explanation shows
+  /// values of (in the order `CheckReason.condition` holds them), and the rule's parameters: what a
+  /// report needs to say the condition in plain words.
+  public func condition(rule: Int, index: Int) -> (condition: TypedExpr, witnesses: [TypedExpr], parameters: [CheckedParameter])? {
+    for policy in policies {
+      guard let compiled = policy.rules.first(where: { $0.index == rule }) else { continue }
+      guard index < compiled.checked.conditions.count else { return nil }
+      let c = compiled.checked.conditions[index]
+      return (c, Self.distinct(Self.witnesses(of: c)), policy.checked.parameters)
+    }
+    return nil
+  }
+
+  /// The typed rule at program index `rule` with its policy's parameters (for plain-word reports).
+  public func rule(at index: Int) -> (rule: CheckedRule, parameters: [CheckedParameter])? {
+    for policy in policies {
+      if let compiled = policy.rules.first(where: { $0.index == index }) { return (compiled.checked, policy.checked.parameters) }
+    }
+    return nil
+  }
+
   /// How many rules have a column program, of how many (for `subsidy bench`).
   public var columnProgramCoverage: (compiled: Int, rules: Int) { (columnPrograms.compactMap { $0 }.count, columnPrograms.count) }
 

@@ -56,7 +56,7 @@ extension Program {
     // The event date: the vesting date where the rule vests, else `dated:` (or the schema's default).
     var vest: CivilDate?
     var event: CivilDate?
-    var eventUnknown: String?
+    var eventUnknown: Undetermined?
     if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot, !isGroup {
       // "Stable employment of N months" vests at start + N months if not ended before.
       let duration = stable(ctx)
@@ -71,20 +71,22 @@ extension Program {
         let text = checked.syntax.vesting?.stableEmployment?.text ?? ""
         checks.append(Check(check: "stable employment ≥ \(text)",
                             value: "start \(start.map(String.init(describing:)) ?? "null") → vests \(vest.map(String.init(describing:)) ?? "null"), end \(end.map(String.init(describing:)) ?? "null")",
-                            holds: holds, span: checked.syntax.vesting?.span))
+                            holds: holds, span: checked.syntax.vesting?.span,
+                            reason: .stableEmployment(duration: text, start: start, vests: vest, end: end)))
       }
     } else if let on = rule.vestsOn {
       vest = on(ctx).date
       verdict.add(vest != nil ? .bool(true) : .null)
       if explain {
         checks.append(Check(check: "vests on \(checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
-                            holds: vest != nil, span: checked.syntax.vesting?.span))
+                            holds: vest != nil, span: checked.syntax.vesting?.span,
+                            reason: .vestsOn(expression: checked.syntax.vesting?.on?.text ?? "", date: vest)))
       }
     } else if let dated = rule.eventDate, let typed = checked.eventDate {
       switch dated(ctx) {
       case .date(let d): event = d
       case .undetermined(let why): eventUnknown = why
-      default: eventUnknown = "`\(typed.expr.source.text)` is not given"
+      default: eventUnknown = .eventDateNotGiven(typed.expr.source.text)
       }
     }
     if !explain, verdict.refused { return nil }
@@ -97,31 +99,41 @@ extension Program {
         verdict.add(.bool(ruleDate <= last))
         if explain {
           checks.append(Check(check: "vests on or before \(last)", value: ruleDate.description, holds: ruleDate <= last,
-                              span: checked.syntax.vesting?.until?.span))
+                              span: checked.syntax.vesting?.until?.span, reason: .vestsBy(last: last, date: ruleDate)))
         }
       }
       // The policy applies to events in its effective period, not to whatever is judged while it is in force.
       if let from = policy.checked.syntax.effectiveFrom?.value, ruleDate < from {
         verdict.add(.bool(false))
-        if explain { checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false, span: checked.eventDateSpan)) }
+        if explain {
+          checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false, span: checked.eventDateSpan,
+                              reason: .policyFrom(from, event: ruleDate)))
+        }
       }
       if let until = policy.checked.syntax.effectiveUntil?.value, ruleDate > until {
         verdict.add(.bool(false))
-        if explain { checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false, span: checked.eventDateSpan)) }
+        if explain {
+          checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false, span: checked.eventDateSpan,
+                              reason: .policyUntil(until, event: ruleDate)))
+        }
       }
     } else {
-      verdict.add(.undetermined(eventUnknown ?? ""))
+      verdict.add(.undetermined(eventUnknown ?? .eventDateNotGiven("")))
       if explain {
-        checks.append(Check(check: "event date \(checked.eventDate?.expr.source.text ?? "")", value: "null", holds: false, span: checked.eventDateSpan))
+        let text = checked.eventDate?.expr.source.text ?? ""
+        checks.append(Check(check: "event date \(text)", value: "null", holds: false, span: checked.eventDateSpan,
+                            reason: .eventDateNotGiven(expression: text)))
       }
     }
     if !explain, verdict.refused { return nil }
-    for condition in rule.conditions {
+    for (index, condition) in rule.conditions.enumerated() {
       let value = condition.eval(ctx)
       verdict.add(value)
       if explain {
-        let seen = condition.witnesses.map { renderer.render($0.0(ctx), as: $0.1) }.joined(separator: ", ")
-        checks.append(Check(check: condition.text, value: seen.isEmpty ? renderer.render(value) : seen, holds: value == .bool(true), span: condition.span))
+        let witnesses = condition.witnesses.map { CheckReason.Witness(value: $0.0(ctx), type: $0.1) }
+        let seen = witnesses.map { renderer.render($0.value, as: $0.type) }.joined(separator: ", ")
+        checks.append(Check(check: condition.text, value: seen.isEmpty ? renderer.render(value) : seen, holds: value == .bool(true), span: condition.span,
+                            reason: .condition(rule: rule.index, index: index, witnesses: witnesses, value: value)))
       } else if verdict.refused {
         return nil
       }
@@ -129,7 +141,7 @@ extension Program {
     var result = EvalResult(
       policy: policy.checked.id, rule: checked.id, clause: checked.syntax.clause.value, kind: checked.kind, subject: subject,
       beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
-      evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undeterminedReason: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
+      evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undetermined: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
     if !rule.isGroup { fillParties(&result, rule, ctx) }
     fillEvidence(&result, checked, rule.checked.evidenceSlot.map(field) ?? .null)
     result.ruleIndex = rule.index
@@ -139,7 +151,8 @@ extension Program {
     if !isGroup { settleLimitKey(&result, checked) }
     if let base = policy.checked.syntax.extends?.value, explain {
       result.explanation.append(Check(check: "overlay of `\(base)`: supersedes it in \(policy.checked.syntax.jurisdiction.value)",
-                                      value: policy.checked.id, holds: true))
+                                      value: policy.checked.id, holds: true,
+                                      reason: .overlay(base: base, area: policy.checked.syntax.jurisdiction.value)))
     }
     if checked.kind.paysOut, result.status != .ineligible, eventUnknown == nil { result.eligibleFrom = ruleDate }
     return result
@@ -158,9 +171,10 @@ extension Program {
       if result.status.claimsLimit {
         result.status = .undetermined
         result.amount = nil
-        result.undeterminedReason = "\(result.clause): the limit's \(missing.joined(separator: ", ")) is not known"
+        result.undetermined = .limitPartUnknown(missing)
         result.explanation.append(Check(check: "limit: once per \(checked.limit.joined(separator: " and "))",
-                                        value: "\(missing.joined(separator: ", ")): null", holds: false, span: checked.syntax.limit.first?.span))
+                                        value: "\(missing.joined(separator: ", ")): null", holds: false, span: checked.syntax.limit.first?.span,
+                                        reason: .limitPartUnknown(limit: checked.limit, parts: missing)))
       }
       return
     }
@@ -219,10 +233,10 @@ extension Program {
       result.status = .ineligible
       return
     }
-    result.undeterminedReason = verdict.undetermined.map { "\(result.clause): \($0)" }
+    result.undetermined = verdict.undetermined
     switch rule.checked.amount {
     case .undetermined(let why)?:
-      result.undeterminedReason = result.undeterminedReason ?? "\(result.clause): \(why)"
+      result.undetermined = result.undetermined ?? .silent(why)
     case .expression?:
       switch rule.amount?(ctx) ?? .null {
       case .number(let n):
@@ -230,19 +244,20 @@ extension Program {
         // A zero amount is never payable and never takes a limit ("0.001 yuan" must not use up the one payment).
         if fen <= .zero {
           result.status = .ineligible
-          result.explanation.append(Check(check: "amount > 0", value: fen.fenString, holds: false, span: rule.checked.syntax.keySpans["amount"]))
+          result.explanation.append(Check(check: "amount > 0", value: fen.fenString, holds: false, span: rule.checked.syntax.keySpans["amount"],
+                                          reason: .amountNotPositive(fen.fenString)))
           return
         }
         result.amount = fen
-      case .undetermined(let why): result.undeterminedReason = result.undeterminedReason ?? "\(result.clause): \(why)"
-      default: result.undeterminedReason = result.undeterminedReason ?? "\(result.clause): the amount reads a fact that is not given"
+      case .undetermined(let why): result.undetermined = result.undetermined ?? why
+      default: result.undetermined = result.undetermined ?? .amountFactNotGiven
       }
     case nil:
       break
     }
     if result.ruleDate > asOf {
       result.status = .pending
-    } else if result.undeterminedReason != nil {
+    } else if result.undetermined != nil {
       result.status = .undetermined
     } else if !result.missingEvidence.isEmpty {
       result.status = .missingEvidence
@@ -250,7 +265,7 @@ extension Program {
       result.status = .payable
     }
     // An undetermined amount is null, never 0.
-    if result.undeterminedReason != nil { result.amount = nil }
+    if result.undetermined != nil { result.amount = nil }
   }
 
   private func dueDate(_ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate) -> CivilDate? {

@@ -84,7 +84,7 @@ public struct GroupAccumulator: Sendable {
       switch slot {
       case .count(let n): Fixed(integer: Int64(n)).map(Value.number) ?? .null
       case .distinct(let set): Fixed(integer: Int64(set.count)).map(Value.number) ?? .null
-      case .sum(let s, let overflow): overflow ? .undetermined("sum too large") : (s.map(Value.number) ?? .null)
+      case .sum(let s, let overflow): overflow ? .undetermined(.tooLarge("sum")) : (s.map(Value.number) ?? .null)
       case .minimum(let m), .maximum(let m): m.map(Value.number) ?? .null
       }
     }

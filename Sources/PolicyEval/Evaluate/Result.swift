@@ -49,12 +49,17 @@ public struct Check: Sendable, Equatable {
   public var value: String
   public var holds: Bool
   public var span: SourceSpan?
-  public init(check: String, value: String, holds: Bool, span: SourceSpan? = nil) {
+  /// The same line as data, for reports that render it in plain words.
+  public var reason: CheckReason?
+  public init(check: String, value: String, holds: Bool, span: SourceSpan? = nil, reason: CheckReason? = nil) {
     self.check = check
     self.value = value
     self.holds = holds
     self.span = span
+    self.reason = reason
   }
+
+  public static func == (a: Check, b: Check) -> Bool { (a.check, a.value, a.holds, a.span) == (b.check, b.value, b.holds, b.span) }
 }
 
 /// The outcome of one rule for one subject.
@@ -78,8 +83,10 @@ public struct EvalResult: Sendable {
   /// Who must act, for obligations.
   public var obligor: String?
   public var explanation: [Check]
-  /// Why the amount is undetermined: the clause that is silent.
-  public var undeterminedReason: String?
+  /// Why the result is undetermined (a silent clause, a table gap, a fact the event date needs…).
+  public var undetermined: Undetermined?
+  /// The reason as the JSON states it: `clause: sentence` in English.
+  public var undeterminedReason: String? { undetermined.map { "\(clause): \($0.text(chinese: false))" } }
   /// The date parameters and limits were judged at (vesting date or as_of).
   public var ruleDate: CivilDate
   /// For rules with a `limit`: the one-payment slot this result claims (nil when a part is not known).

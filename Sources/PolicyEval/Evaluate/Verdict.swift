@@ -10,7 +10,7 @@ struct Verdict {
   /// Some condition is false or unknown.
   private(set) var refused = false
   /// The first undetermined condition's reason.
-  private(set) var undetermined: String?
+  private(set) var undetermined: Undetermined?
 
   mutating func add(_ value: Value) {
     switch value {

@@ -106,9 +106,10 @@ public struct TextReport {
       }
       out += "      " + t("材料：", "evidence: ") + items.joined(separator: "  ") + "\n"
     }
-    if let why = r.undeterminedReason { out += "      " + t("未定原因：", "undetermined: ") + why + "\n" }
+    let words = ExplanationText(program: program, facts: self.facts, language: language, showPII: showPII)
+    if let why = r.undetermined { out += "      " + t("未定原因：", "undetermined: ") + "\(r.clause)" + t("：", ": ") + words.undetermined(why, of: r) + "\n" }
     for check in r.explanation where !check.holds {
-      out += "      ✘ \(check.check)　" + t("实际：", "saw: ") + check.value + "\n"
+      out += "      ✘ " + words.line(check, of: r) + "\n"
     }
     return out
   }

@@ -1,0 +1,126 @@
+import PolicyCheck
+import PolicyEval
+import PolicyValues
+
+/// An explanation line in plain words, from its typed reason: the condition as `subsidy explain` says it,
+/// the values it saw with the schema's labels, dates and limits in sentences. Chinese or English; the
+/// JSON keeps the raw expression (`Check.check`) for machines. Control characters in ids are escaped
+/// where the CLI prints (one mechanism for every text output).
+struct ExplanationText {
+  let program: Program
+  let facts: Facts
+  let language: TextReport.Language
+  let showPII: Bool
+
+  private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+
+  /// The line for a check of result `r`; the raw expression and value when the check has no reason.
+  func line(_ check: Check, of r: EvalResult) -> String {
+    guard let reason = check.reason else { return "\(check.check)　" + t("实际：", "saw: ") + check.value }
+    switch reason {
+    case .condition(let rule, let index, let witnesses, let value):
+      guard let parts = program.condition(rule: rule, index: index) else { return check.check }
+      let plain = PlainExpression(schema: program.schema, parameters: parts.parameters, language: language, date: r.ruleDate)
+      let saw: String
+      if witnesses.isEmpty || witnesses.count != parts.witnesses.count {
+        saw = self.value(value, .bool)
+      } else {
+        saw = zip(parts.witnesses, witnesses).map { expr, w in
+          w.value.isNull ? "\(plain.render(expr))\(t("未填", " not given"))" : "\(plain.render(expr))\(t("为", " is "))\(self.value(w.value, w.type))"
+        }
+          .joined(separator: t("，", "; "))
+      }
+      return t("须：", "needs: ") + plain.render(parts.condition) + t("（实际：", " (saw: ") + saw + t("）", ")")
+    case .stableEmployment(let duration, let start, let vests, let end):
+      let span = Self.duration(duration, chinese: language == .zh)
+      let from = start.map(\.description) ?? t("未填", "not given")
+      let until = vests.map(\.description) ?? t("无法计算", "cannot be computed")
+      let ended = end.map { t("\($0) 已结束就业", "ended \($0)") } ?? t("仍在岗", "still employed")
+      return t("须稳定就业满\(span)（自 \(from) 起至 \(until)；实际：\(ended)）", "needs stable employment of \(span) (from \(from) to \(until); saw: \(ended))")
+    case .vestsOn(let expression, let date):
+      let what = plainEventDate(of: r, vesting: true) ?? expression
+      return t("须有\(what)（实际：\(date.map(\.description) ?? "未填")）", "needs \(what) (saw: \(date.map(\.description) ?? "not given"))")
+    case .vestsBy(let last, let date):
+      return t("须于 \(last) 前满足条件（实际：\(date)）", "must vest on or before \(last) (saw: \(date))")
+    case .policyFrom(let from, let event):
+      return t("事件日期 \(event) 早于政策施行日 \(from)，不适用本政策", "the event on \(event) is before the policy took effect on \(from)")
+    case .policyUntil(let until, let event):
+      return t("事件日期 \(event) 晚于政策截止日 \(until)，不适用本政策", "the event on \(event) is after the policy ended on \(until)")
+    case .eventDateNotGiven(let expression):
+      let what = plainEventDate(of: r, vesting: false) ?? expression
+      return t("事件日期（\(what)）未提供", "the event date (\(what)) is not given")
+    case .limitTaken(let limit, let holder):
+      return t("\(Self.limit(limit, chinese: true))限享一次：已由 \(holder) 享受", "once \(Self.limit(limit, chinese: false)): already granted for \(holder)")
+    case .limitPartUnknown(let limit, let parts):
+      let names = parts.map { t(Self.partZh($0), $0) }.joined(separator: t("、", ", "))
+      return t("\(Self.limit(limit, chinese: true))限享一次：\(names)未知", "once \(Self.limit(limit, chinese: false)): \(names) not known")
+    case .amountNotPositive(let amount):
+      return t("金额须大于 0（实际：\(amount) 元）", "the amount must be above 0 (saw: \(amount))")
+    case .overlay(let base, let area):
+      return t("实施细则在 \(area) 取代 \(base)", "an overlay superseding \(base) in \(area)")
+    }
+  }
+
+  /// The rule's event date (or `vesting.on` date) in plain words: 为社员购买人身意外保险生效日期.
+  private func plainEventDate(of r: EvalResult, vesting: Bool) -> String? {
+    guard let (rule, parameters) = program.rule(at: r.ruleIndex), let e = vesting ? rule.vestsOn : rule.eventDate?.expr else { return nil }
+    return PlainExpression(schema: program.schema, parameters: parameters, language: language, date: r.ruleDate).render(e)
+  }
+
+  /// Why result `r` is undetermined, with the schema's labels where the reason names a field or an enum case.
+  func undetermined(_ u: Undetermined, of r: EvalResult? = nil) -> String {
+    if case .eventDateNotGiven = u, let r, let what = plainEventDate(of: r, vesting: false) {
+      return t("事件日期（\(what)）未提供，无法判断适用哪一期政策", "the event date (\(what)) is not given")
+    }
+    if case .noRow(let table, let key) = u, language == .zh {
+      let name = (table.split(separator: "[").first.map(String.init) ?? table).replacingOccurrences(of: "param.", with: "")
+      let label = program.schema.enums.values.lazy.compactMap { e in e.index(of: key).flatMap { e.labels[$0]?.zh } }.first ?? key
+      return "标准表（\(name)）没有“\(label)”一档的金额（条款未规定）"
+    }
+    return u.text(chinese: language == .zh)
+  }
+
+  /// A value as an officer reads it: labels for enum cases, 是/否, 未填 for null, masked ID numbers.
+  func value(_ v: Value, _ type: ExprType) -> String {
+    switch (v, type) {
+    case (.null, _): return t("未填", "not given")
+    case (.bool(let b), _): return b ? t("是", "yes") : t("否", "no")
+    case (.enumCase(let i), .enumeration(let name)):
+      guard let e = program.schema.enums[name], i < e.cases.count else { return "#\(i)" }
+      return e.labels[i].map { language == .zh ? $0.zh : $0.en } ?? e.cases[i]
+    case (.number(let n), _): return n.description
+    case (.date(let d), _): return d.description
+    case (.code(let c), _): return c.description
+    case (.entity, _): return facts.id(of: v) ?? "?"
+    case (.list(let items), .list(let inner)):
+      return items.isEmpty ? t("无", "none") : items.map { value($0, inner) }.joined(separator: t("、", ", "))
+    case (.undetermined(let why), _): return undetermined(why)
+    case (.string(let s), _):
+      if !showPII, let id = IDNumber.parse(s) { return id.masked }
+      return s
+    default: return "\(v)"
+    }
+  }
+
+  /// `3 months` → 3个月.
+  static func duration(_ text: String, chinese: Bool) -> String {
+    guard chinese else { return text }
+    let parts = text.split(separator: " ")
+    guard parts.count == 2 else { return text }
+    let unit = parts[1].hasPrefix("month") ? "个月" : parts[1].hasPrefix("day") ? "天" : parts[1].hasPrefix("year") ? "年" : String(parts[1])
+    return "\(parts[0])\(unit)"
+  }
+
+  static func partZh(_ part: String) -> String {
+    switch part {
+    case "beneficiary": "受益对象"
+    case "payee": "领取对象"
+    default: "年度"
+    }
+  }
+
+  /// `[beneficiary, year]` → 每个受益对象每年度 / per beneficiary and year.
+  static func limit(_ keys: [String], chinese: Bool) -> String {
+    chinese ? keys.map { "每个\(partZh($0))" }.joined() : "per " + keys.joined(separator: " and ")
+  }
+}
