@@ -174,4 +174,25 @@ import Testing
     #expect(subjects.contains("XX-D107"), "the first export was not committed: \(outputs)")
     #expect(subjects.isSuperset(of: Self.newDispatches), "the second export was not committed: \(outputs)")
   }
+
+  /// Every payment a batch commits keeps the explanation of its result (the batch's fast path builds none;
+  /// kept results are evaluated again with it), so the ledger can say why each yuan was paid.
+  @Test func everyCommittedPaymentHasItsExplanation() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let generated = try generateBatch(rows: 2_000, seed: 31, in: dir)
+    let ledger = dir.appendingPathComponent("ledger.sqlite").path
+    let run = try runBatch(generated.path, asOf: "2025-06-30", ["--commit", "--ledger", ledger], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.ledgerCounts.committed > 50, "\(run.stdout)")
+    let list = try runCLI(["ledger", "list", "--ledger", ledger, "--format", "json"], in: dir)
+    let payments = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+    #expect(payments.count == run.ledgerCounts.committed)
+    for payment in payments {
+      let result = payment["explanation"] as? [String: Any]
+      let checks = result?["explanation"] as? [[String: Any]] ?? []
+      #expect(!checks.isEmpty, "no explanation for \(payment["key"] ?? "?")")
+    }
+  }
 }
+

@@ -13,9 +13,13 @@ extension Program {
 
   /// Results of the rules about the row kind, limits not yet applied (the batch resolves them across chunks).
   /// Refused results are not built, only counted per rule (`refused[ruleIndex]`): a batch writes no line for them.
-  public func evaluateRowRules(_ facts: Facts, asOf: CivilDate, refused: inout [Int]) -> [EvalResult] {
+  /// With `explainKept`, a result that is kept is evaluated again with its explanation (a replay of the
+  /// same rule on the same row), so every payment committed to the ledger says why.
+  public func evaluateRowRules(_ facts: Facts, asOf: CivilDate, refused: inout [Int], explainKept: Bool = false) -> [EvalResult] {
     guard let rowKind else { return [] }
-    return withUnsafeMutablePointer(to: &refused) { evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject == rowKind }, applyLimits: false, refused: $0) }
+    return withUnsafeMutablePointer(to: &refused) {
+      evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject == rowKind }, applyLimits: false, refused: $0, explainKept: explainKept)
+    }
   }
 
   /// How many rules the program has, for `refused` counters; and each one's names.
@@ -68,8 +72,10 @@ extension Program {
   }
 
   /// Results of the rules about people, households, organisations…: everything but the row kind and groups.
-  public func evaluateEntityRules(_ facts: Facts, asOf: CivilDate, refused: inout [Int]) -> [EvalResult] {
-    withUnsafeMutablePointer(to: &refused) { evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject != rowKind }, applyLimits: false, refused: $0) }
+  public func evaluateEntityRules(_ facts: Facts, asOf: CivilDate, refused: inout [Int], explainKept: Bool = false) -> [EvalResult] {
+    withUnsafeMutablePointer(to: &refused) {
+      evaluate(facts, asOf: asOf, where: { !$0.isGroup && $0.checked.subject != rowKind }, applyLimits: false, refused: $0, explainKept: explainKept)
+    }
   }
 
   /// Whether any rule is about something other than the row kind (so the batch must evaluate those too).
@@ -84,7 +90,7 @@ extension Program {
   /// Evaluates the rules selected by `include` over every subject of `facts`. With `refused`, results that
   /// are refused are counted there by rule index instead of being built (the batch's fast path).
   func evaluate(_ facts: Facts, asOf: CivilDate, where include: (CompiledRule) -> Bool, applyLimits limits: Bool,
-                refused: UnsafeMutablePointer<[Int]>? = nil) -> [EvalResult] {
+                refused: UnsafeMutablePointer<[Int]>? = nil, explainKept: Bool = false) -> [EvalResult] {
     let context = EvalContext(facts: facts, date: asOf)
     let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
     let renderer = ValueRenderer(schema: schema, facts: facts)
@@ -133,7 +139,9 @@ extension Program {
             context.record = record
             if let r = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain) {
               if explain || !Self.isRefusal(r.status) {
-                ruleResults.append(r)
+                let kept = explainKept && !explain
+                  ? evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: true) ?? r : r
+                ruleResults.append(kept)
                 continue
               }
             }

@@ -146,7 +146,8 @@ public final class BatchRunner: Sendable {
     while !next.isEmpty {
       let box = WorkBox(next)
       let running = DispatchGroup()
-      DispatchQueue.global().async(group: running) { self.evaluateInParallel(&box.work, decoder: rowDecoder) }
+      let explainKept = ledger?.record != nil
+      DispatchQueue.global().async(group: running) { self.evaluateInParallel(&box.work, decoder: rowDecoder, explainKept: explainKept) }
       try mergeBatch(previous)
       next = try readBatch()
       running.wait()
@@ -164,7 +165,8 @@ public final class BatchRunner: Sendable {
     return summary
   }
 
-  private func evaluateInParallel(_ work: inout [ChunkWork], decoder: RowDecoder?) {
+  /// `explainKept`: results that are kept (not refused) carry their explanation, for the ledger.
+  private func evaluateInParallel(_ work: inout [ChunkWork], decoder: RowDecoder?, explainKept: Bool) {
     let program = self.program, asOf = options.asOf
     let hasGroups = program.hasGroupRules, hasEntities = program.hasEntityRules
     work.withUnsafeMutableBufferPointer { buffer in
@@ -193,8 +195,8 @@ public final class BatchRunner: Sendable {
           }
         }
         for (facts, lines) in parts {
-          item.rowResults += program.evaluateRowRules(facts, asOf: asOf, refused: &refused)
-          if hasEntities { item.entityResults += program.evaluateEntityRules(facts, asOf: asOf, refused: &refused) }
+          item.rowResults += program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept)
+          if hasEntities { item.entityResults += program.evaluateEntityRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept) }
           if hasGroups { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max }) }
         }
         item.refused = refused
