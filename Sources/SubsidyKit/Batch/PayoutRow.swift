@@ -61,9 +61,9 @@ public struct PayoutRow: Sendable {
     return rules[ruleIndex].limit.contains("year") ? String(ruleDate.year) : "once"
   }
 
-  func write(to out: inout CSVWriter, _ rules: [RuleTerms]) {
+  func write(to out: inout CSVWriter, _ rules: [RuleTerms]) throws {
     let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleTerms.unknown
-    out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
+    try out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
              eligibleFrom?.description ?? "", expires?.description ?? "", missingEvidence, info.funding])
   }
 }

@@ -91,7 +91,7 @@ struct Compare: ParsableCommand {
     if !d.diagnostics.isEmpty { Terminal.report(d.sorted, sources: facts.lowercased().hasSuffix(".csv") ? [] : SourceFilesFor.path(facts)) }
     guard let report, !d.hasErrors else { throw ExitCode.inputError }
     switch format {
-    case .text: Terminal.out(CompareText(report: report, language: lang).render())
+    case .text: Terminal.text(CompareText(report: report, language: lang).render())
     case .csv: Terminal.out(CompareCSV.render(report, language: lang))
     case .json: Terminal.out(CompareJSON.document(report, language: lang).serialized() + "\n")
     }

@@ -75,7 +75,7 @@ struct LedgerCommand: ParsableCommand {
       let store = try location.open()
       let payments = try LedgerCommand.run { try store.payments(filter: filter.value) }
       switch format {
-      case .text: Terminal.out(LedgerText.payments(payments, showPII: showPii))
+      case .text: Terminal.text(LedgerText.payments(payments, showPII: showPii))
       case .csv: Terminal.out(PaymentCSV.render(payments, showPII: showPii))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.payments(payments, showPII: showPii) })
       }
@@ -93,7 +93,7 @@ struct LedgerCommand: ParsableCommand {
       let store = try location.open()
       let rows = try LedgerCommand.run { try store.summary(filter: filter.value) }
       switch format {
-      case .text: Terminal.out(LedgerText.summary(rows))
+      case .text: Terminal.text(LedgerText.summary(rows))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.summary(rows) })
       case .csv: Terminal.out(PaymentCSV.summary(rows))
       }
@@ -152,7 +152,7 @@ struct LedgerCommand: ParsableCommand {
       let store = try location.open()
       let batches = try LedgerCommand.run { try store.batches() }
       switch format {
-      case .text, .csv: Terminal.out(LedgerText.batches(batches))
+      case .text, .csv: Terminal.text(LedgerText.batches(batches))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.batches(batches) })
       }
     }

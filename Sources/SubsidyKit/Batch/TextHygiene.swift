@@ -1,0 +1,45 @@
+import PolicyCheck
+import PolicyEval
+import PolicySupport
+
+/// Ids and names may not hold control characters (`ControlCharacters`), whatever the reader.
+///
+/// A NUL in `person_id` cut the ledger key short, so `P\0Z` came out already paid because `P\0C`
+/// was; a TAB before `=1+1` was trimmed silently, so a formula reached the payouts; ESC sequences
+/// in a name set the terminal's title. An id is a key, not text to clean up, so it is refused with
+/// where it is rather than trimmed or repaired. Other cells are checked by their type's parser.
+enum TextHygiene {
+  /// Whether a field of this type is text kept as typed (ids, references, names).
+  static func isText(_ type: FieldType) -> Bool {
+    switch type {
+    case .id, .string, .reference: true
+    default: false
+    }
+  }
+
+  /// Why a cell with `scalar` in it is refused.
+  static func reason(_ scalar: Unicode.Scalar) -> String {
+    "holds the control character \(ControlCharacters.name(scalar)); ids and names may not contain control characters "
+      + "(a spreadsheet hides them, and they change which worker a row means)"
+  }
+
+  /// The first id or text value of `facts` holding a control character: the field, the value, and
+  /// the column of its record when the loader kept one.
+  static func firstControlCharacter(in facts: Facts, schema: FactSchema) -> (field: String, value: String, scalar: Unicode.Scalar, column: Int?)? {
+    for (kind, entity) in schema.entities.enumerated() where kind < facts.tables.count {
+      let table = facts.tables[kind]
+      let textSlots = entity.fields.filter { isText($0.type) && $0.name != "id" }
+      for record in 0..<table.count {
+        let column = table.spans[record]?.start.column
+        if let bad = ControlCharacters.first(in: table.ids[record]) {
+          return ("\(entity.name).id", table.ids[record], bad.scalar, column)
+        }
+        for field in textSlots {
+          guard case .string(let text) = table[record: record, slot: field.slot], let bad = ControlCharacters.first(in: text) else { continue }
+          return ("\(entity.name).\(field.name)", text, bad.scalar, column)
+        }
+      }
+    }
+    return nil
+  }
+}
