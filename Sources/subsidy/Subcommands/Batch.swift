@@ -95,7 +95,7 @@ struct Batch: ParsableCommand {
           if d.hasErrors { throw ExitCode.inputError }  // nothing of a failed batch is kept
         }
       } else if FileManager.default.fileExists(atPath: ledger) {
-        let store = try LedgerStore(path: ledger, createIfMissing: false)
+        let store = try LedgerStore(readingAt: ledger)
         summary = try runner.run(ledger: LedgerHooks(paidKeys: { try store.paidKeys(among: $0) }, record: nil), outputs: outputs, into: &d)
       } else {
         summary = try runner.run(ledger: nil, outputs: outputs, into: &d)

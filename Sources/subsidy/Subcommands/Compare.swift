@@ -50,6 +50,15 @@ struct Compare: ParsableCommand {
   }
 
   func run() throws {
+    do {
+      var files = FileRoles()
+      try files.input("the cohort", facts)
+      for path in policies { try files.input("the policy file", path) }
+      try files.output("--html", html)
+    } catch {
+      Terminal.err("error: \(error)\n")
+      throw ExitCode.inputError
+    }
     var compared: [ComparedPolicy] = []
     for id in only {
       // Each policy alone: its program evaluates only its own rules on its own localised facts.
@@ -97,9 +106,9 @@ struct Compare: ParsableCommand {
     }
     if let html {
       do {
-        try CompareHTML(report: report, language: lang).render().write(toFile: html, atomically: true, encoding: .utf8)
+        try OutputFile.write(CompareHTML(report: report, language: lang).render(), to: html)
       } catch {
-        Terminal.err("error: cannot write `\(html)`: \(error.localizedDescription)\n")
+        Terminal.err("error: \(error)\n")
         throw ExitCode.inputError
       }
     }
