@@ -36,7 +36,8 @@ let package = Package(
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
     .testTarget(
       name: "SubsidyTests",
-      dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"],
+      dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
+                     .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
   ]
