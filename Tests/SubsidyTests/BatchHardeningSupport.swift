@@ -57,7 +57,8 @@ enum Hostile {
     let deadline = Date().addingTimeInterval(seconds)
     while process.isRunning, Date() < deadline { usleep(20_000) }
     if process.isRunning {
-      process.terminate()
+      // SIGKILL: a child started from the test runner may have SIGTERM blocked.
+      kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
       return nil
     }

@@ -147,7 +147,7 @@ import Testing
     let line = #"{"people":[{"id":"P1","name":"李四","hukou":"533123","poverty_status":"alleviated"}],"organizations":[{"id":"O1","kind":"hr_service_agency","location":"533123"}],"dispatches":[{"id":"D1","person":"P1","organizer":"O1","destination":"350981","organized":true,"start":"2024-01-01","evidence":["organized_export_roster","income_proof"]}]}"#
     var bytes = Array((line + "\n").utf8)
     bytes += Array((line.replacingOccurrences(of: "\"P1\"", with: #""P\u0000Z""#) + "\n").utf8)
-    bytes += Array(line.replacingOccurrences(of: "李四", with: "XX").utf8).map { $0 == UInt8(ascii: "X") ? 0xC0 : $0 } + [0x0A]
+    bytes += Array(line.replacingOccurrences(of: "李四", with: "XX").utf8).map { $0 == UInt8(ascii: "X") ? 0xFF : $0 } + [0x0A]
     let file = try Hostile.bytes(bytes, in: dir, "lines.jsonl")
     let run = try runBatch(file, asOf: Hostile.asOf, ["--policies", Paths.policies], in: dir)
     #expect(run.status == 0, "\(run.stderr)")

@@ -77,7 +77,8 @@ import Testing
     #expect(Hostile.leftovers(dir).isEmpty)
   }
 
-  @Test func generateAndOutputsToDevNullStillWork() throws {
+  /// A destination that is not a regular file (a pipe, `/dev/null`) is written, not replaced by a rename.
+  @Test func generateWritesAtomicallyAndAPipeStaysAPipe() throws {
     let dir = batchTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = dir.appendingPathComponent("gen.csv").path
@@ -85,10 +86,21 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count == 6)
     #expect(Hostile.leftovers(dir).isEmpty)
-    let null = try runCLI(["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--out", "/dev/null"])
-    #expect(null.status == 0, "\(null.stderr)")
+
+    // A pipe, as `/dev/null` is a device: the old writer renamed a new file over either (as root, over /dev/null).
+    let fifo = dir.appendingPathComponent("pipe").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    // A reader that does not wait for a writer; the payouts of five rows fit in the pipe's buffer.
+    let fd = open(fifo, O_RDONLY | O_NONBLOCK)
+    #expect(fd >= 0)
+    defer { close(fd) }
+    let run = try runCLI(["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--out", fifo])
+    #expect(run.status == 0, "\(run.stderr)")
+    var bytes: [UInt8] = [], block = [UInt8](repeating: 0, count: 1 << 16)
+    while case let n = read(fd, &block, block.count), n > 0 { bytes += block[0..<n] }
+    #expect(String(decoding: bytes, as: UTF8.self).hasPrefix("policy,rule,"), "nothing came through the pipe")
     var info = stat()
-    #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR, "/dev/null was replaced")
+    #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the pipe was replaced by a file")
   }
 
   // MARK: formula injection: one writer, a test per output
