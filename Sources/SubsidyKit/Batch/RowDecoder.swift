@@ -196,12 +196,13 @@ struct RowDecoder: Sendable {
     return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: PIIMask.mask(why, show: showPII))
   }
 
-  /// A text cell (a name, a reference) holding a control character, TAB included: it is refused,
-  /// not trimmed, because trimming changed the value silently (`\t=1+1` became the formula `=1+1`).
+  /// A text cell (a name, a reference) holding a control character, TAB included (a name may hold a
+  /// line break): it is refused, not trimmed, because trimming changed the value silently (`\t=1+1`
+  /// became the formula `=1+1`).
   private func textProblem(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ type: FieldType) -> Reject? {
     guard TextHygiene.isText(type) else { return nil }
     let suspect = chunk.withField(row, column) { bytes in bytes.contains(where: CSVChunk.mayStartControl) }
-    guard suspect, let bad = controlCharacter(chunk.string(row, column)) else { return nil }
+    guard suspect, let bad = TextHygiene.firstForbidden(in: chunk.string(row, column), type) else { return nil }
     return reject(chunk, row, column, TextHygiene.reason(bad), isIDNumber: false)
   }
 

@@ -7,7 +7,8 @@ import PolicySupport
 /// A NUL in `person_id` cut the ledger key short, so `P\0Z` came out already paid because `P\0C`
 /// was; a TAB before `=1+1` was trimmed silently, so a formula reached the payouts; ESC sequences
 /// in a name set the terminal's title. An id is a key, not text to clean up, so it is refused with
-/// where it is rather than trimmed or repaired. Other cells are checked by their type's parser.
+/// where it is rather than trimmed or repaired; a name may hold a line break, nothing else. Other
+/// cells are checked by their type's parser.
 enum TextHygiene {
   /// Whether a field of this type is text kept as typed (ids, references, names).
   static func isText(_ type: FieldType) -> Bool {
@@ -15,6 +16,14 @@ enum TextHygiene {
     case .id, .string, .reference: true
     default: false
     }
+  }
+
+  /// The first control character a cell of `type` may not hold. A name may break across lines
+  /// (Alt+Enter in an Excel cell gives CR LF inside quotes); an id may hold no control character.
+  static func firstForbidden(in text: String, _ type: FieldType) -> Unicode.Scalar? {
+    guard text.unicodeScalars.contains(where: ControlCharacters.isControl) else { return nil }
+    let lineBreaksAllowed = type == .string
+    return text.unicodeScalars.first { ControlCharacters.isControl($0) && !(lineBreaksAllowed && ($0 == "\n" || $0 == "\r")) }
   }
 
   /// Why a cell with `scalar` in it is refused.
@@ -35,8 +44,8 @@ enum TextHygiene {
           return ("\(entity.name).id", table.ids[record], bad.scalar, column)
         }
         for field in textSlots {
-          guard case .string(let text) = table[record: record, slot: field.slot], let bad = ControlCharacters.first(in: text) else { continue }
-          return ("\(entity.name).\(field.name)", text, bad.scalar, column)
+          guard case .string(let text) = table[record: record, slot: field.slot], let bad = firstForbidden(in: text, field.type) else { continue }
+          return ("\(entity.name).\(field.name)", text, bad, column)
         }
       }
     }
