@@ -14,9 +14,11 @@ public enum ControlCharacters {
   }
 
   /// The first control character in `text` and its column (in Unicode scalars, from 1).
-  public static func first(in text: some StringProtocol) -> (column: Int, scalar: Unicode.Scalar)? {
-    for (index, scalar) in text.unicodeScalars.enumerated() where isControl(scalar) {
-      return (index + 1, scalar)
+  public static func first(in text: String) -> (column: Int, scalar: Unicode.Scalar)? {
+    var column = 1
+    for scalar in text.unicodeScalars {
+      if isControl(scalar) { return (column, scalar) }
+      column += 1
     }
     return nil
   }

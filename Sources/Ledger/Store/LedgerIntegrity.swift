@@ -42,10 +42,11 @@ enum LedgerIntegrity {
   }
 
   /// Every table, index and trigger with its SQL, whitespace collapsed (SQLite keeps it as written).
+  /// SQLite's own objects and GRDB's migration table (whose text is GRDB's, not ours) are left out.
   static func schemaObjects(_ db: Database) throws -> [SchemaObject] {
     try Row.fetchAll(db, sql: """
       SELECT type, name, sql FROM sqlite_master
-      WHERE type IN ('table', 'index', 'trigger') AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%'
+      WHERE type IN ('table', 'index', 'trigger') AND sql IS NOT NULL AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%'
       """).map { row in
       let sql: String = row["sql"]
       return SchemaObject(type: row["type"], name: row["name"], sql: sql.split(whereSeparator: { $0.isWhitespace }).joined(separator: " "))

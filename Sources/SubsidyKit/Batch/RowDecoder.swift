@@ -95,7 +95,8 @@ struct RowDecoder: Sendable {
         let role = plan.roles[r]
         guard let idColumn = idColumns[r] else { continue }
         let raw = chunk.string(row, idColumn)
-        if let bad = controlCharacter(raw) {
+        // Bytes first: only an id holding a byte that may start a control character is looked at closely.
+        if chunk.withField(row, idColumn, { $0.contains(where: CSVChunk.mayStartControl) }), let bad = controlCharacter(raw) {
           rollback(&out.facts, fresh, indices)
           out.rejects.append(reject(chunk, row, idColumn, TextHygiene.reason(bad), isIDNumber: false))
           continue rows

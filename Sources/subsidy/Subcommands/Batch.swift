@@ -124,6 +124,7 @@ struct Batch: ParsableCommand {
       try outputs.commit()
     } catch {
       Terminal.err("error: \(error)\n")
+      if commit { Terminal.err("note: the payments were committed to the ledger; `subsidy ledger export` writes them out again\n") }
       throw ExitCode.inputError
     }
     let text = summary.render()
