@@ -25,7 +25,8 @@ let package = Package(
     // Compile a checked policy set to closures; load facts; evaluate.
     .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"]),
     // The payout ledger: SQLite through GRDB, idempotent payments, audit trail.
-    .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    // PolicySupport only for the product's one CSV cell writer and control-character escaping.
+    .target(name: "Ledger", dependencies: ["PolicySupport", .product(name: "GRDB", package: "GRDB.swift")]),
     // The facade the CLI (and later a server) calls.
     .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"]),
     .executableTarget(name: "subsidy", dependencies: [
@@ -35,7 +36,8 @@ let package = Package(
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
     .testTarget(
       name: "SubsidyTests",
-      dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"],
+      dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
+                     .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
   ]

@@ -13,6 +13,12 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
   case emptyReason
   /// A `LedgerTransaction` used after its `commit` returned.
   case transactionClosed
+  /// The file fails SQLite's check or lacks the index or triggers that keep payments unique and
+  /// append-only: nothing is committed to it.
+  case damaged(String, String)
+  /// A store opened for reading was asked to write.
+  case readOnly(String)
+  case cannotCreate(String, String)
 
   public var description: String {
     switch self {
@@ -25,6 +31,11 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
     case .alreadyVoided(let id): return "payment \(id) is already voided"
     case .emptyReason: return "a void needs a reason (--reason TEXT)"
     case .transactionClosed: return "a ledger transaction was used after its commit ended"
+    case .damaged(let path, let problem):
+      return "the ledger `\(path)` is damaged: \(problem); nothing was committed. Restore it from a backup "
+        + "(or have it repaired) before recording payments: committing to it could pay twice"
+    case .readOnly(let path): return "the ledger `\(path)` was opened for reading only"
+    case .cannotCreate(let path, let reason): return "cannot create the ledger `\(path)`: \(reason)"
     }
   }
 }

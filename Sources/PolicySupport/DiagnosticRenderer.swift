@@ -24,6 +24,8 @@ public struct DiagnosticRenderer: Sendable {
       guard let data = try? encoder.encode(diagnostics), let text = String(data: data, encoding: .utf8) else { return "[]\n" }
       return text + "\n"
     case .plain, .human:
+      // Messages and quoted lines carry the user's text; its control characters are shown escaped
+      // (before colour is added, so the renderer's own colour codes stay).
       return diagnostics.map(renderOne).joined()
     }
   }
@@ -33,13 +35,14 @@ public struct DiagnosticRenderer: Sendable {
     var out = ""
     let location = d.span.map { "\($0.file):\($0.start.line):\($0.start.column): " } ?? ""
     let severity = paint("\(d.severity.rawValue)[\(d.code)]", d.severity == .error ? "31;1" : d.severity == .warning ? "33;1" : "36;1")
-    out += "\(location)\(severity): \(d.message)\n"
+    let safe = ControlCharacters.escapedForTerminal
+    out += "\(safe(location))\(severity): \(safe(d.message))\n"
     if let span = d.span { out += quote(span) }
-    if let clause = d.clause { out += "   = clause: \(clause)\n" }
-    if let help = d.help { out += "   \(paint("help", "32;1")): \(help)\n" }
+    if let clause = d.clause { out += "   = clause: \(safe(clause))\n" }
+    if let help = d.help { out += "   \(paint("help", "32;1")): \(safe(help))\n" }
     for note in d.notes {
       let at = note.span.map { " (\($0))" } ?? ""
-      out += "   \(paint("note", "36;1")): \(note.message)\(at)\n"
+      out += "   \(paint("note", "36;1")): \(safe(note.message + at))\n"
       if format == .human, let span = note.span { out += quote(span) }
     }
     return out
@@ -50,11 +53,11 @@ public struct DiagnosticRenderer: Sendable {
     let number = String(span.start.line)
     let gutter = String(repeating: " ", count: number.count)
     let scalars = Array(line.unicodeScalars)
-    let before = scalars.prefix(max(0, span.start.column - 1))
-    let pad = before.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width(of: $0)) }.joined()
+    let before = ControlCharacters.escapedForTerminal(String(String.UnicodeScalarView(scalars.prefix(max(0, span.start.column - 1)))))
+    let pad = before.unicodeScalars.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width(of: $0)) }.joined()
     let covered = scalars.dropFirst(max(0, span.start.column - 1)).prefix(span.length)
     let caretWidth = max(1, covered.reduce(0) { $0 + Self.width(of: $1) } + max(0, span.length - covered.count))
-    return " \(number) | \(line)\n \(gutter) | \(pad)\(paint(String(repeating: "^", count: caretWidth), "31;1"))\n"
+    return " \(number) | \(ControlCharacters.escapedForTerminal(String(line)))\n \(gutter) | \(pad)\(paint(String(repeating: "^", count: caretWidth), "31;1"))\n"
   }
 
   private func paint(_ text: String, _ code: String) -> String {

@@ -45,7 +45,7 @@ import Testing
     #expect(excel.unicodeScalars.first == "\u{FEFF}")
     #expect(excel.contains("533123199001011234"))
     #expect(excel.contains("\r\n"))
-    #expect(PaymentCSV.defuse("=SUM(A1)") == "'=SUM(A1)")
+    #expect(PaymentCSV.render([Self.stored(Sample.payment("=SUM(A1)"))], excel: true).contains(",'=SUM(A1),"))
   }
 
   @Test func jsonEmbedsTheExplanationAndKeepsFenExact() throws {

@@ -1,5 +1,8 @@
+import PolicySupport
+
 /// Plain-text tables for a terminal: one line per payment, summary row or
-/// batch, columns separated by two spaces, totals at the end.
+/// batch, columns separated by two spaces, totals at the end. Control
+/// characters in ids and names are shown escaped (`\e` for ESC).
 public enum LedgerText {
   public static func payments(_ payments: [StoredPayment], showPII: Bool = false) -> String {
     guard !payments.isEmpty else { return "no payments\n" }
@@ -56,6 +59,8 @@ public enum LedgerText {
   /// Columns padded to their widest cell; Chinese characters count double, as
   /// a terminal draws them.
   static func table(_ rows: [[String]], rightAligned: Set<Int>) -> String {
+    // Cells are the caller's text: control characters are shown escaped, before widths are measured.
+    let rows = rows.map { $0.map(ControlCharacters.escapedForTerminal) }
     let columns = rows.map(\.count).max() ?? 0
     var widths = Array(repeating: 0, count: columns)
     for row in rows { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], width(cell)) } }

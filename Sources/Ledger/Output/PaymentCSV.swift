@@ -1,10 +1,11 @@
 import Foundation
+import PolicySupport
 
-/// Payments as CSV (RFC 4180) for finance offices.
+/// Payments as CSV (RFC 4180) for finance offices, through the product's one cell writer
+/// (`CSVField`), which also defuses cells a spreadsheet would run as formulas.
 ///
 /// Excel on Chinese Windows reads a CSV without a byte-order mark as GBK and
-/// garbles every name, so `excel: true` writes a UTF-8 BOM and CRLF line ends,
-/// and defuses cells that Excel would run as formulas (`=`, `+`, `-`, `@`).
+/// garbles every name, so `excel: true` writes a UTF-8 BOM and CRLF line ends.
 public enum PaymentCSV {
   public static let header = [
     "id", "key", "policy", "rule", "clause", "subject", "beneficiary", "payee",
@@ -14,8 +15,8 @@ public enum PaymentCSV {
   ]
 
   public static func render(_ payments: [StoredPayment], showPII: Bool = false, excel: Bool = false) -> String {
-    let newline = excel ? "\r\n" : "\n"
-    var lines = [line(header, excel: excel)]
+    var buffer: [UInt8] = excel ? [0xEF, 0xBB, 0xBF] : []
+    CSVField.appendRecord(header, crlf: excel, to: &buffer)
     for payment in payments {
       let record = payment.record
       let fields: [String] = [
@@ -25,31 +26,15 @@ public enum PaymentCSV {
         payment.batchID, payment.recordedAt, payment.asOf, payment.engineVersion, payment.policyHash,
         payment.voidedAt ?? "", payment.voidReason ?? "", record.explanation,
       ]
-      lines.append(line(fields.map { PIIMask.mask($0, show: showPII) }, excel: excel))
+      CSVField.appendRecord(fields.map { PIIMask.mask($0, show: showPII) }, crlf: excel, to: &buffer)
     }
-    return (excel ? "\u{FEFF}" : "") + lines.joined(separator: newline) + newline
+    return String(decoding: buffer, as: UTF8.self)
   }
 
   /// The summary as CSV: one row per (policy, rule, funding).
   public static func summary(_ rows: [SummaryRow]) -> String {
     let lines = [["policy", "rule", "funding", "count", "total_yuan", "total_fen"]]
       + rows.map { [$0.policy, $0.rule, $0.funding ?? "", String($0.count), Yuan.format(fen: $0.totalFen), String($0.totalFen)] }
-    return lines.map { line($0, excel: false) }.joined(separator: "\n") + "\n"
-  }
-
-  private static func line(_ fields: [String], excel: Bool) -> String {
-    fields.map { quote(excel ? defuse($0) : $0) }.joined(separator: ",")
-  }
-
-  /// Quotes a field when it holds a comma, quote or line break.
-  static func quote(_ field: String) -> String {
-    guard field.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
-    return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-  }
-
-  /// A leading `'` keeps Excel from evaluating text as a formula.
-  static func defuse(_ field: String) -> String {
-    guard let first = field.first, "=+-@".contains(first) else { return field }
-    return "'" + field
+    return lines.map { CSVField.record($0) }.joined()
   }
 }

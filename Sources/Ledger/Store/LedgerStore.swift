@@ -17,7 +17,10 @@ public final class LedgerStore: Sendable {
 
   /// The file the ledger lives in.
   public let path: String
-  private let pool: DatabasePool
+  /// Where reads go: the pool, or a read-only connection for a store opened `readOnly`.
+  private let reader: any DatabaseReader
+  /// Nil for a read-only store: nothing it does can write the file.
+  private let pool: DatabasePool?
 
   /// Opens the ledger at `path`, creating it if needed, and applies any
   /// migrations it lacks.
@@ -32,12 +35,59 @@ public final class LedgerStore: Sendable {
     if !createIfMissing && !FileManager.default.fileExists(atPath: path) {
       throw LedgerError.missingFile(path)
     }
+    try LedgerFile.createPrivate(path)
     var configuration = Configuration()
     configuration.busyMode = .timeout(Self.busyTimeout)
     configuration.foreignKeysEnabled = true
     configuration.label = "ledger"
     self.path = path
-    self.pool = try Self.open(path: path, configuration: configuration)
+    let pool = try Self.open(path: path, configuration: configuration)
+    self.pool = pool
+    self.reader = pool
+  }
+
+  /// Opens an existing ledger for reading only (list, summary, export, batches): nothing is
+  /// migrated or written, so a ledger the user may only read (a read-only file or folder, a
+  /// copy on a read-only share) can still be listed and exported.
+  public init(readingAt path: String) throws {
+    guard FileManager.default.fileExists(atPath: path) else { throw LedgerError.missingFile(path) }
+    var configuration = Configuration()
+    configuration.readonly = true
+    configuration.busyMode = .timeout(Self.busyTimeout)
+    configuration.label = "ledger (read-only)"
+    self.path = path
+    let queue: DatabaseQueue
+    do {
+      queue = try Self.openReadOnly(path, configuration)
+    } catch let error as DatabaseError where Self.mayReadImmutable(error, path) {
+      // SQLite reads a WAL ledger through a `-shm` file it must be able to create; in a folder the
+      // user may not write it cannot. With no `-wal` file there is nothing beyond the main file to
+      // read, so it is read as an unchanging file instead.
+      queue = try Self.openReadOnly("file:" + Self.uriEscaped(path) + "?immutable=1", configuration)
+    }
+    self.pool = nil
+    self.reader = queue
+  }
+
+  private static func openReadOnly(_ path: String, _ configuration: Configuration) throws -> DatabaseQueue {
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
+    let migrated = try queue.read { db in try LedgerSchema.migrator.hasCompletedMigrations(db) }
+    guard migrated else { throw LedgerError.damaged(path, "it lacks the ledger's tables or an update of them") }
+    return queue
+  }
+
+  private static func mayReadImmutable(_ error: DatabaseError, _ path: String) -> Bool {
+    let code = error.resultCode
+    guard code == .SQLITE_READONLY || code == .SQLITE_CANTOPEN else { return false }
+    let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal"))?[.size] as? NSNumber
+    return wal == nil || wal?.intValue == 0
+  }
+
+  private static func uriEscaped(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "?#%")
+    return absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
   }
 
   /// Opens the pool, migrates, and asks for FULL sync, retrying while another
@@ -86,7 +136,13 @@ public final class LedgerStore: Sendable {
   /// this to mark results `already_paid` before committing; `record` checks
   /// again inside the transaction, so a race between the two is harmless.
   public func paidKeys(among keys: [String]) throws -> Set<String> {
-    try pool.read { db in try KeyLookup.paidKeys(db, among: keys) }
+    try reader.read { db in try KeyLookup.paidKeys(db, among: keys) }
+  }
+
+  /// The pool, for writing; a read-only store refuses.
+  private func writer() throws -> DatabasePool {
+    guard let pool else { throw LedgerError.readOnly(path) }
+    return pool
   }
 
   /// One write transaction for a whole batch: `body` is called with a
@@ -94,10 +150,12 @@ public final class LedgerStore: Sendable {
   /// process dies, nothing of the batch is kept. Serialises with other commits
   /// (BEGIN IMMEDIATE), waiting up to `busyTimeout` for another process.
   public func commit(_ batch: BatchInfo, _ body: (LedgerTransaction) throws -> Void) throws -> CommitSummary {
-    try pool.writeWithoutTransaction { db in
+    try writer().writeWithoutTransaction { db in
       var summary: CommitSummary?
       try db.inTransaction(.immediate) {
         let startedAt = Timestamp.iso()
+        // Inside the transaction, so no one can damage it between the check and the payments.
+        try LedgerIntegrity.check(db, path: path)
         try checkNewBatch(db, batch.id)
         let transaction = LedgerTransaction(db: db, batchID: batch.id, recordedAt: startedAt)
         defer { transaction.close() }
@@ -133,17 +191,17 @@ public final class LedgerStore: Sendable {
 
   /// Payments matching `filter`, oldest first, with their batch's provenance.
   public func payments(filter: PaymentFilter) throws -> [StoredPayment] {
-    try pool.read { db in try PaymentQueries.payments(db, filter: filter) }
+    try reader.read { db in try PaymentQueries.payments(db, filter: filter) }
   }
 
   /// Count and sum by policy, rule and funding.
   public func summary(filter: PaymentFilter) throws -> [SummaryRow] {
-    try pool.read { db in try PaymentQueries.summary(db, filter: filter) }
+    try reader.read { db in try PaymentQueries.summary(db, filter: filter) }
   }
 
   /// Every committed batch, oldest first.
   public func batches() throws -> [StoredBatch] {
-    try pool.read { db in try PaymentQueries.batches(db) }
+    try reader.read { db in try PaymentQueries.batches(db) }
   }
 
   /// Marks a payment voided with a reason. The row stays (the schema refuses
@@ -151,7 +209,7 @@ public final class LedgerStore: Sendable {
   public func void(paymentID: Int64, reason: String) throws {
     let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
     guard !reason.isEmpty else { throw LedgerError.emptyReason }
-    try pool.write { db in
+    try writer().write { db in
       let row = try Row.fetchOne(db, sql: "SELECT voided_at FROM payment WHERE id = ?", arguments: [paymentID])
       guard let row else { throw LedgerError.noSuchPayment(paymentID) }
       let voidedAt: String? = try row.decode(forColumn: "voided_at")
@@ -165,6 +223,6 @@ public final class LedgerStore: Sendable {
   /// SQLite's `PRAGMA integrity_check`: `["ok"]` for a sound file, otherwise
   /// the problems it found. For audits and for the crash tests.
   public func integrityCheck() throws -> [String] {
-    try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    try reader.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
   }
 }

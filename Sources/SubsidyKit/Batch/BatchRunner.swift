@@ -33,6 +33,28 @@ public struct LedgerHooks {
   }
 }
 
+/// Where a batch writes: each an `OutputFile` the caller commits once the whole run (and any ledger
+/// commit) has succeeded, so a failed run leaves no half-written file; nil payouts go to stdout.
+public struct BatchOutputs {
+  public var payouts: OutputFile?
+  public var rejects: OutputFile?
+  public init(payouts: OutputFile?, rejects: OutputFile?) {
+    self.payouts = payouts
+    self.rejects = rejects
+  }
+
+  /// Opens temporary files for `options`' paths.
+  public static func open(_ options: BatchOptions) throws -> BatchOutputs {
+    BatchOutputs(payouts: try options.outPath.map(OutputFile.init), rejects: try options.rejectsPath.map(OutputFile.init))
+  }
+
+  /// Puts every file in place.
+  public func commit() throws {
+    try payouts?.commit()
+    try rejects?.commit()
+  }
+}
+
 /// Streams a batch CSV through the compiled policies: rows in, payouts and rejects out.
 ///
 /// Rows are read in chunks; each group of chunks is decoded and evaluated on all cores; results are
@@ -50,7 +72,7 @@ public final class BatchRunner: Sendable {
   struct ChunkWork: @unchecked Sendable {
     var chunk: CSVChunk
     /// For a JSON Lines input: the chunk's lines instead of CSV records.
-    var jsonLines: [(line: Int, text: String)] = []
+    var jsonLines: [JSONLine] = []
     var rowCount: Int { jsonLines.isEmpty ? chunk.count : jsonLines.count }
     var decoded: RowDecoder.Decoded?
     var rowResults: [EvalResult] = []
@@ -61,7 +83,7 @@ public final class BatchRunner: Sendable {
     var firstRow = 0
   }
 
-  public func run(ledger: LedgerHooks?, into d: inout DiagnosticBag) throws -> BatchSummary {
+  public func run(ledger: LedgerHooks?, outputs: BatchOutputs, into d: inout DiagnosticBag) throws -> BatchSummary {
     let started = DispatchTime.now()
     var summary = BatchSummary()
     guard FileManager.default.isReadableFile(atPath: options.input) else {
@@ -87,10 +109,10 @@ public final class BatchRunner: Sendable {
     }
     let rowDecoder = decoder
 
-    var payouts = try CSVWriter.open(options.outPath, excelBOM: options.excelBOM)
-    var rejects = try options.rejectsPath.map { try CSVWriter.open($0, excelBOM: options.excelBOM) }
-    payouts.row(PayoutRow.header)
-    rejects?.row(["line", "column", "value", "reason"])
+    var payouts = CSVWriter(file: outputs.payouts, excelBOM: options.excelBOM)
+    var rejects = outputs.rejects.map { CSVWriter(file: $0, excelBOM: options.excelBOM) }
+    try payouts.row(PayoutRow.header)
+    try rejects?.row(["line", "column", "value", "reason"])
 
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
@@ -105,7 +127,7 @@ public final class BatchRunner: Sendable {
       while work.count < batchSize {
         if let reader, let chunk = try reader.next(maxRecords: options.chunkRows) {
           work.append(ChunkWork(chunk: chunk, firstRow: rowNumber))
-        } else if let lineReader, let lines = lineReader.next(maxLines: max(1, options.chunkRows / 16)) {
+        } else if let lineReader, let lines = try lineReader.next(maxLines: max(1, options.chunkRows / 16)) {
           work.append(ChunkWork(chunk: CSVChunk(), jsonLines: lines, firstRow: rowNumber))
         } else {
           break
@@ -134,7 +156,7 @@ public final class BatchRunner: Sendable {
         summary.rowsEvaluated += decoded.lines.count - repeated.count
         summary.countRefused(item.refused, names: ruleNames)
         for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
-          rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
+          try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
         }
         try merge.take(rows: rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
       }
@@ -158,8 +180,8 @@ public final class BatchRunner: Sendable {
       FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\n".utf8))
     }
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
-    payouts.close()
-    rejects?.close()
+    try payouts.flush()
+    try rejects?.flush()
     progress.finish()
     summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     return summary
@@ -183,12 +205,12 @@ public final class BatchRunner: Sendable {
           parts = [(decoded.facts, decoded.lines)]
         } else {
           decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
-          for (line, text) in item.jsonLines {
-            switch JSONLineFacts.load(text, line: line, file: self.options.input, schema: program.schema) {
+          for jsonLine in item.jsonLines {
+            switch JSONLineFacts.load(jsonLine, file: self.options.input, schema: program.schema) {
             case .success(let facts):
               let rows = facts.tables[program.rowKind ?? 0].count
-              parts.append((facts, Array(repeating: line, count: rows)))
-              decoded.lines.append(line)
+              parts.append((facts, Array(repeating: jsonLine.line, count: rows)))
+              decoded.lines.append(jsonLine.line)
             case .failure(let reject):
               decoded.rejects.append(reject)
             }

@@ -6,8 +6,14 @@ import Foundation
 public final class CSVReader {
   public struct Failure: Error, CustomStringConvertible {
     public var line: Int
+    public var column: Int?
     public var message: String
-    public var description: String { "line \(line): \(message)" }
+    public init(line: Int, column: Int? = nil, message: String) {
+      self.line = line
+      self.column = column
+      self.message = message
+    }
+    public var description: String { "line \(line)\(column.map { ", column \($0)" } ?? ""): \(message)" }
   }
 
   private let handle: FileHandle
@@ -15,6 +21,11 @@ public final class CSVReader {
   /// Where unread bytes start in `pending`; the consumed prefix is dropped only when it is large.
   private var offset = 0
   private var eof = false
+  /// The file's last record had no line break and one was added: a record still incomplete after that
+  /// is an unclosed quote, not a reason to read on (there is nothing left to read).
+  private var terminated = false
+  /// Where the quote of a cell still open when the buffer ran out began, in `pending`.
+  private var openQuote: Int?
   private var atStart = true
   private var line = 1
   public private(set) var bytesConsumed = 0
@@ -34,7 +45,7 @@ public final class CSVReader {
 
   deinit { try? handle.close() }
 
-  private func fill() {
+  private func fill() throws {
     guard !eof else { return }
     let data = handle.readData(ofLength: Self.blockSize)
     if data.isEmpty {
@@ -48,19 +59,26 @@ public final class CSVReader {
         pending.removeFirst(3)
         bytesConsumed += 3
       }
+      if let lineEnds = LineEnds.crOnly(pending) {
+        throw Failure(line: 1, message: "lines end in a carriage return (CR) alone, as classic Mac OS and some exports write them "
+          + "(\(lineEnds) such line ends before the first line feed), so the whole file reads as one line; "
+          + "save it with Windows (CRLF) or Unix (LF) line ends")
+      }
     }
   }
 
   /// The next chunk of at most `maxRecords` records, or nil at the end of the file. Blank lines are skipped.
   public func next(maxRecords: Int) throws -> CSVChunk? {
     var chunk = CSVChunk()
+    let firstLine = line
     if offset > Self.blockSize {
       pending.removeFirst(offset)
       offset = 0
     }
     var position = offset
-    if pending.count == offset { fill() }
+    if pending.count == offset { try fill() }
     while chunk.count < maxRecords {
+      openQuote = nil
       let outcome = pending.withUnsafeBufferPointer { parseRecord($0, from: position, into: &chunk) }
       switch outcome {
       case .record(let end):
@@ -69,16 +87,20 @@ public final class CSVReader {
         position = end
       case .needMore:
         if eof {
-          if position < pending.count {  // a last record without a line break
+          if position < pending.count {
+            // A last record without a line break gets one; still incomplete after that, a quote is open.
+            guard !terminated else { throw unclosedQuote(recordStart: position) }
+            terminated = true
             pending.append(UInt8(ascii: "\n"))
             continue
           }
           break
         }
         if pending.count - position > Self.maximumRecordBytes {
-          throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes (an unclosed quote?)")
+          if openQuote != nil { throw unclosedQuote(recordStart: position) }
+          throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes")
         }
-        fill()
+        try fill()
         continue
       }
       if case .needMore = outcome { break }
@@ -96,10 +118,27 @@ public final class CSVReader {
     bytesConsumed += position - offset
     offset = position
     if chunk.count == 0 { return try next(maxRecords: maxRecords) }
+    if let gbk = chunk.findCellProblems(firstLine: firstLine) {
+      throw Failure(line: gbk.line, column: gbk.column,
+                    message: "byte 0x\(String(gbk.byte, radix: 16, uppercase: true)) is not UTF-8: \(UTF8Check.saveAsUTF8Hint(gbk: true))")
+    }
     return chunk
   }
 
   enum Outcome { case record(Int), blank(Int), needMore }
+
+  /// Where the open quote is, as a line and column (in characters) a person can go to.
+  private func unclosedQuote(recordStart: Int) -> Failure {
+    let quote = openQuote ?? recordStart
+    var quoteLine = line, lineStart = recordStart
+    for i in recordStart..<quote where pending[i] == UInt8(ascii: "\n") {
+      quoteLine += 1
+      lineStart = i + 1
+    }
+    let column = 1 + pending[lineStart..<quote].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    return Failure(line: quoteLine, column: column,
+                   message: "this quoted cell is never closed: the file ends inside it (add the closing `\"`, or remove the opening one)")
+  }
 
   /// Parses one record at `start`; appends its fields to `chunk` only when the record is complete.
   private func parseRecord(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into chunk: inout CSVChunk) -> Outcome {
@@ -121,6 +160,7 @@ public final class CSVReader {
       guard p < n else { rollback(); return .needMore }
       var fieldStart = p, fieldEnd = p, escaped = false
       if b[p] == quote {
+        openQuote = p
         p += 1
         fieldStart = p
         while true {
@@ -132,6 +172,7 @@ public final class CSVReader {
               continue
             }
             if p + 1 >= n { rollback(); return .needMore }
+            openQuote = nil
             break
           }
           if b[p] == newline { newlines += 1 }

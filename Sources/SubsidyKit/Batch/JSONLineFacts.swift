@@ -6,15 +6,27 @@ import PolicySupport
 /// One line of a JSON Lines batch: a whole facts document (people, dispatches…) in the contract's shape.
 enum JSONLineFacts {
   /// The facts of the line, or a reject naming the first problem with its column.
-  static func load(_ text: String, line: Int, file: String, schema: FactSchema) -> Result<Facts, Reject> {
+  static func load(_ line: JSONLine, file: String, schema: FactSchema) -> Result<Facts, Reject> {
+    guard let text = line.text else {
+      let problem = line.problem
+      let byte = problem.map { " byte 0x" + String($0.byte, radix: 16, uppercase: true) } ?? " a byte"
+      return .failure(Reject(line: line.line, column: "column \(problem?.column ?? 1)", value: "",
+                             reason: "is not UTF-8:\(byte) is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))"))
+    }
     var d = DiagnosticBag(limit: 5)
     let source = SourceFile(path: file, text: text)
     if let problem = StrictJSON.problem(in: text) {
-      return .failure(Reject(line: line, column: "column \(problem.column)", value: "", reason: "not JSON: \(problem.message)"))
+      return .failure(Reject(line: line.line, column: "column \(problem.column)", value: "", reason: "not JSON: \(problem.message)"))
     }
-    if let facts = FactsLoader(schema: schema).load(source, into: &d) { return .success(facts) }
-    let first = d.sorted.first
-    return .failure(Reject(line: line, column: "column \(first?.span?.start.column ?? 1)", value: "",
-                           reason: first?.message ?? "the line is not a facts document"))
+    guard let facts = FactsLoader(schema: schema).load(source, into: &d) else {
+      let first = d.sorted.first
+      return .failure(Reject(line: line.line, column: "column \(first?.span?.start.column ?? 1)", value: "",
+                             reason: first?.message ?? "the line is not a facts document"))
+    }
+    if let bad = TextHygiene.firstControlCharacter(in: facts, schema: schema) {
+      return .failure(Reject(line: line.line, column: "column \(bad.column ?? 1)", value: ControlCharacters.escapedForTerminal(bad.value),
+                             reason: "`\(bad.field)` " + TextHygiene.reason(bad.scalar)))
+    }
+    return .success(facts)
   }
 }

@@ -1,47 +1,88 @@
 import Foundation
 
+/// One non-blank line of a JSON Lines file: its text, or why its bytes are not text.
+struct JSONLine {
+  var line: Int
+  /// Nil when the line is not valid UTF-8; `problem` then says where.
+  var text: String?
+  var problem: UTF8Check.Problem?
+}
+
 /// Reads a JSON Lines file in chunks of whole lines (blank lines skipped), each with its line number.
+///
+/// Each line's bytes are checked as UTF-8 before they become a `String`: decoding would silently turn
+/// a bad byte into U+FFFD, so two different ids could become one. A line that is not UTF-8 is
+/// handed on with its column, to be rejected; a file that reads as GBK is refused whole.
 final class LineReader {
   private let handle: FileHandle
   private var pending: [UInt8] = []
+  /// Where unread bytes start in `pending`; the consumed prefix is dropped once per read block,
+  /// not once per line (that was quadratic in the block's size).
+  private var offset = 0
   private var eof = false
   private var line = 0
   private(set) var bytesConsumed = 0
   let fileSize: Int?
+  let path: String
 
   init(path: String) throws {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw CSVReader.Failure(line: 0, message: "cannot open `\(path)`") }
     self.handle = handle
+    self.path = path
     fileSize = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
   }
 
   deinit { try? handle.close() }
 
-  func next(maxLines: Int) -> [(line: Int, text: String)]? {
-    var out: [(Int, String)] = []
+  func next(maxLines: Int) throws -> [JSONLine]? {
+    var out: [JSONLine] = []
     while out.count < maxLines {
-      if let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+      if let newline = pending[offset...].firstIndex(of: UInt8(ascii: "\n")) {
         line += 1
-        var bytes = pending[..<newline]
+        var bytes = pending[offset..<newline]
         if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
         if line == 1, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        bytesConsumed += newline + 1
+        bytesConsumed += newline + 1 - offset
+        offset = newline + 1
         if bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }) {
-          out.append((line, String(decoding: bytes, as: UTF8.self)))
+          out.append(try decode(bytes))
         }
-        pending.removeFirst(newline + 1)
         continue
       }
       if eof {
-        if !pending.isEmpty {
+        if offset < pending.count {
           pending.append(UInt8(ascii: "\n"))
           continue
         }
         break
       }
+      pending.removeFirst(offset)
+      offset = 0
       let data = handle.readData(ofLength: 1 << 20)
-      if data.isEmpty { eof = true } else { pending.append(contentsOf: data) }
+      if data.isEmpty {
+        eof = true
+      } else {
+        let first = pending.isEmpty && bytesConsumed == 0
+        pending.append(contentsOf: data)
+        if first, let count = LineEnds.crOnly(pending) {
+          throw CSVReader.Failure(line: 1, message: "lines end in a carriage return (CR) alone (\(count) before the first line feed), "
+            + "so the whole file reads as one line; save it with Windows (CRLF) or Unix (LF) line ends")
+        }
+      }
     }
     return out.isEmpty ? nil : out
+  }
+
+  /// The line as text, or its first bad byte; a line that reads as GBK stops the file.
+  private func decode(_ bytes: ArraySlice<UInt8>) throws -> JSONLine {
+    if let text = String(validating: bytes, as: UTF8.self) { return JSONLine(line: line, text: text) }
+    var problem = UTF8Check.firstProblem(in: bytes) ?? UTF8Check.Problem(line: 1, column: 1, byte: 0)
+    problem.line = line
+    if UTF8Check.looksLikeGBK(bytes) {
+      throw CSVReader.Failure(line: line, column: problem.column,
+                              message: "byte 0x\(String(problem.byte, radix: 16, uppercase: true)) is not UTF-8: "
+                                + UTF8Check.saveAsUTF8Hint(gbk: true))
+    }
+    return JSONLine(line: line, problem: problem)
   }
 }

@@ -36,7 +36,7 @@ struct MergeState {
     try settle(&emit, ledger: ledger, summary: &summary)
     for row in emit {
       summary.count(row, rules)
-      row.write(to: &out, rules)
+      try row.write(to: &out, rules)
     }
   }
 
@@ -73,7 +73,7 @@ struct MergeState {
     try settle(&rows, ledger: ledger, summary: &summary)
     for row in rows {
       summary.count(row, rules)
-      row.write(to: &out, rules)
+      try row.write(to: &out, rules)
     }
   }
 

@@ -50,9 +50,9 @@ public struct PayoutRow: Sendable {
 
   func period(_ rules: [RuleTerms]) -> String { slot?.period ?? subject }
 
-  func write(to out: inout CSVWriter, _ rules: [RuleTerms]) {
+  func write(to out: inout CSVWriter, _ rules: [RuleTerms]) throws {
     let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleTerms.unknown
-    out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
+    try out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
              eligibleFrom?.description ?? "", expires?.description ?? "", missingEvidence, info.funding])
   }
 }

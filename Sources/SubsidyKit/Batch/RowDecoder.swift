@@ -1,6 +1,7 @@
 import Ledger
 import PolicyCheck
 import PolicyEval
+import PolicySupport
 import PolicyValues
 
 /// A row that was not evaluated, and why: it goes to the rejects file with its line and column.
@@ -80,6 +81,11 @@ struct RowDecoder: Sendable {
                                   reason: "has \(chunk.fieldCount(row)) cells, but the header has \(width) columns"))
         continue rows
       }
+      if let problem = chunk.cellProblems[row] {
+        let column = problem.column < width ? plan.header[problem.column] : "column \(problem.column + 1)"
+        out.rejects.append(Reject(line: chunk.lines[row], column: column, value: PIIMask.mask(problem.value, show: showPII), reason: problem.reason))
+        continue rows
+      }
       for r in 0..<roleCount {
         indices[r] = nil
         fresh[r] = false
@@ -88,7 +94,14 @@ struct RowDecoder: Sendable {
       for r in stride(from: roleCount - 1, through: 0, by: -1) {
         let role = plan.roles[r]
         guard let idColumn = idColumns[r] else { continue }
-        let id = chunk.string(row, idColumn).trimmingSpacesAndTabs
+        let raw = chunk.string(row, idColumn)
+        // Bytes first: only an id holding a byte that may start a control character is looked at closely.
+        if chunk.withField(row, idColumn, { $0.contains(where: CSVChunk.mayStartControl) }), let bad = controlCharacter(raw) {
+          rollback(&out.facts, fresh, indices)
+          out.rejects.append(reject(chunk, row, idColumn, TextHygiene.reason(bad), isIDNumber: false))
+          continue rows
+        }
+        let id = raw.trimmingSpaces
         if id.isEmpty {
           if requiredRole[r] {
             rollback(&out.facts, fresh, indices)
@@ -138,6 +151,7 @@ struct RowDecoder: Sendable {
   private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
     let entity = plan.roles[r].entity
     for cell in cells[r] {
+      if let problem = textProblem(chunk, row, cell.column, cell.type) { return problem }
       switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
       case .value(let v):
         facts.tables[entity][record: position, slot: cell.slot] = v
@@ -163,6 +177,7 @@ struct RowDecoder: Sendable {
   /// Checks a role's cells without storing them (the record was decoded from an earlier row).
   private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
     for cell in cells[r] {
+      if let problem = textProblem(chunk, row, cell.column, cell.type) { return problem }
       switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
       case .value: continue
       case .empty:
@@ -177,10 +192,22 @@ struct RowDecoder: Sendable {
   /// A bad cell; any ID number in it (in whatever column it was typed) is masked unless PII may be shown.
   /// In the ID-number column whatever was typed is masked (a wrong-length number is still personal data).
   private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: String, isIDNumber: Bool) -> Reject {
-    let raw = chunk.string(row, column)
+    let raw = ControlCharacters.escapedForTerminal(chunk.string(row, column))
     let value = showPII ? raw : isIDNumber ? Self.mask(raw) : PIIMask.mask(raw)
     return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: PIIMask.mask(why, show: showPII))
   }
+
+  /// A text cell (a name, a reference) holding a control character, TAB included (a name may hold a
+  /// line break): it is refused, not trimmed, because trimming changed the value silently (`\t=1+1`
+  /// became the formula `=1+1`).
+  private func textProblem(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ type: FieldType) -> Reject? {
+    guard TextHygiene.isText(type) else { return nil }
+    let suspect = chunk.withField(row, column) { bytes in bytes.contains(where: CSVChunk.mayStartControl) }
+    guard suspect, let bad = TextHygiene.firstForbidden(in: chunk.string(row, column), type) else { return nil }
+    return reject(chunk, row, column, TextHygiene.reason(bad), isIDNumber: false)
+  }
+
+  private func controlCharacter(_ text: String) -> Unicode.Scalar? { ControlCharacters.first(in: text)?.scalar }
 
   private func extraCellsEmpty(_ chunk: CSVChunk, _ row: Int, from width: Int) -> Bool {
     (width..<chunk.fieldCount(row)).allSatisfy { column in chunk.withField(row, column) { $0.allSatisfy { $0 == 0x20 } } }
@@ -201,11 +228,12 @@ struct RowDecoder: Sendable {
 }
 
 extension String {
-  var trimmingSpacesAndTabs: String {
-    guard let f = utf8.first, let l = utf8.last, f == 0x20 || f == 0x09 || l == 0x20 || l == 0x09 else { return self }
+  /// Without leading and trailing spaces. Tabs are not trimmed: an id or name holding one is refused.
+  var trimmingSpaces: String {
+    guard let f = utf8.first, let l = utf8.last, f == 0x20 || l == 0x20 else { return self }
     var s = Substring(self)
-    while let c = s.first, c == " " || c == "\t" { s = s.dropFirst() }
-    while let c = s.last, c == " " || c == "\t" { s = s.dropLast() }
+    while s.first == " " { s = s.dropFirst() }
+    while s.last == " " { s = s.dropLast() }
     return String(s)
   }
 }

@@ -50,12 +50,10 @@ public enum EngineBenchmark {
     }
     guard let program else { throw CSVReader.Failure(line: 0, message: "the policies do not check") }
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-bench-\(seed)-\(rows).csv").path
-    guard FileManager.default.createFile(atPath: file, contents: nil), let handle = FileHandle(forWritingAtPath: file) else {
-      throw CSVReader.Failure(line: 0, message: "cannot write \(file)")
-    }
     defer { try? FileManager.default.removeItem(atPath: file) }
-    try SyntheticPopulation(seed: seed, badRowRate: 0).writeCSV(rows: rows, to: handle)
-    try handle.close()
+    let output = try OutputFile(file)
+    try SyntheticPopulation(seed: seed, badRowRate: 0).writeCSV(rows: rows, to: output.handle)
+    try output.commit()
     let reader = try CSVReader(path: file)
     guard let headerChunk = try reader.next(maxRecords: 1) else { return report }
     let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }

@@ -9,6 +9,7 @@ extension CSVChunk {
       out.fieldEnd += fieldEnd[from..<to]
       out.fieldEscaped += fieldEscaped[from..<to]
       out.recordFields.append(Int32(truncatingIfNeeded: out.fieldStart.count))
+      if let problem = cellProblems[r] { out.cellProblems[out.count] = problem }
       out.lines.append(lines[r])
     }
     return out

@@ -54,7 +54,7 @@ struct CohortPieces {
         case .decoded(let c): chunk = c
         case .raw(let raw):
           if let wanted, let column = decoder.value?.personColumn {
-            chunk = decoder.value?.decode(raw.filtered { wanted.contains(raw.string($0, column).trimmingSpacesAndTabs) })
+            chunk = decoder.value?.decode(raw.filtered { wanted.contains(raw.string($0, column).trimmingSpaces) })
           } else {
             chunk = decoder.value?.decode(raw)
           }

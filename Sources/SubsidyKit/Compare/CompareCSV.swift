@@ -1,3 +1,5 @@
+import PolicySupport
+
 /// One row per beneficiary, then one per payee: what each policy pays them, with what status, and
 /// the change against the first policy. For spreadsheets and for cohorts too large to read as text.
 public enum CompareCSV {
@@ -7,7 +9,7 @@ public enum CompareCSV {
     for p in report.policies { header += ["\(p.id)_payable", "\(p.id)_awaiting", "\(p.id)_status"] }
     for pair in report.pairs { header.append("change_\(report.policies[pair.to].id)") }
     var buffer: [UInt8] = []
-    SyntheticCSVEncoder.appendRecord(header, crlf: false, to: &buffer)
+    CSVField.appendRecord(header, to: &buffer)
     for (role, rows) in [("beneficiary", report.beneficiaries), ("payee", report.payees)] {
       for row in rows {
         var cells = [role, row.id, row.kind, row.name ?? ""]
@@ -16,7 +18,7 @@ public enum CompareCSV {
           let delta = row.figures[pair.to].payable.subtracting(row.figures[pair.from].payable)
           cells.append(delta.map(words.signed) ?? "")
         }
-        SyntheticCSVEncoder.appendRecord(cells, crlf: false, to: &buffer)
+        CSVField.appendRecord(cells, to: &buffer)
       }
     }
     return String(decoding: buffer, as: UTF8.self)

@@ -37,7 +37,7 @@ public enum SourceReader {
       let problem = UTF8Check.firstProblem(in: bytes)
       let at = problem.map { SourceSpan(file: path, line: $0.line, column: $0.column) } ?? span
       let byte = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { ": byte 0x\($0) is not valid UTF-8" } ?? ""
-      d.add(.error("not-text", "file is not UTF-8 text\(byte)", at: at, help: "save it as UTF-8 (Excel: CSV UTF-8); it may be GBK"))
+      d.add(.error("not-text", "file is not UTF-8 text\(byte)", at: at, help: UTF8Check.saveAsUTF8Hint(gbk: UTF8Check.looksLikeGBK(bytes))))
       return nil
     }
     return SourceFile(path: path, text: text)

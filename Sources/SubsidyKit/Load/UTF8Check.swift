@@ -12,6 +12,7 @@ enum UTF8Check {
 
   static func firstProblem(in bytes: some Collection<UInt8>) -> Problem? {
     let b = Array(bytes)
+    if String(validating: b, as: UTF8.self) != nil { return nil }  // the stdlib's fast check first
     var i = 0, line = 1, column = 1
     while i < b.count {
       let length = sequenceLength(b, at: i)
@@ -45,5 +46,26 @@ enum UTF8Check {
     guard i + length <= b.count, (low...high).contains(b[i + 1]) else { return 0 }
     for k in 2..<max(2, length) where !(0x80...0xBF).contains(b[i + k]) { return 0 }
     return length
+  }
+
+  /// Whether bytes that are not UTF-8 read as GBK (GB 18030's two-byte part): ASCII and pairs of a
+  /// lead byte 0x81–0xFE and a trail byte 0x40–0xFE other than 0x7F, with at least one pair.
+  /// UTF-8 Chinese text almost never passes (its third byte falls where a lead is wanted), so a
+  /// file that does is GBK and is refused whole, with a hint, instead of row by row.
+  static func looksLikeGBK(_ bytes: some Collection<UInt8>) -> Bool {
+    var pairs = 0
+    var iterator = bytes.makeIterator()
+    while let b = iterator.next() {
+      if b < 0x80 { continue }
+      guard (0x81...0xFE).contains(b), let trail = iterator.next(), (0x40...0xFE).contains(trail), trail != 0x7F else { return false }
+      pairs += 1
+    }
+    return pairs > 0
+  }
+
+  /// The hint given with a file that is not UTF-8.
+  static func saveAsUTF8Hint(gbk: Bool) -> String {
+    (gbk ? "the file looks GBK-encoded (as Excel and Notepad save on Chinese Windows); " : "")
+      + "save it as UTF-8 (Excel: Save As → CSV UTF-8)"
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PolicySupport
 
 /// A reproducible synthetic population of workers, households, organisers and
 /// their dispatches across the five regions, written as the batch CSV of
@@ -77,12 +78,12 @@ public struct SyntheticCSVChunks: Sequence, IteratorProtocol {
     buffer.removeAll(keepingCapacity: true)
     if row < 0 {
       if excelBOM { buffer += [0xEF, 0xBB, 0xBF] }
-      SyntheticCSVEncoder.appendRecord(SyntheticPopulation.header, crlf: excelBOM, to: &buffer)
+      CSVField.appendRecord(SyntheticPopulation.header, crlf: excelBOM, to: &buffer)
       row = 0
     }
     while row < rows, buffer.count < chunkBytes {
       maker.makeRow(row, into: &cells)
-      SyntheticCSVEncoder.appendRecord(cells, crlf: excelBOM, to: &buffer)
+      CSVField.appendRecord(cells, crlf: excelBOM, to: &buffer)
       row += 1
     }
     return Data(buffer)

@@ -79,6 +79,19 @@ struct Batch: ParsableCommand {
     let runner = BatchRunner(program: program, options: options)
     var d = DiagnosticBag()
     var summary = BatchSummary()
+    let outputs: BatchOutputs
+    do {
+      var files = FileRoles()
+      try files.input("the input", file)
+      for source in outcome.sources { try files.input("the policy file", source.path) }
+      try files.ledger(commit || FileManager.default.fileExists(atPath: ledger) ? ledger : nil)
+      try files.output("--out", out)
+      try files.output("--rejects", rejects)
+      outputs = try BatchOutputs.open(options)
+    } catch {
+      Terminal.err("error: \(error)\n")
+      throw ExitCode.inputError
+    }
     do {
       if commit {
         let store = try LedgerStore(path: ledger, createIfMissing: true)
@@ -86,14 +99,14 @@ struct Batch: ParsableCommand {
                              policyHash: PolicyFingerprint.of(outcome.sources), asOf: date.description)
         _ = try store.commit(info) { tx in
           let hooks = LedgerHooks(paidKeys: { try tx.paidKeys(among: $0) }, record: { try tx.record($0) })
-          summary = try runner.run(ledger: hooks, into: &d)
+          summary = try runner.run(ledger: hooks, outputs: outputs, into: &d)
           if d.hasErrors { throw ExitCode.inputError }  // nothing of a failed batch is kept
         }
       } else if FileManager.default.fileExists(atPath: ledger) {
-        let store = try LedgerStore(path: ledger, createIfMissing: false)
-        summary = try runner.run(ledger: LedgerHooks(paidKeys: { try store.paidKeys(among: $0) }, record: nil), into: &d)
+        let store = try LedgerStore(readingAt: ledger)
+        summary = try runner.run(ledger: LedgerHooks(paidKeys: { try store.paidKeys(among: $0) }, record: nil), outputs: outputs, into: &d)
       } else {
-        summary = try runner.run(ledger: nil, into: &d)
+        summary = try runner.run(ledger: nil, outputs: outputs, into: &d)
       }
     } catch let error as ExitCode {
       Terminal.report(d.sorted, sources: [])
@@ -102,11 +115,28 @@ struct Batch: ParsableCommand {
       Terminal.report(d.sorted, sources: [])
       Terminal.err("error: \(file): \(error)\n")
       throw ExitCode.inputError
+    } catch let error as OutputFile.Failure {
+      Terminal.report(d.sorted, sources: [])
+      Terminal.err("error: \(error)\n")
+      throw ExitCode.inputError
+    } catch let error as LedgerError {
+      Terminal.report(d.sorted, sources: [])
+      Terminal.err("error: \(error)\n")
+      throw ExitCode.inputError
     }
     Terminal.report(d.sorted, sources: [])
     if d.hasErrors { throw ExitCode.inputError }
+    // Only a run that got this far puts its files in place; any failure above leaves none (the
+    // uncommitted temporary files are removed when `outputs` goes away).
+    do {
+      try outputs.commit()
+    } catch {
+      Terminal.err("error: \(error)\n")
+      if commit { Terminal.err("note: the payments were committed to the ledger; `subsidy ledger export` writes them out again\n") }
+      throw ExitCode.inputError
+    }
     let text = summary.render()
-    if out == nil { Terminal.err(text) } else { Terminal.out(text) }
+    if out == nil { Terminal.text(text, toStderr: true) } else { Terminal.text(text) }
   }
 
   /// The file's name, the time and a random suffix: two runs never share an id, even in the same second.

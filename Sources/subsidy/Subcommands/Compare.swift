@@ -50,6 +50,15 @@ struct Compare: ParsableCommand {
   }
 
   func run() throws {
+    do {
+      var files = FileRoles()
+      try files.input("the cohort", facts)
+      for path in policies { try files.input("the policy file", path) }
+      try files.output("--html", html)
+    } catch {
+      Terminal.err("error: \(error)\n")
+      throw ExitCode.inputError
+    }
     var compared: [ComparedPolicy] = []
     let named = try PolicyLoading.arguments(only, policies: policies)
     for (id, argument) in zip(named.ids, only) {
@@ -85,15 +94,15 @@ struct Compare: ParsableCommand {
     if !d.diagnostics.isEmpty { Terminal.report(d.sorted, sources: facts.lowercased().hasSuffix(".csv") ? [] : SourceFilesFor.path(facts)) }
     guard let report, !d.hasErrors else { throw ExitCode.inputError }
     switch format {
-    case .text: Terminal.out(CompareText(report: report, language: lang).render())
+    case .text: Terminal.text(CompareText(report: report, language: lang).render())
     case .csv: Terminal.out(CompareCSV.render(report, language: lang))
     case .json: Terminal.out(CompareJSON.document(report, language: lang).serialized() + "\n")
     }
     if let html {
       do {
-        try CompareHTML(report: report, language: lang).render().write(toFile: html, atomically: true, encoding: .utf8)
+        try OutputFile.write(CompareHTML(report: report, language: lang).render(), to: html)
       } catch {
-        Terminal.err("error: cannot write `\(html)`: \(error.localizedDescription)\n")
+        Terminal.err("error: \(error)\n")
         throw ExitCode.inputError
       }
     }

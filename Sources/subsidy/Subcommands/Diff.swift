@@ -39,7 +39,7 @@ struct Diff: ParsableCommand {
     // Differences are the answer, not a failure: exit 0 either way.
     let diff = PolicyDiffer(schema: program.schema, language: lang).diff(a, b)
     switch format {
-    case .text: Terminal.out(DiffText.render(diff, language: lang))
+    case .text: Terminal.text(DiffText.render(diff, language: lang))
     case .json: Terminal.out(DiffJSON.document(diff).serialized() + "\n")
     }
   }

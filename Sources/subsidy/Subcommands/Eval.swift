@@ -56,7 +56,7 @@ struct Eval: ParsableCommand {
     let results = program.evaluate(loaded, asOf: date)
     switch format {
     case .json: Terminal.out(ResultJSON.document(asOf: date, results: results).serialized() + "\n")
-    case .text: Terminal.out(TextReport(program: program, facts: loaded, language: lang, showPII: showPii).render(asOf: date, results: results))
+    case .text: Terminal.text(TextReport(program: program, facts: loaded, language: lang, showPII: showPii).render(asOf: date, results: results))
     }
   }
 }

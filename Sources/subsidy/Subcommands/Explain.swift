@@ -42,6 +42,6 @@ struct Explain: ParsableCommand {
       throw ExitCode.usage
     }
     guard let date else { throw ExitCode.inputError }
-    Terminal.out(matches.map { explainer.explain($0.0, $0.1, on: date) }.joined(separator: "\n"))
+    Terminal.text(matches.map { explainer.explain($0.0, $0.1, on: date) }.joined(separator: "\n"))
   }
 }

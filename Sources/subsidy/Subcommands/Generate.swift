@@ -35,23 +35,13 @@ struct Generate: ParsableCommand {
 
   func run() throws {
     let population = SyntheticPopulation(seed: seed, badRowRate: badRate)
-    let handle: FileHandle
-    if let out {
-      guard FileManager.default.createFile(atPath: out, contents: nil),
-        let file = FileHandle(forWritingAtPath: out)
-      else {
-        Terminal.err("error: cannot create `\(out)`\n")
-        throw ExitCode.inputError
-      }
-      handle = file
-    } else {
-      handle = FileHandle.standardOutput
-    }
-    defer { if out != nil { try? handle.close() } }
     do {
-      try population.writeCSV(rows: rows, to: handle, excelBOM: excel)
+      // A file is written beside its destination and renamed into place only when complete.
+      let file = try out.map(OutputFile.init)
+      try population.writeCSV(rows: rows, to: file?.handle ?? FileHandle.standardOutput, excelBOM: excel)
+      try file?.commit()
     } catch {
-      Terminal.err("error: writing \(out.map { "`\($0)`" } ?? "stdout") failed: \(error.localizedDescription)\n")
+      Terminal.err("error: writing \(out.map { "`\($0)`" } ?? "stdout") failed: \(error)\n")
       throw ExitCode.inputError
     }
   }

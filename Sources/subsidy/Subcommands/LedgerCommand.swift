@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import SubsidyKit
 
 /// `subsidy ledger`: read, export and void the payments that `subsidy batch
 /// --commit` recorded. Reading never creates a ledger: a missing file is an
@@ -20,6 +21,11 @@ struct LedgerCommand: ParsableCommand {
 
     func open() throws -> LedgerStore {
       try LedgerCommand.run { try LedgerStore(path: path, createIfMissing: false) }
+    }
+
+    /// For list, summary, export and batches: read-only, so a ledger the user may only read can be read.
+    func openForReading() throws -> LedgerStore {
+      try LedgerCommand.run { try LedgerStore(readingAt: path) }
     }
   }
 
@@ -72,10 +78,10 @@ struct LedgerCommand: ParsableCommand {
     var showPii = false
 
     func run() throws {
-      let store = try location.open()
+      let store = try location.openForReading()
       let payments = try LedgerCommand.run { try store.payments(filter: filter.value) }
       switch format {
-      case .text: Terminal.out(LedgerText.payments(payments, showPII: showPii))
+      case .text: Terminal.text(LedgerText.payments(payments, showPII: showPii))
       case .csv: Terminal.out(PaymentCSV.render(payments, showPII: showPii))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.payments(payments, showPII: showPii) })
       }
@@ -90,10 +96,10 @@ struct LedgerCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-      let store = try location.open()
+      let store = try location.openForReading()
       let rows = try LedgerCommand.run { try store.summary(filter: filter.value) }
       switch format {
-      case .text: Terminal.out(LedgerText.summary(rows))
+      case .text: Terminal.text(LedgerText.summary(rows))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.summary(rows) })
       case .csv: Terminal.out(PaymentCSV.summary(rows))
       }
@@ -112,13 +118,21 @@ struct LedgerCommand: ParsableCommand {
     var showPii = false
 
     func run() throws {
-      let store = try location.open()
+      do {
+        var files = FileRoles()
+        try files.ledger(location.path)
+        try files.output("--out", out)
+      } catch {
+        Terminal.err("error: \(error)\n")
+        throw ExitCode.inputError
+      }
+      let store = try location.openForReading()
       let payments = try LedgerCommand.run { try store.payments(filter: filter.value) }
       let text = PaymentCSV.render(payments, showPII: showPii, excel: excel)
       do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        try OutputFile.write(text, to: out)
       } catch {
-        Terminal.err("error: cannot write `\(out)`: \(error.localizedDescription)\n")
+        Terminal.err("error: \(error)\n")
         throw ExitCode.inputError
       }
       Terminal.err("wrote \(payments.count) payments to \(out)\n")
@@ -149,10 +163,10 @@ struct LedgerCommand: ParsableCommand {
     var format: Format = .text
 
     func run() throws {
-      let store = try location.open()
+      let store = try location.openForReading()
       let batches = try LedgerCommand.run { try store.batches() }
       switch format {
-      case .text, .csv: Terminal.out(LedgerText.batches(batches))
+      case .text, .csv: Terminal.text(LedgerText.batches(batches))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.batches(batches) })
       }
     }

@@ -32,7 +32,7 @@ struct Test: ParsableCommand {
       if !failure.explanation.isEmpty {
         text += "  explanation:\n" + failure.explanation.map { "    \($0.holds ? "✔" : "✘") \($0.check)  — saw \($0.value)\n" }.joined()
       }
-      Terminal.out(text)
+      Terminal.text(text)
     }
     let gaps = printCoverage(report)
     let failedCases = Set(report.failed.map { $0.file + "#" + $0.caseName }).count
@@ -63,7 +63,7 @@ struct Test: ParsableCommand {
     }
     for policy in report.untestedPolicies { lines.append("  policy `\(policy)` has no test file: none of its clauses is tested") }
     Terminal.out("coverage: \(rulesWithExpectations)/\(report.coverage.count) rules tested; \(bothWays)/\(conditions.count) conditions seen both holding and failing\n")
-    if !lines.isEmpty { Terminal.out(lines.joined(separator: "\n") + "\n") }
+    if !lines.isEmpty { Terminal.text(lines.joined(separator: "\n") + "\n") }
     return gaps + report.untestedPolicies.count
   }
 }

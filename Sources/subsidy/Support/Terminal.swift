@@ -12,6 +12,13 @@ enum Terminal {
     FileHandle.standardError.write(Data(text.utf8))
   }
 
+  /// Human text (reports, tables, summaries): control characters from ids and names are shown
+  /// escaped, so a value cannot set the window title or clear the screen. CSV and JSON use `out`.
+  static func text(_ text: String, toStderr: Bool = false) {
+    let safe = ControlCharacters.escapedForTerminal(text)
+    if toStderr { err(safe) } else { out(safe) }
+  }
+
   static var stderrIsTerminal: Bool { isatty(2) == 1 }
   static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 

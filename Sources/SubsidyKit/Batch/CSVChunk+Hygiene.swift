@@ -1,0 +1,72 @@
+import PolicySupport
+
+/// A cell whose bytes cannot be taken as text: the record is rejected with its column.
+struct CellProblem: Sendable {
+  /// The field's index in its record.
+  var column: Int
+  /// The cell as far as it can be shown (bad bytes as U+FFFD, control characters escaped).
+  var value: String
+  var reason: String
+}
+
+extension CSVChunk {
+  /// Checks every cell's bytes: valid UTF-8 (decoding would turn a bad byte into U+FFFD silently, so
+  /// two different ids could become one worker) and no control character other than TAB, CR and LF
+  /// (a NUL cut the ledger key short). Ids and names are checked for TAB, CR and LF too, by the
+  /// decoder, which knows the columns' types.
+  ///
+  /// Clean chunks — nearly all — cost one validation pass over their bytes. Returns the first bad
+  /// byte when the chunk reads as GBK: then the whole file is in the wrong encoding and is refused.
+  mutating func findCellProblems(firstLine: Int) -> UTF8Check.Problem? {
+    let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
+    let hasControl = bytes.withUnsafeBufferPointer { buffer in
+      // A plain loop over the bytes: no closure per byte, which a debug build pays dearly for.
+      for byte in buffer where byte < 0x20 || byte == 0x7F {
+        if Self.isForbiddenByte(byte) { return true }
+      }
+      return false
+    }
+    if isUTF8 && !hasControl { return nil }
+    if !isUTF8, UTF8Check.looksLikeGBK(bytes), var problem = UTF8Check.firstProblem(in: bytes) {
+      problem.line += firstLine - 1
+      return problem
+    }
+    for record in 0..<count {
+      for column in 0..<fieldCount(record) {
+        let index = Int(recordFields[record]) + column
+        let cell = bytes[Int(fieldStart[index])..<Int(fieldEnd[index])]
+        if let bad = UTF8Check.firstProblem(in: cell) {
+          let text = String(decoding: cell, as: UTF8.self)
+          cellProblems[record] = CellProblem(
+            column: column, value: ControlCharacters.escapedForTerminal(text),
+            reason: "is not UTF-8: byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at character \(bad.column) "
+              + "is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))")
+          break
+        }
+        if let control = cell.firstIndex(where: Self.isForbiddenByte) {
+          let text = String(decoding: cell, as: UTF8.self)
+          let character = String(decoding: cell[cell.startIndex..<control], as: UTF8.self).unicodeScalars.count + 1
+          cellProblems[record] = CellProblem(
+            column: column, value: ControlCharacters.escapedForTerminal(text),
+            reason: "holds the control character \(ControlCharacters.name(Unicode.Scalar(cell[control]))) at character \(character); "
+              + "a cell may not contain control characters")
+          break
+        }
+      }
+    }
+    return nil
+  }
+
+  /// A control byte no cell may hold: C0 other than TAB, LF and CR (which quoted cells may hold), and DEL.
+  static func isForbiddenByte(_ byte: UInt8) -> Bool {
+    if byte == 0x7F { return true }
+    guard byte < 0x20 else { return false }
+    return byte != 0x09 && byte != 0x0A && byte != 0x0D
+  }
+
+  /// A byte that may start a control character in UTF-8 text: C0, DEL, C1 (0xC2 0x80…) or a
+  /// bidirectional control (0xE2 0x80/0x81 …). Only cells holding one are decoded and looked at.
+  static func mayStartControl(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
+  }
+}

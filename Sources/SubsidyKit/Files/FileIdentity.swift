@@ -1,0 +1,76 @@
+import Foundation
+
+/// Which file a path names, so that two paths naming one file are caught before anything is written:
+/// `--out` onto the ledger destroyed it, `--out` equal to `--rejects` lost the payouts, and `--out`
+/// equal to the input overwrote it.
+///
+/// An existing file is known by its device and inode (so a symlink, a hard link, `./x` and `x` all
+/// match); a file not yet written by its resolved folder's device and inode and its name.
+public enum FileIdentity: Hashable, Sendable {
+  case file(device: UInt64, inode: UInt64)
+  case planned(folderDevice: UInt64, folderInode: UInt64, name: String)
+
+  /// The identity of `path`, or nil when neither it nor its folder exists (it cannot clash then).
+  public static func of(_ path: String) -> FileIdentity? {
+    var info = stat()
+    if stat(path, &info) == 0 { return .file(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)) }
+    let resolved = resolvedPath(path)
+    let folder = (resolved as NSString).deletingLastPathComponent
+    guard stat(folder.isEmpty ? "." : folder, &info) == 0 else { return nil }
+    return .planned(folderDevice: UInt64(info.st_dev), folderInode: UInt64(info.st_ino), name: (resolved as NSString).lastPathComponent)
+  }
+
+  /// `path` made absolute with symlinks resolved, as far as it exists (its folder when the file does not).
+  static func resolvedPath(_ path: String) -> String {
+    let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    if let real = realpath(absolute, nil) {
+      defer { free(real) }
+      return String(cString: real)
+    }
+    let folder = (absolute as NSString).deletingLastPathComponent
+    let name = (absolute as NSString).lastPathComponent
+    guard let real = realpath(folder, nil) else { return absolute }
+    defer { free(real) }
+    return String(cString: real) + (String(cString: real).hasSuffix("/") ? "" : "/") + name
+  }
+}
+
+/// The files one command reads and writes, by role; refuses a file written under one role and read
+/// or written under another. (Two inputs may be one file: reading twice harms nothing.)
+public struct FileRoles {
+  public struct Clash: Error, CustomStringConvertible {
+    public var first: (role: String, path: String)
+    public var second: (role: String, path: String)
+    public var description: String {
+      let same = first.path == second.path ? "`\(first.path)`" : "`\(first.path)` and `\(second.path)`"
+      return "\(first.role) and \(second.role) are the same file (\(same)); writing one would destroy the other: choose different files"
+    }
+  }
+
+  private var entries: [(role: String, path: String, identity: FileIdentity, written: Bool)] = []
+
+  public init() {}
+
+  /// Adds a file the command reads.
+  public mutating func input(_ role: String, _ path: String?) throws { try add(role, path, written: false) }
+
+  /// Adds a file the command writes (or must keep intact, as the ledger).
+  public mutating func output(_ role: String, _ path: String?) throws { try add(role, path, written: true) }
+
+  /// A SQLite ledger and the files SQLite keeps beside it (`-wal`, `-shm`, `-journal`).
+  public mutating func ledger(_ path: String?) throws {
+    guard let path else { return }
+    try output("the ledger (--ledger)", path)
+    for suffix in ["-wal", "-shm", "-journal"] { try output("the ledger's \(suffix) file", path + suffix) }
+  }
+
+  /// Throws when an earlier role names the same file and one of the two is written.
+  /// Paths that resolve nowhere are skipped: their folder does not exist, so nothing can clash.
+  private mutating func add(_ role: String, _ path: String?, written: Bool) throws {
+    guard let path, let identity = FileIdentity.of(path) else { return }
+    if let earlier = entries.first(where: { $0.identity == identity && ($0.written || written) }) {
+      throw Clash(first: (earlier.role, earlier.path), second: (role, path))
+    }
+    entries.append((role, path, identity, written))
+  }
+}
