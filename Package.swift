@@ -25,7 +25,7 @@ let package = Package(
     // Compile a checked policy set to closures; load facts; evaluate.
     .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"]),
     // The payout ledger: SQLite through GRDB, idempotent payments, audit trail.
-    .target(name: "Ledger", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "Ledger", dependencies: ["PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
     // The facade the CLI (and later a server) calls.
     .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"]),
     .executableTarget(name: "subsidy", dependencies: [
@@ -37,6 +37,6 @@ let package = Package(
       name: "SubsidyTests",
       dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"],
       exclude: ["Snapshots", "Fixtures"]),
-    .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
+    .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
   ]
 )

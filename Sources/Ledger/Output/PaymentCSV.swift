@@ -1,3 +1,4 @@
+import PolicyValues
 import Foundation
 
 /// Payments as CSV (RFC 4180) for finance offices.

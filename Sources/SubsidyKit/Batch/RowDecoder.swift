@@ -1,4 +1,3 @@
-import Ledger
 import PolicyCheck
 import PolicyEval
 import PolicyValues
@@ -15,16 +14,17 @@ public struct Reject: Error, Sendable {
 /// organiser and employer (each shared record stored once per chunk). A row with any bad cell is
 /// rejected whole, with the first bad column; the others are still decoded.
 ///
-/// Cells are converted from bytes straight into the tables' storage: no per-row arrays.
+/// Cells are decoded by the one `FieldDecoder` from bytes straight into the tables' storage: no
+/// per-row arrays. The schema's bounds and record checks (`end >= start`) reject a row like a bad cell.
 struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
-  let converter: CellConverter
+  let decoder: FieldDecoder
   let showPII: Bool
   /// Per role: each field's default value (from the schema), the record a new row starts from.
   let defaults: [[Value]]
-  /// Per role: the fields read from the file, (slot, column, type, required).
-  let cells: [[(slot: Int, column: Int, type: FieldType, required: Bool)]]
+  /// Per role: the fields read from the file, (slot, column, spec, required).
+  let cells: [[(slot: Int, column: Int, spec: FieldDecoder.Spec, required: Bool)]]
   let idColumns: [Int?]
   let requiredRole: [Bool]
 
@@ -32,22 +32,18 @@ struct RowDecoder: Sendable {
     self.schema = schema
     self.plan = plan
     self.showPII = showPII
-    let converter = CellConverter(schema: schema)
-    self.converter = converter
+    let decoder = FieldDecoder(schema: schema)
+    self.decoder = decoder
     defaults = plan.roles.map { role in
       schema.entities[role.entity].fields.map { field in
-        guard let text = field.defaultText else { return .null }
-        return Array(text.utf8).withUnsafeBufferPointer { b in
-          if case .value(let v) = converter.convert(b, field.type) { return v }
-          return .null
-        }
+        field.defaultText.flatMap { try? decoder.decodeLiteral($0, field.type).get() } ?? .null
       }
     }
     cells = plan.roles.map { role in
       schema.entities[role.entity].fields.compactMap { field in
         if case .reference = field.type { return nil }
         if field.name == "id" { return nil }
-        return role.columns[field.slot].map { (field.slot, $0, field.type, field.required) }
+        return role.columns[field.slot].map { (field.slot, $0, decoder.spec(field), field.required) }
       }
     }
     idColumns = plan.roles.map { role in schema.entities[role.entity].slots["id"].flatMap { role.columns[$0] } }
@@ -106,7 +102,8 @@ struct RowDecoder: Sendable {
           // A shared record already decoded in this chunk: keep the first, but this row's cells
           // must still be valid, or the row would pass or fail depending on where chunks are cut.
           let first = existing < origin[role.entity].count ? origin[role.entity][existing] : -1
-          if !sameCells(r, chunk, row, first), let problem = validate(r, chunk, row) {
+          if !sameCells(r, chunk, row, first),
+            let problem = validate(r, chunk, row, asOf: asOf, stored: out.facts.tables[role.entity], existing, firstLine: first >= 0 ? chunk.lines[first] : nil) {
             rollback(&out.facts, fresh, indices)
             out.rejects.append(problem)
             continue rows
@@ -118,7 +115,7 @@ struct RowDecoder: Sendable {
         if origin[role.entity].count == position { origin[role.entity].append(row) } else if position < origin[role.entity].count { origin[role.entity][position] = row }
         indices[r] = position
         fresh[r] = true
-        if let problem = fill(&out.facts, r, position, chunk, row) {
+        if let problem = fill(&out.facts, r, position, chunk, row, asOf: asOf) {
           rollback(&out.facts, fresh, indices)
           out.rejects.append(problem)
           continue rows
@@ -134,20 +131,31 @@ struct RowDecoder: Sendable {
     return out
   }
 
-  /// Converts the role's cells into its new record; the first bad cell is returned as a reject.
-  private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
+  /// Decodes the role's cells into its new record, then the entity's record checks; the first
+  /// problem is returned as a reject.
+  private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
     let entity = plan.roles[r].entity
     for cell in cells[r] {
-      switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
+      switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
       case .value(let v):
         facts.tables[entity][record: position, slot: cell.slot] = v
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
-        return reject(chunk, row, cell.column, why, isIDNumber: cell.type == .idNumber)
+        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
       }
     }
-    return nil
+    return recordCheck(r, chunk, row) { facts.tables[entity][record: position, slot: $0] }
+  }
+
+  /// The first of the entity's schema checks (`end >= start`) the record breaks, as a reject at its left column.
+  private func recordCheck(_ r: Int, _ chunk: CSVChunk, _ row: Int, _ value: (Int) -> Value) -> Reject? {
+    let entity = schema.entities[plan.roles[r].entity]
+    guard !entity.checks.isEmpty, let (check, problem) = decoder.check(entity, value) else { return nil }
+    guard let column = plan.roles[r].columns[check.left] else {
+      return Reject(line: chunk.lines[row], column: "(row)", value: "", reason: "`\(entity.fields[check.left].name)` \(problem.sentence)")
+    }
+    return reject(chunk, row, column, problem.sentence, pii: entity.fields[check.left].pii)
   }
 
   /// Whether the role's cells in `row` are byte for byte those of `first` (then they were already validated).
@@ -160,25 +168,35 @@ struct RowDecoder: Sendable {
     return true
   }
 
-  /// Checks a role's cells without storing them (the record was decoded from an earlier row).
-  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
+  /// Checks a role's cells without storing them (the record was decoded from an earlier row of the
+  /// chunk): each cell, the record checks, and that an ID number is the one the record already has
+  /// (one person, one number).
+  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Table, _ existing: Int,
+                        firstLine: Int?) -> Reject? {
+    var record = defaults[r]
+    let entity = schema.entities[plan.roles[r].entity]
     for cell in cells[r] {
-      switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
-      case .value: continue
+      switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
+      case .value(let v):
+        record[cell.slot] = v
+        if cell.spec.type == .idNumber, case .string = stored[record: existing, slot: cell.slot], stored[record: existing, slot: cell.slot] != v {
+          let line = firstLine.map { " on line \($0)" } ?? ""
+          return reject(chunk, row, cell.column, "differs from the ID number of \(entity.name) `\(stored.ids[existing])`\(line); one \(entity.name) has one ID number", pii: true)
+        }
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
-        return reject(chunk, row, cell.column, why, isIDNumber: cell.type == .idNumber)
+        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
       }
     }
-    return nil
+    return recordCheck(r, chunk, row) { record[$0] }
   }
 
   /// A bad cell; any ID number in it (in whatever column it was typed) is masked unless PII may be shown.
-  /// In the ID-number column whatever was typed is masked (a wrong-length number is still personal data).
-  private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: String, isIDNumber: Bool) -> Reject {
+  /// In a `pii` column whatever was typed is masked (a wrong-length number is still personal data).
+  private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: String, pii: Bool) -> Reject {
     let raw = chunk.string(row, column)
-    let value = showPII ? raw : isIDNumber ? Self.mask(raw) : PIIMask.mask(raw)
+    let value = showPII ? raw : pii ? PIIMask.masked(raw) : PIIMask.mask(raw)
     return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: PIIMask.mask(why, show: showPII))
   }
 
@@ -191,12 +209,6 @@ struct RowDecoder: Sendable {
     for r in fresh.indices where fresh[r] && indices[r] != nil {
       facts.tables[plan.roles[r].entity].removeLastRecord()
     }
-  }
-
-  static func mask(_ s: String) -> String {
-    let chars = Array(s)
-    guard chars.count > 10 else { return String(repeating: "*", count: chars.count) }
-    return String(chars.prefix(6)) + String(repeating: "*", count: chars.count - 10) + String(chars.suffix(4))
   }
 }
 
