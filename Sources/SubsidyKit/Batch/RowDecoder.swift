@@ -27,6 +27,8 @@ struct RowDecoder: Sendable {
   let cells: [[(slot: Int, column: Int, spec: FieldDecoder.Spec, required: Bool)]]
   let idColumns: [Int?]
   let requiredRole: [Bool]
+  /// Per role: whether its entity has record checks (`end >= start`) to run after its cells.
+  let hasChecks: [Bool]
 
   init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
     self.schema = schema
@@ -46,6 +48,7 @@ struct RowDecoder: Sendable {
         return role.columns[field.slot].map { (field.slot, $0, decoder.spec(field), field.required) }
       }
     }
+    hasChecks = plan.roles.map { !schema.entities[$0.entity].checks.isEmpty }
     idColumns = plan.roles.map { role in schema.entities[role.entity].slots["id"].flatMap { role.columns[$0] } }
     requiredRole = plan.roles.enumerated().map { r, role in
       r == 0 || (role.owner == 0 && role.ownerSlot.map { schema.entities[plan.roles[0].entity].fields[$0].required } ?? false)
@@ -135,6 +138,7 @@ struct RowDecoder: Sendable {
   /// problem is returned as a reject.
   private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
     let entity = plan.roles[r].entity
+    let decoder = self.decoder
     for cell in cells[r] {
       switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
       case .value(let v):
@@ -145,6 +149,7 @@ struct RowDecoder: Sendable {
         return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
       }
     }
+    guard hasChecks[r] else { return nil }
     return recordCheck(r, chunk, row) { facts.tables[entity][record: position, slot: $0] }
   }
 
