@@ -58,6 +58,8 @@ public final class BatchRunner: Sendable {
     var groups: [String: GroupTable] = [:]
     /// Refused results by rule index: counted, not built.
     var refused: [Int] = []
+    /// The chunk's ID numbers per person, checked across the file in input order.
+    var identities: [IdentityClaim] = []
     var firstRow = 0
   }
 
@@ -114,6 +116,7 @@ public final class BatchRunner: Sendable {
       return work
     }
     var dispatchIDs = DispatchIDRegistry()
+    var identities = IdentityRegistry()
     let rowKind = program.rowKind ?? 0
     func mergeBatch(_ work: [ChunkWork]) throws {
       for item in work {
@@ -127,15 +130,21 @@ public final class BatchRunner: Sendable {
             decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
           }
         }
+        // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
+        let (conflicts, dropped) = identities.reject(item.identities, skipping: repeated, schema: program.schema,
+                                                     showPII: options.showPII, into: &decoded.rejects)
+        repeated.formUnion(dropped.subjects)
+        var entityResults = item.entityResults
+        if !dropped.entities.isEmpty { entityResults.removeAll { dropped.entities.contains($0.subject) } }
         if !repeated.isEmpty { rowResults.removeAll { repeated.contains($0.subject) } }
         summary.rowsRead += item.rowCount
         summary.rowsRejected += decoded.rejects.count
-        summary.rowsEvaluated += decoded.lines.count - repeated.count
+        summary.rowsEvaluated += decoded.lines.count - repeated.count + dropped.subjects.count - conflicts
         summary.countRefused(item.refused, names: ruleNames)
         for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
           rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
         }
-        try merge.take(rows: rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
+        try merge.take(rows: rowResults, entities: entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
       }
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
@@ -178,11 +187,13 @@ public final class BatchRunner: Sendable {
         if let decoder, item.jsonLines.isEmpty {
           decoded = decoder.decode(item.chunk, asOf: asOf)
           parts = [(decoded.facts, decoded.lines)]
+          item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
         } else {
           decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
           for (line, text) in item.jsonLines {
-            switch JSONLineFacts.load(text, line: line, file: self.options.input, schema: program.schema) {
+            switch JSONLineFacts.load(text, line: line, file: self.options.input, schema: program.schema, asOf: asOf) {
             case .success(let facts):
+              item.identities += IdentityClaim.claims(facts, line: line, schema: program.schema, rowKind: program.rowKind ?? 0)
               let rows = facts.tables[program.rowKind ?? 0].count
               parts.append((facts, Array(repeating: line, count: rows)))
               decoded.lines.append(line)

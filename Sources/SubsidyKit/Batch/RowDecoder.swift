@@ -186,7 +186,7 @@ struct RowDecoder: Sendable {
         record[cell.slot] = v
         if cell.spec.type == .idNumber, case .string = stored[record: existing, slot: cell.slot], stored[record: existing, slot: cell.slot] != v {
           let line = firstLine.map { " on line \($0)" } ?? ""
-          return reject(chunk, row, cell.column, "differs from the ID number of \(entity.name) `\(stored.ids[existing])`\(line); one \(entity.name) has one ID number", pii: true)
+          return reject(chunk, row, cell.column, "\(entity.name) `\(stored.ids[existing])` has another ID number\(line); one \(entity.name) has one ID number", pii: true)
         }
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
