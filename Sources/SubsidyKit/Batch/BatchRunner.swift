@@ -96,7 +96,7 @@ public final class BatchRunner: Sendable {
 
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
-    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil)
+    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     // One chunk per thread in flight while the previous batch is merged: enough to keep both cores busy.
     let batchSize = max(1, options.threads)

@@ -37,7 +37,7 @@ struct Batch: ParsableCommand {
   @Option(help: "An id for this batch in the ledger (default: derived from the file and time).")
   var batchId: String?
 
-  @Flag(help: "Show ID numbers unmasked in rejects.")
+  @Flag(help: "Show ID numbers unmasked in rejects and payouts.")
   var showPii = false
 
   @Option(help: "Rows per chunk.")
