@@ -129,4 +129,28 @@ import Testing
     #expect(three?["column"]?.hasPrefix("column ") == true)
     #expect(run.rowsRead == 3 && run.rowsRejected == 2, "\(run.stdout)")
   }
+
+  /// Across runs: a later batch that gives a committed person's number to a new id (or a new number
+  /// to a committed id) is rejected, and the ledger holds only a keyed hash of the number.
+  @Test func theLedgerRemembersWhoHadWhichNumber() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let ledger = dir.appendingPathComponent("ledger.sqlite").path
+    let header = TestCSV.line(BatchFixtures.columns)
+    let first = try write(header + "\n" + Self.row("RUN1-D1", person: "RUN-P1", idNumber: Self.numberA).csv() + "\n", to: dir, "run1.csv")
+    let one = try runBatch(first, asOf: Self.asOf, ["--commit", "--ledger", ledger], in: dir)
+    #expect(one.status == 0 && one.rowsRejected == 0, "\(one.stderr)\(one.rejectsText)")
+    let second = try write(header + "\n" + Self.row("RUN2-D1", person: "RUN-P2", idNumber: Self.numberA).csv() + "\n"
+                           + Self.row("RUN2-D2", person: "RUN-P1", idNumber: Self.numberB).csv() + "\n"
+                           + Self.row("RUN2-D3", person: "RUN-P1", idNumber: Self.numberA).csv() + "\n", to: dir, "run2.csv")
+    let two = try runBatch(second, asOf: Self.asOf, ["--commit", "--ledger", ledger], in: dir)
+    #expect(two.rejects.first { $0["line"] == "2" }?["reason"]?.contains("`RUN-P1` in the ledger") == true, "\(two.rejectsText)")
+    #expect(two.rejects.first { $0["line"] == "3" }?["reason"]?.contains("another ID number in the ledger") == true, "\(two.rejectsText)")
+    // Line 4 agrees with the ledger, but the file itself gave RUN-P1 another number on line 3 first.
+    #expect(two.rejects.first { $0["line"] == "4" }?["reason"]?.contains("another ID number on line 3") == true, "\(two.rejectsText)")
+    #expect(two.rowsRejected == 3, "\(two.stdout)")
+    #expect(!two.payouts.contains { $0["subject"] == "RUN2-D1" || $0["subject"] == "RUN2-D2" })
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: ledger))
+    #expect(bytes.range(of: Data(Self.numberA.utf8)) == nil, "the raw ID number is in the ledger")
+  }
 }

@@ -27,9 +27,16 @@ public struct LedgerHooks {
   public var paidKeys: ([String]) throws -> Set<String>
   /// Records payments; returns, per payment, false when it turned out already paid.
   public var record: (([PaymentRecord]) throws -> [Bool])?
-  public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PaymentRecord]) throws -> [Bool])?) {
+  /// Whether the ledger's identities (earlier batches) disagree with a person's ID number: the reason, or nil.
+  public var identityConflict: ((IdentityRecord) throws -> String?)?
+  /// Records an identity the batch accepted (when committing).
+  public var recordIdentity: ((IdentityRecord) throws -> Void)?
+  public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PaymentRecord]) throws -> [Bool])?,
+              identityConflict: ((IdentityRecord) throws -> String?)? = nil, recordIdentity: ((IdentityRecord) throws -> Void)? = nil) {
     self.paidKeys = paidKeys
     self.record = record
+    self.identityConflict = identityConflict
+    self.recordIdentity = recordIdentity
   }
 }
 
@@ -131,8 +138,8 @@ public final class BatchRunner: Sendable {
           }
         }
         // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
-        let (conflicts, dropped) = identities.reject(item.identities, skipping: repeated, schema: program.schema,
-                                                     showPII: options.showPII, into: &decoded.rejects)
+        let (conflicts, dropped) = try identities.reject(item.identities, skipping: repeated, schema: program.schema,
+                                                         showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
         repeated.formUnion(dropped.subjects)
         var entityResults = item.entityResults
         if !dropped.entities.isEmpty { entityResults.removeAll { dropped.entities.contains($0.subject) } }

@@ -1,3 +1,4 @@
+import Ledger
 import PolicyCheck
 import PolicyEval
 import PolicyValues
@@ -25,19 +26,24 @@ struct IdentityRegistry {
   private var numberOf: [UInt64: (number: UInt64, line: Int32)] = [:]
   private var holderOf: [UInt64: (id: UInt64, line: Int32)] = [:]
 
-  /// Nil when the claim agrees with what was seen before (and it is recorded); else the reason to reject.
-  mutating func conflict(_ claim: IdentityClaim, kind: String) -> String? {
+  /// Nil when the claim agrees with what was seen before in the file; else the reason to reject.
+  func conflict(_ claim: IdentityClaim, kind: String) -> String? {
     let id = Self.fingerprint(claim.entity, claim.id), number = Self.fingerprint(claim.entity, claim.number)
-    let line = Int32(truncatingIfNeeded: claim.rows.first?.line ?? 0)
     if let earlier = numberOf[id], earlier.number != number {
       return "\(kind) `\(claim.id)` has another ID number on line \(earlier.line); one \(kind) has one ID number"
     }
     if let earlier = holderOf[number], earlier.id != id {
       return "is the ID number of another \(kind) on line \(earlier.line); an ID number identifies one \(kind)"
     }
+    return nil
+  }
+
+  /// Records an accepted claim (the first line that gave the id and the number).
+  mutating func register(_ claim: IdentityClaim) {
+    let id = Self.fingerprint(claim.entity, claim.id), number = Self.fingerprint(claim.entity, claim.number)
+    let line = Int32(truncatingIfNeeded: claim.rows.first?.line ?? 0)
     if numberOf[id] == nil { numberOf[id] = (number, line) }
     if holderOf[number] == nil { holderOf[number] = (id, line) }
-    return nil
   }
 
   private static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
@@ -106,12 +112,25 @@ extension IdentityClaim {
 extension IdentityRegistry {
   /// Checks a chunk's claims in order; every row of a conflicting claim becomes a reject (one per line).
   /// Returns how many lines were rejected, and the row subjects and records whose results are dropped.
+  /// With a ledger, a claim the file accepts is checked against the identities of earlier batches
+  /// too, and recorded when the batch commits.
   mutating func reject(_ claims: [IdentityClaim], skipping repeated: Set<String>, schema: FactSchema, showPII: Bool,
-                       into rejects: inout [Reject]) -> (lines: Int, dropped: (subjects: Set<String>, entities: Set<String>)) {
+                       ledger: LedgerHooks?, into rejects: inout [Reject]) throws
+    -> (lines: Int, dropped: (subjects: Set<String>, entities: Set<String>))
+  {
     var subjects = Set<String>(), entities = Set<String>(), lines = Set<Int>()
     for claim in claims {
       let rows = claim.rows.filter { !repeated.contains($0.subject) && !subjects.contains($0.subject) }
-      guard !rows.isEmpty, let why = conflict(claim, kind: schema.entities[claim.entity].name) else { continue }
+      guard !rows.isEmpty else { continue }
+      let kind = schema.entities[claim.entity].name
+      let record = IdentityRecord(kind: kind, id: claim.id, number: claim.number)
+      var why = conflict(claim, kind: kind)
+      if why == nil, let check = ledger?.identityConflict { why = try check(record) }
+      guard let why else {
+        register(claim)
+        try ledger?.recordIdentity?(record)
+        continue
+      }
       entities.insert(claim.id)
       for (line, subject) in rows {
         subjects.insert(subject)
