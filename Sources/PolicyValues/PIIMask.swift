@@ -26,8 +26,9 @@ public enum PIIMask {
   /// `text` with every ID-number-looking run masked: exactly 18 characters, 17 ASCII digits then a
   /// digit or `X`, not part of a longer run of digits.
   public static func mask(_ text: String) -> String {
+    // Most texts (ids, names, short values) are shorter than an ID number: no copy for them.
+    guard text.utf8.count >= 18 else { return text }
     let bytes = Array(text.utf8)
-    guard bytes.count >= 18 else { return text }
     var output = bytes
     var index = 0
     var changed = false

@@ -124,6 +124,7 @@ public final class BatchRunner: Sendable {
     }
     var dispatchIDs = DispatchIDRegistry()
     var identities = IdentityRegistry()
+    let entityNames = program.schema.entities.map(\.name)
     let rowKind = program.rowKind ?? 0
     func mergeBatch(_ work: [ChunkWork]) throws {
       for item in work {
@@ -138,7 +139,7 @@ public final class BatchRunner: Sendable {
           }
         }
         // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
-        let (conflicts, dropped) = try identities.reject(item.identities, skipping: repeated, schema: program.schema,
+        let (conflicts, dropped) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
                                                          showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
         repeated.formUnion(dropped.subjects)
         var entityResults = item.entityResults

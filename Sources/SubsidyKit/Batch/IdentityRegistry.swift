@@ -10,47 +10,61 @@ struct IdentityClaim: Sendable {
   var entity: Int
   var id: String
   var number: String
+  /// Fingerprints of the id and the number, computed on the worker threads so the merge only looks up.
+  var idHash: UInt64
+  var numberHash: UInt64
   /// The column to name in a reject (`person_id_number` in a CSV, `person.id_number` in JSON Lines).
   var column: String
-  /// Every row (line and its row subject, the dispatch id) that rests on this record, in file order.
-  var rows: [(line: Int, subject: String)]
+  /// The first row (line and its row subject, the dispatch id) that rests on this record…
+  var line: Int
+  var subject: String
+  /// …and any further rows of the chunk (most records have one row: no array for them).
+  var more: [(line: Int, subject: String)] = []
+  var rows: [(line: Int, subject: String)] { [(line, subject)] + more }
 }
 
 /// An ID number identifies one person, across the whole batch however it is chunked:
 /// - the same number under two ids: the later rows are rejected, naming the first line;
 /// - one id with two different numbers: the later rows are rejected, naming the first line.
 ///
-/// Like `DispatchIDRegistry`, ids and numbers are kept as 64-bit FNV-1a fingerprints with the first
-/// line (no strings, no raw numbers held), two entries per person.
+/// Like `DispatchIDRegistry`, ids and numbers are kept as 64-bit FNV-1a fingerprints (no strings, no
+/// raw numbers held): per person, its number's fingerprint (upper 32 bits) packed with its first
+/// line, and the number's holder. 2 × 16 bytes a person in the tables (about 64 with their spare
+/// capacity). A 32-bit number fingerprint can miss "another number" with probability 2⁻³²; a
+/// holder is compared on all 64 bits, so a row is never rejected for a collision it did not make
+/// (probability about n²/2⁶⁵).
 struct IdentityRegistry {
-  private var numberOf: [UInt64: (number: UInt64, line: Int32)] = [:]
-  private var holderOf: [UInt64: (id: UInt64, line: Int32)] = [:]
+  /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line.
+  private var numberOf: [UInt64: UInt64] = [:]
+  /// number fingerprint → the id fingerprint that holds it.
+  private var holderOf: [UInt64: UInt64] = [:]
 
   /// Nil when the claim agrees with what was seen before in the file; else the reason to reject.
   func conflict(_ claim: IdentityClaim, kind: String) -> String? {
-    let id = Self.fingerprint(claim.entity, claim.id), number = Self.fingerprint(claim.entity, claim.number)
-    if let earlier = numberOf[id], earlier.number != number {
-      return "\(kind) `\(claim.id)` has another ID number on line \(earlier.line); one \(kind) has one ID number"
+    if let earlier = numberOf[claim.idHash], earlier >> 32 != claim.numberHash >> 32 {
+      return "\(kind) `\(claim.id)` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
     }
-    if let earlier = holderOf[number], earlier.id != id {
-      return "is the ID number of another \(kind) on line \(earlier.line); an ID number identifies one \(kind)"
+    if let holder = holderOf[claim.numberHash], holder != claim.idHash {
+      let line = numberOf[holder].map { String($0 & 0xFFFF_FFFF) } ?? "?"
+      return "is the ID number of another \(kind) on line \(line); an ID number identifies one \(kind)"
     }
     return nil
   }
 
   /// Records an accepted claim (the first line that gave the id and the number).
   mutating func register(_ claim: IdentityClaim) {
-    let id = Self.fingerprint(claim.entity, claim.id), number = Self.fingerprint(claim.entity, claim.number)
-    let line = Int32(truncatingIfNeeded: claim.rows.first?.line ?? 0)
-    if numberOf[id] == nil { numberOf[id] = (number, line) }
-    if holderOf[number] == nil { holderOf[number] = (id, line) }
+    if numberOf[claim.idHash] == nil { numberOf[claim.idHash] = (claim.numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: claim.line)) }
+    if holderOf[claim.numberHash] == nil { holderOf[claim.numberHash] = claim.idHash }
   }
 
-  private static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
+  static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
-    for byte in text.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
+    var text = text
+    text.withUTF8 { bytes in
+      for byte in bytes {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+      }
     }
     return hash
   }
@@ -73,18 +87,22 @@ extension IdentityClaim {
     var claims: [IdentityClaim] = []
     var position: [Int: Int] = [:]
     let table = facts.tables[rowKind]
-    for row in 0..<min(table.count, decoded.lines.count) {
-      for path in paths {
+    let targets = paths.map { facts.tables[$0.entity] }
+    let lines = decoded.lines
+    for row in 0..<min(table.count, lines.count) {
+      for (p, path) in paths.enumerated() {
         guard case .entity(let kind, let index) = table[record: row, slot: path.refSlot], kind == path.entity,
-          case .string(let number) = facts.tables[kind][record: index, slot: path.slot]
+          case .string(let number) = targets[p][record: index, slot: path.slot]
         else { continue }
         let key = (kind << 40) | index
         if let i = position[key] {
-          claims[i].rows.append((decoded.lines[row], table.ids[row]))
+          claims[i].more.append((lines[row], table.ids[row]))
         } else {
           position[key] = claims.count
-          claims.append(IdentityClaim(entity: kind, id: facts.tables[kind].ids[index], number: number, column: path.column,
-                                      rows: [(decoded.lines[row], table.ids[row])]))
+          let id = targets[p].ids[index]
+          claims.append(IdentityClaim(entity: kind, id: id, number: number,
+                                      idHash: IdentityRegistry.fingerprint(kind, id), numberHash: IdentityRegistry.fingerprint(kind, number),
+                                      column: path.column, line: lines[row], subject: table.ids[row]))
         }
       }
     }
@@ -100,8 +118,10 @@ extension IdentityClaim {
         let table = facts.tables[entity.index]
         for index in 0..<table.count {
           guard case .string(let number) = table[record: index, slot: field.slot] else { continue }
-          claims.append(IdentityClaim(entity: entity.index, id: table.ids[index], number: number, column: "\(entity.name).\(field.name)",
-                                      rows: subjects.isEmpty ? [(line, table.ids[index])] : subjects.map { (line, $0) }))
+          claims.append(IdentityClaim(entity: entity.index, id: table.ids[index], number: number,
+                                      idHash: IdentityRegistry.fingerprint(entity.index, table.ids[index]),
+                                      numberHash: IdentityRegistry.fingerprint(entity.index, number), column: "\(entity.name).\(field.name)",
+                                      line: line, subject: subjects.first ?? table.ids[index], more: subjects.dropFirst().map { (line, $0) }))
         }
       }
     }
@@ -114,25 +134,25 @@ extension IdentityRegistry {
   /// Returns how many lines were rejected, and the row subjects and records whose results are dropped.
   /// With a ledger, a claim the file accepts is checked against the identities of earlier batches
   /// too, and recorded when the batch commits.
-  mutating func reject(_ claims: [IdentityClaim], skipping repeated: Set<String>, schema: FactSchema, showPII: Bool,
+  mutating func reject(_ claims: [IdentityClaim], skipping repeated: Set<String>, kinds: [String], showPII: Bool,
                        ledger: LedgerHooks?, into rejects: inout [Reject]) throws
     -> (lines: Int, dropped: (subjects: Set<String>, entities: Set<String>))
   {
     var subjects = Set<String>(), entities = Set<String>(), lines = Set<Int>()
+    let checksLedger = ledger?.identityConflict != nil || ledger?.recordIdentity != nil
     for claim in claims {
-      let rows = claim.rows.filter { !repeated.contains($0.subject) && !subjects.contains($0.subject) }
-      guard !rows.isEmpty else { continue }
-      let kind = schema.entities[claim.entity].name
-      let record = IdentityRecord(kind: kind, id: claim.id, number: claim.number)
-      var why = conflict(claim, kind: kind)
-      if why == nil, let check = ledger?.identityConflict { why = try check(record) }
+      let skip = !repeated.isEmpty || !subjects.isEmpty
+      if skip, !claim.rows.contains(where: { !repeated.contains($0.subject) && !subjects.contains($0.subject) }) { continue }
+      var why = conflict(claim, kind: kinds[claim.entity])
+      let record = checksLedger ? IdentityRecord(kind: kinds[claim.entity], id: claim.id, number: claim.number) : nil
+      if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
         register(claim)
-        try ledger?.recordIdentity?(record)
+        if let record { try ledger?.recordIdentity?(record) }
         continue
       }
       entities.insert(claim.id)
-      for (line, subject) in rows {
+      for (line, subject) in claim.rows where !repeated.contains(subject) && !subjects.contains(subject) {
         subjects.insert(subject)
         if lines.insert(line).inserted {
           rejects.append(Reject(line: line, column: claim.column, value: PIIMask.masked(claim.number, show: showPII), reason: why))
