@@ -98,4 +98,21 @@ import Testing
     }
     #expect(outputs[0] == outputs[1], "group results depend on chunking")
   }
+
+  /// A row rejected at the merge (its ID number belongs to a worker of another row) does not count
+  /// toward the aggregate: 30 rows but 29 people leave the leader below the 30-worker tier.
+  @Test(arguments: ["7", "100000"]) func aRowRejectedForAnotherPersonsIDNumberDoesNotCount(_ chunk: String) throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var pan = Self.rows(leader: "SD-L-PAN", workers: 30, sequenceBase: 100)
+    let other = Self.rows(leader: "SD-L-WEI", workers: 1, sequenceBase: 300)
+    pan[pan.count - 1]["person_id_number"] = other[0]["person_id_number"]
+    let padding = try generateBatch(rows: 200, seed: 19, in: dir)
+    let lines = [TestCSV.line(BatchFixtures.columns), other[0].csv()] + Self.interleave(pan, padding.records)
+    let file = try write(lines.joined(separator: "\n") + "\n", to: dir, "sandu-conflict.csv")
+    let run = try runBatch(file, asOf: Self.asOf, ["--chunk-rows", chunk], in: dir)
+    #expect(run.rejects.contains { $0["column"] == "person_id_number" && ($0["reason"] ?? "").contains("line 2") }, "\(run.rejectsText)")
+    let reward = run.payouts(rule: "lead-entrepreneur-reward").filter { $0["payee"] == "SD-L-PAN" }
+    #expect(reward.allSatisfy { $0["status"] != "payable" }, "--chunk-rows \(chunk): 29 people, yet \(reward)")
+  }
 }

@@ -152,7 +152,10 @@ public final class BatchRunner: Sendable {
         for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
           rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
         }
-        try merge.take(rows: rowResults, entities: entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
+        // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back.
+        let groups = !repeated.isEmpty && program.hasGroupRules && item.jsonLines.isEmpty
+          ? regroup(decoded, dropping: repeated) : item.groups
+        try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
       }
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
