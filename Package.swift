@@ -25,8 +25,8 @@ let package = Package(
     // Compile a checked policy set to closures; load facts; evaluate.
     .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"]),
     // The payout ledger: SQLite through GRDB, idempotent payments, audit trail.
-    // PolicySupport only for the product's one CSV cell writer and control-character escaping.
-    .target(name: "Ledger", dependencies: ["PolicySupport", .product(name: "GRDB", package: "GRDB.swift")]),
+    // PolicySupport for the product's one CSV cell writer and control-character escaping; PolicyValues for the one PII masker.
+    .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
     // The facade the CLI (and later a server) calls.
     .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"]),
     .executableTarget(name: "subsidy", dependencies: [
@@ -39,6 +39,6 @@ let package = Package(
       dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
                      .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
-    .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "GRDB", package: "GRDB.swift")]),
+    .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
   ]
 )

@@ -48,16 +48,43 @@ public struct DiagnosticRenderer: Sendable {
     return out
   }
 
+  /// The widest excerpt of a source line a diagnostic quotes, in characters. A longer line (a minified
+  /// JSON file, a file that is not a policy at all) is cut around the caret, with an ellipsis.
+  public static let excerptWidth = 200
+
   private func quote(_ span: SourceSpan) -> String {
     guard let file = sources[span.file], let line = file.line(span.start.line) else { return "" }
     let number = String(span.start.line)
     let gutter = String(repeating: " ", count: number.count)
     let scalars = Array(line.unicodeScalars)
-    let before = ControlCharacters.escapedForTerminal(String(String.UnicodeScalarView(scalars.prefix(max(0, span.start.column - 1)))))
-    let pad = before.unicodeScalars.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width(of: $0)) }.joined()
-    let covered = scalars.dropFirst(max(0, span.start.column - 1)).prefix(span.length)
-    let caretWidth = max(1, covered.reduce(0) { $0 + Self.width(of: $1) } + max(0, span.length - covered.count))
-    return " \(number) | \(ControlCharacters.escapedForTerminal(String(line)))\n \(gutter) | \(pad)\(paint(String(repeating: "^", count: caretWidth), "31;1"))\n"
+    let caret = min(max(0, span.start.column - 1), scalars.count)
+    // The window, in terminal columns: from the line's start while the caret is near it, else from
+    // a little before the caret; then as far as the width allows.
+    let limit = Self.excerptWidth
+    var from = 0
+    if scalars[..<caret].reduce(0, { $0 + Self.width(of: $1) }) > limit - 40 {
+      from = caret
+      var back = 0
+      while from > 0, back + Self.width(of: scalars[from - 1]) <= 40 {
+        from -= 1
+        back += Self.width(of: scalars[from])
+      }
+    }
+    var to = from, used = 0
+    while to < scalars.count, used + Self.width(of: scalars[to]) <= limit {
+      used += Self.width(of: scalars[to])
+      to += 1
+    }
+    let lead = from > 0 ? "…" : "", tail = to < scalars.count ? "…" : ""
+    // Control characters are shown escaped (an ESC in a file must not reach the terminal); the caret
+    // is placed under the escaped text.
+    let shown = ControlCharacters.escapedForTerminal(lead + String(String.UnicodeScalarView(scalars[from..<to])) + tail)
+    let before = ControlCharacters.escapedForTerminal(String(String.UnicodeScalarView(scalars[from..<min(max(from, caret), to)])))
+    let pad = (from > 0 ? " " : "") + before.unicodeScalars.map { $0 == "\t" ? "\t" : String(repeating: " ", count: Self.width(of: $0)) }.joined()
+    let covered = scalars.dropFirst(caret).prefix(span.length).prefix(max(0, to - caret))
+    let beyond = to == scalars.count ? max(0, span.length - covered.count) : 0
+    let caretWidth = max(1, covered.reduce(0) { $0 + Self.width(of: $1) } + beyond)
+    return " \(number) | \(shown)\n \(gutter) | \(pad)\(paint(String(repeating: "^", count: min(caretWidth, Self.excerptWidth)), "31;1"))\n"
   }
 
   private func paint(_ text: String, _ code: String) -> String {

@@ -17,47 +17,79 @@ public struct IDNumber: Hashable, Sendable {
   public let birthDate: CivilDate
 
   /// `value` with the birth date hidden, as on printed rosters: the first six
-  /// characters, eight `*`, then the last four (`533123********123X`).
-  public var masked: String {
-    String(value.prefix(6)) + String(repeating: "*", count: 8) + String(value.suffix(4))
-  }
+  /// characters, eight `*`, then the last four (`533123********123X`). Through `PIIMask`,
+  /// the one masker of personal data.
+  public var masked: String { PIIMask.masked(value) }
 
   /// The number, or the first reason it is not valid (length, characters,
   /// region, birth date, then check character, in that order).
   public static func validate(_ text: String) -> Result<IDNumber, IDNumberProblem> {
+    var text = text
+    if let id = text.withUTF8(parseASCII) { return .success(id) }
+    return .failure(problem(text))
+  }
+
+  /// `validate` on UTF-8 bytes (a CSV cell, a YAML scalar): a valid number costs one pass and the
+  /// `String` of its value; only a bad one is decoded to text, for its message.
+  public static func validate(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Result<IDNumber, IDNumberProblem> {
+    if let id = parseASCII(bytes) { return .success(id) }
+    return .failure(problem(String(decoding: bytes, as: UTF8.self)))
+  }
+
+  /// The whole check on bytes: 17 digits and a check character (ISO 7064 MOD 11-2), a region that is
+  /// a division code, a real birth date. Nil when any of them fails. Not generic, so it costs the
+  /// same in a debug build as in a release one.
+  static func parseASCII(_ b: UnsafeBufferPointer<UInt8>) -> IDNumber? {
+    guard b.count == 18 else { return nil }
+    var weightedSum = 0
+    for offset in 0..<17 {
+      guard let digit = ASCII.digit(b[offset]) else { return nil }
+      weightedSum += weights[offset] * Int(digit)
+    }
+    var last = b[17]
+    if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
+    guard last == checkCharacters[weightedSum % 11],
+      let region = DivisionCode.parse(utf8: UnsafeBufferPointer(rebasing: b[0..<6]))
+    else { return nil }
+    func number(_ from: Int, _ count: Int) -> Int {
+      var n = 0
+      for i in from..<(from + count) { n = n * 10 + Int(b[i] &- ASCII.zero) }
+      return n
+    }
+    guard let birthDate = CivilDate(year: number(6, 4), month: number(10, 2), day: number(12, 2)) else { return nil }
+    let value = String(unsafeUninitializedCapacity: 18) { out in
+      _ = out.initialize(from: b)
+      out[17] = last
+      return 18
+    }
+    return IDNumber(value: value, region: region, birthDate: birthDate)
+  }
+
+  /// Why `text` (which `parseASCII` refused) is not a valid number, in the order of `validate`.
+  static func problem(_ text: String) -> IDNumberProblem {
     let count = text.count
-    guard count == 18 else { return .failure(.wrongLength(count)) }
+    guard count == 18 else { return .wrongLength(count) }
     var weightedSum = 0
     for (offset, character) in text.enumerated() {
       if let digit = character.asciiValue.flatMap(ASCII.digit) {
         if offset < 17 { weightedSum += weights[offset] * Int(digit) }
       } else if offset != 17 || (character != "X" && character != "x") {
-        return .failure(.nonDigit(position: offset + 1, character: character))
+        return .nonDigit(position: offset + 1, character: character)
       }
     }
     // From here every character is one ASCII byte.
     var bytes = Array(text.utf8)
     let regionText = String(decoding: bytes[0..<6], as: UTF8.self)
-    let region: DivisionCode
-    switch DivisionCode.validate(regionText) {
-    case .success(let code): region = code
-    case .failure(let problem): return .failure(.badRegion(regionText, problem))
-    }
+    if case .failure(let problem) = DivisionCode.validate(regionText) { return .badRegion(regionText, problem) }
     guard let year = ASCII.number(bytes, from: 6, count: 4),
       let month = ASCII.number(bytes, from: 10, count: 2),
       let day = ASCII.number(bytes, from: 12, count: 2),
-      let birthDate = CivilDate(year: year, month: month, day: day)
+      CivilDate(year: year, month: month, day: day) != nil
     else {
-      return .failure(.impossibleBirthDate(String(decoding: bytes[6..<14], as: UTF8.self)))
+      return .impossibleBirthDate(String(decoding: bytes[6..<14], as: UTF8.self))
     }
-    let expected = checkCharacters[weightedSum % 11]
     if bytes[17] == UInt8(ascii: "x") { bytes[17] = UInt8(ascii: "X") }
-    guard bytes[17] == expected else {
-      return .failure(.checksumMismatch(
-        expected: Character(Unicode.Scalar(expected)), got: Character(Unicode.Scalar(bytes[17]))))
-    }
-    return .success(IDNumber(
-      value: String(decoding: bytes, as: UTF8.self), region: region, birthDate: birthDate))
+    return .checksumMismatch(expected: Character(Unicode.Scalar(checkCharacters[weightedSum % 11])), got: Character(Unicode.Scalar(bytes[17])))
   }
 
   /// The number if `text` is valid, else nil (when the reason is not needed).

@@ -21,11 +21,17 @@ public enum Subsidy {
     return (outcome.set.map(Program.init), outcome)
   }
 
-  /// Loads a facts file against the program's schema.
-  public static func loadFacts(_ path: String, program: Program, into d: inout DiagnosticBag) -> (Facts, SourceFile)? {
+  /// Loads a facts file against the program's schema. `asOf` (the command line's) overrides the
+  /// file's `as_of` for the checks that need the date judged on.
+  public static func loadFacts(_ path: String, program: Program, asOf: CivilDate? = nil, into d: inout DiagnosticBag) -> (Facts, SourceFile)? {
     guard let source = SourceReader.read(path, into: &d) else { return nil }
-    guard let facts = FactsLoader(schema: program.schema).load(source, into: &d) else { return nil }
+    guard let facts = FactsLoader(schema: program.schema).load(source, asOf: asOf, into: &d) else { return nil }
     return (facts, source)
+  }
+
+  /// A facts file as a diagnostic may quote it: its `pii` values and anything that looks like an ID number masked.
+  public static func quotable(_ source: SourceFile, program: Program) -> SourceFile {
+    FactsLoader(schema: program.schema).quotable(source)
   }
 
   /// Parses `YYYY-MM-DD` for a command-line option, explaining a bad date.

@@ -1,3 +1,4 @@
+import PolicyValues
 import Foundation
 import Testing
 @testable import Ledger

@@ -11,7 +11,9 @@ import Testing
   static let destinations = ["522701", "520111", "440306", "330782", "350981"]
 
   /// `workers` distinct registered-poor 三都 workers organised by `leader` in 2023; the first is placed twice.
-  static func rows(leader: String, workers: Int) -> [BatchRow] {
+  /// Each leader's workers get their own ID-number sequences (`sequenceBase`): an ID number identifies
+  /// one person, and a batch rejects the same number under a second person id.
+  static func rows(leader: String, workers: Int, sequenceBase: Int) -> [BatchRow] {
     var out: [BatchRow] = []
     for n in 0..<workers {
       let person = "\(leader)-P\(String(format: "%03d", n + 1))"
@@ -24,7 +26,7 @@ import Testing
         out.append(BatchRow([
           "dispatch_id": "\(person)-D\(k + 1)", "person_id": person,
           "person_name": surnames[n % surnames.count] + given[(n / surnames.count + n) % given.count],
-          "person_id_number": BatchFixtures.idNumber("522732", born: String(format: "19%02d-%02d-%02d", 70 + n % 30, month, (n % 28) + 1), sequence: n),
+          "person_id_number": BatchFixtures.idNumber("522732", born: String(format: "19%02d-%02d-%02d", 70 + n % 30, month, (n % 28) + 1), sequence: sequenceBase + n),
           "person_hukou": "522732", "person_poverty_status": "registered_poor",
           "person_relocated": n % 7 == 0 ? "true" : "false", "person_post_school_youth": "false",
           "organizer_id": leader, "organizer_kind": "lead_entrepreneur", "organizer_location": "522732",
@@ -58,9 +60,9 @@ import Testing
     let dir = batchTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     // 潘: 30 distinct (31 placements); 韦: 29 distinct (30 placements); 蒙: 100 distinct (101 placements).
-    let tier1 = Self.rows(leader: "SD-L-PAN", workers: 30)
-    let below = Self.rows(leader: "SD-L-WEI", workers: 29)
-    let tier2 = Self.rows(leader: "SD-L-MENG", workers: 100)
+    let tier1 = Self.rows(leader: "SD-L-PAN", workers: 30, sequenceBase: 100)
+    let below = Self.rows(leader: "SD-L-WEI", workers: 29, sequenceBase: 300)
+    let tier2 = Self.rows(leader: "SD-L-MENG", workers: 100, sequenceBase: 500)
     #expect(tier1.count == 31 && below.count == 30 && tier2.count == 101)
     // Round-robin the three leaders' rows, then spread them through generated rows.
     var scenario: [BatchRow] = []
@@ -95,5 +97,22 @@ import Testing
       outputs.append(run.payoutLines.sorted())
     }
     #expect(outputs[0] == outputs[1], "group results depend on chunking")
+  }
+
+  /// A row rejected at the merge (its ID number belongs to a worker of another row) does not count
+  /// toward the aggregate: 30 rows but 29 people leave the leader below the 30-worker tier.
+  @Test(arguments: ["7", "100000"]) func aRowRejectedForAnotherPersonsIDNumberDoesNotCount(_ chunk: String) throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var pan = Self.rows(leader: "SD-L-PAN", workers: 30, sequenceBase: 100)
+    let other = Self.rows(leader: "SD-L-WEI", workers: 1, sequenceBase: 300)
+    pan[pan.count - 1]["person_id_number"] = other[0]["person_id_number"]
+    let padding = try generateBatch(rows: 200, seed: 19, in: dir)
+    let lines = [TestCSV.line(BatchFixtures.columns), other[0].csv()] + Self.interleave(pan, padding.records)
+    let file = try write(lines.joined(separator: "\n") + "\n", to: dir, "sandu-conflict.csv")
+    let run = try runBatch(file, asOf: Self.asOf, ["--chunk-rows", chunk], in: dir)
+    #expect(run.rejects.contains { $0["column"] == "person_id_number" && ($0["reason"] ?? "").contains("line 2") }, "\(run.rejectsText)")
+    let reward = run.payouts(rule: "lead-entrepreneur-reward").filter { $0["payee"] == "SD-L-PAN" }
+    #expect(reward.allSatisfy { $0["status"] != "payable" }, "--chunk-rows \(chunk): 29 people, yet \(reward)")
   }
 }

@@ -19,7 +19,8 @@ enum Hostile {
     return try write(text, to: dir, name)
   }
 
-  /// `rows` of the good row, each with its own dispatch, person and household id.
+  /// `rows` of the good row, each with its own dispatch, person, household id and ID number (an ID
+  /// number identifies one person, so two people may not share one).
   static func distinctRows(_ count: Int) throws -> [BatchRow] {
     let base = try goodRow()
     return (0..<count).map { i in
@@ -27,6 +28,7 @@ enum Hostile {
       row["dispatch_id"] = "D\(i)"
       row["person_id"] = "P\(i)"
       row["household_id"] = "H\(i)"
+      row["person_id_number"] = BatchFixtures.idNumber("533123", born: "1990-01-01", sequence: 100 + i)
       return row
     }
   }

@@ -1,4 +1,5 @@
 import PolicySupport
+import PolicyValues
 
 /// Plain-text tables for a terminal: one line per payment, summary row or
 /// batch, columns separated by two spaces, totals at the end. Control

@@ -1,3 +1,4 @@
+import PolicyValues
 import Foundation
 
 /// Payments, summaries and batches as JSON for scripts. Amounts appear twice:

@@ -10,6 +10,7 @@ enum LedgerSchema {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1-batch-and-payment", migrate: createTables)
     migrator.registerMigration("v1-append-only-triggers", migrate: createTriggers)
+    migrator.registerMigration("v2-identity", migrate: IdentityLedger.createTables)
     return migrator
   }
 

@@ -7,9 +7,9 @@ import GRDB
 /// the body returns throws `LedgerError.transactionClosed` rather than touching
 /// a connection that belongs to someone else by then.
 public final class LedgerTransaction {
-  private let db: Database
-  private let batchID: String
-  private let recordedAt: String
+  let db: Database
+  let batchID: String
+  let recordedAt: String
   private var isOpen = true
   private(set) var inserted = 0
   private(set) var alreadyPaid = 0
@@ -75,7 +75,7 @@ public final class LedgerTransaction {
     return results
   }
 
-  private func checkOpen() throws {
+  func checkOpen() throws {
     guard isOpen else { throw LedgerError.transactionClosed }
   }
 }

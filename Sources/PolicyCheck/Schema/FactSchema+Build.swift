@@ -6,6 +6,7 @@ extension FactSchema {
   /// The first file declares entity kinds; later files may only add fields and enum cases.
   public static func build(_ files: [SchemaFile], into diagnostics: inout DiagnosticBag) -> FactSchema {
     var schema = FactSchema()
+    var checks: [(entity: Int, decl: SchemaFile.CheckDecl)] = []
     for file in files {
       for decl in file.enums {
         if var existing = schema.enums[decl.name.value] {
@@ -51,15 +52,48 @@ extension FactSchema {
             continue
           }
           let slot = schema.entities[index].fields.count
+          // An ID number is personal data whether or not the schema says so.
+          let pii = field.pii || type == .idNumber || type == .list(.idNumber)
           schema.entities[index].fields.append(Field(
             name: field.name.value, type: type, required: field.required, defaultText: field.defaultValue?.scalar,
-            label: field.label, slot: slot, span: field.name.span, typeSpan: field.type.span))
+            label: field.label, slot: slot, span: field.name.span, typeSpan: field.type.span, pii: pii,
+            minimum: bound(field.minimum, "min", type, field, into: &diagnostics),
+            maximum: bound(field.maximum, "max", type, field, into: &diagnostics)))
           schema.entities[index].slots[field.name.value] = slot
         }
+        checks += decl.checks.map { (index, $0) }
       }
     }
     schema.validateReferences(into: &diagnostics)
+    // Checks last: a region's check may name a field the region adds.
+    for (index, decl) in checks {
+      if let check = RecordCheck.parse(decl, entity: schema.entities[index], into: &diagnostics) {
+        schema.entities[index].checks.append(check)
+      }
+    }
     return schema
+  }
+
+  /// A field's `min:` or `max:`, decoded by the one field decoder with the field's type.
+  private static func bound(_ node: YAMLNode?, _ key: String, _ type: FieldType, _ field: SchemaFile.FieldDecl,
+                            into diagnostics: inout DiagnosticBag) -> Value? {
+    guard let node, !node.isNull else { return nil }
+    switch type {
+    case .number, .money, .integer, .date: break
+    default:
+      diagnostics.add(.error("invalid-bound", "`\(key)` is for number and date fields; `\(field.name.value)` is \(type)", at: node.span))
+      return nil
+    }
+    guard let text = node.scalar else {
+      diagnostics.add(.error("invalid-bound", "`\(key)` must be a single value, found \(node.describe)", at: node.span))
+      return nil
+    }
+    switch FieldDecoder(schema: FactSchema()).decodeLiteral(text, type) {
+    case .success(let value): return value
+    case .failure(let problem):
+      diagnostics.add(.error("invalid-bound", "`\(key)` of `\(field.name.value)` \(problem.message)", at: node.span, help: problem.help))
+      return nil
+    }
   }
 
   /// Every `enum(X)`, `ref(X)` and `list(X)` must name something declared.

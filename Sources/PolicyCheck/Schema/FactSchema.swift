@@ -25,6 +25,11 @@ public struct FactSchema: Sendable {
     public var span: SourceSpan?
     /// Where the type (`enum(scope)`) is written: errors about the type point there, not at the name.
     public var typeSpan: SourceSpan? = nil
+    /// Personal data (`pii: true`, and every `id_number`): masked in every output unless `--show-pii`.
+    public var pii: Bool = false
+    /// The schema's inclusive bounds (`min:`, `max:`), for numbers and dates; every reader enforces them.
+    public var minimum: Value? = nil
+    public var maximum: Value? = nil
   }
 
   public struct Entity: Sendable {
@@ -39,6 +44,8 @@ public struct FactSchema: Sendable {
     public var slots: [String: Int]
     public var index: Int
     public var span: SourceSpan?
+    /// Checks across the fields of one record (`end >= start`), from the schema's `checks:`.
+    public var checks: [RecordCheck] = []
     public func field(_ name: String) -> Field? { slots[name].map { fields[$0] } }
   }
 

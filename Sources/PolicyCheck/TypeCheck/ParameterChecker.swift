@@ -68,20 +68,27 @@ enum ParameterChecker {
     return CheckedParameter(syntax: p, valueType: valueType, tableEnum: tableEnum, versions: versions)
   }
 
+  /// A parameter value, decoded by the one `FieldDecoder` (the same spellings and number grammar as
+  /// facts); the parameter's own codes (`invalid-number`, `expected-bool`) are kept for its messages.
   static func parse(_ text: Located<String>, _ type: Parameter.ValueType, into d: inout DiagnosticBag) -> Value? {
     let s = text.value
+    let decoder = FieldDecoder(schema: FactSchema())
     switch type {
     case .money, .number:
-      if let n = Fixed.parse(s) { return .number(n) }
+      if case .success(let v) = decoder.decodeLiteral(s, .number) { return v }
       d.add(.error("invalid-number", "`\(s)` is not a number", at: text.span, help: "write digits with at most 4 decimals, e.g. 400 or 0.4"))
     case .months, .days:
-      if let n = Int(s), n >= 0 { return .duration(n, type == .months ? .months : .days) }
+      if case .success(.number(let n)) = decoder.decodeLiteral(s, .integer), let whole = n.integerValue, whole >= 0, let count = Int(exactly: whole) {
+        return .duration(count, type == .months ? .months : .days)
+      }
       d.add(.error("invalid-number", "`\(s)` is not a whole number of \(type.rawValue)", at: text.span))
     case .date:
-      if let date = CivilDate.parse(s) { return .date(date) }
-      d.add(.error("invalid-date", "`\(s)` is not a date", at: text.span, help: DateText.explain(s)))
+      switch decoder.decodeLiteral(s, .date) {
+      case .success(let v): return v
+      case .failure(let problem): d.add(.error("invalid-date", "`\(s)` is not a date", at: text.span, help: problem.help))
+      }
     case .bool:
-      if s == "true" || s == "false" { return .bool(s == "true") }
+      if case .success(let v) = decoder.decodeLiteral(s, .bool) { return v }
       d.add(.error("expected-bool", "`\(s)` is not true or false", at: text.span))
     }
     return nil

@@ -2,6 +2,9 @@ import PolicySupport
 import PolicyValues
 
 extension PolicyFile {
+  /// The keys of a policy file, from the one key table the parser and the editors' schema share.
+  static let topLevelKeys = Set(PolicyKeys.policy.names)
+
   /// Parses a policy file: YAML → syntax, expressions included. Nil when nothing usable was found.
   public static func parse(_ source: SourceFile, into diagnostics: inout DiagnosticBag) -> PolicyFile? {
     guard let root = YAMLLoader.load(source, into: &diagnostics) else { return nil }
@@ -10,6 +13,13 @@ extension PolicyFile {
 
   /// Parses an already loaded (possibly overlay-merged) policy document.
   public static func parse(root: YAMLNode, path: String, into diagnostics: inout DiagnosticBag) -> PolicyFile? {
+    // A file with none of a policy's keys is not a policy (a stray file, or worse, /etc/shadow):
+    // one error naming the file, not an `unknown-key` error quoting each of its lines.
+    if case .mapping(let pairs) = root.kind, !pairs.isEmpty, !pairs.contains(where: { topLevelKeys.contains($0.key.value) }) {
+      diagnostics.add(.error("not-a-policy", "`\(path)` is not a policy file: it has none of the keys \(topLevelKeys.sorted().joined(separator: ", "))", at: nil,
+                             help: "move files that are not policies out of the policy folder"))
+      return nil
+    }
     guard var top = MappingReader(root, keys: PolicyKeys.policy, into: &diagnostics) else { return nil }
     let extends = ScalarReader.optionalString(top.optional("extends"), "`extends`", into: &diagnostics)
     let id = top.required("id", into: &diagnostics).flatMap { ScalarReader.string($0, "`id`", into: &diagnostics) }

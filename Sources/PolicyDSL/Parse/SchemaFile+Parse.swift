@@ -42,8 +42,14 @@ extension SchemaFile {
             if let field = parseField(fieldName, fieldNode, into: &diagnostics) { fields.append(field) }
           }
         }
+        var checks: [CheckDecl] = []
+        if let c = e.optional("checks"), !c.isNull, let items = ScalarReader.list(c, "`checks` of `\(name.value)`", into: &diagnostics) {
+          for item in items {
+            if let check = parseCheck(item, into: &diagnostics) { checks.append(check) }
+          }
+        }
         e.finish(into: &diagnostics)
-        entities.append(EntityDecl(name: name, plural: plural, label: label, anchor: anchor, dated: dated, fields: fields))
+        entities.append(EntityDecl(name: name, plural: plural, label: label, anchor: anchor, dated: dated, fields: fields, checks: checks))
       }
     }
     top.finish(into: &diagnostics)
@@ -53,19 +59,36 @@ extension SchemaFile {
   private static func parseField(_ name: Located<String>, _ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> FieldDecl? {
     guard var m = MappingReader(node, context: "field `\(name.value)`", into: &diagnostics) else { return nil }
     let type = m.required("type", into: &diagnostics).flatMap { ScalarReader.string($0, "`type`", into: &diagnostics) }
-    var required = false
-    if let r = m.optional("required") {
-      switch r.scalar {
-      case "true": required = true
-      case "false": required = false
-      default: diagnostics.add(.error("expected-bool", "`required` must be true or false, found \(r.describe)", at: r.span))
-      }
-    }
+    let required = flag(m.optional("required"), "required", into: &diagnostics)
     let defaultValue = m.optional("default")
     let label = m.optional("label").flatMap { parseLabel($0, into: &diagnostics) }
+    let pii = flag(m.optional("pii"), "pii", into: &diagnostics)
+    let minimum = m.optional("min"), maximum = m.optional("max")
     m.finish(into: &diagnostics)
     guard let type else { return nil }
-    return FieldDecl(name: name, type: type, required: required, defaultValue: defaultValue, label: label)
+    return FieldDecl(name: name, type: type, required: required, defaultValue: defaultValue, label: label,
+                     pii: pii, minimum: minimum, maximum: maximum)
+  }
+
+  /// A `true`/`false` key of a field (`required`, `pii`); absent is false.
+  private static func flag(_ node: YAMLNode?, _ key: String, into diagnostics: inout DiagnosticBag) -> Bool {
+    guard let node else { return false }
+    switch node.scalar {
+    case "true": return true
+    case "false": return false
+    default:
+      diagnostics.add(.error("expected-bool", "`\(key)` must be true or false, found \(node.describe)", at: node.span))
+      return false
+    }
+  }
+
+  private static func parseCheck(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> CheckDecl? {
+    guard var m = MappingReader(node, context: "a check", into: &diagnostics) else { return nil }
+    let rule = m.required("rule", into: &diagnostics).flatMap { ScalarReader.string($0, "`rule`", into: &diagnostics) }
+    let message = m.optional("message").flatMap { parseLabel($0, into: &diagnostics) }
+    m.finish(into: &diagnostics)
+    guard let rule else { return nil }
+    return CheckDecl(rule: rule, message: message)
   }
 
   private static func parseLabel(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Label? {

@@ -24,6 +24,17 @@ public struct SchemaFile: Sendable {
     public var required: Bool
     public var defaultValue: YAMLNode?
     public var label: Label?
+    /// `pii: true`: personal data, masked in every output.
+    public var pii: Bool = false
+    /// `min:` and `max:` as written; the schema builder decodes them with the field's type.
+    public var minimum: YAMLNode? = nil
+    public var maximum: YAMLNode? = nil
+  }
+
+  /// One entry of an entity's `checks:` (`{rule: "end >= start", message: {zh: …, en: …}}`).
+  public struct CheckDecl: Sendable {
+    public var rule: Located<String>
+    public var message: Label?
   }
 
   public struct EntityDecl: Sendable {
@@ -34,6 +45,7 @@ public struct SchemaFile: Sendable {
     /// The default event date of rules about this entity (`dispatch.start`), unless a rule says `dated:`.
     public var dated: Expr?
     public var fields: [FieldDecl]
+    public var checks: [CheckDecl] = []
   }
 
   public var path: String

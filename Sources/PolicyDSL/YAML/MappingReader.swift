@@ -72,7 +72,9 @@ public struct MappingReader {
       }
     }
     for pair in pairs where !read.contains(pair.key.value) {
-      diagnostics.add(.error("unknown-key", "unknown key `\(pair.key.value)` in \(context)", at: pair.key.span,
+      // A key is quoted in the message, so a long one (a line of a file that is not YAML at all) is cut.
+      let key = pair.key.value.count > 60 ? pair.key.value.prefix(60) + "…" : pair.key.value
+      diagnostics.add(.error("unknown-key", "unknown key `\(key)` in \(context)", at: pair.key.span,
                              help: EditDistance.didYouMean(pair.key.value, among: known)))
     }
   }

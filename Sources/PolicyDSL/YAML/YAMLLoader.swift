@@ -6,7 +6,8 @@ public enum YAMLLoader {
   /// Parses `file`. Returns nil (with at least one error in `diagnostics`) when the text is not usable.
   ///
   /// Aliases are expanded by Yams as shared nodes; a "billion laughs" document would expand
-  /// exponentially when walked, so the walk stops after a budget proportional to the text size.
+  /// exponentially when walked, so the walk stops after a budget proportional to the text size:
+  /// in nodes, and in bytes of scalar text (5,000 aliases of one 2 MB string are 10 GB).
   public static func load(_ file: SourceFile, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
     let whole = SourceSpan(file: file.path, line: 1, column: 1)
     if file.text.unicodeScalars.contains(where: { $0 == "\0" }) {
@@ -36,21 +37,46 @@ public enum YAMLLoader {
       diagnostics.add(.error("empty-file", "file has no YAML document", at: whole))
       return nil
     }
-    var budget = 20 * file.text.utf8.count + 10_000
-    guard let node = convert(root, file: file.path, budget: &budget) else {
-      diagnostics.add(.error("yaml-expansion", "document expands to too many nodes (a chain of aliases?)", at: whole,
-                             help: "write the values out instead of nesting `*alias` references"))
+    let size = file.text.utf8.count
+    var budget = Budget(nodes: 20 * size + 10_000, bytes: size + maximumAliasBytes)
+    guard let node = convert(root, file: file.path, site: whole, budget: &budget) else {
+      if budget.bytes < 0 {
+        diagnostics.add(.error("yaml-expansion", "aliases expand the document past \(size + maximumAliasBytes) bytes of text (the file's \(size) and \(maximumAliasBytes) more)",
+                               at: budget.exhaustedAt ?? whole, help: "write the values out instead of repeating a large `*alias`"))
+      } else {
+        diagnostics.add(.error("yaml-expansion", "document expands to too many nodes (a chain of aliases?)", at: budget.exhaustedAt ?? whole,
+                               help: "write the values out instead of nesting `*alias` references"))
+      }
       return nil
     }
     return node
   }
 
-  private static func convert(_ node: Node, file: String, budget: inout Int) -> YAMLNode? {
-    budget -= 1
-    guard budget >= 0 else { return nil }
+  /// How many bytes of text aliases may add to a document beyond the file's own: the cap on what a
+  /// repeated `*alias` of a large string can cost to walk, check and print.
+  public static let maximumAliasBytes = 16 * 1024 * 1024
+
+  /// What the walk may still produce; `exhaustedAt` is where it ran out (the key holding the alias).
+  struct Budget {
+    var nodes: Int
+    var bytes: Int
+    var exhaustedAt: SourceSpan?
+  }
+
+  private static func convert(_ node: Node, file: String, site: SourceSpan, budget: inout Budget) -> YAMLNode? {
+    budget.nodes -= 1
+    guard budget.nodes >= 0 else {
+      if budget.exhaustedAt == nil { budget.exhaustedAt = site }
+      return nil
+    }
     let (line, column) = node.mark.map { ($0.line, $0.column) } ?? (1, 1)
     switch node {
     case .scalar(let scalar):
+      budget.bytes -= scalar.string.utf8.count
+      guard budget.bytes >= 0 else {
+        if budget.exhaustedAt == nil { budget.exhaustedAt = site }
+        return nil
+      }
       let plain = scalar.style == .plain
       let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
       let length = scalar.string.unicodeScalars.count + (quoted ? 2 : 0)
@@ -60,15 +86,19 @@ public enum YAMLLoader {
     case .mapping(let mapping):
       var pairs: [(key: Located<String>, value: YAMLNode)] = []
       for (key, value) in mapping {
-        guard let k = convert(key, file: file, budget: &budget), let v = convert(value, file: file, budget: &budget) else { return nil }
+        let keySite = key.mark.map { SourceSpan(file: file, line: $0.line, column: $0.column) } ?? site
+        guard let k = convert(key, file: file, site: keySite, budget: &budget),
+          let v = convert(value, file: file, site: keySite, budget: &budget)
+        else { return nil }
         let keyText = k.scalar ?? k.describe
         pairs.append((Located(keyText, at: k.span), v))
       }
       return YAMLNode(kind: .mapping(pairs), span: SourceSpan(file: file, line: line, column: column))
     case .sequence(let sequence):
       var items: [YAMLNode] = []
+      let here = SourceSpan(file: file, line: line, column: column)
       for item in sequence {
-        guard let n = convert(item, file: file, budget: &budget) else { return nil }
+        guard let n = convert(item, file: file, site: site == SourceSpan(file: file, line: 1, column: 1) ? here : site, budget: &budget) else { return nil }
         items.append(n)
       }
       return YAMLNode(kind: .sequence(items), span: SourceSpan(file: file, line: line, column: column))

@@ -12,18 +12,22 @@ public struct FactsLoader {
 
   public init(schema: FactSchema) { self.schema = schema }
 
-  public func load(_ source: SourceFile, into d: inout DiagnosticBag) -> Facts? {
+  /// Loads a file. `asOf` (the command line's `--as-of`) overrides the file's `as_of` for the checks
+  /// that need the date judged on (an ID number's birth date cannot be later).
+  public func load(_ source: SourceFile, asOf: CivilDate? = nil, into d: inout DiagnosticBag) -> Facts? {
     guard let root = YAMLLoader.load(source, into: &d) else { return nil }
-    return load(root, into: &d)
+    return load(root, asOf: asOf, into: &d)
   }
 
-  public func load(_ root: YAMLNode, into d: inout DiagnosticBag) -> Facts? {
+  public func load(_ root: YAMLNode, asOf: CivilDate? = nil, into d: inout DiagnosticBag) -> Facts? {
     let errorsBefore = d.errorCount
     guard var top = MappingReader(root, context: "facts file", into: &d) else { return nil }
     var facts = Facts(schema: schema)
     if let asOf = top.optional("as_of"), !asOf.isNull {
       facts.asOf = ScalarReader.date(asOf, "`as_of`", into: &d)?.value
     }
+    let converter = FieldConverter(schema: schema, asOf: asOf ?? facts.asOf)
+    var identities = IdentityIndex()
     var pendingRefs: [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)] = []
     // Ids of records rejected for a bad field, per entity kind: references to them are not
     // reported again as unknown (the record's own error is the one to fix).
@@ -32,7 +36,7 @@ public struct FactsLoader {
       guard let node = top.optional(entity.plural), !node.isNull else { continue }
       guard let items = ScalarReader.list(node, "`\(entity.plural)`", into: &d) else { continue }
       for item in items {
-        guard let (record, refs) = readRecord(item, entity, into: &d) else {
+        guard let (record, refs, spans) = readRecord(item, entity, converter, into: &d) else {
           if let id = writtenID(of: item) { rejected[entity.index].insert(id) }
           continue
         }
@@ -42,6 +46,7 @@ public struct FactsLoader {
                        notes: [.init("first used here", at: facts.tables[entity.index].spans[first])]))
           continue
         }
+        identities.add(record, spans, id: id, entity: entity, into: &d)
         let position = facts.tables[entity.index].count
         facts.tables[entity.index].append(id: id, record: record, span: item.span)
         for ref in refs { pendingRefs.append((entity.index, position, ref.slot, ref.target, ref.id)) }
@@ -66,11 +71,12 @@ public struct FactsLoader {
     return pairs.first { $0.key.value == "id" }?.value.scalar
   }
 
-  private func readRecord(_ node: YAMLNode, _ entity: FactSchema.Entity, into d: inout DiagnosticBag)
-    -> ([Value], [(slot: Int, target: Int, id: Located<String>)])?
+  private func readRecord(_ node: YAMLNode, _ entity: FactSchema.Entity, _ converter: FieldConverter, into d: inout DiagnosticBag)
+    -> ([Value], [(slot: Int, target: Int, id: Located<String>)], [SourceSpan?])?
   {
     guard var m = MappingReader(node, context: "a \(entity.name)", into: &d) else { return nil }
     var record = [Value](repeating: .null, count: entity.fields.count)
+    var spans = [SourceSpan?](repeating: nil, count: entity.fields.count)
     var refs: [(slot: Int, target: Int, id: Located<String>)] = []
     var ok = true
     for field in entity.fields {
@@ -80,19 +86,27 @@ public struct FactsLoader {
           d.add(.error("missing-field", "\(entity.name) has no `\(field.name)`, which is required", at: node.span))
           ok = false
         } else if let text = field.defaultText {
-          record[field.slot] = FieldConverter.convert(text: text, field.type, schema: schema) ?? .null
+          record[field.slot] = converter.defaultValue(text, field.type) ?? .null
         }
         continue
       }
+      spans[field.slot] = value.span
       if case .reference(let target) = field.type, let targetIndex = schema.entityIndex[target] {
         guard let id = ScalarReader.string(value, "`\(field.name)`", into: &d) else { ok = false; continue }
         refs.append((field.slot, targetIndex, id))
         continue
       }
-      guard let converted = FieldConverter.convert(value, field, entity: entity, schema: schema, into: &d) else { ok = false; continue }
+      guard let converted = converter.convert(value, field, entity: entity, into: &d) else { ok = false; continue }
       record[field.slot] = converted
     }
     m.finish(into: &d)
-    return ok ? (record, refs) : nil
+    guard ok else { return nil }
+    if let (check, problem) = converter.decoder.check(entity, { record[$0] }) {
+      let field = entity.fields[check.left]
+      d.add(.error(problem.code, "`\(entity.name).\(field.name)` \(problem.message)", at: spans[check.left] ?? node.span,
+                   help: problem.help, notes: [.init("the check is declared here", at: check.span)]))
+      return nil
+    }
+    return (record, refs, spans)
   }
 }

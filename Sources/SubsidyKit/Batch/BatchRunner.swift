@@ -27,9 +27,16 @@ public struct LedgerHooks {
   public var paidKeys: ([String]) throws -> Set<String>
   /// Records payments; returns, per payment, false when it turned out already paid.
   public var record: (([PaymentRecord]) throws -> [Bool])?
-  public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PaymentRecord]) throws -> [Bool])?) {
+  /// Whether the ledger's identities (earlier batches) disagree with a person's ID number: the reason, or nil.
+  public var identityConflict: ((IdentityRecord) throws -> String?)?
+  /// Records an identity the batch accepted (when committing).
+  public var recordIdentity: ((IdentityRecord) throws -> Void)?
+  public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PaymentRecord]) throws -> [Bool])?,
+              identityConflict: ((IdentityRecord) throws -> String?)? = nil, recordIdentity: ((IdentityRecord) throws -> Void)? = nil) {
     self.paidKeys = paidKeys
     self.record = record
+    self.identityConflict = identityConflict
+    self.recordIdentity = recordIdentity
   }
 }
 
@@ -80,6 +87,8 @@ public final class BatchRunner: Sendable {
     var groups: [String: GroupTable] = [:]
     /// Refused results by rule index: counted, not built.
     var refused: [Int] = []
+    /// The chunk's ID numbers per person, checked across the file in input order.
+    var identities: [IdentityClaim] = []
     var firstRow = 0
   }
 
@@ -117,7 +126,7 @@ public final class BatchRunner: Sendable {
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
     summary.learnKinds(program.checkedPolicies)
-    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil)
+    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     // One chunk per thread in flight while the previous batch is merged: enough to keep both cores busy.
     let batchSize = max(1, options.threads)
@@ -137,6 +146,8 @@ public final class BatchRunner: Sendable {
       return work
     }
     var dispatchIDs = DispatchIDRegistry()
+    var identities = IdentityRegistry()
+    let entityNames = program.schema.entities.map(\.name)
     let rowKind = program.rowKind ?? 0
     func mergeBatch(_ work: [ChunkWork]) throws {
       for item in work {
@@ -150,15 +161,24 @@ public final class BatchRunner: Sendable {
             decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
           }
         }
+        // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
+        let (conflicts, dropped) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
+                                                         showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
+        repeated.formUnion(dropped.subjects)
+        var entityResults = item.entityResults
+        if !dropped.entities.isEmpty { entityResults.removeAll { dropped.entities.contains($0.subject) } }
         if !repeated.isEmpty { rowResults.removeAll { repeated.contains($0.subject) } }
         summary.rowsRead += item.rowCount
         summary.rowsRejected += decoded.rejects.count
-        summary.rowsEvaluated += decoded.lines.count - repeated.count
+        summary.rowsEvaluated += decoded.lines.count - repeated.count + dropped.subjects.count - conflicts
         summary.countRefused(item.refused, names: ruleNames)
         for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
           try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
         }
-        try merge.take(rows: rowResults, entities: item.entityResults, groups: item.groups, ledger: ledger, summary: &summary, out: &payouts)
+        // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back.
+        let groups = !repeated.isEmpty && program.hasGroupRules && item.jsonLines.isEmpty
+          ? regroup(decoded, dropping: repeated) : item.groups
+        try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
       }
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
@@ -203,11 +223,13 @@ public final class BatchRunner: Sendable {
         if let decoder, item.jsonLines.isEmpty {
           decoded = decoder.decode(item.chunk, asOf: asOf)
           parts = [(decoded.facts, decoded.lines)]
+          item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
         } else {
           decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
           for jsonLine in item.jsonLines {
-            switch JSONLineFacts.load(jsonLine, file: self.options.input, schema: program.schema) {
+            switch JSONLineFacts.load(jsonLine, file: self.options.input, schema: program.schema, asOf: asOf) {
             case .success(let facts):
+              item.identities += IdentityClaim.claims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0)
               let rows = facts.tables[program.rowKind ?? 0].count
               parts.append((facts, Array(repeating: jsonLine.line, count: rows)))
               decoded.lines.append(jsonLine.line)

@@ -12,16 +12,19 @@ struct MergeState {
   let program: Program
   let asOf: CivilDate
   let keepExplanation: Bool
+  /// Ids that look like an ID number are written masked unless `--show-pii`.
+  let showPII: Bool
   let rules: [RuleTerms]
   /// Best claim so far per limit slot, in the order slots were first claimed (for a stable output order).
   private var limits = LimitBook<PayoutRow>()
   private var judgedSubjects = Set<String>()
   private var groups: [String: GroupTable] = [:]
 
-  init(program: Program, asOf: CivilDate, keepExplanation: Bool) {
+  init(program: Program, asOf: CivilDate, keepExplanation: Bool, showPII: Bool = false) {
     self.program = program
     self.asOf = asOf
     self.keepExplanation = keepExplanation
+    self.showPII = showPII
     self.rules = program.ruleInfo
   }
 
@@ -36,7 +39,7 @@ struct MergeState {
     try settle(&emit, ledger: ledger, summary: &summary)
     for row in emit {
       summary.count(row, rules)
-      try row.write(to: &out, rules)
+      try row.write(to: &out, rules, showPII: showPII)
     }
   }
 
@@ -73,7 +76,7 @@ struct MergeState {
     try settle(&rows, ledger: ledger, summary: &summary)
     for row in rows {
       summary.count(row, rules)
-      try row.write(to: &out, rules)
+      try row.write(to: &out, rules, showPII: showPII)
     }
   }
 

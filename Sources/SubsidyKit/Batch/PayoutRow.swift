@@ -50,9 +50,12 @@ public struct PayoutRow: Sendable {
 
   func period(_ rules: [RuleTerms]) -> String { slot?.period ?? subject }
 
-  func write(to out: inout CSVWriter, _ rules: [RuleTerms]) throws {
+  /// One payouts line; an id that is itself an ID number (a `person_id` typed as the 身份证号) is masked
+  /// unless `--show-pii`.
+  func write(to out: inout CSVWriter, _ rules: [RuleTerms], showPII: Bool = false) throws {
     let info = ruleIndex >= 0 && ruleIndex < rules.count ? rules[ruleIndex] : RuleTerms.unknown
-    try out.row([info.policy, info.rule, info.clause, subject, beneficiary, payee, amount?.fenString ?? "", status.rawValue,
+    let id = { (s: String) in PIIMask.mask(s, show: showPII) }
+    try out.row([info.policy, info.rule, info.clause, id(subject), id(beneficiary), id(payee), amount?.fenString ?? "", status.rawValue,
              eligibleFrom?.description ?? "", expires?.description ?? "", missingEvidence, info.funding])
   }
 }

@@ -1,4 +1,4 @@
-import Ledger
+import Foundation
 import PolicyCheck
 import PolicyEval
 import PolicySupport
@@ -16,41 +16,41 @@ public struct Reject: Error, Sendable {
 /// organiser and employer (each shared record stored once per chunk). A row with any bad cell is
 /// rejected whole, with the first bad column; the others are still decoded.
 ///
-/// Cells are converted from bytes straight into the tables' storage: no per-row arrays.
+/// Cells are decoded by the one `FieldDecoder` from bytes straight into the tables' storage: no
+/// per-row arrays. The schema's bounds and record checks (`end >= start`) reject a row like a bad cell.
 struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
-  let converter: CellConverter
+  let decoder: FieldDecoder
   let showPII: Bool
   /// Per role: each field's default value (from the schema), the record a new row starts from.
   let defaults: [[Value]]
-  /// Per role: the fields read from the file, (slot, column, type, required).
-  let cells: [[(slot: Int, column: Int, type: FieldType, required: Bool)]]
+  /// Per role: the fields read from the file, (slot, column, spec, required).
+  let cells: [[(slot: Int, column: Int, spec: FieldDecoder.Spec, required: Bool)]]
   let idColumns: [Int?]
   let requiredRole: [Bool]
+  /// Per role: whether its entity has record checks (`end >= start`) to run after its cells.
+  let hasChecks: [Bool]
 
   init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
     self.schema = schema
     self.plan = plan
     self.showPII = showPII
-    let converter = CellConverter(schema: schema)
-    self.converter = converter
+    let decoder = FieldDecoder(schema: schema)
+    self.decoder = decoder
     defaults = plan.roles.map { role in
       schema.entities[role.entity].fields.map { field in
-        guard let text = field.defaultText else { return .null }
-        return Array(text.utf8).withUnsafeBufferPointer { b in
-          if case .value(let v) = converter.convert(b, field.type) { return v }
-          return .null
-        }
+        field.defaultText.flatMap { try? decoder.decodeLiteral($0, field.type).get() } ?? .null
       }
     }
     cells = plan.roles.map { role in
       schema.entities[role.entity].fields.compactMap { field in
         if case .reference = field.type { return nil }
         if field.name == "id" { return nil }
-        return role.columns[field.slot].map { (field.slot, $0, field.type, field.required) }
+        return role.columns[field.slot].map { (field.slot, $0, decoder.spec(field), field.required) }
       }
     }
+    hasChecks = plan.roles.map { !schema.entities[$0.entity].checks.isEmpty }
     idColumns = plan.roles.map { role in schema.entities[role.entity].slots["id"].flatMap { role.columns[$0] } }
     requiredRole = plan.roles.enumerated().map { r, role in
       r == 0 || (role.owner == 0 && role.ownerSlot.map { schema.entities[plan.roles[0].entity].fields[$0].required } ?? false)
@@ -98,7 +98,7 @@ struct RowDecoder: Sendable {
         // Bytes first: only an id holding a byte that may start a control character is looked at closely.
         if chunk.withField(row, idColumn, { $0.contains(where: CSVChunk.mayStartControl) }), let bad = controlCharacter(raw) {
           rollback(&out.facts, fresh, indices)
-          out.rejects.append(reject(chunk, row, idColumn, TextHygiene.reason(bad), isIDNumber: false))
+          out.rejects.append(reject(chunk, row, idColumn, TextHygiene.reason(bad), pii: false))
           continue rows
         }
         let id = raw.trimmingSpaces
@@ -119,7 +119,8 @@ struct RowDecoder: Sendable {
           // A shared record already decoded in this chunk: keep the first, but this row's cells
           // must still be valid, or the row would pass or fail depending on where chunks are cut.
           let first = existing < origin[role.entity].count ? origin[role.entity][existing] : -1
-          if !sameCells(r, chunk, row, first), let problem = validate(r, chunk, row) {
+          if !sameCells(r, chunk, row, first),
+            let problem = validate(r, chunk, row, asOf: asOf, stored: out.facts.tables[role.entity], existing, firstLine: first >= 0 ? chunk.lines[first] : nil) {
             rollback(&out.facts, fresh, indices)
             out.rejects.append(problem)
             continue rows
@@ -131,7 +132,7 @@ struct RowDecoder: Sendable {
         if origin[role.entity].count == position { origin[role.entity].append(row) } else if position < origin[role.entity].count { origin[role.entity][position] = row }
         indices[r] = position
         fresh[r] = true
-        if let problem = fill(&out.facts, r, position, chunk, row) {
+        if let problem = fill(&out.facts, r, position, chunk, row, asOf: asOf) {
           rollback(&out.facts, fresh, indices)
           out.rejects.append(problem)
           continue rows
@@ -147,53 +148,85 @@ struct RowDecoder: Sendable {
     return out
   }
 
-  /// Converts the role's cells into its new record; the first bad cell is returned as a reject.
-  private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
+  /// Decodes the role's cells into its new record, then the entity's record checks; the first
+  /// problem is returned as a reject.
+  private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
     let entity = plan.roles[r].entity
+    let decoder = self.decoder
     for cell in cells[r] {
-      if let problem = textProblem(chunk, row, cell.column, cell.type) { return problem }
-      switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
+      if let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
+      switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
       case .value(let v):
         facts.tables[entity][record: position, slot: cell.slot] = v
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
-        return reject(chunk, row, cell.column, why, isIDNumber: cell.type == .idNumber)
+        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
       }
     }
-    return nil
+    guard hasChecks[r] else { return nil }
+    return recordCheck(r, chunk, row) { facts.tables[entity][record: position, slot: $0] }
+  }
+
+  /// The first of the entity's schema checks (`end >= start`) the record breaks, as a reject at its left column.
+  private func recordCheck(_ r: Int, _ chunk: CSVChunk, _ row: Int, _ value: (Int) -> Value) -> Reject? {
+    let entity = schema.entities[plan.roles[r].entity]
+    guard !entity.checks.isEmpty, let (check, problem) = decoder.check(entity, value) else { return nil }
+    guard let column = plan.roles[r].columns[check.left] else {
+      return Reject(line: chunk.lines[row], column: "(row)", value: "", reason: "`\(entity.fields[check.left].name)` \(problem.sentence)")
+    }
+    return reject(chunk, row, column, problem.sentence, pii: entity.fields[check.left].pii)
   }
 
   /// Whether the role's cells in `row` are byte for byte those of `first` (then they were already validated).
   private func sameCells(_ r: Int, _ chunk: CSVChunk, _ row: Int, _ first: Int) -> Bool {
     guard first >= 0 else { return false }
     for cell in cells[r] {
-      let same = chunk.withField(row, cell.column) { a in chunk.withField(first, cell.column) { b in a.elementsEqual(b) } }
+      let same = chunk.withField(row, cell.column) { a in chunk.withField(first, cell.column) { b in Self.equal(a, b) } }
       if !same { return false }
     }
     return true
   }
 
-  /// Checks a role's cells without storing them (the record was decoded from an earlier row).
-  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int) -> Reject? {
+  /// Byte equality by `memcmp`: `elementsEqual` is generic and, unspecialised in a debug build, the
+  /// slowest step of the comparison.
+  @inline(__always)
+  static func equal(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    guard a.count > 0, let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+    return memcmp(pa, pb, a.count) == 0
+  }
+
+  /// Checks a role's cells without storing them (the record was decoded from an earlier row of the
+  /// chunk): each cell, the record checks, and that an ID number is the one the record already has
+  /// (one person, one number).
+  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Table, _ existing: Int,
+                        firstLine: Int?) -> Reject? {
+    var record = defaults[r]
+    let entity = schema.entities[plan.roles[r].entity]
     for cell in cells[r] {
-      if let problem = textProblem(chunk, row, cell.column, cell.type) { return problem }
-      switch chunk.withField(row, cell.column, { converter.convert($0, cell.type) }) {
-      case .value: continue
+      if let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
+      switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
+      case .value(let v):
+        record[cell.slot] = v
+        if cell.spec.type == .idNumber, case .string = stored[record: existing, slot: cell.slot], stored[record: existing, slot: cell.slot] != v {
+          let line = firstLine.map { " on line \($0)" } ?? ""
+          return reject(chunk, row, cell.column, "\(entity.name) `\(stored.ids[existing])` has another ID number\(line); one \(entity.name) has one ID number", pii: true)
+        }
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
-        return reject(chunk, row, cell.column, why, isIDNumber: cell.type == .idNumber)
+        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
       }
     }
-    return nil
+    return recordCheck(r, chunk, row) { record[$0] }
   }
 
   /// A bad cell; any ID number in it (in whatever column it was typed) is masked unless PII may be shown.
-  /// In the ID-number column whatever was typed is masked (a wrong-length number is still personal data).
-  private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: String, isIDNumber: Bool) -> Reject {
+  /// In a `pii` column whatever was typed is masked (a wrong-length number is still personal data).
+  private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: String, pii: Bool) -> Reject {
     let raw = ControlCharacters.escapedForTerminal(chunk.string(row, column))
-    let value = showPII ? raw : isIDNumber ? Self.mask(raw) : PIIMask.mask(raw)
+    let value = showPII ? raw : pii ? PIIMask.masked(raw) : PIIMask.mask(raw)
     return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: PIIMask.mask(why, show: showPII))
   }
 
@@ -204,7 +237,7 @@ struct RowDecoder: Sendable {
     guard TextHygiene.isText(type) else { return nil }
     let suspect = chunk.withField(row, column) { bytes in bytes.contains(where: CSVChunk.mayStartControl) }
     guard suspect, let bad = TextHygiene.firstForbidden(in: chunk.string(row, column), type) else { return nil }
-    return reject(chunk, row, column, TextHygiene.reason(bad), isIDNumber: false)
+    return reject(chunk, row, column, TextHygiene.reason(bad), pii: false)
   }
 
   private func controlCharacter(_ text: String) -> Unicode.Scalar? { ControlCharacters.first(in: text)?.scalar }
@@ -218,12 +251,6 @@ struct RowDecoder: Sendable {
     for r in fresh.indices where fresh[r] && indices[r] != nil {
       facts.tables[plan.roles[r].entity].removeLastRecord()
     }
-  }
-
-  static func mask(_ s: String) -> String {
-    let chars = Array(s)
-    guard chars.count > 10 else { return String(repeating: "*", count: chars.count) }
-    return String(chars.prefix(6)) + String(repeating: "*", count: chars.count - 10) + String(chars.suffix(4))
   }
 }
 

@@ -101,6 +101,8 @@ public enum PolicySetLoader {
   }
 
   /// Lists schema and policy files; a single policy file is checked with the schema beside it.
+  /// Only regular files inside the folder are read: a link whose target is outside it (a policy
+  /// "file" that is really /etc/shadow), or anything that is not a regular file, is refused.
   static func discover(_ path: String, into d: inout DiagnosticBag) -> (schemas: [String], policies: [String]) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -110,11 +112,40 @@ public enum PolicySetLoader {
     let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
     let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []).sorted()
     let join = { (name: String) in directory.isEmpty ? name : (directory as NSString).appendingPathComponent(name) }
+    let folder = PolicyFolder(directory.isEmpty ? "." : directory)
     let schemas = names.filter { $0.hasSuffix(".schema.yaml") }.sorted { a, b in
       (a == "facts.schema.yaml" ? 0 : 1, a) < (b == "facts.schema.yaml" ? 0 : 1, b)
-    }.map(join)
-    if !isDirectory.boolValue { return (schemas, [path]) }
+    }.map(join).filter { folder.admits($0, into: &d) }
+    if !isDirectory.boolValue { return (schemas, folder.admits(path, into: &d) ? [path] : []) }
     let policies = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !$0.hasSuffix(".schema.yaml") }.map(join)
+      .filter { folder.admits($0, into: &d) }
     return (schemas, policies)
+  }
+}
+
+/// A policy folder, resolved once, and the rule for what in it may be read.
+struct PolicyFolder {
+  let resolved: String
+
+  init(_ directory: String) {
+    resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.path
+  }
+
+  /// Whether `path` is a regular file inside the folder (after following links); if not, says why.
+  func admits(_ path: String, into d: inout DiagnosticBag) -> Bool {
+    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+    let inside = target.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/")
+    let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
+    if !inside {
+      d.add(.error("outside-policy-folder", "`\(path)` is a link to a file outside the policy folder; it is not read", at: nil,
+                   help: "copy the file into the folder if it really is a policy"))
+      return false
+    }
+    let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType
+    guard type == .typeRegular else {
+      d.add(.error("not-a-regular-file", "`\(path)`\(isLink ? " links to something that" : "") is not a regular file; it is not read", at: nil))
+      return false
+    }
+    return true
   }
 }

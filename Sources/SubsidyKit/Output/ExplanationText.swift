@@ -96,8 +96,7 @@ struct ExplanationText {
       return items.isEmpty ? t("无", "none") : items.map { value($0, inner) }.joined(separator: t("、", ", "))
     case (.undetermined(let why), _): return undetermined(why)
     case (.string(let s), _):
-      if !showPII, let id = IDNumber.parse(s) { return id.masked }
-      return s
+      return PIIMask.mask(s, show: showPII)
     default: return "\(v)"
     }
   }

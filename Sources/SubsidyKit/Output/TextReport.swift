@@ -12,13 +12,18 @@ public struct TextReport {
   let facts: Facts
   let language: Language
   let showPII: Bool
+  let redactor: PIIRedactor
 
   public init(program: Program, facts: Facts, language: Language, showPII: Bool = false) {
     self.program = program
     self.facts = facts
     self.language = language
     self.showPII = showPII
+    self.redactor = PIIRedactor(program: program)
   }
+
+  /// An id as printed: masked where it looks like an ID number, unless `--show-pii`.
+  private func shown(_ id: String) -> String { PIIMask.mask(id, show: showPII) }
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
@@ -65,14 +70,14 @@ public struct TextReport {
       if let f = entity.field("hukou"), case .code(let c) = record[f.slot] { details.append(t("户籍 \(c)", "hukou \(c)")) }
       if let f = entity.field("location"), case .code(let c) = record[f.slot] { details.append(t("所在地 \(c)", "at \(c)")) }
       if let f = entity.field("id_number"), case .string(let s) = record[f.slot] {
-        let shown = showPII ? s : (IDNumber.parse(s)?.masked ?? "******")
-        details.append(t("身份证 \(shown)", "ID \(shown)"))
+        let number = PIIMask.masked(s, show: showPII)
+        details.append(t("身份证 \(number)", "ID \(number)"))
       }
       let kind = language == .zh ? (entity.label?.zh ?? entity.name) : (entity.label?.en ?? entity.name)
       let extra = details.isEmpty ? "" : t("（", " (") + details.joined(separator: t("，", ", ")) + t("）", ")")
-      return "■ \(kind) \(id)\(name.map { " \($0)" } ?? "")\(extra)"
+      return "■ \(kind) \(shown(id))\(name.map { " \($0)" } ?? "")\(extra)"
     }
-    return "■ \(id)"
+    return "■ \(shown(id))"
   }
 
   private func label(_ s: Status) -> String { language == .zh ? s.label.zh : s.label.en }
@@ -86,8 +91,8 @@ public struct TextReport {
     if r.status == .undetermined { amount = t("　金额未定", "  amount undetermined") }
     var out = "  \(mark) [\(label(r.status))] \(r.policy) \(r.clause) \(r.rule)\(amount)\n"
     var facts: [String] = []
-    if r.subject != r.beneficiary { facts.append(t("事项 \(r.subject)", "subject \(r.subject)")) }
-    if let payee = r.payee { facts.append(t("付给 \(payee)", "paid to \(payee)")) }
+    if r.subject != r.beneficiary { facts.append(t("事项 \(shown(r.subject))", "subject \(shown(r.subject))")) }
+    if let payee = r.payee { facts.append(t("付给 \(shown(payee))", "paid to \(shown(payee))")) }
     if let d = r.eligibleFrom { facts.append(t("生效 \(d)", "vests \(d)")) }
     if let d = r.expires { facts.append(t("截止 \(d)", "expires \(d)")) }
     if let d = r.due { facts.append(t("期限 \(d)", "due \(d)")) }
@@ -109,6 +114,7 @@ public struct TextReport {
     let words = ExplanationText(program: program, facts: self.facts, language: language, showPII: showPII)
     if let why = r.undetermined { out += "      " + t("未定原因：", "undetermined: ") + "\(r.clause)" + t("：", ": ") + words.undetermined(why, of: r) + "\n" }
     for check in r.explanation where !check.holds {
+      let check = showPII ? check : redactor.check(check)
       out += "      ✘ " + words.line(check, of: r) + "\n"
     }
     return out

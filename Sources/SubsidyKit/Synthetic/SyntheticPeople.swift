@@ -76,10 +76,22 @@ struct SyntheticPerson {
     var name = SyntheticNames.name(surname: surname, using: &rng)
     if rng.below(1000) < 3 { name += ", 又名" + SyntheticNames.name(surname: surname, using: &rng) }
     self.name = name
-    birthYear = rng.int(1965...2005)
-    let month = rng.int(1...12)
-    let day = rng.int(1...CivilDate.daysInMonth(year: birthYear, month: month))
-    let sequence = rng.int(0...499) * 2 + (rng.percent(50) ? 1 : 0)  // odd for men
+    // An ID number identifies one person, so no two people may share one: the birth date and sequence
+    // come from a bijection of the person's index onto the 41 × 365 × 500 (year, day, sequence) slots,
+    // unique for the first 7.48 million people of a file. The random draws they once came from are
+    // still made, so every other field of the file stays as it was.
+    let yearDraw = rng.int(1965...2005)
+    _ = rng.int(1...CivilDate.daysInMonth(year: yearDraw, month: rng.int(1...12)))
+    _ = rng.int(0...499)
+    let man = rng.percent(50)
+    let (year, dayOfYear, sequenceHalf) = Self.birthSlot(index)
+    birthYear = year
+    var month = 1, day = dayOfYear + 1
+    while day > CivilDate.daysInMonth(year: year, month: month) {
+      day -= CivilDate.daysInMonth(year: year, month: month)
+      month += 1
+    }
+    let sequence = sequenceHalf * 2 + (man ? 1 : 0)  // odd for men
     let first17 = household.hukou + SyntheticText.padded((birthYear * 100 + month) * 100 + day, width: 8)
       + SyntheticText.padded(sequence, width: 3)
     idNumber = first17 + String(IDNumber.checkCharacter(for: first17) ?? "X")
@@ -88,5 +100,13 @@ struct SyntheticPerson {
       ? household.povertyStatus
       : SyntheticHousehold.povertyValues[rng.weighted(household.region.povertyWeights) ?? 3]
     postSchoolYouth = birthYear >= 1997 && rng.percent(35)
+  }
+
+  /// (birth year 1965…2005, day of the year 0…364, sequence 0…499) for a person index: a bijection
+  /// of index mod 7,482,500 (the multiplier is prime to 2, 5, 41 and 73, the modulus's factors).
+  static func birthSlot(_ index: Int) -> (year: Int, dayOfYear: Int, sequenceHalf: Int) {
+    let slots = 41 * 365 * 500
+    let k = (index % slots) * 2_654_435_761 % slots
+    return (1965 + k / (365 * 500), (k / 500) % 365, k % 500)
   }
 }

@@ -37,7 +37,7 @@ struct Batch: ParsableCommand {
   @Option(help: "An id for this batch in the ledger (default: derived from the file and time).")
   var batchId: String?
 
-  @Flag(help: "Show ID numbers unmasked in rejects.")
+  @Flag(help: "Show ID numbers unmasked in rejects and payouts.")
   var showPii = false
 
   @Option(help: "Rows per chunk.")
@@ -98,7 +98,8 @@ struct Batch: ParsableCommand {
         let info = BatchInfo(id: batchId ?? Self.defaultBatchID(file), source: file, engineVersion: Subsidy.version,
                              policyHash: PolicyFingerprint.of(outcome.sources), asOf: date.description)
         _ = try store.commit(info) { tx in
-          let hooks = LedgerHooks(paidKeys: { try tx.paidKeys(among: $0) }, record: { try tx.record($0) })
+          let hooks = LedgerHooks(paidKeys: { try tx.paidKeys(among: $0) }, record: { try tx.record($0) },
+                                  identityConflict: { try tx.identityConflict($0) }, recordIdentity: { try tx.recordIdentity($0) })
           summary = try runner.run(ledger: hooks, outputs: outputs, into: &d)
           if d.hasErrors { throw ExitCode.inputError }  // nothing of a failed batch is kept
         }

@@ -41,6 +41,9 @@ struct Compare: ParsableCommand {
   @Option(help: "Threads (default: all cores).")
   var threads: Int?
 
+  @Flag(help: "Show ID numbers unmasked (ids that are 身份证号).")
+  var showPii = false
+
   func validate() throws {
     guard only.count >= 2 else { throw ValidationError("give at least two policies to compare: --policy A --policy B") }
     guard Set(only).count == only.count else { throw ValidationError("each --policy may be given once") }
@@ -83,16 +86,20 @@ struct Compare: ParsableCommand {
     options.chunkRows = chunkRows
     options.threads = threads ?? options.threads
     var d = DiagnosticBag()
-    let report: CompareReport?
+    let found: CompareReport?
     do {
-      report = try CompareRunner(policies: compared, options: options)?.run(into: &d)
+      found = try CompareRunner(policies: compared, options: options)?.run(into: &d)
     } catch let error as CSVReader.Failure {
       Terminal.err("error: \(facts): \(error)\n")
       throw ExitCode.inputError
     }
     // Quote the facts file's lines only when there is something to say, and never re-read a large CSV for it.
-    if !d.diagnostics.isEmpty { Terminal.report(d.sorted, sources: facts.lowercased().hasSuffix(".csv") ? [] : SourceFilesFor.path(facts)) }
-    guard let report, !d.hasErrors else { throw ExitCode.inputError }
+    if !d.diagnostics.isEmpty {
+      let sources = facts.lowercased().hasSuffix(".csv") ? [] : SourceFilesFor.path(facts)
+      Terminal.report(d.sorted, sources: showPii ? sources : sources.map { Subsidy.quotable($0, program: compared[0].program) }, maskPII: !showPii)
+    }
+    guard let found, !d.hasErrors else { throw ExitCode.inputError }
+    let report = showPii ? found : found.maskingPII()
     switch format {
     case .text: Terminal.text(CompareText(report: report, language: lang).render())
     case .csv: Terminal.out(CompareCSV.render(report, language: lang))

@@ -33,13 +33,7 @@ struct Eval: ParsableCommand {
 
   func run() throws {
     let (program, _) = try PolicyLoading.compile(policies, only: only.isEmpty ? nil : only)
-    var d = DiagnosticBag()
-    guard let (loaded, source) = Subsidy.loadFacts(facts, program: program, into: &d) else {
-      Terminal.report(d.sorted, sources: SourceFilesFor.path(facts))
-      throw ExitCode.inputError
-    }
-    _ = source
-    let date: CivilDate
+    let date: CivilDate?
     if let asOf {
       let parsed = Subsidy.parseDate(asOf)
       guard let value = parsed.date else {
@@ -47,15 +41,26 @@ struct Eval: ParsableCommand {
         throw ExitCode.inputError
       }
       date = value
-    } else if let fileDate = loaded.asOf {
-      date = fileDate
     } else {
+      date = nil
+    }
+    var d = DiagnosticBag()
+    guard let (loaded, _) = Subsidy.loadFacts(facts, program: program, asOf: date, into: &d) else {
+      // The quoted source lines and the messages must not show an ID number either.
+      let sources = SourceFilesFor.path(facts).map { showPii ? $0 : Subsidy.quotable($0, program: program) }
+      Terminal.report(d.sorted, sources: sources, maskPII: !showPii)
+      throw ExitCode.inputError
+    }
+    guard let date = date ?? loaded.asOf else {
       Terminal.err("error: `\(facts)` has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD\n")
       throw ExitCode.inputError
     }
     let results = program.evaluate(loaded, asOf: date)
     switch format {
-    case .json: Terminal.out(ResultJSON.document(asOf: date, results: results).serialized() + "\n")
+    case .json:
+      let redactor = PIIRedactor(program: program)
+      let shown = showPii ? results : results.map(redactor.result)
+      Terminal.out(ResultJSON.document(asOf: date, results: shown).serialized() + "\n")
     case .text: Terminal.text(TextReport(program: program, facts: loaded, language: lang, showPII: showPii).render(asOf: date, results: results))
     }
   }

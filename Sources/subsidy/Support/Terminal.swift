@@ -1,5 +1,6 @@
 import Foundation
 import PolicySupport
+import PolicyValues
 import SubsidyKit
 
 /// Writing to stdout/stderr, and whether they are terminals (for colour and progress).
@@ -22,10 +23,13 @@ enum Terminal {
   static var stderrIsTerminal: Bool { isatty(2) == 1 }
   static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 
-  /// Prints diagnostics to stderr with their source lines.
-  static func report(_ diagnostics: [Diagnostic], sources: [SourceFile], format: DiagnosticRenderer.Format = .human, color: Bool? = nil) {
+  /// Prints diagnostics to stderr with their source lines. With `maskPII` (facts files, unless
+  /// `--show-pii`) anything that looks like an ID number in the messages is masked too.
+  static func report(_ diagnostics: [Diagnostic], sources: [SourceFile], format: DiagnosticRenderer.Format = .human, color: Bool? = nil,
+                     maskPII: Bool = false) {
     guard !diagnostics.isEmpty else { return }
     let renderer = DiagnosticRenderer(format: format, color: color ?? (stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil), sources: sources)
-    err(renderer.render(diagnostics))
+    let text = renderer.render(diagnostics)
+    err(maskPII ? PIIMask.mask(text) : text)
   }
 }

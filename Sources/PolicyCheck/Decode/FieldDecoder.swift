@@ -1,0 +1,237 @@
+import PolicyDSL
+import PolicySupport
+import PolicyValues
+
+/// The one decoder of fact values: the bytes of one cell → a `Value` of the field's type, or why not.
+///
+/// Every reader calls it: YAML and JSON facts (`FieldConverter`), JSON Lines (through the facts
+/// loader), the batch CSV (`RowDecoder`), schema defaults and bounds, and policy parameters. The
+/// formats only find the cells; what a value may be is decided here, once: the same spellings
+/// (`true`, `True`, `TRUE` as in YAML 1.2's core schema), the same number grammar (`Fixed`), the same
+/// ID-number check (`IDNumber`, the one check digit), and the schema's bounds (`min`, `max`).
+///
+/// It works on UTF-8 bytes and allocates only for text values (ids, names) and for messages, so the
+/// batch hot path costs what it did.
+public struct FieldDecoder: Sendable {
+  /// What went wrong with a value; the caller adds where (file:line:column, or line and column).
+  public struct Problem: Error, Sendable, Equatable {
+    /// The diagnostic code (`invalid-value`, `invalid-date`, `value-out-of-range`…).
+    public var code: DiagnosticCode
+    /// A fragment that follows the field's name: "must be true or false, found `yes`".
+    public var message: String
+    public var help: String?
+    public init(_ code: DiagnosticCode, _ message: String, help: String? = nil) {
+      self.code = code
+      self.message = message
+      self.help = help
+    }
+    /// The message with its help, for one-line outputs (a batch reject's reason).
+    public var sentence: String { help.map { "\(message) (\($0))" } ?? message }
+  }
+
+  public enum Outcome {
+    case value(Value)
+    /// Nothing written (an empty cell): null, or the default, or "required" — the caller decides.
+    case empty
+    case bad(Problem)
+  }
+
+  /// A field's type resolved for decoding (enum names to case tables), with its bounds. Built once
+  /// per field, not per cell.
+  public struct Spec: Sendable {
+    indirect enum Kind: Sendable {
+      case text, bool, number, integer, date, code, idNumber, enumeration(Int), list(Kind), reference
+    }
+    let kind: Kind
+    public let type: FieldType
+    public let minimum: Value?
+    public let maximum: Value?
+    /// Personal data: messages never quote the value in full.
+    public let pii: Bool
+  }
+
+  /// Each enum's name and cases as bytes, for comparison without building a `String`.
+  private let enums: [(name: String, cases: [[UInt8]])]
+  private let enumIndex: [String: Int]
+
+  public init(schema: FactSchema) {
+    let names = schema.enums.keys.sorted()
+    enums = names.map { name in (name, schema.enums[name]!.cases.map { Array($0.utf8) }) }
+    enumIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+  }
+
+  public func spec(_ field: FactSchema.Field) -> Spec {
+    Spec(kind: kind(field.type), type: field.type, minimum: field.minimum, maximum: field.maximum, pii: field.pii)
+  }
+
+  public func spec(type: FieldType) -> Spec {
+    Spec(kind: kind(type), type: type, minimum: nil, maximum: nil, pii: false)
+  }
+
+  private func kind(_ type: FieldType) -> Spec.Kind {
+    switch type {
+    case .id, .string: .text
+    case .bool: .bool
+    case .number, .money: .number
+    case .integer: .integer
+    case .date: .date
+    case .code: .code
+    case .idNumber: .idNumber
+    case .enumeration(let name): .enumeration(enumIndex[name] ?? -1)
+    case .reference: .reference
+    case .list(let inner): .list(kind(inner))
+    }
+  }
+
+  /// Decodes text (a YAML or JSON scalar, a default, a parameter value).
+  public func decode(_ text: String, _ spec: Spec, asOf: CivilDate? = nil) -> Outcome {
+    var text = text
+    return text.withUTF8 { decode($0, spec, asOf: asOf) }
+  }
+
+  /// Decodes one cell's bytes. Spaces and tabs around the value are not part of it; empty is `.empty`.
+  /// A `list(…)` cell is `a;b;c`.
+  public func decode(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec, asOf: CivilDate? = nil) -> Outcome {
+    let bytes = Self.trimmed(cell)
+    if bytes.isEmpty { return .empty }
+    let outcome = decode(bytes, spec.kind, spec, asOf)
+    guard spec.minimum != nil || spec.maximum != nil, case .value(let v) = outcome else { return outcome }
+    if let problem = bounds(v, spec, bytes) { return .bad(problem) }
+    return outcome
+  }
+
+  private func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ kind: Spec.Kind, _ spec: Spec, _ asOf: CivilDate?) -> Outcome {
+    switch kind {
+    case .text, .reference:
+      return .value(.string(String(decoding: bytes, as: UTF8.self)))
+    case .bool:
+      if Self.spells(bytes, "true") { return .value(.bool(true)) }
+      if Self.spells(bytes, "false") { return .value(.bool(false)) }
+      return .bad(Problem("invalid-value", "must be true or false, found \(quoted(bytes, spec))"))
+    case .number:
+      if let n = Fixed.parse(utf8: bytes) { return .value(.number(n)) }
+      return .bad(Problem("invalid-value", "must be a number, found \(quoted(bytes, spec))",
+                          help: "write digits with at most 4 decimals, e.g. 350.00"))
+    case .integer:
+      if let n = Fixed.parse(utf8: bytes), n.isInteger { return .value(.number(n)) }
+      return .bad(Problem("invalid-value", "must be a whole number, found \(quoted(bytes, spec))"))
+    case .date:
+      if let d = CivilDate.parse(utf8: bytes) { return .value(.date(d)) }
+      let s = String(decoding: bytes, as: UTF8.self)
+      return .bad(Problem("invalid-date", "must be a date, found \(quoted(bytes, spec))", help: DateText.explain(s) ?? "write YYYY-MM-DD"))
+    case .code:
+      if let c = DivisionCode.parse(utf8: bytes) { return .value(.code(c)) }
+      let s = String(decoding: bytes, as: UTF8.self)
+      return .bad(Problem("invalid-division-code", "\(quoted(bytes, spec)) is not a division code: \(DivisionCode.diagnose(s) ?? "not 6 digits")",
+                          help: "a 6-digit 行政区划代码 such as 533123"))
+    case .idNumber:
+      switch IDNumber.validate(utf8: bytes) {
+      case .success(let id):
+        // A person cannot be born after the day the case is judged on.
+        if let asOf, id.birthDate > asOf {
+          return .bad(Problem("invalid-id-number", "is not a valid ID number: its birth date (digits 7–14) is later than the date judged on, \(asOf)"))
+        }
+        return .value(.string(id.value))
+      case .failure(let problem):
+        // The birth date is what masking hides: a pii field's message does not quote it either.
+        if spec.pii, case .impossibleBirthDate = problem {
+          return .bad(Problem("invalid-id-number", "is not a valid ID number: its birth date (digits 7–14) is not a real YYYYMMDD date"))
+        }
+        return .bad(Problem("invalid-id-number", "is not a valid ID number: \(problem)"))
+      }
+    case .enumeration(let e):
+      guard e >= 0, e < enums.count else { return .bad(Problem("unknown-enum", "has a type naming an unknown enum")) }
+      let cases = enums[e].cases
+      for (i, c) in cases.enumerated() where c.count == bytes.count && c.elementsEqual(bytes) { return .value(.enumCase(i)) }
+      let s = String(decoding: bytes, as: UTF8.self)
+      let names = cases.map { String(decoding: $0, as: UTF8.self) }
+      return .bad(Problem("unknown-enum-value", "\(quoted(bytes, spec)) is not a value of `\(enums[e].name)`",
+                          help: EditDistance.didYouMean(s, among: names) ?? "one of: \(names.joined(separator: ", "))"))
+    case .list(let inner):
+      var values: [Value] = []
+      var start = 0
+      for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: ";") {
+        let part = Self.trimmed(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+        start = i + 1
+        if part.isEmpty { continue }
+        switch decode(part, inner, spec, asOf) {
+        case .value(let v): values.append(v)
+        case .empty: continue
+        case .bad(let why): return .bad(why)
+        }
+      }
+      return .value(.list(values))
+    }
+  }
+
+  /// The schema's `min` and `max`, inclusive.
+  private func bounds(_ v: Value, _ spec: Spec, _ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
+    if let low = spec.minimum, Self.less(v, low) {
+      return Problem("value-out-of-range", "must be at least \(Self.text(low)), found \(quoted(bytes, spec))")
+    }
+    if let high = spec.maximum, Self.less(high, v) {
+      return Problem("value-out-of-range", "must be at most \(Self.text(high)), found \(quoted(bytes, spec))")
+    }
+    return nil
+  }
+
+  /// Decodes a value of the schema itself (a default, a bound, a parameter), with its problem.
+  public func decodeLiteral(_ text: String, _ type: FieldType) -> Result<Value, Problem> {
+    switch decode(text, spec(type: type)) {
+    case .value(let v): return .success(v)
+    case .empty: return .failure(Problem("invalid-value", "is empty"))
+    case .bad(let problem): return .failure(problem)
+    }
+  }
+
+  // MARK: comparing values (bounds and record checks)
+
+  /// `a < b` for numbers and dates; false for anything else (the schema allows bounds only there).
+  static func less(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.number(let x), .number(let y)): x < y
+    case (.date(let x), .date(let y)): x < y
+    default: false
+    }
+  }
+
+  static func text(_ v: Value) -> String {
+    switch v {
+    case .number(let n): n.description
+    case .date(let d): d.description
+    case .bool(let b): b ? "true" : "false"
+    case .string(let s): s
+    case .code(let c): c.description
+    default: "\(v)"
+    }
+  }
+
+  // MARK: bytes
+
+  /// The value as a message quotes it: in backticks, masked when it is personal data.
+  private func quoted(_ bytes: UnsafeBufferPointer<UInt8>, _ spec: Spec) -> String {
+    let s = String(decoding: bytes, as: UTF8.self)
+    return "`\(spec.pii ? PIIMask.masked(s) : PIIMask.mask(s))`"
+  }
+
+  static func trimmed(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    guard b.count > 0 else { return b }
+    var lo = 0, hi = b.count
+    while lo < hi, b[lo] == UInt8(ascii: " ") || b[lo] == UInt8(ascii: "\t") { lo += 1 }
+    while hi > lo, b[hi - 1] == UInt8(ascii: " ") || b[hi - 1] == UInt8(ascii: "\t") { hi -= 1 }
+    if lo == 0, hi == b.count { return b }
+    return UnsafeBufferPointer(rebasing: b[lo..<hi])
+  }
+
+  /// `word` (lowercase), its capitalised form, or all capitals: YAML 1.2's spellings of a boolean.
+  static func spells(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+    guard b.count == word.utf8CodeUnitCount, b.count > 0 else { return false }
+    let w = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+    let upperFirst = b[0] == w[0] &- 0x20
+    guard b[0] == w[0] || upperFirst else { return false }
+    if b.count == 1 { return true }
+    let allUpper = b[1] == w[1] &- 0x20
+    for i in 1..<b.count where b[i] != (allUpper && upperFirst ? w[i] &- 0x20 : w[i]) { return false }
+    return true
+  }
+}

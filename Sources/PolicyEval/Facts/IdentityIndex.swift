@@ -1,0 +1,27 @@
+import PolicyCheck
+import PolicySupport
+import PolicyValues
+
+/// An ID number identifies one person: in one facts file, two records (of the same kind) with the
+/// same `id_number` but different ids are an error, pointing at the second with a note at the first.
+///
+/// (The batch keeps the same rule across a whole file and its chunks in `IdentityRegistry`; a
+/// record with one id cannot carry two numbers here, since ids are unique in a facts file.)
+struct IdentityIndex {
+  private var first: [String: (id: String, span: SourceSpan?)] = [:]
+
+  mutating func add(_ record: [Value], _ spans: [SourceSpan?], id: String, entity: FactSchema.Entity, into d: inout DiagnosticBag) {
+    for field in entity.fields where field.type == .idNumber {
+      guard case .string(let number) = record[field.slot] else { continue }
+      let key = "\(entity.index)|\(field.slot)|\(number)"
+      if let earlier = first[key] {
+        guard earlier.id != id else { continue }
+        d.add(.error("duplicate-id-number", "\(entity.name) `\(id)` has the ID number of \(entity.name) `\(earlier.id)` (\(PIIMask.masked(number))); an ID number identifies one person",
+                     at: spans[field.slot], help: "merge the two records under one id, or correct the number",
+                     notes: [.init("\(entity.name) `\(earlier.id)` has it here", at: earlier.span)]))
+      } else {
+        first[key] = (id, spans[field.slot])
+      }
+    }
+  }
+}

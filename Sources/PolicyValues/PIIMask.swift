@@ -1,0 +1,62 @@
+/// The one masker of personal data (身份证号 and any field the fact schema marks `pii: true`).
+///
+/// Two entry points, one rule: the birth date in the middle of an ID number is hidden, as on
+/// printed rosters (first 6, `*`s, last 4: `533123********123X`).
+/// - `masked(_:)` masks a value known to be personal (a `pii` field, whatever was typed in it);
+/// - `mask(_:)` masks every ID-number-looking run inside free text (messages, keys, explanations,
+///   an id that happens to be an ID number). The checksum is not verified on purpose: a mistyped
+///   number is still personal data.
+///
+/// `IDNumber.masked`, the ledger's outputs, the batch's rejects and payouts, `eval`'s reports and
+/// diagnostics all call this type; there is no other masker.
+public enum PIIMask {
+  /// A personal value, masked whole: the first 6 and last 4 characters of a value longer than 10
+  /// characters are kept, the rest become `*`; a shorter value is all `*`.
+  public static func masked(_ value: String) -> String {
+    let count = value.count
+    guard count > 10 else { return String(repeating: "*", count: count) }
+    return String(value.prefix(6)) + String(repeating: "*", count: count - 10) + String(value.suffix(4))
+  }
+
+  /// `masked(value)` unless the caller asked to see personal data.
+  public static func masked(_ value: String, show: Bool) -> String {
+    show ? value : masked(value)
+  }
+
+  /// `text` with every ID-number-looking run masked: exactly 18 characters, 17 ASCII digits then a
+  /// digit or `X`, not part of a longer run of digits.
+  public static func mask(_ text: String) -> String {
+    // Most texts (ids, names, short values) are shorter than an ID number: no copy for them.
+    guard text.utf8.count >= 18 else { return text }
+    let bytes = Array(text.utf8)
+    var output = bytes
+    var index = 0
+    var changed = false
+    while index < bytes.count {
+      guard isDigit(bytes[index]) else { index += 1; continue }
+      var end = index
+      while end < bytes.count && isDigit(bytes[end]) { end += 1 }
+      var length = end - index
+      if length == 17 && end < bytes.count && (bytes[end] == UInt8(ascii: "X") || bytes[end] == UInt8(ascii: "x")) {
+        length = 18
+        end += 1
+      }
+      if length == 18 {
+        for position in (index + 6)..<(index + 14) { output[position] = UInt8(ascii: "*") }
+        changed = true
+      }
+      index = end
+    }
+    // Only ASCII digits were replaced by an ASCII `*`, so the bytes stay UTF-8.
+    return changed ? String(decoding: output, as: UTF8.self) : text
+  }
+
+  /// `mask(text)` unless the caller asked to see personal data.
+  public static func mask(_ text: String, show: Bool) -> String {
+    show ? text : mask(text)
+  }
+
+  private static func isDigit(_ byte: UInt8) -> Bool {
+    byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+  }
+}

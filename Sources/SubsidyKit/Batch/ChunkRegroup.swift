@@ -1,0 +1,23 @@
+import PolicyEval
+
+extension BatchRunner {
+  /// A CSV chunk's group tables computed again without the rows the merge rejected (a dispatch id
+  /// repeated from an earlier chunk, an ID number that belongs to another person): a rejected row
+  /// must not count toward an aggregate such as 三都's distinct workers per lead entrepreneur.
+  /// Only chunks with such rows pay for it; the evaluation of the others is untouched.
+  func regroup(_ decoded: RowDecoder.Decoded, dropping: Set<String>) -> [String: GroupTable] {
+    let rowKind = program.rowKind ?? 0
+    var facts = decoded.facts
+    let rows = facts.tables[rowKind]
+    var kept = Facts.Table(width: rows.width)
+    var lines: [Int] = []
+    for i in 0..<min(rows.count, decoded.lines.count) where !dropping.contains(rows.ids[i]) {
+      kept.append(id: rows.ids[i], record: rows.record(i), span: rows.spans[i])
+      lines.append(decoded.lines[i])
+    }
+    facts.tables[rowKind] = kept
+    var tables: [String: GroupTable] = [:]
+    program.accumulateGroups(facts, asOf: options.asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max })
+    return tables
+  }
+}

@@ -1,0 +1,164 @@
+import Ledger
+import PolicyCheck
+import PolicyEval
+import PolicyValues
+
+/// One record's ID number as a chunk saw it: a person (or any entity with an `id_number` field), the
+/// number, and the rows that named it — all rejected together if the number turns out to belong to
+/// someone else, or the person to have another number.
+struct IdentityClaim: Sendable {
+  var entity: Int
+  var id: String
+  var number: String
+  /// Fingerprints of the id and the number, computed on the worker threads so the merge only looks up.
+  var idHash: UInt64
+  var numberHash: UInt64
+  /// The column to name in a reject (`person_id_number` in a CSV, `person.id_number` in JSON Lines).
+  var column: String
+  /// The first row (line and its row subject, the dispatch id) that rests on this record…
+  var line: Int
+  var subject: String
+  /// …and any further rows of the chunk (most records have one row: no array for them).
+  var more: [(line: Int, subject: String)] = []
+  var rows: [(line: Int, subject: String)] { [(line, subject)] + more }
+}
+
+/// An ID number identifies one person, across the whole batch however it is chunked:
+/// - the same number under two ids: the later rows are rejected, naming the first line;
+/// - one id with two different numbers: the later rows are rejected, naming the first line.
+///
+/// Like `DispatchIDRegistry`, ids and numbers are kept as 64-bit FNV-1a fingerprints (no strings, no
+/// raw numbers held): per person, its number's fingerprint (upper 32 bits) packed with its first
+/// line, and the number's holder. 2 × 16 bytes a person in the tables (about 64 with their spare
+/// capacity). A 32-bit number fingerprint can miss "another number" with probability 2⁻³²; a
+/// holder is compared on all 64 bits, so a row is never rejected for a collision it did not make
+/// (probability about n²/2⁶⁵).
+struct IdentityRegistry {
+  /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line.
+  private var numberOf: [UInt64: UInt64] = [:]
+  /// number fingerprint → the id fingerprint that holds it.
+  private var holderOf: [UInt64: UInt64] = [:]
+
+  /// Nil when the claim agrees with what was seen before in the file; else the reason to reject.
+  func conflict(_ claim: IdentityClaim, kind: String) -> String? {
+    if let earlier = numberOf[claim.idHash], earlier >> 32 != claim.numberHash >> 32 {
+      return "\(kind) `\(claim.id)` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
+    }
+    if let holder = holderOf[claim.numberHash], holder != claim.idHash {
+      let line = numberOf[holder].map { String($0 & 0xFFFF_FFFF) } ?? "?"
+      return "is the ID number of another \(kind) on line \(line); an ID number identifies one \(kind)"
+    }
+    return nil
+  }
+
+  /// Records an accepted claim (the first line that gave the id and the number).
+  mutating func register(_ claim: IdentityClaim) {
+    if numberOf[claim.idHash] == nil { numberOf[claim.idHash] = (claim.numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: claim.line)) }
+    if holderOf[claim.numberHash] == nil { holderOf[claim.numberHash] = claim.idHash }
+  }
+
+  static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
+    var text = text
+    text.withUTF8 { bytes in
+      for byte in bytes {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+      }
+    }
+    return hash
+  }
+}
+
+extension IdentityClaim {
+  /// The claims of a decoded CSV chunk: per record with an ID number, the rows that name it.
+  /// (`RowDecoder` has already rejected a row giving a record of the chunk another number.)
+  static func claims(_ decoded: RowDecoder.Decoded, plan: ColumnPlan, schema: FactSchema, rowKind: Int) -> [IdentityClaim] {
+    let facts = decoded.facts
+    let rowEntity = schema.entities[rowKind]
+    var paths: [(refSlot: Int, entity: Int, slot: Int, column: String)] = []
+    for field in rowEntity.fields {
+      guard case .reference(let target) = field.type, let entity = schema.entity(target) else { continue }
+      for id in entity.fields where id.type == .idNumber {
+        paths.append((field.slot, entity.index, id.slot, "\(field.name)_\(id.name)"))
+      }
+    }
+    guard !paths.isEmpty else { return [] }
+    var claims: [IdentityClaim] = []
+    var position: [Int: Int] = [:]
+    let table = facts.tables[rowKind]
+    let targets = paths.map { facts.tables[$0.entity] }
+    let lines = decoded.lines
+    for row in 0..<min(table.count, lines.count) {
+      for (p, path) in paths.enumerated() {
+        guard case .entity(let kind, let index) = table[record: row, slot: path.refSlot], kind == path.entity,
+          case .string(let number) = targets[p][record: index, slot: path.slot]
+        else { continue }
+        let key = (kind << 40) | index
+        if let i = position[key] {
+          claims[i].more.append((lines[row], table.ids[row]))
+        } else {
+          position[key] = claims.count
+          let id = targets[p].ids[index]
+          claims.append(IdentityClaim(entity: kind, id: id, number: number,
+                                      idHash: IdentityRegistry.fingerprint(kind, id), numberHash: IdentityRegistry.fingerprint(kind, number),
+                                      column: path.column, line: lines[row], subject: table.ids[row]))
+        }
+      }
+    }
+    return claims
+  }
+
+  /// The claims of one JSON Lines line: each record with an ID number; its rows are the line's dispatches.
+  static func claims(_ facts: Facts, line: Int, schema: FactSchema, rowKind: Int) -> [IdentityClaim] {
+    var claims: [IdentityClaim] = []
+    let subjects = facts.tables[rowKind].ids
+    for entity in schema.entities {
+      for field in entity.fields where field.type == .idNumber {
+        let table = facts.tables[entity.index]
+        for index in 0..<table.count {
+          guard case .string(let number) = table[record: index, slot: field.slot] else { continue }
+          claims.append(IdentityClaim(entity: entity.index, id: table.ids[index], number: number,
+                                      idHash: IdentityRegistry.fingerprint(entity.index, table.ids[index]),
+                                      numberHash: IdentityRegistry.fingerprint(entity.index, number), column: "\(entity.name).\(field.name)",
+                                      line: line, subject: subjects.first ?? table.ids[index], more: subjects.dropFirst().map { (line, $0) }))
+        }
+      }
+    }
+    return claims
+  }
+}
+
+extension IdentityRegistry {
+  /// Checks a chunk's claims in order; every row of a conflicting claim becomes a reject (one per line).
+  /// Returns how many lines were rejected, and the row subjects and records whose results are dropped.
+  /// With a ledger, a claim the file accepts is checked against the identities of earlier batches
+  /// too, and recorded when the batch commits.
+  mutating func reject(_ claims: [IdentityClaim], skipping repeated: Set<String>, kinds: [String], showPII: Bool,
+                       ledger: LedgerHooks?, into rejects: inout [Reject]) throws
+    -> (lines: Int, dropped: (subjects: Set<String>, entities: Set<String>))
+  {
+    var subjects = Set<String>(), entities = Set<String>(), lines = Set<Int>()
+    let checksLedger = ledger?.identityConflict != nil || ledger?.recordIdentity != nil
+    for claim in claims {
+      let skip = !repeated.isEmpty || !subjects.isEmpty
+      if skip, !claim.rows.contains(where: { !repeated.contains($0.subject) && !subjects.contains($0.subject) }) { continue }
+      var why = conflict(claim, kind: kinds[claim.entity])
+      let record = checksLedger ? IdentityRecord(kind: kinds[claim.entity], id: claim.id, number: claim.number) : nil
+      if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
+      guard let why else {
+        register(claim)
+        if let record { try ledger?.recordIdentity?(record) }
+        continue
+      }
+      entities.insert(claim.id)
+      for (line, subject) in claim.rows where !repeated.contains(subject) && !subjects.contains(subject) {
+        subjects.insert(subject)
+        if lines.insert(line).inserted {
+          rejects.append(Reject(line: line, column: claim.column, value: PIIMask.masked(claim.number, show: showPII), reason: why))
+        }
+      }
+    }
+    return (lines.count, (subjects, entities))
+  }
+}

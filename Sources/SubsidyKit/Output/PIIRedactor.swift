@@ -1,0 +1,61 @@
+import PolicyCheck
+import PolicyEval
+import PolicySupport
+import PolicyValues
+
+/// Masks personal data in results before they are shown, by type: the value a condition saw is
+/// masked whole when the condition reads a `pii` field of the schema (`person.id_number`), and
+/// ids, payees and every other value are masked where they look like an ID number (a `person_id`
+/// that is itself a 身份证号). The masking itself is `PIIMask`'s, the one masker.
+public struct PIIRedactor: Sendable {
+  /// The source spans of conditions that read a `pii` field (an explanation line carries its condition's span).
+  let personalConditions: Set<SourceSpan>
+
+  public init(program: Program) {
+    let schema = program.schema
+    var spans = Set<SourceSpan>()
+    for policy in program.checkedPolicies {
+      for rule in policy.rules {
+        for condition in rule.conditions where Self.readsPII(condition, schema) { spans.insert(condition.source.span) }
+      }
+    }
+    personalConditions = spans
+  }
+
+  /// The result as it may be shown without `--show-pii`.
+  public func result(_ r: EvalResult) -> EvalResult {
+    var r = r
+    r.subject = PIIMask.mask(r.subject)
+    r.beneficiary = r.beneficiary.map(PIIMask.mask)
+    r.payee = r.payee.map(PIIMask.mask)
+    r.limitKey = r.limitKey.map(PIIMask.mask)
+    r.explanation = r.explanation.map(check)
+    return r
+  }
+
+  public func check(_ c: Check) -> Check {
+    var c = c
+    if let span = c.span, personalConditions.contains(span) {
+      c.value = c.value == "null" ? c.value : PIIMask.masked(c.value)
+    } else {
+      c.value = PIIMask.mask(c.value)
+    }
+    c.check = PIIMask.mask(c.check)
+    return c
+  }
+
+  static func readsPII(_ e: TypedExpr, _ schema: FactSchema) -> Bool {
+    switch e.node {
+    case .field(let steps):
+      guard let last = steps.last, last.entity < schema.entities.count, last.slot < schema.entities[last.entity].fields.count else { return false }
+      return schema.entities[last.entity].fields[last.slot].pii
+    case .constant, .parameter, .groupKey: return false
+    case .tableLookup(_, let key): return readsPII(key, schema)
+    case .unary(_, let x): return readsPII(x, schema)
+    case .binary(_, let a, let b): return readsPII(a, schema) || readsPII(b, schema)
+    case .call(_, let args), .list(let args): return args.contains { readsPII($0, schema) }
+    case .conditional(let a, let b, let c): return readsPII(a, schema) || readsPII(b, schema) || readsPII(c, schema)
+    case .aggregate(_, let x): return x.map { readsPII($0, schema) } ?? false
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Ledger
+
+/// The ledger remembers which ID number each person id had, as a keyed hash, never the number.
+@Suite struct IdentityTests {
+  @Test func sha256AndHMACMatchTheStandardVectors() {
+    #expect(HMACSHA256.hex(SHA256.hash(Array("abc".utf8))) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(HMACSHA256.hex(SHA256.hash([])) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+    #expect(HMACSHA256.hex(SHA256.hash(long)) == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    // RFC 4231, test case 2.
+    #expect(HMACSHA256.hex(HMACSHA256.mac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8)))
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+  }
+
+  @Test func anIDNumberUnderASecondIDOrASecondNumberForOneIDIsAConflictInLaterBatches() throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    let store = try LedgerStore(path: directory.path("ledger.sqlite"))
+    let number = "533123199804010018"
+    _ = try store.commit(Sample.batch("b1")) { tx in
+      let claim = IdentityRecord(kind: "person", id: "P1", number: number)
+      #expect(try tx.identityConflict(claim) == nil)
+      try tx.recordIdentity(claim)
+      try tx.recordIdentity(claim)  // the same again is no conflict and no second row
+    }
+    _ = try store.commit(Sample.batch("b2")) { tx in
+      #expect(try tx.identityConflict(IdentityRecord(kind: "person", id: "P1", number: number)) == nil)
+      let second = try tx.identityConflict(IdentityRecord(kind: "person", id: "P2", number: number))
+      #expect(second?.contains("`P1`") == true, "\(second ?? "nil")")
+      let other = try tx.identityConflict(IdentityRecord(kind: "person", id: "P1", number: "533123199001010022"))
+      #expect(other?.contains("another ID number") == true)
+    }
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: directory.path("ledger.sqlite")))
+    #expect(bytes.range(of: Data(number.utf8)) == nil, "the raw ID number is stored in the ledger")
+    let queue = try DatabaseQueue(path: directory.path("ledger.sqlite"))
+    #expect(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM identity") } == 1)
+    #expect(throws: (any Error).self) { try queue.write { try $0.execute(sql: "DELETE FROM identity") } }
+    #expect(throws: (any Error).self) { try queue.write { try $0.execute(sql: "UPDATE identity_key SET key = randomblob(32)") } }
+  }
+}
