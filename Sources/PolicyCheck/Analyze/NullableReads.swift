@@ -9,7 +9,7 @@ import PolicySupport
 /// handles such a null explicitly (the result is undetermined, never paid and never sharing a limit),
 /// but an officer should see where it can happen: either guard it with a condition (`present(x)`,
 /// `x > 0`) so a missing fact refuses, or accept it with `may_be_null: [x]` and say why in the note.
-enum NullableReads {
+public enum NullableReads {
   static func check(_ rule: CheckedRule, schema: FactSchema, into d: inout DiagnosticBag) {
     // A group's members pass its filter, so what the filter needs is given for the parties read from them.
     let guards = rule.conditions + [rule.group?.filter].compactMap { $0 }
@@ -56,7 +56,7 @@ enum NullableReads {
   }
 
   /// Paths whose null makes `e` null (unknown): what `e` reads through null-propagating operations.
-  static func reads(_ e: TypedExpr) -> [[FieldStep]] {
+  public static func reads(_ e: TypedExpr) -> [[FieldStep]] {
     switch e.node {
     case .field(let steps): return steps.isEmpty ? [] : [steps]
     case .unary(_, let a): return reads(a)

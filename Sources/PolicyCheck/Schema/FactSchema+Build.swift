@@ -56,7 +56,7 @@ extension FactSchema {
           let pii = field.pii || type == .idNumber || type == .list(.idNumber)
           schema.entities[index].fields.append(Field(
             name: field.name.value, type: type, required: field.required, defaultText: field.defaultValue?.scalar,
-            label: field.label, slot: slot, span: field.name.span, typeSpan: field.type.span, pii: pii,
+            label: field.label, slot: slot, span: field.name.span, typeSpan: field.type.span, pii: pii, fixed: field.fixed,
             minimum: bound(field.minimum, "min", type, field, into: &diagnostics),
             maximum: bound(field.maximum, "max", type, field, into: &diagnostics)))
           schema.entities[index].slots[field.name.value] = slot

@@ -27,6 +27,8 @@ public struct FactSchema: Sendable {
     public var typeSpan: SourceSpan? = nil
     /// Personal data (`pii: true`, and every `id_number`): masked in every output unless `--show-pii`.
     public var pii: Bool = false
+    /// A fact "what would make it payable" never suggests changing (户籍, poverty status).
+    public var fixed: Bool = false
     /// The schema's inclusive bounds (`min:`, `max:`), for numbers and dates; every reader enforces them.
     public var minimum: Value? = nil
     public var maximum: Value? = nil

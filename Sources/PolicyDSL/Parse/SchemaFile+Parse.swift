@@ -63,11 +63,12 @@ extension SchemaFile {
     let defaultValue = m.optional("default")
     let label = m.optional("label").flatMap { parseLabel($0, into: &diagnostics) }
     let pii = flag(m.optional("pii"), "pii", into: &diagnostics)
+    let fixed = flag(m.optional("fixed"), "fixed", into: &diagnostics)
     let minimum = m.optional("min"), maximum = m.optional("max")
     m.finish(into: &diagnostics)
     guard let type else { return nil }
     return FieldDecl(name: name, type: type, required: required, defaultValue: defaultValue, label: label,
-                     pii: pii, minimum: minimum, maximum: maximum)
+                     pii: pii, fixed: fixed, minimum: minimum, maximum: maximum)
   }
 
   /// A `true`/`false` key of a field (`required`, `pii`); absent is false.

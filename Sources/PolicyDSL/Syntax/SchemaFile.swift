@@ -26,6 +26,8 @@ public struct SchemaFile: Sendable {
     public var label: Label?
     /// `pii: true`: personal data, masked in every output.
     public var pii: Bool = false
+    /// `fixed: true`: a fact the law takes as it is (户籍, poverty status): never suggested as a change.
+    public var fixed: Bool = false
     /// `min:` and `max:` as written; the schema builder decodes them with the field's type.
     public var minimum: YAMLNode? = nil
     public var maximum: YAMLNode? = nil

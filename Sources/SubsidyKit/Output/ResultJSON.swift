@@ -4,10 +4,17 @@ import PolicyValues
 /// Results in the JSON of shared/contract.md (`subsidy eval --format json`).
 public enum ResultJSON {
   public static func document(asOf: CivilDate, results: [EvalResult]) -> JSON {
-    .object([("as_of", .string(asOf.description)), ("results", .array(results.map(result)))])
+    .object([("as_of", .string(asOf.description)), ("results", .array(results.map { result($0) }))])
   }
 
-  public static func result(_ r: EvalResult) -> JSON {
+  /// With the facts, each result that is not payable also says what would make it payable (`to_pay`).
+  public static func document(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts) -> JSON {
+    .object([("as_of", .string(asOf.description)), ("results", .array(results.map { r in
+      result(r, toPay: program.toPay(r, facts: facts, asOf: asOf).map { ToPayText.json($0, schema: program.schema) })
+    }))])
+  }
+
+  public static func result(_ r: EvalResult, toPay: JSON? = nil) -> JSON {
     var pairs: [(String, JSON)] = [
       ("policy", .string(r.policy)), ("rule", .string(r.rule)), ("clause", .string(r.clause)), ("kind", .string(r.kind.rawValue)),
       ("subject", .string(r.subject)), ("beneficiary", .optional(r.beneficiary)), ("payee", .optional(r.payee)),
@@ -25,6 +32,7 @@ public enum ResultJSON {
     pairs.append(("explanation", .array(r.explanation.map {
       .object([("check", .string($0.check)), ("value", .string($0.value)), ("holds", .bool($0.holds))])
     })))
+    if let toPay { pairs.append(("to_pay", toPay)) }
     return .object(pairs)
   }
 }

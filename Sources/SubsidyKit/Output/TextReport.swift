@@ -13,6 +13,8 @@ public struct TextReport {
   let language: Language
   let showPII: Bool
   let redactor: PIIRedactor
+  /// Under each result that is not payable, what would make it payable (`--why-not`).
+  public var whyNot = false
 
   public init(program: Program, facts: Facts, language: Language, showPII: Bool = false) {
     self.program = program
@@ -46,7 +48,7 @@ public struct TextReport {
     }
     for key in order {
       out += "\n" + heading(for: key) + "\n"
-      for r in byBeneficiary[key] ?? [] { out += line(r) }
+      for r in byBeneficiary[key] ?? [] { out += line(r, asOf: asOf) }
     }
     // Subsidies only: an advance is returned later and an entitlement (a loan ceiling) is not cash.
     func total(_ kind: Rule.Kind) -> Fixed {
@@ -82,7 +84,7 @@ public struct TextReport {
 
   private func label(_ s: Status) -> String { language == .zh ? s.label.zh : s.label.en }
 
-  private func line(_ r: EvalResult) -> String {
+  private func line(_ r: EvalResult, asOf: CivilDate) -> String {
     let policy = program.checkedPolicies.first { $0.id == r.policy }
     let rule = policy?.rules.first { $0.id == r.rule }
     let mark = [.payable, .met, .due].contains(r.status) ? "✔" : r.status == .ineligible || r.status == .notMet ? "✘" : "…"
@@ -116,6 +118,13 @@ public struct TextReport {
     for check in r.explanation where !check.holds {
       let check = showPII ? check : redactor.check(check)
       out += "      ✘ " + words.line(check, of: r) + "\n"
+    }
+    if whyNot, let toPay = program.toPay(r, facts: self.facts, asOf: asOf) {
+      let steps = ToPayText(program: program, language: language, showPII: showPII).lines(toPay)
+      if !steps.isEmpty {
+        out += "      " + t(toPay.possible ? "→ 如何可发放：" : "→ 不能发放的原因：", toPay.possible ? "→ to make it payable: " : "→ why it cannot be paid: ") + "\n"
+        for step in steps { out += "        · \(step)\n" }
+      }
     }
     return out
   }

@@ -31,6 +31,9 @@ struct Eval: ParsableCommand {
   @Flag(help: "Show ID numbers unmasked.")
   var showPii = false
 
+  @Flag(help: "Under each result that is not payable, say what would make it payable (the JSON always has `to_pay`).")
+  var whyNot = false
+
   func run() throws {
     let (program, _) = try PolicyLoading.compile(policies, only: only.isEmpty ? nil : only)
     let date: CivilDate?
@@ -60,8 +63,11 @@ struct Eval: ParsableCommand {
     case .json:
       let redactor = PIIRedactor(program: program)
       let shown = showPii ? results : results.map(redactor.result)
-      Terminal.out(ResultJSON.document(asOf: date, results: shown).serialized() + "\n")
-    case .text: Terminal.text(TextReport(program: program, facts: loaded, language: lang, showPII: showPii).render(asOf: date, results: results))
+      Terminal.out(ResultJSON.document(asOf: date, results: shown, program: program, facts: loaded).serialized() + "\n")
+    case .text:
+      var report = TextReport(program: program, facts: loaded, language: lang, showPII: showPii)
+      report.whyNot = whyNot
+      Terminal.text(report.render(asOf: date, results: results))
     }
   }
 }

@@ -1,0 +1,340 @@
+import PolicyCheck
+import PolicyDSL
+import PolicyValues
+
+/// What would make a result payable: the fewest changes to the facts, each with the value needed, or
+/// the obstacle no change of facts removes (a 户籍, a date past, a clause that states no amount).
+///
+/// Built from the result's own typed explanation (which conditions failed, with the values they read),
+/// in the spirit of OPA's partial evaluation: each failed condition is turned into the change of the
+/// fact it reads that makes it hold. A change is a value, so a caller can apply it and evaluate again.
+public struct ToPay: Sendable {
+  public enum Step: Sendable {
+    /// Set field `field` of the `entity` record `id` to `value` (nil: any value, it must be given).
+    case set(entity: String, id: String, field: String, value: Value?, type: ExprType, current: Value)
+    /// Provide a document (an evidence id) on the `entity` record `id`.
+    case provide(evidence: String, entity: String, id: String)
+    /// Nothing to change: it becomes payable on that day.
+    case wait(until: CivilDate)
+    /// A group's aggregate must reach `needed` (三都: distinct workers organised in the year).
+    case reach(aggregate: TypedExpr, needed: Value, current: Value)
+    /// No change of facts makes it payable.
+    case cannot(Obstacle)
+  }
+
+  public enum Obstacle: Sendable {
+    /// A fact the law takes as it is (`fixed: true` in the schema) would have to differ.
+    case fixedFact(entity: String, id: String, field: String, current: Value, type: ExprType)
+    case eventBeforePolicy(event: CivilDate, from: CivilDate)
+    case eventAfterPolicy(event: CivilDate, until: CivilDate)
+    case deadlinePassed(last: CivilDate, date: CivilDate)
+    case employmentEnded(end: CivilDate, vests: CivilDate)
+    case limitTaken(holder: String)
+    /// The law states no amount (or no value on the event date).
+    case lawSilent(Undetermined)
+    /// A condition that is not a change of one fact (a scope between two places, an aggregate).
+    case notAFactChange(String)
+    /// Two conditions need one fact to hold two values (one organisation as both organiser and village
+    /// co-operative, of two kinds).
+    case conflicting(entity: String, id: String, field: String)
+  }
+
+  public var steps: [Step]
+  /// Whether the steps lead to payment (no obstacle among them).
+  public var possible: Bool { !steps.contains { if case .cannot = $0 { true } else { false } } }
+
+  /// The facts with every step made, and the day to judge on; nil when a step names no value to apply
+  /// (a fact to give, a count to reach) or cannot be made.
+  public func applied(to facts: Facts, schema: FactSchema, asOf: CivilDate) -> (facts: Facts, asOf: CivilDate)? {
+    var facts = facts, date = asOf
+    for step in steps {
+      switch step {
+      case .set(let entity, let id, let field, let value, _, _):
+        guard let value, let e = schema.entity(entity), let slot = e.field(field)?.slot, let record = facts.tables[e.index].index[id] else { return nil }
+        facts.tables[e.index][record: record, slot: slot] = value
+      case .provide(let evidence, let entity, let id):
+        guard let e = schema.entity(entity), let slot = e.field("evidence")?.slot, let record = facts.tables[e.index].index[id],
+          let i = schema.enums["evidence"]?.index(of: evidence)
+        else { return nil }
+        var items: [Value] = []
+        if case .list(let current) = facts.tables[e.index][record: record, slot: slot] { items = current }
+        facts.tables[e.index][record: record, slot: slot] = .list(items + [.enumCase(i)])
+      case .wait(let until):
+        date = max(date, until)
+      case .cannot, .reach:
+        return nil
+      }
+    }
+    return (facts, date)
+  }
+}
+
+extension Program {
+  /// What would make result `r` (of these `facts`) payable; nil when it is payable or not a payment.
+  public func toPay(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> ToPay? {
+    guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (rule, parameters) = rule(at: r.ruleIndex) else { return nil }
+    var steps: [ToPay.Step] = []
+    let record = rule.group == nil ? facts.tables[rule.subject].index[r.subject] : nil
+    let fixer = record.map { FactFixer(program: self, facts: facts, subject: rule.subject, record: $0, parameters: parameters, date: r.ruleDate) }
+    for check in r.explanation where !check.holds {
+      guard let reason = check.reason else { continue }
+      switch reason {
+      case .condition(_, let index, let witnesses, _):
+        if rule.group != nil, index < rule.conditions.count, let step = reach(rule.conditions[index], witnesses, parameters, date: r.ruleDate) {
+          steps.append(step)
+          continue
+        }
+        guard index < rule.conditions.count, fixer != nil else {
+          steps.append(.cannot(.notAFactChange(check.check)))
+          continue
+        }
+        steps += fixer!.make(rule.conditions[index], hold: true)
+      case .stableEmployment(_, _, let vests, let end):
+        if let end, let vests, end < vests {
+          if end <= asOf {
+            steps.append(.cannot(.employmentEnded(end: end, vests: vests)))
+          } else if let endSlot = rule.endSlot, record != nil {
+            steps.append(.set(entity: schema.entities[rule.subject].name, id: r.subject, field: schema.entities[rule.subject].fields[endSlot].name,
+                              value: .date(vests), type: .date, current: .date(end)))
+          }
+        }
+      case .vestsOn:
+        if let e = rule.vestsOn { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
+      case .eventDateNotGiven:
+        if let e = rule.eventDate?.expr { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
+      case .vestsBy(let last, let date): steps.append(.cannot(.deadlinePassed(last: last, date: date)))
+      case .policyFrom(let from, let event): steps.append(.cannot(.eventBeforePolicy(event: event, from: from)))
+      case .policyUntil(let until, let event): steps.append(.cannot(.eventAfterPolicy(event: event, until: until)))
+      case .limitTaken(_, let holder): steps.append(.cannot(.limitTaken(holder: holder)))
+      case .limitPartUnknown(_, let parts):
+        for part in parts {
+          let e = part == "beneficiary" ? rule.beneficiary : part == "payee" ? rule.payee : nil
+          if let e { steps += fixer?.give(e) ?? [] }
+        }
+      case .amountNotPositive: steps.append(.cannot(.notAFactChange(check.check)))
+      case .overlay: break
+      }
+    }
+    // Documents are needed whatever else is: listed for every result that lacks some.
+    if record != nil {
+      for id in r.missingEvidence { steps.append(.provide(evidence: id, entity: schema.entities[rule.subject].name, id: r.subject)) }
+    }
+    // A limit's beneficiary or payee that is not on record (no household) must be given.
+    if let fixer, r.limitSlot == nil {
+      for (part, e) in [("beneficiary", rule.beneficiary), ("payee", rule.payee)] where rule.limit.contains(part) {
+        if let e, fixer.value(e).isNull, !steps.contains(where: { if case .set(_, _, _, nil, _, _) = $0 { true } else { false } }) {
+          steps += fixer.give(e)
+        }
+      }
+    }
+    // An event date still to come: it cannot be paid before then, whatever else changes.
+    if r.status == .pending, let from = r.eligibleFrom {
+      steps.append(.wait(until: from))
+    } else if r.eventDateKnown, r.ruleDate > asOf {
+      steps.append(.wait(until: r.ruleDate))
+    }
+    // A clause that states no amount: no change of facts makes it payable.
+    if case .undetermined(let words)? = rule.amount, !steps.contains(where: { if case .cannot(.lawSilent) = $0 { true } else { false } }) {
+      steps.append(.cannot(.lawSilent(.silent(words))))
+    }
+    if let why = r.undetermined {
+      switch why {
+      case .noRow, .noValue: steps.append(.cannot(.lawSilent(why)))
+      default: break
+      }
+    }
+    return verified(ToPay(steps: Self.withoutConflicts(steps)), r, rule, facts: facts, asOf: asOf)
+  }
+
+  /// The answer checked by making its changes and judging again: a change that breaks another condition
+  /// (one organisation as organiser and as village co-operative, of two kinds) is named as a conflict.
+  private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: CheckedRule, facts: Facts, asOf: CivilDate) -> ToPay {
+    guard toPay.possible, let (changed, date) = toPay.applied(to: facts, schema: schema, asOf: asOf) else { return toPay }
+    guard let again = evaluate(changed, asOf: date).first(where: { $0.ruleIndex == r.ruleIndex && $0.subject == r.subject }),
+      again.status != .payable
+    else { return toPay }
+    // The facts the now-failing conditions read, among those the answer changes.
+    var broken = Set<String>()
+    for check in again.explanation where !check.holds {
+      guard case .condition(_, let index, _, _)? = check.reason, index < rule.conditions.count else { continue }
+      for path in NullableReads.reads(rule.conditions[index]) {
+        if let last = path.last { broken.insert(schema.entities[last.entity].fields[last.slot].name) }
+      }
+    }
+    var steps: [ToPay.Step] = []
+    for step in toPay.steps {
+      if case .set(let entity, let id, let field, _, _, _) = step, broken.contains(field) {
+        steps.append(.cannot(.conflicting(entity: entity, id: id, field: field)))
+      } else {
+        steps.append(step)
+      }
+    }
+    return ToPay(steps: steps)
+  }
+
+  /// Two changes of one fact to different values cannot both be made: the answer names the conflict.
+  static func withoutConflicts(_ steps: [ToPay.Step]) -> [ToPay.Step] {
+    var out: [ToPay.Step] = []
+    var seen: [String: Value?] = [:]
+    for step in steps {
+      guard case .set(let entity, let id, let field, let value, _, _) = step else {
+        out.append(step)
+        continue
+      }
+      let key = "\(entity)|\(id)|\(field)"
+      if let earlier = seen[key] {
+        if earlier != value { out.append(.cannot(.conflicting(entity: entity, id: id, field: field))) }
+        continue
+      }
+      seen[key] = value
+      out.append(step)
+    }
+    return out
+  }
+
+  /// `aggregate OP bound` of a group rule: the value the aggregate must reach, read from the bound
+  /// (parameters on the event date) and the aggregate's value the explanation saw.
+  private func reach(_ c: TypedExpr, _ witnesses: [CheckReason.Witness], _ parameters: [CheckedParameter], date: CivilDate) -> ToPay.Step? {
+    guard case .binary(let op, let l, let r) = c.node, op.isComparison, case .aggregate = l.node, let current = witnesses.first?.value else { return nil }
+    let ctx = EvalContext(facts: Facts(schema: schema), date: date)
+    ctx.parameters = parameters
+    guard case .number(let bound) = ExprCompiler(schema: schema).compile(r)(ctx) else { return nil }
+    let needed = op == .greater ? bound.adding(Fixed(integer: 1) ?? .zero) ?? bound : bound
+    return .reach(aggregate: l, needed: .number(needed), current: current)
+  }
+}
+
+/// Turns one failed condition into the change of the fact it reads, for one subject record.
+struct FactFixer {
+  let program: Program
+  let facts: Facts
+  let subject: Int
+  let record: Int
+  let parameters: [CheckedParameter]
+  let date: CivilDate
+  var schema: FactSchema { program.schema }
+
+  /// The value of `e` for the subject.
+  func value(_ e: TypedExpr) -> Value {
+    let ctx = EvalContext(facts: facts, date: date)
+    ctx.parameters = parameters
+    ctx.kind = subject
+    ctx.record = record
+    return ExprCompiler(schema: schema).compile(e)(ctx)
+  }
+
+  /// The changes that make `e` evaluate to `hold`.
+  func make(_ e: TypedExpr, hold: Bool) -> [ToPay.Step] {
+    if value(e) == .bool(hold) { return [] }
+    switch e.node {
+    case .binary(.and, let a, let b) where hold: return make(a, hold: true) + make(b, hold: true)
+    case .binary(.or, let a, let b) where !hold: return make(a, hold: false) + make(b, hold: false)
+    case .binary(.or, let a, let b), .binary(.and, let a, let b):
+      // One side suffices: the one whose changes are possible, else the first.
+      let left = make(a, hold: hold), right = make(b, hold: hold)
+      return ToPay(steps: left).possible || !ToPay(steps: right).possible ? left : right
+    case .unary(.not, let inner): return make(inner, hold: !hold)
+    case .field(let steps) where e.type == .bool: return set(steps, to: .bool(hold), e)
+    case .call(.present, let args) where hold: return give(args[0])
+    case .call(.isNull, let args) where !hold: return give(args[0])
+    case .call(.present, let args), .call(.isNull, let args):
+      if case .field(let steps) = args[0].node { return set(steps, to: .null, args[0]) }
+    case .binary(.equal, let l, let r) where hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
+    case .binary(.notEqual, let l, let r) where !hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
+    case .binary(.in, let l, let r) where hold:
+      if case .list(let items) = r.node, case .field(let steps) = l.node, let first = items.first, case .constant(let v) = first.node {
+        return set(steps, to: v, l)
+      }
+      if case .constant(.enumCase(let i)) = l.node, case .field(let steps) = r.node, let names = schema.enums["evidence"]?.cases, i < names.count,
+        let (kind, id) = owner(steps)
+      {
+        return [.provide(evidence: names[i], entity: schema.entities[kind].name, id: id)]
+      }
+    case .binary(let op, let l, let r) where op.isComparison && hold:
+      if let steps = compare(op, l, r) { return steps }
+    default:
+      break
+    }
+    return [unchangeable(e)]
+  }
+
+  /// `field == constant`: set it.
+  private func equal(_ l: TypedExpr, _ r: TypedExpr) -> [ToPay.Step]? {
+    guard case .field(let steps) = l.node, case .constant(let v) = r.node else { return nil }
+    return set(steps, to: v, l)
+  }
+
+  /// `field OP expression` (or the mirror): the field takes the nearest value that makes it hold.
+  private func compare(_ op: BinaryOperator, _ l: TypedExpr, _ r: TypedExpr) -> [ToPay.Step]? {
+    var (op, l, r) = (op, l, r)
+    if case .field = r.node, !isField(l) {
+      (l, r) = (r, l)
+      op = [.less: .greater, .lessOrEqual: .greaterOrEqual, .greater: .less, .greaterOrEqual: .lessOrEqual][op] ?? op
+    }
+    guard case .field(let steps) = l.node else { return nil }
+    let target = value(r)
+    switch target {
+    case .number(let n):
+      // Past a bound by one whole unit (a person, a day, a yuan): a fen more than 0 would round an
+      // amount computed from it to nothing.
+      guard let unit = Fixed(integer: 1) else { return nil }
+      let needed = op == .greater ? n.adding(unit) : op == .less ? n.subtracting(unit) : n
+      return needed.map { set(steps, to: .number($0), l) }
+    case .date(let d):
+      let needed = op == .greater ? d.addingDays(1) : op == .less ? d.addingDays(-1) : d
+      return needed.map { set(steps, to: .date($0), l) }
+    default:
+      return nil
+    }
+  }
+
+  private func isField(_ e: TypedExpr) -> Bool { if case .field = e.node { true } else { false } }
+
+  /// A field that must be given (any value): the field an expression reads, or the obstacle.
+  func give(_ e: TypedExpr) -> [ToPay.Step] {
+    guard case .field(let steps) = e.node else { return [unchangeable(e)] }
+    return set(steps, to: nil, e)
+  }
+
+  /// The record and id a field path ends in (following references from the subject), or nil when a
+  /// reference on the way is not given.
+  private func owner(_ steps: [FieldStep]) -> (kind: Int, id: String)? {
+    var kind = subject, rec = record
+    for step in steps.dropLast() {
+      guard case .entity(let k, let i) = facts.tables[step.entity][record: rec, slot: step.slot] else { return nil }
+      (kind, rec) = (k, i)
+    }
+    return (kind, facts.tables[kind].ids[rec])
+  }
+
+  /// Set the field at the end of `steps`; when a reference on the way is missing, that reference must be
+  /// given first; a `fixed` fact is the obstacle instead.
+  private func set(_ steps: [FieldStep], to v: Value?, _ e: TypedExpr) -> [ToPay.Step] {
+    var kind = subject, rec = record
+    for step in steps.dropLast() {
+      guard case .entity(let k, let i) = facts.tables[step.entity][record: rec, slot: step.slot] else {
+        let f = schema.entities[step.entity].fields[step.slot]
+        return [.set(entity: schema.entities[kind].name, id: facts.tables[kind].ids[rec], field: f.name, value: nil, type: e.type, current: .null)]
+      }
+      (kind, rec) = (k, i)
+    }
+    guard let last = steps.last else { return [unchangeable(e)] }
+    let field = schema.entities[last.entity].fields[last.slot]
+    let current = facts.tables[kind][record: rec, slot: last.slot]
+    let entity = schema.entities[kind].name, id = facts.tables[kind].ids[rec]
+    if field.fixed { return [.cannot(.fixedFact(entity: entity, id: id, field: field.name, current: current, type: e.type))] }
+    return [.set(entity: entity, id: id, field: field.name, value: v, type: e.type, current: current)]
+  }
+
+  /// A condition that is not one fact's value: a scope between two places, an aggregate, a function.
+  private func unchangeable(_ e: TypedExpr) -> ToPay.Step {
+    // A function of fixed facts (the scope from 户籍 to the destination) is fixed too.
+    for path in NullableReads.reads(e) {
+      if let last = path.last, schema.entities[last.entity].fields[last.slot].fixed, let (kind, id) = owner(path) {
+        return .cannot(.fixedFact(entity: schema.entities[kind].name, id: id, field: schema.entities[last.entity].fields[last.slot].name,
+                                  current: value(TypedExpr(.field(path), e.type, e.source)), type: e.type))
+      }
+    }
+    return .cannot(.notAFactChange(e.source.text))
+  }
+}
