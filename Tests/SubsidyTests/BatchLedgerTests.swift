@@ -135,7 +135,7 @@ import Testing
     let logs = [dir.appendingPathComponent("a.log"), dir.appendingPathComponent("b.log")]
     let processes = try [(a, "par-a"), (b, "par-b")].enumerated().map { n, job in
       try Self.start(["batch", job.0, "--as-of", asOf, "--commit", "--ledger", shared, "--batch-id", job.1,
-                      "--out", dir.appendingPathComponent("\(job.1).csv").path], output: logs[n])
+                      "--out", dir.appendingPathComponent("\(job.1).csv").path, "--lang", "en"], output: logs[n])
     }
     for p in processes { p.waitUntilExit() }
     let outputs = try logs.map { try String(contentsOf: $0, encoding: .utf8) }
@@ -163,7 +163,7 @@ import Testing
     let logs = [dir.appendingPathComponent("1.log"), dir.appendingPathComponent("2.log")]
     let processes = try files.enumerated().map { n, f in
       try Self.start(["batch", f, "--as-of", Self.asOf, "--commit", "--ledger", ledger,
-                      "--out", dir.appendingPathComponent("out\(n).csv").path], output: logs[n])
+                      "--out", dir.appendingPathComponent("out\(n).csv").path, "--lang", "en"], output: logs[n])
     }
     for p in processes { p.waitUntilExit() }
     let outputs = try logs.map { try String(contentsOf: $0, encoding: .utf8) }

@@ -166,7 +166,7 @@ func runBatch(_ file: String, asOf: String, _ extra: [String] = [], in dir: URL,
   let rej = dir.appendingPathComponent("\(name)-rejects.csv").path
   // An explicit ledger in the test's own folder (absent unless the test commits to it).
   let ledger = extra.contains("--ledger") ? [] : ["--ledger", dir.appendingPathComponent("\(name)-ledger.sqlite").path]
-  let r = try runCLI(["batch", file, "--as-of", asOf, "--out", out, "--rejects", rej] + ledger + extra)
+  let r = try runCLI(["batch", file, "--as-of", asOf, "--out", out, "--rejects", rej, "--lang", "en"] + ledger + extra)  // the summary in English, which these tests read
   let payoutsText = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
   let rejectsText = (try? String(contentsOfFile: rej, encoding: .utf8)) ?? ""
   let payouts = TestCSV.table(payoutsText).rows

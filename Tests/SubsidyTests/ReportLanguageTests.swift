@@ -23,3 +23,21 @@ import Testing
     #expect(!r.stdout.contains("须："))
   }
 }
+
+/// The batch summary a clerk reads is Chinese by default; the payouts file keeps the contract's names.
+@Suite struct BatchSummaryLanguageTests {
+  @Test func theSummaryIsChineseByDefaultAndEnglishOnRequest() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let out = dir.appendingPathComponent("p.csv").path
+    let zh = try runCLI(["batch", BatchFixtures.path("mixed.csv"), "--as-of", "2024-12-31", "--out", out])
+    #expect(zh.status == 0, "\(zh.stderr)")
+    #expect(zh.stdout.contains("读取 14 行 = 已评估 7 + 已拒收 7"), "\(zh.stdout)")
+    #expect(zh.stdout.contains("可发放（payable）"))
+    #expect(!zh.stdout.contains("rows read"))
+    let header = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").first.map(String.init)
+    #expect(header == "policy,rule,clause,subject,beneficiary,payee,amount,status,eligible_from,expires,missing_evidence,funding")
+    let en = try runCLI(["batch", BatchFixtures.path("mixed.csv"), "--as-of", "2024-12-31", "--out", out, "--lang", "en"])
+    #expect(en.stdout.contains("rows read 14 = evaluated 7 + rejected 7"), "\(en.stdout)")
+  }
+}

@@ -24,8 +24,19 @@ public struct BatchSummary: Sendable {
     /// Whether the group's results carry amounts.
     var hasAmounts: Bool { self == .payments || self == .advances || self == .entitlements }
     public static func < (a: Group, b: Group) -> Bool { a.rawValue < b.rawValue }
-    var title: String {
-      switch self {
+    var title: String { title(zh: false) }
+
+    func title(zh: Bool) -> String {
+      if zh {
+        switch self {
+        case .payments: return "补贴"
+        case .advances: return "垫支（周转资金，须返还，不计入补贴）"
+        case .entitlements: return "权益（贷款等非现金额度，不计入补贴）"
+        case .qualifications: return "资格认定"
+        case .obligations: return "义务"
+        }
+      }
+      return switch self {
       case .payments: "payments (subsidies)"
       case .advances: "advances (revolving funds, to be returned; not subsidies)"
       case .entitlements: "entitlements (ceilings of non-cash benefits such as loans; not cash)"
@@ -132,46 +143,55 @@ public struct BatchSummary: Sendable {
 
   public var balances: Bool { rowsRead == rowsEvaluated + rowsRejected }
 
-  /// The summary an officer reads after a run.
-  public func render() -> String {
-    var out = "rows read \(rowsRead) = evaluated \(rowsEvaluated) + rejected \(rowsRejected)\(balances ? "" : "  ← DOES NOT ADD UP")\n"
+  /// The summary an officer reads after a run: Chinese by default, English with `--lang en`. The
+  /// status codes stay in the English form (the payouts file's), the Chinese label before them.
+  public func render(language: TextReport.Language = .zh) -> String {
+    let zh = language == .zh
+    func t(_ a: String, _ b: String) -> String { zh ? a : b }
+    func status(_ s: Status) -> String { zh ? "\(s.label.zh)（\(s.rawValue)）" : s.rawValue }
+    var out = t("读取 \(rowsRead) 行 = 已评估 \(rowsEvaluated) + 已拒收 \(rowsRejected)", "rows read \(rowsRead) = evaluated \(rowsEvaluated) + rejected \(rowsRejected)")
+      + (balances ? "" : t("  ← 行数对不上", "  ← DOES NOT ADD UP")) + "\n"
     if seconds > 0 {
       let rate = seconds > 0 ? Int(Double(rowsRead) / seconds) : 0
-      out += "time \(String(format2: seconds)) s (\(rate) rows/s)\n"
+      out += t("用时 \(String(format2: seconds)) 秒（每秒 \(rate) 行）\n", "time \(String(format2: seconds)) s (\(rate) rows/s)\n")
     }
-    out += "results by status:\n"
+    out += t("按状态统计：\n", "results by status:\n")
     for group in Group.allCases {
       guard let tallies = byGroup[group], !tallies.isEmpty else { continue }
-      out += "  \(group.title):\n"
-      for status in group.statuses + Status.allCases.filter({ !group.statuses.contains($0) }) {
-        guard let t = tallies[status] else { continue }
-        let amount = group.hasAmounts ? "  \(t.amount.fenString.leftPadding(16))" : ""
-        out += "    \(status.rawValue.padding(18)) \(String(t.count).leftPadding(7))\(amount)\n"
+      out += "  \(group.title(zh: zh)):\n"
+      for s in group.statuses + Status.allCases.filter({ !group.statuses.contains($0) }) {
+        guard let tally = tallies[s] else { continue }
+        let amount = group.hasAmounts ? "  \(tally.amount.fenString.leftPadding(16))" : ""
+        out += "    \(status(s).padding(zh ? 14 : 18)) \(String(tally.count).leftPadding(7))\(amount)\n"
       }
     }
-    out += "payable subsidies by funding source:\n"
-    for (funding, t) in byFunding.sorted(by: { $0.key < $1.key }) {
-      out += "  \(funding.padding(18)) \(String(t.count).leftPadding(9))  \(t.amount.fenString.leftPadding(16))\n"
+    out += t("可发放补贴按资金来源：\n", "payable subsidies by funding source:\n")
+    for (funding, tally) in byFunding.sorted(by: { $0.key < $1.key }) {
+      out += "  \(funding.padding(18)) \(String(tally.count).leftPadding(9))  \(tally.amount.fenString.leftPadding(16))\n"
     }
     for group in Group.allCases {
       let rules = byRule.filter { (groups[$0.key] ?? .payments) == group }.sorted { $0.key < $1.key }
       guard !rules.isEmpty else { continue }
-      out += group.hasAmounts ? "by rule, \(group.title) (payable count / amount; other statuses):\n" : "by rule, \(group.title):\n"
+      out += group.hasAmounts
+        ? t("按规则，\(group.title(zh: true))（可发放 笔数 / 金额；其他状态）：\n", "by rule, \(group.title) (payable count / amount; other statuses):\n")
+        : t("按规则，\(group.title(zh: true))：\n", "by rule, \(group.title):\n")
       for (key, statuses) in rules {
         let rule = "\(key.policy) \(clauses[key] ?? "") \(key.rule)"
         if group.hasAmounts {
           let payable = statuses[.payable] ?? Tally()
           let others = statuses.filter { $0.key != .payable }.sorted { $0.key.rawValue < $1.key.rawValue }
-            .map { "\($0.key.rawValue) \($0.value.count)" }.joined(separator: ", ")
-          out += "  \(rule)\n      payable \(payable.count) / \(payable.amount.fenString)\(others.isEmpty ? "" : "; \(others)")\n"
+            .map { "\(status($0.key)) \($0.value.count)" }.joined(separator: t("，", ", "))
+          out += "  \(rule)\n      \(status(.payable)) \(payable.count) / \(payable.amount.fenString)\(others.isEmpty ? "" : t("；", "; ") + others)\n"
         } else {
           let counts = (group.statuses + statuses.keys.filter { !group.statuses.contains($0) }.sorted { $0.rawValue < $1.rawValue })
-            .map { "\($0.rawValue) \(statuses[$0]?.count ?? 0)" }.joined(separator: ", ")
+            .map { "\(status($0)) \(statuses[$0]?.count ?? 0)" }.joined(separator: t("，", ", "))
           out += "  \(rule)\n      \(counts)\n"
         }
       }
     }
-    if alreadyPaid > 0 || committed > 0 { out += "ledger: \(committed) payments committed, \(alreadyPaid) already paid\n" }
+    if alreadyPaid > 0 || committed > 0 {
+      out += t("台账：本次记录 \(committed) 笔，已发放过 \(alreadyPaid) 笔\n", "ledger: \(committed) payments committed, \(alreadyPaid) already paid\n")
+    }
     return out
   }
 }

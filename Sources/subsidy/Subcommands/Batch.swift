@@ -46,6 +46,9 @@ struct Batch: ParsableCommand {
   @Option(help: "Threads (default: all cores).")
   var threads: Int?
 
+  @Option(help: "The summary's language: zh (default) or en. The payouts and rejects files keep the contract's names.")
+  var lang: TextReport.Language = .zh
+
   @Option(help: ArgumentHelp("`columns` (default) refuses subjects column by column before the row evaluator; `rows` uses the row evaluator alone, the reference the tests compare with.", visibility: .hidden))
   var engine: String = "columns"
 
@@ -136,7 +139,7 @@ struct Batch: ParsableCommand {
       if commit { Terminal.err("note: the payments were committed to the ledger; `subsidy ledger export` writes them out again\n") }
       throw ExitCode.inputError
     }
-    let text = summary.render()
+    let text = summary.render(language: lang)
     if out == nil { Terminal.text(text, toStderr: true) } else { Terminal.text(text) }
   }
 
