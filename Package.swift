@@ -29,14 +29,18 @@ let package = Package(
     .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
     // The facade the CLI (and later a server) calls.
     .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"]),
+    // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.
+    .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
+    // In-process measurements (`subsidy bench`), kept out of the product library.
+    .target(name: "SubsidyBench", dependencies: ["SubsidyKit", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyEval"]),
     .executableTarget(name: "subsidy", dependencies: [
-      "SubsidyKit",
+      "SubsidyKit", "SubsidySynthetic", "SubsidyBench",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
     .testTarget(
       name: "SubsidyTests",
-      dependencies: ["SubsidyKit", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
+      dependencies: ["SubsidyKit", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
                      .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),

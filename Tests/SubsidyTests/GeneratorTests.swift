@@ -1,6 +1,7 @@
 import Foundation
 import PolicyValues
 import SubsidyKit
+import SubsidySynthetic
 import Testing
 
 /// The synthetic batch generator: reproducible, contract-shaped, consistent,

@@ -199,7 +199,7 @@ public struct BatchSummary: Sendable {
 extension String {
   func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
   func leftPadding(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
-  init(format2 value: Double) {
+  package init(format2 value: Double) {
     let hundredths = Int((value * 100).rounded())
     self = "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
   }

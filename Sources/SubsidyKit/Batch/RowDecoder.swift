@@ -18,7 +18,7 @@ public struct Reject: Error, Sendable {
 ///
 /// Cells are decoded by the one `FieldDecoder` from bytes straight into the tables' storage: no
 /// per-row arrays. The schema's bounds and record checks (`end >= start`) reject a row like a bad cell.
-struct RowDecoder: Sendable {
+package struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
   let decoder: FieldDecoder
@@ -32,7 +32,7 @@ struct RowDecoder: Sendable {
   /// Per role: whether its entity has record checks (`end >= start`) to run after its cells.
   let hasChecks: [Bool]
 
-  init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
+  package init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
     self.schema = schema
     self.plan = plan
     self.showPII = showPII
@@ -57,14 +57,14 @@ struct RowDecoder: Sendable {
     }
   }
 
-  struct Decoded {
-    var facts: Facts
+  package struct Decoded {
+    package var facts: Facts
     /// The line of each dispatch record, by its index in the dispatch table.
     var lines: [Int] = []
     var rejects: [Reject] = []
   }
 
-  func decode(_ chunk: CSVChunk, asOf: CivilDate?) -> Decoded {
+  package func decode(_ chunk: CSVChunk, asOf: CivilDate?) -> Decoded {
     var out = Decoded(facts: Facts(schema: schema))
     out.facts.asOf = asOf
     out.lines.reserveCapacity(chunk.count)

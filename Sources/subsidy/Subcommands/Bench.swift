@@ -1,5 +1,6 @@
 import ArgumentParser
 import PolicyValues
+import SubsidyBench
 import SubsidyKit
 
 /// `subsidy bench`: the engine's own timings (check + compile, evaluation over parsed rows).

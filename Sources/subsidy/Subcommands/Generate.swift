@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SubsidyKit
+import SubsidySynthetic
 
 /// `subsidy generate --rows N`: a reproducible synthetic batch CSV for load tests.
 ///

@@ -3,6 +3,8 @@ import Foundation
 import PolicyEval
 import PolicySupport
 import PolicyValues
+import SubsidyKit
+import SubsidySynthetic
 
 /// In-process measurements the command line cannot take from outside: check + compile time, and
 /// evaluation alone over rows already parsed (no I/O, no CSV), single-threaded and on all cores.
