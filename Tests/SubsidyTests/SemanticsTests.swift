@@ -47,8 +47,9 @@ import Testing
           evidence: {type: list(evidence)}
     """
 
-  /// Writes the schema and `policy` (rules and parameters) into a temporary folder and compiles them.
-  static func program(_ rules: String, parameters: String = "{}", effective: String = "2020-01-01") throws -> Program {
+  /// Writes `schema` and a policy of `rules` (and parameters) into a temporary folder and checks them.
+  static func compile(_ rules: String, parameters: String = "{}", effective: String = "2020-01-01",
+                      schema: String = SemanticsTests.schema) throws -> (program: Program?, codes: [String], messages: [String]) {
     let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     try schema.write(to: dir.appendingPathComponent("facts.schema.yaml"), atomically: true, encoding: .utf8)
@@ -64,8 +65,14 @@ import Testing
       """
     try policy.write(to: dir.appendingPathComponent("test.yaml"), atomically: true, encoding: .utf8)
     let compiled = Subsidy.compile(dir.path)
-    let messages = compiled.outcome.diagnostics.diagnostics.map { "\($0.code): \($0.message)" }
-    return try #require(compiled.program, "policy must check: \(messages)")
+    let diagnostics = compiled.outcome.diagnostics.diagnostics
+    return (compiled.program, diagnostics.map(\.code.rawValue), diagnostics.map { "\($0.code): \($0.message)" })
+  }
+
+  /// The compiled program of `rules`; the test fails when they do not check.
+  static func program(_ rules: String, parameters: String = "{}", effective: String = "2020-01-01") throws -> Program {
+    let compiled = try compile(rules, parameters: parameters, effective: effective)
+    return try #require(compiled.program, "policy must check: \(compiled.messages)")
   }
 
   static func run(_ program: Program, _ facts: String, asOf: String = "2024-06-30") throws -> [EvalResult] {
@@ -243,23 +250,8 @@ import Testing
   }
 
   @Test func checkWarnsForAPaymentWithoutAnEventDate() throws {
-    let dir = Paths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    try Self.schema.replacingOccurrences(of: "    dated: dispatch.start\n", with: "")
-      .write(to: dir.appendingPathComponent("facts.schema.yaml"), atomically: true, encoding: .utf8)
-    let policy = """
-      id: yingjiang
-      title: test
-      document: {issuer: test, number: null, date: 2020-01-01, source: test}
-      jurisdiction: "533123"
-      effective: {from: 2020-01-01, until: null}
-      parameters: {}
-      rules:
-      \(Self.conditionRule("true"))
-      """
-    try policy.write(to: dir.appendingPathComponent("test.yaml"), atomically: true, encoding: .utf8)
-    let codes = Subsidy.compile(dir.path).outcome.diagnostics.diagnostics.map(\.code.rawValue)
-    #expect(codes.contains("no-event-date"))
+    let noDefault = Self.schema.replacingOccurrences(of: "    dated: dispatch.start\n", with: "")
+    #expect(try Self.compile(Self.conditionRule("true"), schema: noDefault).codes.contains("no-event-date"))
   }
 
   @Test(arguments: [
@@ -270,17 +262,7 @@ import Testing
     ("may_be_null: [dispatch.cost]", false),           // accepted, with a note
   ])
   func checkWarnsWhereAnAmountReadsAFactThatMayBeNull(extra: String, warns: Bool) throws {
-    let dir = Paths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: dir) }
-    try Self.schema.write(to: dir.appendingPathComponent("facts.schema.yaml"), atomically: true, encoding: .utf8)
-    let policy = """
-      id: yingjiang
-      title: test
-      document: {issuer: test, number: null, date: 2020-01-01, source: test}
-      jurisdiction: "533123"
-      effective: {from: 2020-01-01, until: null}
-      parameters: {}
-      rules:
+    let rule = """
         - id: r
           clause: 一
           text: t
@@ -289,8 +271,8 @@ import Testing
           amount: dispatch.cost
           \(extra)
       """
-    try policy.write(to: dir.appendingPathComponent("test.yaml"), atomically: true, encoding: .utf8)
-    let codes = Subsidy.compile(dir.path).outcome.diagnostics.diagnostics.map(\.code.rawValue)
+    let codes = try Self.compile(rule).codes
     #expect(codes.contains("nullable-read") == warns, "\(extra): \(codes)")
   }
+
 }

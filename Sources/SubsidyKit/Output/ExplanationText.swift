@@ -84,20 +84,11 @@ struct ExplanationText {
   func value(_ v: Value, _ type: ExprType) -> String {
     switch (v, type) {
     case (.null, _): return t("未填", "not given")
-    case (.bool(let b), _): return b ? t("是", "yes") : t("否", "no")
-    case (.enumCase(let i), .enumeration(let name)):
-      guard let e = program.schema.enums[name], i < e.cases.count else { return "#\(i)" }
-      return e.labels[i].map { language == .zh ? $0.zh : $0.en } ?? e.cases[i]
-    case (.number(let n), _): return n.description
-    case (.date(let d), _): return d.description
-    case (.code(let c), _): return c.description
     case (.entity, _): return facts.id(of: v) ?? "?"
     case (.list(let items), .list(let inner)):
       return items.isEmpty ? t("无", "none") : items.map { value($0, inner) }.joined(separator: t("、", ", "))
     case (.undetermined(let why), _): return undetermined(why)
-    case (.string(let s), _):
-      return PIIMask.mask(s, show: showPII)
-    default: return "\(v)"
+    default: return ValueWords(program: program, language: language, showPII: showPII).value(v, type)
     }
   }
 

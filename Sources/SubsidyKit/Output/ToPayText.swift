@@ -110,7 +110,8 @@ struct ToPayText {
   }
 }
 
-/// Names of fields and values as an officer reads them, from the schema's labels.
+/// Names of fields and values as an officer reads them, from the schema's labels: the one place the
+/// reports (explanations, "what would make it payable") say a value.
 struct ValueWords {
   let program: Program
   let language: TextReport.Language
