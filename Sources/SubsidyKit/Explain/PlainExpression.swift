@@ -10,6 +10,8 @@ struct PlainExpression {
   let language: TextReport.Language
   /// The date whose parameter values are shown.
   let date: CivilDate
+  /// A group rule's `by` expressions, so `key(1)` reads as what it is (收入年度), not as a position.
+  var groupBy: [TypedExpr] = []
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
   private func pick(_ label: Label?, _ fallback: String) -> String {
@@ -60,7 +62,7 @@ struct PlainExpression {
       case .minOf: return t("最小\(x)", "least \(x)")
       case .maxOf: return t("最大\(x)", "greatest \(x)")
       }
-    case .groupKey(let i): return t("分组键\(i)", "key \(i)")
+    case .groupKey(let i): return i < groupBy.count ? render(groupBy[i]) : t("分组键\(i)", "key \(i)")
     }
   }
 

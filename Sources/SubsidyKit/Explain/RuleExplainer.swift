@@ -56,6 +56,15 @@ public struct RuleExplainer {
     }
     out += "\n"
     if let payee = rule.payee { out += t("付给：", "Paid to: ") + plain.render(payee) + "\n" }
+    if let stable = s.vesting?.stableEmployment?.text {
+      out += t("事件日期：稳定就业满\(ExplanationText.duration(stable, chinese: true))之日", "Event date: the day \(stable) of stable employment are complete") + "\n"
+    } else if let on = rule.vestsOn {
+      out += t("事件日期：", "Event date: ") + plain.render(on) + "\n"
+    } else if let dated = rule.eventDate {
+      var byGroup = plain
+      byGroup.groupBy = rule.group?.by ?? []
+      out += t("事件日期：", "Event date: ") + byGroup.render(dated.expr) + (dated.fromSchema ? t("（事实模式的默认）", " (the fact schema's default)") : "") + "\n"
+    }
     if let until = s.vesting?.until?.text { out += t("须在 \(until) 前满足", "Must vest by \(until)") + "\n" }
     if !rule.limit.isEmpty {
       let words = rule.limit.map { k in k == "year" ? t("每年", "per year") : k == "payee" ? t("每个付款对象", "per payee") : t("每名受益人", "per beneficiary") }
