@@ -23,8 +23,8 @@ struct Explain: ParsableCommand {
   func run() throws {
     // A policy file's path explains that policy (an overlay with its base loaded beside it).
     let isPath = PolicyArguments.isPath(rule)
-    let named = isPath ? try PolicyLoading.arguments([rule], policies: policies) : PolicyArguments(ids: [rule], paths: policies)
-    let (program, _) = try PolicyLoading.compile(named.paths, only: isPath ? named.ids : nil)
+    let named = isPath ? try PolicyLoading.arguments([rule], policies: policies, language: lang.diagnostics) : PolicyArguments(ids: [rule], paths: policies)
+    let (program, _) = try PolicyLoading.compile(named.paths, only: isPath ? named.ids : nil, language: lang.diagnostics)
     let name = named.ids[0]
     var date = CivilDate.today ?? CivilDate(year: 2026, month: 1, day: 1)
     if let on {
