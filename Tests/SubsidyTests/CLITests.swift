@@ -16,10 +16,14 @@ import Testing
     try FileManager.default.copyItem(atPath: Paths.policies + "/facts.schema.yaml", toPath: dir.appendingPathComponent("facts.schema.yaml").path)
     try FileManager.default.copyItem(
       at: Paths.conformance.appendingPathComponent("unknown-field-in-condition/policy.yaml"), to: dir.appendingPathComponent("demo.yaml"))
-    let r = try runCLI(["check", dir.path])
+    let r = try runCLI(["check", dir.path, "--lang", "en"])
     #expect(r.status == 2)
     let rendered = r.stderr.replacingOccurrences(of: dir.path + "/", with: "")
     assertSnapshot(rendered, named: "check-unknown-field")
+    // Chinese by default: the same place, code and caret, the words in Chinese.
+    let zh = try runCLI(["check", dir.path])
+    #expect(zh.status == 2)
+    assertSnapshot(zh.stderr.replacingOccurrences(of: dir.path + "/", with: ""), named: "check-unknown-field-zh")
   }
 
   @Test func evalJSONFollowsTheContract() throws {

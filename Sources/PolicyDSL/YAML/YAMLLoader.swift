@@ -30,7 +30,7 @@ public enum YAMLLoader {
       diagnostics.add(diagnostic(for: error, in: file))
       return nil
     } catch {
-      diagnostics.add(.error("yaml-syntax", "cannot read YAML: \(error)", zh: "无法读取 YAML：\(error)", at: whole))
+      diagnostics.add(.error("yaml-syntax", "cannot read YAML: \(error)", zh: "无法读取 YAML：`\(error)`", at: whole))
       return nil
     }
     guard let root else {
@@ -138,7 +138,7 @@ public enum YAMLLoader {
       return .error("not-text", "cannot read the file as UTF-8 text: \(problem)\(offset.map { " at byte \($0)" } ?? "")",
                     zh: "无法把文件读作 UTF-8 文本\(offset.map { "（第 \($0) 字节）" } ?? "")", at: span)
     default:
-      return .error("yaml-syntax", "cannot read YAML: \(error)", zh: "无法读取 YAML：\(error)", at: SourceSpan(file: file.path, line: 1, column: 1))
+      return .error("yaml-syntax", "cannot read YAML: \(error)", zh: "无法读取 YAML：`\(error)`", at: SourceSpan(file: file.path, line: 1, column: 1))
     }
   }
 }

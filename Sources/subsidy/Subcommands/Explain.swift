@@ -37,8 +37,14 @@ struct Explain: ParsableCommand {
     let explainer = RuleExplainer(program: program, language: lang)
     let matches = explainer.find(name)
     guard !matches.isEmpty else {
-      let help = EditDistance.didYouMean(rule, among: explainer.allRuleNames + explainer.allRuleNames.map { String($0.split(separator: "/").last ?? "") })
-      Terminal.err("error: no rule or policy `\(rule)`\(help.map { "\n   help: \($0)" } ?? "")\n")
+      let names = explainer.allRuleNames + explainer.allRuleNames.map { String($0.split(separator: "/").last ?? "") }
+      if lang == .zh {
+        let help = EditDistance.didYouMeanZh(rule, among: names)
+        Terminal.err("错误：没有规则或政策 `\(rule)`\(help.map { "\n   提示：\($0)" } ?? "")\n")
+      } else {
+        let help = EditDistance.didYouMean(rule, among: names)
+        Terminal.err("error: no rule or policy `\(rule)`\(help.map { "\n   help: \($0)" } ?? "")\n")
+      }
       throw ExitCode.usage
     }
     guard let date else { throw ExitCode.inputError }
