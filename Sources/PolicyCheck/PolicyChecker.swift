@@ -9,7 +9,7 @@ public enum PolicyChecker {
     var seenIDs: [String: SourceSpan] = [:]
     for policy in policies {
       if let first = seenIDs[policy.id.value] {
-        d.add(.error("duplicate-policy", "policy id `\(policy.id.value)` is used by two files", zh: "政策 id `\(policy.id.value)` 被两个文件使用",
+        d.add(.error("duplicate-policy", "policy id `\(policy.id.value)` is used by two files", zh: "政策编号 `\(policy.id.value)` 被两个文件使用",
                      at: policy.id.span, notes: [.init("first used here", zh: "第一次用在这里", at: first)]))
         continue
       }
@@ -29,7 +29,7 @@ public enum PolicyChecker {
     for rule in policy.rules {
       if let first = ruleIDs[rule.id.value] {
         d.add(.error("duplicate-rule", "rule id `\(rule.id.value)` is used twice in this policy",
-                     zh: "规则 id `\(rule.id.value)` 在本政策中用了两次", at: rule.id.span,
+                     zh: "规则编号 `\(rule.id.value)` 在本政策中用了两次", at: rule.id.span,
                      notes: [.init("first used here", zh: "第一次用在这里", at: first)]))
         continue
       }

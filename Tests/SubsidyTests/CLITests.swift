@@ -4,7 +4,7 @@ import Testing
 /// The built `subsidy` run as a user runs it: output and exit codes.
 @Suite struct CLITests {
   @Test func checkShippedPoliciesExitsZeroAndWarnsOfTheYingjiangGap() throws {
-    let r = try runCLI(["check", "policies"])
+    let r = try runCLI(["check", "policies", "--lang", "en"])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.contains("warning[table-gap]: table `hu_dian_subsidy` has no row for `in_province`"))
     #expect(r.stderr.contains("0 errors"))
@@ -47,7 +47,7 @@ import Testing
   }
 
   @Test func badFactsExitOneWithFileLineColumn() throws {
-    let r = try runCLI(["eval", "Tests/Conformance/cases/impossible-date-in-facts/facts.yaml"])
+    let r = try runCLI(["eval", "Tests/Conformance/cases/impossible-date-in-facts/facts.yaml", "--lang", "en"])
     #expect(r.status == 1)
     #expect(r.stderr.contains("impossible-date-in-facts/facts.yaml:5:56: error[invalid-date]"))
     #expect(r.stderr.contains("2023-02 has 28 days"))

@@ -329,7 +329,7 @@ struct ExprChecker {
   private mutating func meets(_ args: [Expr], _ expr: Expr, into d: inout DiagnosticBag) -> TypedExpr? {
     guard args.count == 1, case .string(let id) = args[0].kind else {
       d.add(.error("wrong-arguments", "`meets` takes one quoted rule id, e.g. `meets(\"founding-requirements\")`",
-                   zh: "`meets` 只接受一个加引号的规则 id，例如 `meets(\"founding-requirements\")`", at: expr.span))
+                   zh: "`meets` 只接受一个加引号的规则编号，例如 `meets(\"founding-requirements\")`", at: expr.span))
       return nil
     }
     guard let rule = qualifications[id] else {

@@ -158,7 +158,7 @@ enum RuleChecker {
       } else {
         d.add(.error("unknown-evidence", "unknown evidence `\(id.value)`", zh: "未知的证明材料 `\(id.value)`", at: id.span,
                      help: EditDistance.didYouMean(id.value, among: kinds.cases) ?? "evidence ids: \(kinds.cases.joined(separator: ", "))",
-                     helpZh: EditDistance.didYouMeanZh(id.value, among: kinds.cases) ?? "证明材料的 id：\(kinds.cases.map { "`\($0)`" }.joined(separator: "、"))"))
+                     helpZh: EditDistance.didYouMeanZh(id.value, among: kinds.cases) ?? "证明材料的编号：\(kinds.cases.map { "`\($0)`" }.joined(separator: "、"))"))
       }
     }
     return out

@@ -7,7 +7,7 @@ extension Rule {
     let id = m.required("id", into: &diagnostics).flatMap { ScalarReader.string($0, "rule `id`", into: &diagnostics) }
     if let id, !isKebabCase(id.value) {
       diagnostics.add(.error("invalid-rule-id", "rule id `\(id.value)` must be kebab-case (lowercase letters, digits and `-`)",
-                             zh: "规则 id `\(id.value)` 须为小写短横线格式（小写字母、数字和 `-`）", at: id.span))
+                             zh: "规则编号 `\(id.value)` 须为小写短横线格式（小写字母、数字和 `-`）", at: id.span))
     }
     let clause = m.required("clause", into: &diagnostics).flatMap { ScalarReader.string($0, "`clause`", into: &diagnostics) }
     let text = m.required("text", into: &diagnostics).flatMap { ScalarReader.string($0, "`text`", into: &diagnostics) }

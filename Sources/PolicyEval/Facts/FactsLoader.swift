@@ -43,7 +43,7 @@ public struct FactsLoader {
         guard case .string(let id) = record[entity.slots["id"] ?? 0] else { continue }
         if let first = facts.tables[entity.index].index[id] {
           d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice",
-                       zh: "`\(entity.name)` 的 id `\(id)` 用了两次", at: item.span,
+                       zh: "`\(entity.name)` 的编号 `\(id)` 用了两次", at: item.span,
                        notes: [.init("first used here", zh: "第一次用在这里", at: facts.tables[entity.index].spans[first])]))
           continue
         }

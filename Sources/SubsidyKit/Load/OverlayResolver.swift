@@ -19,7 +19,7 @@ enum OverlayResolver {
       }
       guard let baseIndex = byID[extends.value] else {
         d.add(.error("unknown-base", "extends `\(extends.value)`, but no policy has that id",
-                     zh: "扩展了 `\(extends.value)`，但没有政策的 id 是它", at: extends.span,
+                     zh: "扩展了 `\(extends.value)`，但没有编号为它的政策", at: extends.span,
                      help: EditDistance.didYouMean(extends.value, among: byID.keys) ?? "check the base policy is loaded too, e.g. `subsidy check policies \(entry.path)`",
                      helpZh: EditDistance.didYouMeanZh(extends.value, among: byID.keys) ?? "请确认基础政策也已加载，例如 `subsidy check policies \(entry.path)`"))
         return nil

@@ -38,7 +38,7 @@ public enum SourceReader {
       let problem = UTF8Check.firstProblem(in: bytes)
       let at = problem.map { SourceSpan(file: path, line: $0.line, column: $0.column) } ?? span
       let byte = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { ": byte 0x\($0) is not valid UTF-8" } ?? ""
-      let byteZh = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { "：字节 0x\($0) 不是有效的 UTF-8" } ?? ""
+      let byteZh = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { "：字节 `0x\($0)` 不是有效的 UTF-8" } ?? ""
       let gbk = UTF8Check.looksLikeGBK(bytes)
       d.add(.error("not-text", "file is not UTF-8 text\(byte)", zh: "文件不是 UTF-8 文本\(byteZh)", at: at,
                    help: UTF8Check.saveAsUTF8Hint(gbk: gbk), helpZh: UTF8Check.saveAsUTF8HintZh(gbk: gbk)))
