@@ -35,6 +35,23 @@ public enum ChinesePhrase {
     return text.hasSuffix("`") ? text + " " : text
   }
 
+  /// Drops a space between two Chinese characters, left where a phrase that may be a key in
+  /// backticks (followed by a space) turned out to be Chinese: "实际为 列表" → "实际为列表".
+  public static func tidy(_ text: String) -> String {
+    let scalars = Array(text.unicodeScalars)
+    guard scalars.contains(" ") else { return text }
+    var out = String.UnicodeScalarView()
+    for (i, s) in scalars.enumerated() {
+      if s == " ", i > 0, i + 1 < scalars.count, isChinese(scalars[i - 1]), isChinese(scalars[i + 1]) { continue }
+      out.append(s)
+    }
+    return String(out)
+  }
+
+  private static func isChinese(_ s: Unicode.Scalar) -> Bool {
+    (0x4E00...0x9FFF).contains(s.value) || (0x3000...0x303F).contains(s.value) || (0xFF00...0xFFEF).contains(s.value)
+  }
+
   private static func headZh(_ head: String) -> String {
     if let word = heads[head] { return word }
     if head.hasPrefix("`") { return " \(zh(head))" }

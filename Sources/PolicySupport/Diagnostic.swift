@@ -43,7 +43,7 @@ public struct Diagnostic: Hashable, Sendable, Codable {
     public var span: SourceSpan?
     public init(_ message: String, zh: String, at span: SourceSpan? = nil) {
       self.message = message
-      self.messageZh = zh
+      self.messageZh = ChinesePhrase.tidy(zh)
       self.span = span
     }
     /// The note's text in `language` (English when it has no Chinese).
@@ -84,10 +84,10 @@ public struct Diagnostic: Hashable, Sendable, Codable {
     self.severity = severity
     self.code = code
     self.message = message
-    self.messageZh = zh
+    self.messageZh = zh.map(ChinesePhrase.tidy)
     self.span = span
     self.help = help
-    self.helpZh = helpZh
+    self.helpZh = helpZh.map(ChinesePhrase.tidy)
     self.notes = notes
     self.clause = clause
   }

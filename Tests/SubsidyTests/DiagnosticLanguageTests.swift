@@ -135,3 +135,24 @@ import Testing
     #expect(en.stderr.contains("is not a value of"))
   }
 }
+
+@Suite struct ChinesePhraseTests {
+  @Test func phrasesOfTheChecks() {
+    #expect(ChinesePhrase.zh("the first argument of `within`") == "`within` 的第一个参数")
+    #expect(ChinesePhrase.zh("`values` of `rate`") == "`rate` 的 `values`")
+    #expect(ChinesePhrase.zh("values of enum `scope`") == "枚举 `scope` 的取值")
+    #expect(ChinesePhrase.zh("each side of `and`") == "`and` 的两边")
+    #expect(ChinesePhrase.zh("the argument of `year` (a year)") == "`year` 的参数（年份）")
+    #expect(ChinesePhrase.zh("parameter `rate`") == "参数 `rate`")
+    #expect(ChinesePhrase.zh("a person") == "`person` 记录")
+    #expect(ChinesePhrase.zh("`clause`") == "`clause`")
+    #expect(ChinesePhrase.zh("policy file") == "政策文件")
+    #expect(ChinesePhrase.zh("to close the arguments of `scope`") == "`scope` 的参数结尾处")
+  }
+
+  @Test func tidyDropsSpacesBetweenChineseOnly() {
+    #expect(ChinesePhrase.tidy("实际为 列表") == "实际为列表")
+    #expect(ChinesePhrase.tidy("实际为 `x` 的值") == "实际为 `x` 的值")
+    #expect(ChinesePhrase.tidy("有 5 位") == "有 5 位")
+  }
+}

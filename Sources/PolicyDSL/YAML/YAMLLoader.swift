@@ -121,7 +121,7 @@ public enum YAMLLoader {
       if problem.contains("undefined alias") { (help, helpZh) = ("define the anchor with `&name` before using `*name`", "使用 `*name` 之前先用 `&name` 定义锚点") }
       // Yams describes the problem in English; the Chinese says what kind of problem it is and
       // quotes Yams's words.
-      return .error("yaml-syntax", "\(problem)\(extra)", zh: "YAML 格式错误（\(YAMLProblemZh.zh(problem))）", at: at(mark), help: help, helpZh: helpZh)
+      return .error("yaml-syntax", "\(problem)\(extra)", zh: "YAML 格式错误：\(YAMLProblemZh.zh(problem))", at: at(mark), help: help, helpZh: helpZh)
     case .duplicatedKeysInMapping(let duplicates, let context):
       // Yams gives the first occurrence of the first duplicate (in sorted order); point at its repeat.
       let names = duplicates.map { "`\($0)`" }.joined(separator: ", ")
