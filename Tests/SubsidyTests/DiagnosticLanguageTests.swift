@@ -121,6 +121,18 @@ import Testing
     #expect(json.stdout.contains("\"message_zh\" : \"参数 `"))
   }
 
+  @Test func batchHeaderErrorsFollowLang() throws {
+    let dir = Paths.sandbox()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try "person_id,huku\n1,2\n".write(to: dir.appendingPathComponent("x.csv"), atomically: true, encoding: .utf8)
+    let zh = try runCLI(["batch", "x.csv", "--as-of", "2024-06-30"], in: dir)
+    #expect(zh.status != 0)
+    #expect(zh.stderr.contains("x.csv:1:1: 错误[missing-column]: 表头缺少每行都必须有的 `dispatch_id` 列"), "\(zh.stderr)")
+    #expect(zh.stderr.contains("警告[unused-column]: 列 `huku`（第 2 列）不是事实字段，已忽略"))
+    let en = try runCLI(["batch", "x.csv", "--as-of", "2024-06-30", "--lang", "en"], in: dir)
+    #expect(en.stderr.contains("x.csv:1:1: error[missing-column]: the header has no `dispatch_id` column"), "\(en.stderr)")
+  }
+
   @Test func evalFactsErrorsFollowLang() throws {
     let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
