@@ -162,6 +162,26 @@ import Testing
     #expect(ChinesePhrase.zh("to close the arguments of `scope`") == "`scope` 的参数结尾处")
   }
 
+  /// Every phrase the parsers and checks pass as `context:` or `what:` (as they are written in the
+  /// sources, with sample names) comes out with no English outside backticks.
+  @Test(arguments: [
+    "`amount`", "`values` of `rate`", "`checks` of `dispatch`", "a person", "a check", "entity `person`", "enum `scope`",
+    "expected result", "facts file", "field `hukou`", "fields of `person`", "parameter `rate`", "parameter", "policy file",
+    "rule", "schema file", "table", "test case", "test file", "values of enum `scope`", "a parameter value", "a table value",
+    "rule `id`", "the limit's beneficiary", "the amount", "the limit's payee", "the event date", "payee", "beneficiary",
+    "a condition", "each side of `and`", "the year of `date`", "the month of `date`", "the day of `date`",
+    "the argument of `count_distinct`", "the argument of `start_of_year` (a year)", "the argument of `year`",
+    "the condition of `if`", "the default `dated` of `dispatch`", "the first argument of `scope` (home)",
+    "the first argument of `within`", "the key of `rate`", "the left side of `in`", "the operand of `-`", "the operand of `not`",
+    "the second argument of `scope` (destination)", "payment", "entitlement", "advance", "qualification", "obligation",
+    "a list", "a single value", "after the condition of `if`", "in `if … then … else …`", "to close the table lookup",
+    "to close the list", "to close `(`", "to close the arguments of `scope`",
+  ])
+  func everyPhraseOfTheChecksIsChinese(_ phrase: String) {
+    let zh = ChinesePhrase.zh(phrase)
+    #expect(DiagnosticLanguageTests.englishWords(in: zh).isEmpty, "\(phrase) → \(zh)")
+  }
+
   @Test func tidyDropsSpacesBetweenChineseOnly() {
     #expect(ChinesePhrase.tidy("实际为 列表") == "实际为列表")
     #expect(ChinesePhrase.tidy("实际为 `x` 的值") == "实际为 `x` 的值")
