@@ -9,7 +9,8 @@ public enum PolicyChecker {
     var seenIDs: [String: SourceSpan] = [:]
     for policy in policies {
       if let first = seenIDs[policy.id.value] {
-        d.add(.error("duplicate-policy", "policy id `\(policy.id.value)` is used by two files", at: policy.id.span, notes: [.init("first used here", at: first)]))
+        d.add(.error("duplicate-policy", "policy id `\(policy.id.value)` is used by two files", zh: "政策编号 `\(policy.id.value)` 被两个文件使用",
+                     at: policy.id.span, notes: [.init("first used here", zh: "第一次用在这里", at: first)]))
         continue
       }
       seenIDs[policy.id.value] = policy.id.span
@@ -27,8 +28,9 @@ public enum PolicyChecker {
     var ruleIDs: [String: SourceSpan] = [:]
     for rule in policy.rules {
       if let first = ruleIDs[rule.id.value] {
-        d.add(.error("duplicate-rule", "rule id `\(rule.id.value)` is used twice in this policy", at: rule.id.span,
-                     notes: [.init("first used here", at: first)]))
+        d.add(.error("duplicate-rule", "rule id `\(rule.id.value)` is used twice in this policy",
+                     zh: "规则编号 `\(rule.id.value)` 在本政策中用了两次", at: rule.id.span,
+                     notes: [.init("first used here", zh: "第一次用在这里", at: first)]))
         continue
       }
       ruleIDs[rule.id.value] = rule.id.span
@@ -37,7 +39,8 @@ public enum PolicyChecker {
                                    used: &used, into: &d) { rules.append(r) }
     }
     if let from = policy.effectiveFrom, let until = policy.effectiveUntil, until.value < from.value {
-      d.add(.error("empty-period", "the policy ends (\(until.value)) before it starts (\(from.value))", at: until.span))
+      d.add(.error("empty-period", "the policy ends (\(until.value)) before it starts (\(from.value))",
+                   zh: "政策的截止日期（\(until.value)）早于开始日期（\(from.value)）", at: until.span))
     }
     let result = CheckedPolicy(syntax: policy, parameters: parameters, rules: rules)
     Analyzer.run(result, schema: schema, used: used, into: &d)

@@ -1,15 +1,22 @@
 import Foundation
 
 /// Turns diagnostics into text for people (with the source line and a caret) or JSON for tools.
+///
+/// People read Chinese by default (`language: .en` for English): the message, help and notes, and
+/// the words around them (错误, 警告, 提示, 注, 条款). Codes, `file:line:column` and the caret stay as
+/// they are, so a search for `error[unknown-field]`'s code finds both. JSON keeps the English
+/// `message` for machines and adds `message_zh` / `help_zh`.
 public struct DiagnosticRenderer: Sendable {
   public enum Format: String, Sendable, CaseIterable { case human, plain, json }
 
   public var format: Format
   public var color: Bool
+  public var language: DiagnosticLanguage
   private var sources: [String: SourceFile]
 
-  public init(format: Format = .human, color: Bool = false, sources: [SourceFile] = []) {
+  public init(format: Format = .human, color: Bool = false, language: DiagnosticLanguage = .zh, sources: [SourceFile] = []) {
     self.format = format
+    self.language = language
     self.color = color && format == .human
     self.sources = Dictionary(sources.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
   }
@@ -34,18 +41,44 @@ public struct DiagnosticRenderer: Sendable {
   public func renderOne(_ d: Diagnostic) -> String {
     var out = ""
     let location = d.span.map { "\($0.file):\($0.start.line):\($0.start.column): " } ?? ""
-    let severity = paint("\(d.severity.rawValue)[\(d.code)]", d.severity == .error ? "31;1" : d.severity == .warning ? "33;1" : "36;1")
+    let severity = paint("\(word(d.severity))[\(d.code)]", d.severity == .error ? "31;1" : d.severity == .warning ? "33;1" : "36;1")
     let safe = ControlCharacters.escapedForTerminal
-    out += "\(safe(location))\(severity): \(safe(d.message))\n"
+    let zh = language == .zh
+    out += "\(safe(location))\(severity): \(safe(d.message(in: language)))\n"
     if let span = d.span { out += quote(span) }
-    if let clause = d.clause { out += "   = clause: \(safe(clause))\n" }
-    if let help = d.help { out += "   \(paint("help", "32;1")): \(safe(help))\n" }
+    if let clause = d.clause { out += zh ? "   = 条款：\(safe(clause))\n" : "   = clause: \(safe(clause))\n" }
+    if let help = d.help(in: language) { out += zh ? "   \(paint("提示", "32;1"))：\(safe(help))\n" : "   \(paint("help", "32;1")): \(safe(help))\n" }
     for note in d.notes {
-      let at = note.span.map { " (\($0))" } ?? ""
-      out += "   \(paint("note", "36;1")): \(safe(note.message + at))\n"
+      let at = note.span.map { zh ? "（\($0)）" : " (\($0))" } ?? ""
+      let text = safe(note.message(in: language) + at)
+      out += zh ? "   \(paint("注", "36;1"))：\(text)\n" : "   \(paint("note", "36;1")): \(text)\n"
       if format == .human, let span = note.span { out += quote(span) }
     }
     return out
+  }
+
+  /// The severity as shown before the code: `错误[unknown-field]`, or `error[unknown-field]` in English.
+  private func word(_ severity: Diagnostic.Severity) -> String {
+    guard language == .zh else { return severity.rawValue }
+    switch severity {
+    case .error: return "错误"
+    case .warning: return "警告"
+    case .note: return "注"
+    }
+  }
+
+  /// The line after `check`'s diagnostics: "已检查 5 个政策（31 条规则）：0 个错误，1 个警告", or
+  /// "checked 5 policies (31 rules): 0 errors, 1 warning".
+  public func summary(policies: Int, rules: Int, errors: Int, warnings: Int, dropped: Int) -> String {
+    if language == .zh {
+      var line = "已检查 \(policies) 个政策（\(rules) 条规则）：\(errors) 个错误，\(warnings) 个警告"
+      if dropped > 0 { line += "（另有 \(dropped) 条未显示）" }
+      return line
+    }
+    var line = "checked \(policies) \(policies == 1 ? "policy" : "policies") (\(rules) rule\(rules == 1 ? "" : "s")): "
+    line += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+    if dropped > 0 { line += " (\(dropped) more not shown)" }
+    return line
   }
 
   /// The widest excerpt of a source line a diagnostic quotes, in characters. A longer line (a minified

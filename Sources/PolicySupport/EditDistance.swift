@@ -41,4 +41,9 @@ public enum EditDistance {
   public static func didYouMean(_ name: String, among candidates: some Sequence<String>) -> String? {
     suggestion(for: name, among: candidates).map { "did you mean `\($0)`?" }
   }
+
+  /// The same in Chinese: "是否应为 `organized`？".
+  public static func didYouMeanZh(_ name: String, among candidates: some Sequence<String>) -> String? {
+    suggestion(for: name, among: candidates).map { "是否应为 `\($0)`？" }
+  }
 }

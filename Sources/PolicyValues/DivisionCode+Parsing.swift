@@ -46,4 +46,12 @@ extension DivisionCode {
     case .failure(let problem): return problem.description
     }
   }
+
+  /// The same in Chinese.
+  public static func diagnoseZh(_ text: String) -> String? {
+    switch validate(text) {
+    case .success: return nil
+    case .failure(let problem): return problem.zh
+    }
+  }
 }

@@ -20,4 +20,14 @@ public enum DivisionCodeProblem: Error, Hashable, Sendable, CustomStringConverti
     case .unknownProvince(let digits): return "`\(digits)` is not a province code"
     }
   }
+
+  /// The same in Chinese, for diagnostics shown to officers.
+  public var zh: String {
+    switch self {
+    case .empty: return "是空的；行政区划代码为 6 位数字"
+    case .nonDigit(let character): return "含有 `\(character)`；行政区划代码为 6 位数字"
+    case .wrongLength(let count): return "有 \(count) 位；行政区划代码为 6 位"
+    case .unknownProvince(let digits): return "`\(digits)` 不是省级代码"
+    }
+  }
 }

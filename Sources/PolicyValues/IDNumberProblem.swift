@@ -28,4 +28,22 @@ public enum IDNumberProblem: Error, Hashable, Sendable, CustomStringConvertible 
       return "expected check digit `\(expected)`, got `\(got)`"
     }
   }
+
+  /// The same in Chinese, for diagnostics shown to officers.
+  public var zh: String {
+    switch self {
+    case .wrongLength(let count):
+      return "有 \(count) 个字符；身份证号应为 18 位"
+    case .nonDigit(let position, let character) where position == 18:
+      return "第 18 位是 `\(character)`；最后一位须为数字或 `X`"
+    case .nonDigit(let position, let character):
+      return "第 \(position) 位是 `\(character)`；前 17 位须为数字"
+    case .badRegion(let digits, let problem):
+      return "地区码 `\(digits)`（第 1–6 位）不是行政区划代码：\(problem.zh)"
+    case .impossibleBirthDate(let digits):
+      return "出生日期 `\(digits)`（第 7–14 位）不是真实的日期"
+    case .checksumMismatch(let expected, let got):
+      return "校验码应为 `\(expected)`，实际为 `\(got)`"
+    }
+  }
 }

@@ -4,7 +4,7 @@ import Testing
 /// The built `subsidy` run as a user runs it: output and exit codes.
 @Suite struct CLITests {
   @Test func checkShippedPoliciesExitsZeroAndWarnsOfTheYingjiangGap() throws {
-    let r = try runCLI(["check", "policies"])
+    let r = try runCLI(["check", "policies", "--lang", "en"])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stderr.contains("warning[table-gap]: table `hu_dian_subsidy` has no row for `in_province`"))
     #expect(r.stderr.contains("0 errors"))
@@ -16,10 +16,14 @@ import Testing
     try FileManager.default.copyItem(atPath: Paths.policies + "/facts.schema.yaml", toPath: dir.appendingPathComponent("facts.schema.yaml").path)
     try FileManager.default.copyItem(
       at: Paths.conformance.appendingPathComponent("unknown-field-in-condition/policy.yaml"), to: dir.appendingPathComponent("demo.yaml"))
-    let r = try runCLI(["check", dir.path])
+    let r = try runCLI(["check", dir.path, "--lang", "en"])
     #expect(r.status == 2)
     let rendered = r.stderr.replacingOccurrences(of: dir.path + "/", with: "")
     assertSnapshot(rendered, named: "check-unknown-field")
+    // Chinese by default: the same place, code and caret, the words in Chinese.
+    let zh = try runCLI(["check", dir.path])
+    #expect(zh.status == 2)
+    assertSnapshot(zh.stderr.replacingOccurrences(of: dir.path + "/", with: ""), named: "check-unknown-field-zh")
   }
 
   @Test func evalJSONFollowsTheContract() throws {
@@ -43,7 +47,7 @@ import Testing
   }
 
   @Test func badFactsExitOneWithFileLineColumn() throws {
-    let r = try runCLI(["eval", "Tests/Conformance/cases/impossible-date-in-facts/facts.yaml"])
+    let r = try runCLI(["eval", "Tests/Conformance/cases/impossible-date-in-facts/facts.yaml", "--lang", "en"])
     #expect(r.status == 1)
     #expect(r.stderr.contains("impossible-date-in-facts/facts.yaml:5:56: error[invalid-date]"))
     #expect(r.stderr.contains("2023-02 has 28 days"))

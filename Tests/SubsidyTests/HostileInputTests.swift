@@ -52,7 +52,7 @@ import Testing
     let file = SourceFile(path: "long.yaml", text: line + "\n")
     let renderer = DiagnosticRenderer(sources: [file])
     for column in [1, 50, 2000, 3005] {
-      let out = renderer.render([Diagnostic(.error, "x", "problem", at: SourceSpan(file: "long.yaml", line: 1, column: column))])
+      let out = renderer.render([Diagnostic(.error, "x", "problem", zh: "问题", at: SourceSpan(file: "long.yaml", line: 1, column: column))])
       let quoted = out.split(separator: "\n").dropFirst()
       let columns = { (line: Substring) in line.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 ? 2 : 1) } }
       #expect(quoted.allSatisfy { columns($0) <= DiagnosticRenderer.excerptWidth + 12 }, "column \(column): \(out.prefix(400))")

@@ -4,13 +4,13 @@ import Testing
 /// The rough edges a new user hit following the README (issue 11, §5), each as the user met it.
 @Suite struct NewUserTests {
   @Test func anUnknownPolicyIdIsAUsageErrorNamingTheNearestIds() throws {
-    let typo = try runCLI(["eval", "examples/yingjiang.yaml", "--policy", "yingjang"])
+    let typo = try runCLI(["eval", "examples/yingjiang.yaml", "--policy", "yingjang", "--lang", "en"])
     #expect(typo.status == 64, "\(typo.stderr)")
     #expect(typo.stderr.contains("no policy `yingjang`"))
     #expect(typo.stderr.contains("did you mean `yingjiang`?"))
     #expect(!typo.stderr.contains("the policies have errors"), "an unknown id is not the policies' fault: \(typo.stderr)")
 
-    let unknown = try runCLI(["eval", "examples/yingjiang.yaml", "--policy", "nosuch"])
+    let unknown = try runCLI(["eval", "examples/yingjiang.yaml", "--policy", "nosuch", "--lang", "en"])
     #expect(unknown.status == 64)
     #expect(unknown.stderr.contains("the policies loaded are `honghe`, `sandu`, `wujiang`, `xiangxi`, `yingjiang`"), "\(unknown.stderr)")
     #expect(!unknown.stderr.contains("subsidy check `"), "no command with an empty path: \(unknown.stderr)")
@@ -26,7 +26,7 @@ import Testing
     try FileManager.default.copyItem(atPath: Paths.policies + "/facts.schema.yaml", toPath: dir.appendingPathComponent("facts.schema.yaml").path)
     try FileManager.default.copyItem(
       at: Paths.conformance.appendingPathComponent("unknown-field-in-condition/policy.yaml"), to: dir.appendingPathComponent("demo.yaml"))
-    let r = try runCLI(["eval", "examples/yingjiang.yaml", "--policies", dir.path])
+    let r = try runCLI(["eval", "examples/yingjiang.yaml", "--policies", dir.path, "--lang", "en"])
     #expect(r.status == 2)
     #expect(r.stderr.contains("run `subsidy check \(dir.path)`"), "\(r.stderr)")
   }
@@ -75,7 +75,7 @@ import Testing
   }
 
   @Test func checkWithOverlaysReportsEachDiagnosticOnceAtItsFile() throws {
-    let r = try runCLI(["check", "policies", "examples/variants"])
+    let r = try runCLI(["check", "policies", "examples/variants", "--lang", "en"])
     #expect(r.status == 0, "\(r.stderr)")
     let gaps = r.stderr.components(separatedBy: "warning[table-gap]").count - 1
     #expect(gaps == 1, "\(r.stderr)")
@@ -86,7 +86,7 @@ import Testing
   }
 
   @Test func strictSaysTheWarningIsWhyItFails() throws {
-    let r = try runCLI(["check", "--strict", "policies"])
+    let r = try runCLI(["check", "--strict", "policies", "--lang", "en"])
     #expect(r.status == 2)
     #expect(r.stderr.contains("0 errors, 1 warning\nerror: --strict treats warnings as errors: the warning above fails the check"), "\(r.stderr)")
   }

@@ -6,7 +6,8 @@ enum Analyzer {
   static func run(_ policy: CheckedPolicy, schema: FactSchema, used: Set<Int>, into d: inout DiagnosticBag) {
     for (index, parameter) in policy.parameters.enumerated() {
       if !used.contains(index) {
-        var unused = Diagnostic(.warning, "unused-parameter", "parameter `\(parameter.name)` is not used by any rule", at: parameter.syntax.name.span,
+        var unused = Diagnostic(.warning, "unused-parameter", "parameter `\(parameter.name)` is not used by any rule",
+                                zh: "参数 `\(parameter.name)` 没有被任何规则使用", at: parameter.syntax.name.span,
                                 clause: parameter.syntax.clause)
         unused.notes = inheritedNote(parameter.syntax.name.span, policy)
         d.add(unused)
@@ -39,7 +40,9 @@ enum Analyzer {
       let span = parameter.syntax.values[position].from.span
       let list = missing.map { "`\($0)`" }.joined(separator: ", ")
       var gap = Diagnostic(.warning, "table-gap", "table `\(parameter.name)` has no row for \(list); results there will be undetermined",
-                           at: span, help: "if the law really is silent, keep the gap; otherwise add the row", clause: parameter.syntax.clause)
+                           zh: "表 `\(parameter.name)` 没有 \(list.replacingOccurrences(of: ", ", with: "、")) 这一行；这些情形的结果将无法判定",
+                           at: span, help: "if the law really is silent, keep the gap; otherwise add the row",
+                           helpZh: "如果政策条文确实没有规定，就保留空缺；否则请补上这一行", clause: parameter.syntax.clause)
       gap.notes = inheritedNote(span, policy)
       d.add(gap)
     }
@@ -49,18 +52,21 @@ enum Analyzer {
   /// the overlay. (The base's own identical warning is kept once by `DiagnosticBag`.)
   private static func inheritedNote(_ span: SourceSpan?, _ policy: CheckedPolicy) -> [Diagnostic.Note] {
     guard let span, let base = policy.syntax.extends, span.file != policy.syntax.path else { return [] }
-    return [.init("about `\(policy.id)`, which inherits this from `\(base.value)`", at: base.span)]
+    return [.init("about `\(policy.id)`, which inherits this from `\(base.value)`",
+                  zh: "针对 `\(policy.id)`，它从 `\(base.value)` 继承了此处", at: base.span)]
   }
 
   private static func unreachable(_ rule: CheckedRule, policy: CheckedPolicy, into d: inout DiagnosticBag) {
     for condition in rule.conditions {
       if case .constant(.bool(false)) = condition.node {
-        d.add(Diagnostic(.warning, "unreachable-rule", "rule `\(rule.id)` can never apply: a condition is always false", at: condition.source.span,
+        d.add(Diagnostic(.warning, "unreachable-rule", "rule `\(rule.id)` can never apply: a condition is always false",
+                         zh: "规则 `\(rule.id)` 永远不会适用：有一个条件总是不成立", at: condition.source.span,
                          clause: rule.syntax.clause.value))
       }
     }
     if case .constant(.date(let until))? = rule.vestsUntil?.node, let from = policy.syntax.effectiveFrom?.value, until < from {
       d.add(Diagnostic(.warning, "unreachable-rule", "rule `\(rule.id)` can never apply: it must vest by \(until), before the policy starts on \(from)",
+                       zh: "规则 `\(rule.id)` 永远不会适用：它须在 \(until) 前确定，而政策 \(from) 才开始",
                        at: rule.vestsUntil?.source.span, clause: rule.syntax.clause.value))
     }
   }

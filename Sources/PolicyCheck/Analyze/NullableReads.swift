@@ -27,8 +27,10 @@ public enum NullableReads {
           reported.insert("\(role)|\(text)").inserted
         else { continue }
         d.add(Diagnostic(.warning, "nullable-read", "\(role) of rule `\(rule.id)` reads `\(text)`, which may be null; such results are undetermined",
+                         zh: "规则 `\(rule.id)` 的\(ChinesePhrase.zh(role))读取 `\(text)`，它可能为空；这样的结果无法判定",
                          at: expr.source.span,
                          help: "add a condition such as `present(\(text))` to refuse them instead, or write `may_be_null: [\(text)]` and say why in the note",
+                         helpZh: "如要改为拒绝，请加上 `present(\(text))` 这样的条件；或写 `may_be_null: [\(text)]` 并在 note 中说明理由",
                          clause: rule.syntax.clause.value))
       }
     }

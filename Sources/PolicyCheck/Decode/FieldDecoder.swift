@@ -19,11 +19,16 @@ public struct FieldDecoder: Sendable {
     public var code: DiagnosticCode
     /// A fragment that follows the field's name: "must be true or false, found `yes`".
     public var message: String
+    /// The same in Chinese: "须为 `true` 或 `false`，实际为 `yes`".
+    public var messageZh: String
     public var help: String?
-    public init(_ code: DiagnosticCode, _ message: String, help: String? = nil) {
+    public var helpZh: String?
+    public init(_ code: DiagnosticCode, _ message: String, zh: String, help: String? = nil, helpZh: String? = nil) {
       self.code = code
       self.message = message
+      self.messageZh = zh
       self.help = help
+      self.helpZh = helpZh
     }
     /// The message with its help, for one-line outputs (a batch reject's reason).
     public var sentence: String { help.map { "\(message) (\($0))" } ?? message }
@@ -107,46 +112,53 @@ public struct FieldDecoder: Sendable {
     case .bool:
       if Self.spells(bytes, "true") { return .value(.bool(true)) }
       if Self.spells(bytes, "false") { return .value(.bool(false)) }
-      return .bad(Problem("invalid-value", "must be true or false, found \(quoted(bytes, spec))"))
+      return .bad(Problem("invalid-value", "must be true or false, found \(quoted(bytes, spec))",
+                          zh: "须为 `true` 或 `false`，实际为 \(quoted(bytes, spec))"))
     case .number:
       if let n = Fixed.parse(utf8: bytes) { return .value(.number(n)) }
-      return .bad(Problem("invalid-value", "must be a number, found \(quoted(bytes, spec))",
-                          help: "write digits with at most 4 decimals, e.g. 350.00"))
+      return .bad(Problem("invalid-value", "must be a number, found \(quoted(bytes, spec))", zh: "须为数，实际为 \(quoted(bytes, spec))",
+                          help: "write digits with at most 4 decimals, e.g. 350.00", helpZh: "请写数字，最多 4 位小数，例如 350.00"))
     case .integer:
       if let n = Fixed.parse(utf8: bytes), n.isInteger { return .value(.number(n)) }
-      return .bad(Problem("invalid-value", "must be a whole number, found \(quoted(bytes, spec))"))
+      return .bad(Problem("invalid-value", "must be a whole number, found \(quoted(bytes, spec))", zh: "须为整数，实际为 \(quoted(bytes, spec))"))
     case .date:
       if let d = CivilDate.parse(utf8: bytes) { return .value(.date(d)) }
       let s = String(decoding: bytes, as: UTF8.self)
-      return .bad(Problem("invalid-date", "must be a date, found \(quoted(bytes, spec))", help: DateText.explain(s) ?? "write YYYY-MM-DD"))
+      return .bad(Problem("invalid-date", "must be a date, found \(quoted(bytes, spec))", zh: "须为日期，实际为 \(quoted(bytes, spec))",
+                          help: DateText.explain(s) ?? "write YYYY-MM-DD", helpZh: DateText.explainZh(s) ?? "请写成 `YYYY-MM-DD`"))
     case .code:
       if let c = DivisionCode.parse(utf8: bytes) { return .value(.code(c)) }
       let s = String(decoding: bytes, as: UTF8.self)
       return .bad(Problem("invalid-division-code", "\(quoted(bytes, spec)) is not a division code: \(DivisionCode.diagnose(s) ?? "not 6 digits")",
-                          help: "a 6-digit 行政区划代码 such as 533123"))
+                          zh: "\(quoted(bytes, spec)) 不是行政区划代码：\(DivisionCode.diagnoseZh(s) ?? "不是 6 位数字")",
+                          help: "a 6-digit 行政区划代码 such as 533123", helpZh: "请写 6 位行政区划代码，例如 533123"))
     case .idNumber:
       switch IDNumber.validate(utf8: bytes) {
       case .success(let id):
         // A person cannot be born after the day the case is judged on.
         if let asOf, id.birthDate > asOf {
-          return .bad(Problem("invalid-id-number", "is not a valid ID number: its birth date (digits 7–14) is later than the date judged on, \(asOf)"))
+          return .bad(Problem("invalid-id-number", "is not a valid ID number: its birth date (digits 7–14) is later than the date judged on, \(asOf)",
+                              zh: "不是有效的身份证号：出生日期（第 7–14 位）晚于评判日期 \(asOf)"))
         }
         return .value(.string(id.value))
       case .failure(let problem):
         // The birth date is what masking hides: a pii field's message does not quote it either.
         if spec.pii, case .impossibleBirthDate = problem {
-          return .bad(Problem("invalid-id-number", "is not a valid ID number: its birth date (digits 7–14) is not a real YYYYMMDD date"))
+          return .bad(Problem("invalid-id-number", "is not a valid ID number: its birth date (digits 7–14) is not a real YYYYMMDD date",
+                              zh: "不是有效的身份证号：出生日期（第 7–14 位）不是真实的日期"))
         }
-        return .bad(Problem("invalid-id-number", "is not a valid ID number: \(problem)"))
+        return .bad(Problem("invalid-id-number", "is not a valid ID number: \(problem)", zh: "不是有效的身份证号：\(problem.zh)"))
       }
     case .enumeration(let e):
-      guard e >= 0, e < enums.count else { return .bad(Problem("unknown-enum", "has a type naming an unknown enum")) }
+      guard e >= 0, e < enums.count else { return .bad(Problem("unknown-enum", "has a type naming an unknown enum", zh: "的类型指向未知的枚举")) }
       let cases = enums[e].cases
       for (i, c) in cases.enumerated() where c.count == bytes.count && c.elementsEqual(bytes) { return .value(.enumCase(i)) }
       let s = String(decoding: bytes, as: UTF8.self)
       let names = cases.map { String(decoding: $0, as: UTF8.self) }
       return .bad(Problem("unknown-enum-value", "\(quoted(bytes, spec)) is not a value of `\(enums[e].name)`",
-                          help: EditDistance.didYouMean(s, among: names) ?? "one of: \(names.joined(separator: ", "))"))
+                          zh: "\(quoted(bytes, spec)) 不是 `\(enums[e].name)` 的可选值",
+                          help: EditDistance.didYouMean(s, among: names) ?? "one of: \(names.joined(separator: ", "))",
+                          helpZh: EditDistance.didYouMeanZh(s, among: names) ?? "可选：\(names.map { "`\($0)`" }.joined(separator: "、"))"))
     case .list(let inner):
       var values: [Value] = []
       var start = 0
@@ -167,10 +179,12 @@ public struct FieldDecoder: Sendable {
   /// The schema's `min` and `max`, inclusive.
   private func bounds(_ v: Value, _ spec: Spec, _ bytes: UnsafeBufferPointer<UInt8>) -> Problem? {
     if let low = spec.minimum, Self.less(v, low) {
-      return Problem("value-out-of-range", "must be at least \(Self.text(low)), found \(quoted(bytes, spec))")
+      return Problem("value-out-of-range", "must be at least \(Self.text(low)), found \(quoted(bytes, spec))",
+                     zh: "不能小于 \(Self.text(low))，实际为 \(quoted(bytes, spec))")
     }
     if let high = spec.maximum, Self.less(high, v) {
-      return Problem("value-out-of-range", "must be at most \(Self.text(high)), found \(quoted(bytes, spec))")
+      return Problem("value-out-of-range", "must be at most \(Self.text(high)), found \(quoted(bytes, spec))",
+                     zh: "不能大于 \(Self.text(high))，实际为 \(quoted(bytes, spec))")
     }
     return nil
   }
@@ -179,7 +193,7 @@ public struct FieldDecoder: Sendable {
   public func decodeLiteral(_ text: String, _ type: FieldType) -> Result<Value, Problem> {
     switch decode(text, spec(type: type)) {
     case .value(let v): return .success(v)
-    case .empty: return .failure(Problem("invalid-value", "is empty"))
+    case .empty: return .failure(Problem("invalid-value", "is empty", zh: "是空的"))
     case .bad(let problem): return .failure(problem)
     }
   }

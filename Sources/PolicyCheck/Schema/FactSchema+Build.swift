@@ -26,8 +26,9 @@ extension FactSchema {
           index = existing
           if let dated = decl.dated {
             if let first = schema.entities[index].dated {
-              diagnostics.add(.error("duplicate-key", "the default `dated` of `\(decl.name.value)` is declared twice", at: dated.span,
-                                     notes: [.init("first declared here", at: first.span)]))
+              diagnostics.add(.error("duplicate-key", "the default `dated` of `\(decl.name.value)` is declared twice",
+                                     zh: "`\(decl.name.value)` 的默认 `dated` 声明了两次", at: dated.span,
+                                     notes: [.init("first declared here", zh: "第一次声明在这里", at: first.span)]))
             } else {
               schema.entities[index].dated = dated
             }
@@ -42,13 +43,15 @@ extension FactSchema {
         }
         for field in decl.fields {
           if let previous = schema.entities[index].field(field.name.value) {
-            diagnostics.add(.error("duplicate-field", "field `\(decl.name.value).\(field.name.value)` is declared twice", at: field.name.span,
-                                   notes: [.init("first declared here", at: previous.span)]))
+            diagnostics.add(.error("duplicate-field", "field `\(decl.name.value).\(field.name.value)` is declared twice",
+                                   zh: "字段 `\(decl.name.value).\(field.name.value)` 声明了两次", at: field.name.span,
+                                   notes: [.init("first declared here", zh: "第一次声明在这里", at: previous.span)]))
             continue
           }
           guard let type = FieldType.parse(field.type.value) else {
-            diagnostics.add(.error("unknown-type", "unknown field type `\(field.type.value)`", at: field.type.span,
-                                   help: "use id, string, bool, number, money, integer, date, code, id_number, enum(NAME), ref(ENTITY) or list(NAME)"))
+            diagnostics.add(.error("unknown-type", "unknown field type `\(field.type.value)`", zh: "未知的字段类型 `\(field.type.value)`", at: field.type.span,
+                                   help: "use id, string, bool, number, money, integer, date, code, id_number, enum(NAME), ref(ENTITY) or list(NAME)",
+                                   helpZh: "可用：`id`、`string`、`bool`、`number`、`money`、`integer`、`date`、`code`、`id_number`、`enum(NAME)`、`ref(ENTITY)` 或 `list(NAME)`"))
             continue
           }
           let slot = schema.entities[index].fields.count
@@ -81,17 +84,20 @@ extension FactSchema {
     switch type {
     case .number, .money, .integer, .date: break
     default:
-      diagnostics.add(.error("invalid-bound", "`\(key)` is for number and date fields; `\(field.name.value)` is \(type)", at: node.span))
+      diagnostics.add(.error("invalid-bound", "`\(key)` is for number and date fields; `\(field.name.value)` is \(type)",
+                             zh: "`\(key)` 只用于数和日期字段；`\(field.name.value)` 的类型是 `\(type)`", at: node.span))
       return nil
     }
     guard let text = node.scalar else {
-      diagnostics.add(.error("invalid-bound", "`\(key)` must be a single value, found \(node.describe)", at: node.span))
+      diagnostics.add(.error("invalid-bound", "`\(key)` must be a single value, found \(node.describe)",
+                             zh: "`\(key)` 须为单个值，实际为 \(node.describeZh)", at: node.span))
       return nil
     }
     switch FieldDecoder(schema: FactSchema()).decodeLiteral(text, type) {
     case .success(let value): return value
     case .failure(let problem):
-      diagnostics.add(.error("invalid-bound", "`\(key)` of `\(field.name.value)` \(problem.message)", at: node.span, help: problem.help))
+      diagnostics.add(.error("invalid-bound", "`\(key)` of `\(field.name.value)` \(problem.message)",
+                             zh: "`\(field.name.value)` 的 `\(key)` \(problem.messageZh)", at: node.span, help: problem.help, helpZh: problem.helpZh))
       return nil
     }
   }
@@ -100,7 +106,7 @@ extension FactSchema {
   private func validateReferences(into diagnostics: inout DiagnosticBag) {
     for entity in entities {
       if entity.field("id") == nil {
-        diagnostics.add(.error("missing-id-field", "entity `\(entity.name)` has no `id` field", at: entity.span))
+        diagnostics.add(.error("missing-id-field", "entity `\(entity.name)` has no `id` field", zh: "实体 `\(entity.name)` 没有 `id` 字段", at: entity.span))
       }
       for field in entity.fields { check(field.type, field, into: &diagnostics) }
     }
@@ -109,11 +115,13 @@ extension FactSchema {
   private func check(_ type: FieldType, _ field: Field, into diagnostics: inout DiagnosticBag) {
     switch type {
     case .enumeration(let name) where enums[name] == nil:
-      diagnostics.add(.error("unknown-enum", "field `\(field.name)` uses unknown enum `\(name)`", at: field.typeSpan ?? field.span,
-                             help: EditDistance.didYouMean(name, among: enums.keys)))
+      diagnostics.add(.error("unknown-enum", "field `\(field.name)` uses unknown enum `\(name)`", zh: "字段 `\(field.name)` 用了未知的枚举 `\(name)`",
+                             at: field.typeSpan ?? field.span,
+                             help: EditDistance.didYouMean(name, among: enums.keys), helpZh: EditDistance.didYouMeanZh(name, among: enums.keys)))
     case .reference(let name) where entityIndex[name] == nil:
-      diagnostics.add(.error("unknown-entity", "field `\(field.name)` refers to unknown entity `\(name)`", at: field.typeSpan ?? field.span,
-                             help: EditDistance.didYouMean(name, among: entityIndex.keys)))
+      diagnostics.add(.error("unknown-entity", "field `\(field.name)` refers to unknown entity `\(name)`", zh: "字段 `\(field.name)` 引用了未知的实体 `\(name)`",
+                             at: field.typeSpan ?? field.span,
+                             help: EditDistance.didYouMean(name, among: entityIndex.keys), helpZh: EditDistance.didYouMeanZh(name, among: entityIndex.keys)))
     case .list(let inner):
       check(inner, field, into: &diagnostics)
     default:

@@ -88,6 +88,22 @@ public indirect enum ExprType: Hashable, Sendable, CustomStringConvertible {
     }
   }
 
+  /// The type in Chinese, for diagnostics: "日期", "`scope` 枚举值", "文本列表".
+  public var zh: String {
+    switch self {
+    case .bool: "是非值"
+    case .number: "数"
+    case .date: "日期"
+    case .string: "文本"
+    case .code: "行政区划代码"
+    case .duration(let u): u == .days ? "天数" : u == .months ? "月数" : "年数"
+    case .enumeration(let n): "`\(n)` 枚举值"
+    case .entity(let n): "`\(n)`"
+    case .list(let t): "\(t.zh)列表"
+    case .any: "任意值"
+    }
+  }
+
   /// Whether a value of `other` may stand where `self` is expected.
   public func accepts(_ other: ExprType) -> Bool {
     if self == other || self == .any || other == .any { return true }

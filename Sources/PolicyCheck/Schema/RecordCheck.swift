@@ -51,15 +51,19 @@ extension RecordCheck {
     let span = decl.rule.span
     let parts = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
     guard parts.count == 3, let comparison = Comparison(rawValue: parts[1]) else {
-      d.add(.error("invalid-check", "check `\(text)` of `\(entity.name)` is not `FIELD OP FIELD`", at: span,
-                   help: "write e.g. `end >= start`; OP is one of \(Comparison.allCases.map(\.rawValue).joined(separator: " "))"))
+      d.add(.error("invalid-check", "check `\(text)` of `\(entity.name)` is not `FIELD OP FIELD`",
+                   zh: "`\(entity.name)` 的校验 `\(text)` 不是 `FIELD OP FIELD` 的形式", at: span,
+                   help: "write e.g. `end >= start`; OP is one of \(Comparison.allCases.map(\.rawValue).joined(separator: " "))",
+                   helpZh: "请写成如 `end >= start` 的形式；`OP` 可为 \(Comparison.allCases.map { "`\($0.rawValue)`" }.joined(separator: " "))"))
       return nil
     }
     var slots: [Int] = []
     for name in [parts[0], parts[2]] {
       guard let field = entity.field(name) else {
-        d.add(.error("unknown-field", "check `\(text)` names `\(name)`, which `\(entity.name)` does not have", at: span,
-                     help: EditDistance.didYouMean(name, among: entity.fields.map(\.name))))
+        d.add(.error("unknown-field", "check `\(text)` names `\(name)`, which `\(entity.name)` does not have",
+                     zh: "校验 `\(text)` 提到了 `\(name)`，但 `\(entity.name)` 没有这个字段", at: span,
+                     help: EditDistance.didYouMean(name, among: entity.fields.map(\.name)),
+                     helpZh: EditDistance.didYouMeanZh(name, among: entity.fields.map(\.name))))
         return nil
       }
       slots.append(field.slot)
@@ -67,7 +71,8 @@ extension RecordCheck {
     let types = slots.map { entity.fields[$0].type.exprType }
     let ordered = comparison == .equal || comparison == .notEqual
     guard types[0] == types[1], ordered || types[0] == .number || types[0] == .date else {
-      d.add(.error("invalid-check", "check `\(text)` compares \(types[0]) with \(types[1]); both must be numbers or both dates", at: span))
+      d.add(.error("invalid-check", "check `\(text)` compares \(types[0]) with \(types[1]); both must be numbers or both dates",
+                   zh: "校验 `\(text)` 拿 `\(types[0])` 与 `\(types[1])` 比较；两边须同为数或同为日期", at: span))
       return nil
     }
     return RecordCheck(text: text, left: slots[0], comparison: comparison, right: slots[1], message: decl.message, span: span)
@@ -82,7 +87,8 @@ extension FieldDecoder {
       let shown = { (slot: Int, v: Value) in entity.fields[slot].pii ? PIIMask.masked(Self.text(v)) : Self.text(v) }
       var message = "is \(shown(check.left, value(check.left))), but the schema requires `\(check.text)` (`\(right.name)` is \(shown(check.right, value(check.right))))"
       if let why = check.message { message += ": \(why.en)" }
-      return (check, Problem("check-failed", message, help: check.message?.zh))
+      let zh = "为 \(shown(check.left, value(check.left)))，但事实模式要求 `\(check.text)`（`\(right.name)` 为 \(shown(check.right, value(check.right)))）"
+      return (check, Problem("check-failed", message, zh: zh, help: check.message?.zh, helpZh: check.message?.zh))
     }
     return nil
   }

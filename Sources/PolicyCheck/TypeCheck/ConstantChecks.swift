@@ -17,8 +17,8 @@ enum ConstantChecks {
   /// Reports `x / 0` (in `division`), pointing at the zero: such a rule could never be paid.
   static func checkDivisor(_ divisor: TypedExpr, in division: Expr, into d: inout DiagnosticBag) {
     guard let n = number(divisor), n == .zero else { return }
-    d.add(.error("division-by-zero", "`\(division.text)` divides by zero", at: divisor.source.span,
-                 help: "divide by a non-zero number or a parameter"))
+    d.add(.error("division-by-zero", "`\(division.text)` divides by zero", zh: "`\(division.text)` 除以零", at: divisor.source.span,
+                 help: "divide by a non-zero number or a parameter", helpZh: "请除以非零的数或参数"))
   }
 
   /// Reports an amount that is a negative literal, directly or as a branch of `if … then … else`:
@@ -30,7 +30,7 @@ enum ConstantChecks {
       return
     }
     guard let n = number(amount), n < .zero else { return }
-    d.add(.error("negative-amount", "the amount `\(amount.source.text)` is negative", at: amount.source.span,
-                 help: "an amount is what is paid out, 0 or more"))
+    d.add(.error("negative-amount", "the amount `\(amount.source.text)` is negative", zh: "金额 `\(amount.source.text)` 是负数", at: amount.source.span,
+                 help: "an amount is what is paid out, 0 or more", helpZh: "金额是实际发放的钱，须为 0 或以上"))
   }
 }

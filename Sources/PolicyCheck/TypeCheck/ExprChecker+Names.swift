@@ -13,11 +13,13 @@ extension ExprChecker {
       return TypedExpr(.constant(.enumCase(index)), .enumeration(enumName), expr)
     }
     let help = EditDistance.didYouMean(name, among: cases) ?? "one of: \(cases.joined(separator: ", "))"
+    let helpZh = EditDistance.didYouMeanZh(name, among: cases) ?? "可选：\(cases.map { "`\($0)`" }.joined(separator: "、"))"
     if let owner = enumsContaining(name).first(where: { $0 != enumName }) {
       d.add(.error("unknown-enum-value", "`\(name)` is a value of `\(owner)`, but a `\(enumName)` value is expected here",
-                   at: expr.span, help: help))
+                   zh: "`\(name)` 是 `\(owner)` 的可选值，这里应为 `\(enumName)` 的可选值", at: expr.span, help: help, helpZh: helpZh))
     } else {
-      d.add(.error("unknown-enum-value", "`\(name)` is not a value of `\(enumName)`", at: expr.span, help: help))
+      d.add(.error("unknown-enum-value", "`\(name)` is not a value of `\(enumName)`", zh: "`\(name)` 不是 `\(enumName)` 的可选值", at: expr.span,
+                   help: help, helpZh: helpZh))
     }
     return nil
   }
@@ -39,7 +41,8 @@ extension ExprChecker {
   /// `param.NAME` names no usable parameter; silent when its declaration was already reported.
   func reportUnknownParameter(_ name: String, at span: SourceSpan, into d: inout DiagnosticBag) {
     guard !rejectedParameters.contains(name) else { return }
-    d.add(.error("unknown-parameter", "unknown parameter `\(name)`", at: span,
-                 help: EditDistance.didYouMean(name, among: parameters.map(\.name))))
+    d.add(.error("unknown-parameter", "unknown parameter `\(name)`", zh: "未知的参数 `\(name)`", at: span,
+                 help: EditDistance.didYouMean(name, among: parameters.map(\.name)),
+                 helpZh: EditDistance.didYouMeanZh(name, among: parameters.map(\.name))))
   }
 }

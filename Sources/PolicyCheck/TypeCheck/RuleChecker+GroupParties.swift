@@ -13,8 +13,10 @@ extension RuleChecker {
       guard let party else { continue }
       if case .field(let steps) = party.node, keys.contains(steps) { continue }
       d.add(.error("party-not-in-group-key", "the \(what) `\(party.source.text)` is not part of the group's `by`, so members could disagree on it",
+                   zh: "\(ChinesePhrase.zh(what)) `\(party.source.text)` 不在该组的 `by` 中，组内成员的\(ChinesePhrase.zh(what))可能不一致",
                    at: party.source.span,
-                   help: "add `\(party.source.text)` to `group.by`, so every member of a group has the same \(what)"))
+                   help: "add `\(party.source.text)` to `group.by`, so every member of a group has the same \(what)",
+                   helpZh: "请把 `\(party.source.text)` 加入 `group.by`，使组内每个成员的\(ChinesePhrase.zh(what))相同"))
     }
   }
 }

@@ -15,8 +15,9 @@ enum RuleChecker {
     let subjectName = isGroup ? (rule.group?.of.value ?? "") : rule.about.value
     guard let subject = schema.entity(subjectName) else {
       let span = isGroup ? (rule.group?.of.span ?? rule.about.span) : rule.about.span
-      d.add(.error("unknown-entity", "no entity `\(subjectName)` in the fact schema", at: span,
-                   help: EditDistance.didYouMean(subjectName, among: schema.entities.map(\.name))))
+      d.add(.error("unknown-entity", "no entity `\(subjectName)` in the fact schema", zh: "事实模式中没有实体 `\(subjectName)`", at: span,
+                   help: EditDistance.didYouMean(subjectName, among: schema.entities.map(\.name)),
+                   helpZh: EditDistance.didYouMeanZh(subjectName, among: schema.entities.map(\.name))))
       return nil
     }
     let bindings = Bindings(subject: subject.index, schema: schema)
@@ -45,11 +46,13 @@ enum RuleChecker {
       if let s = vesting.stableEmployment {
         stable = outer.infer(s, into: &d)
         if let t = stable, !t.type.isDuration {
-          d.add(.error("type-mismatch", "`stable_employment` must be a duration such as `3 months`, but `\(s.text)` is a \(t.type)", at: s.span))
+          d.add(.error("type-mismatch", "`stable_employment` must be a duration such as `3 months`, but `\(s.text)` is a \(t.type)",
+                         zh: "`stable_employment` 须为时长（如 `3 months`），但 `\(s.text)` 是\(t.type.zh)", at: s.span))
           stable = nil
         }
         if subject.field("start")?.type != .date || subject.field("end")?.type != .date || isGroup {
-          d.add(.error("stable-needs-dispatch", "`stable_employment` needs a subject with `start` and `end` dates, such as `dispatch`", at: s.span))
+          d.add(.error("stable-needs-dispatch", "`stable_employment` needs a subject with `start` and `end` dates, such as `dispatch`",
+                         zh: "`stable_employment` 要求规则对象有 `start` 和 `end` 日期（如 `dispatch`）", at: s.span))
           startSlot = nil
           endSlot = nil
         }
@@ -105,7 +108,9 @@ enum RuleChecker {
     // Entitlements (a loan ceiling) are granted on application, judged on `as_of`; cash is paid for an event.
     if rule.kind.value == .payment || rule.kind.value == .advance {
       d.add(.warning("no-event-date", "rule `\(rule.id.value)` has no event date: it is judged on `as_of`, so it would pay for events before the policy took effect",
-                     at: rule.id.span, help: "add `dated: <date>` (the date the clause attaches the entitlement to), or `vesting:`"))
+                     zh: "规则 `\(rule.id.value)` 没有事件日期：它按 `as_of` 评判，会为政策生效以前的事件付款",
+                     at: rule.id.span, help: "add `dated: <date>` (the date the clause attaches the entitlement to), or `vesting:`",
+                     helpZh: "请加上 `dated: <日期>`（条款据以确定补贴的日期），或 `vesting:`"))
     }
     return nil
   }
@@ -116,7 +121,8 @@ enum RuleChecker {
     var seen: [String: SourceSpan] = [:]
     for key in rule.limit {
       if let first = seen[key.value] {
-        d.add(.error("duplicate-limit-key", "limit key `\(key.value)` is written twice", at: key.span, notes: [.init("first written here", at: first)]))
+        d.add(.error("duplicate-limit-key", "limit key `\(key.value)` is written twice", zh: "限额键 `\(key.value)` 写了两次", at: key.span,
+                     notes: [.init("first written here", zh: "第一次写在这里", at: first)]))
       }
       seen[key.value] = seen[key.value] ?? key.span
     }
@@ -126,8 +132,10 @@ enum RuleChecker {
   private static func checkParty(_ e: Expr, _ what: String, _ checker: inout ExprChecker, _ d: inout DiagnosticBag) -> TypedExpr? {
     guard let t = checker.infer(e, into: &d) else { return nil }
     guard case .entity = t.type else {
-      d.add(.error("type-mismatch", "\(what) must name a person or organisation, but `\(e.text)` is a \(t.type)", at: e.span,
-                   help: "name an entity such as `organizer`, `employer`, `person` or `household`"))
+      d.add(.error("type-mismatch", "\(what) must name a person or organisation, but `\(e.text)` is a \(t.type)",
+                   zh: "\(ChinesePhrase.lead(what))须指向一个人或组织，但 `\(e.text)` 是\(t.type.zh)", at: e.span,
+                   help: "name an entity such as `organizer`, `employer`, `person` or `household`",
+                   helpZh: "请写一个实体，如 `organizer`、`employer`、`person` 或 `household`"))
       return nil
     }
     return t
@@ -136,19 +144,21 @@ enum RuleChecker {
   private static func checkEvidence(_ rule: Rule, subject: FactSchema.Entity, schema: FactSchema, into d: inout DiagnosticBag) -> [Int] {
     guard !rule.evidence.isEmpty else { return [] }
     guard let kinds = schema.enums["evidence"] else {
-      d.add(.error("unknown-enum", "the fact schema has no `evidence` enum", at: rule.evidence[0].span))
+      d.add(.error("unknown-enum", "the fact schema has no `evidence` enum", zh: "事实模式中没有 `evidence` 枚举", at: rule.evidence[0].span))
       return []
     }
     if subject.field("evidence") == nil {
-      d.add(.error("no-evidence-field", "`\(subject.name)` has no `evidence` field to hold the documents this rule needs", at: rule.evidence[0].span))
+      d.add(.error("no-evidence-field", "`\(subject.name)` has no `evidence` field to hold the documents this rule needs",
+                   zh: "`\(subject.name)` 没有 `evidence` 字段，无法记录本规则需要的材料", at: rule.evidence[0].span))
     }
     var out: [Int] = []
     for id in rule.evidence {
       if let index = kinds.index(of: id.value) {
         out.append(index)
       } else {
-        d.add(.error("unknown-evidence", "unknown evidence `\(id.value)`", at: id.span,
-                     help: EditDistance.didYouMean(id.value, among: kinds.cases) ?? "evidence ids: \(kinds.cases.joined(separator: ", "))"))
+        d.add(.error("unknown-evidence", "unknown evidence `\(id.value)`", zh: "未知的证明材料 `\(id.value)`", at: id.span,
+                     help: EditDistance.didYouMean(id.value, among: kinds.cases) ?? "evidence ids: \(kinds.cases.joined(separator: ", "))",
+                     helpZh: EditDistance.didYouMeanZh(id.value, among: kinds.cases) ?? "证明材料的编号：\(kinds.cases.map { "`\($0)`" }.joined(separator: "、"))"))
       }
     }
     return out
@@ -164,17 +174,19 @@ enum RuleChecker {
     switch rule.kind.value {
     case .payment, .entitlement, .advance:
       if rule.amount == nil, !written("amount") {
-        d.add(.error("missing-key", "a \(kind) rule needs an `amount` (or `amount: {undetermined: …}`)", at: rule.id.span))
+        d.add(.error("missing-key", "a \(kind) rule needs an `amount` (or `amount: {undetermined: …}`)",
+                   zh: "\(ChinesePhrase.zh(kind))规则需要 `amount`（或 `amount: {undetermined: …}`）", at: rule.id.span))
       }
-      if rule.payee == nil, !written("payee") { d.add(.error("missing-key", "a \(kind) rule needs a `payee`", at: rule.id.span)) }
-      if rule.due != nil || written("due") { d.add(.error("misplaced-key", "`due` is for obligations", at: at("due"))) }
+      if rule.payee == nil, !written("payee") { d.add(.error("missing-key", "a \(kind) rule needs a `payee`", zh: "\(ChinesePhrase.zh(kind))规则需要 `payee`", at: rule.id.span)) }
+      if rule.due != nil || written("due") { d.add(.error("misplaced-key", "`due` is for obligations", zh: "`due` 只用于义务（`obligation`）规则", at: at("due"))) }
     case .qualification:
-      if rule.amount != nil || written("amount") { d.add(.error("misplaced-key", "a qualification has no `amount`", at: at("amount"))) }
+      if rule.amount != nil || written("amount") { d.add(.error("misplaced-key", "a qualification has no `amount`", zh: "资格（`qualification`）规则没有 `amount`", at: at("amount"))) }
     case .obligation:
       if rule.due == nil, !written("due") {
-        d.add(.error("missing-key", "an obligation needs a `due` date or `due: {monthly: [days]}`", at: rule.id.span))
+        d.add(.error("missing-key", "an obligation needs a `due` date or `due: {monthly: [days]}`",
+                   zh: "义务（`obligation`）规则需要 `due` 日期或 `due: {monthly: [days]}`", at: rule.id.span))
       }
-      if rule.amount != nil || written("amount") { d.add(.error("misplaced-key", "an obligation has no `amount`", at: at("amount"))) }
+      if rule.amount != nil || written("amount") { d.add(.error("misplaced-key", "an obligation has no `amount`", zh: "义务（`obligation`）规则没有 `amount`", at: at("amount"))) }
     }
   }
 }

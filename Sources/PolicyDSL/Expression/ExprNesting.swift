@@ -8,4 +8,6 @@ public enum ExprNesting {
   public static let maximum = 64
   static let message = "expression is nested too deeply (more than \(maximum) levels)"
   static let help = "split it into several `when` conditions"
+  static let messageZh = "表达式嵌套太深（超过 \(maximum) 层）"
+  static let helpZh = "请拆成几个 `when` 条件"
 }

@@ -19,13 +19,14 @@ extension ExprParser {
       if case .identifier(let word) = peek.kind, let unit = Self.units[word] {
         _ = advance()
         guard let count = value.integerValue, let n = Int(exactly: count) else {
-          throw Failure(message: "a duration needs a whole number", offset: begin, length: previousEnd - begin, help: nil)
+          throw Failure(message: "a duration needs a whole number", zh: "时长须为整数", offset: begin, length: previousEnd - begin, help: nil)
         }
         return try make(.duration(n, unit), from: begin, to: previousEnd)
       }
       if case .identifier(let word) = peek.kind, !Self.keywords.contains(word),
         let unit = EditDistance.suggestion(for: word, among: Self.units.keys.sorted()) {
-        throw Failure(message: "unknown duration unit `\(word)`", offset: peek.offset, length: peek.length, help: "did you mean `\(unit)`?")
+        throw Failure(message: "unknown duration unit `\(word)`", zh: "未知的时长单位 `\(word)`", offset: peek.offset, length: peek.length,
+                      help: "did you mean `\(unit)`?", helpZh: "是否应为 `\(unit)`？")
       }
       return try make(.number(value), from: begin, to: previousEnd)
     case .date(let date):
@@ -56,14 +57,15 @@ extension ExprParser {
       case "true", "false": return try make(.bool(word == "true"), from: begin, to: previousEnd)
       case "null": return try make(.null, from: begin, to: previousEnd)
       case "and", "or", "then", "else", "in":
-        throw Failure(message: "expected a value, found `\(word)`", offset: begin, length: token.length, help: nil)
+        throw Failure(message: "expected a value, found `\(word)`", zh: "这里应为一个值，实际为 `\(word)`", offset: begin, length: token.length, help: nil)
       default: break
       }
       var parts = [word]
       while isSymbol(".") {
         _ = advance()
         guard case .identifier(let next) = peek.kind else {
-          throw Failure(message: "expected a field name after `.`, found \(describe(peek))", offset: peek.offset, length: peek.length, help: nil)
+          throw Failure(message: "expected a field name after `.`, found \(describe(peek))",
+                            zh: "`.` 后面应为字段名，实际为 \(describeZh(peek))", offset: peek.offset, length: peek.length, help: nil)
         }
         _ = advance()
         parts.append(next)
@@ -84,9 +86,9 @@ extension ExprParser {
       }
       return try make(.path(parts), from: begin, to: previousEnd)
     case .end:
-      throw Failure(message: "expression ends too early", offset: token.offset, length: 1, help: nil)
+      throw Failure(message: "expression ends too early", zh: "表达式没写完就结束了", offset: token.offset, length: 1, help: nil)
     case .symbol(let s):
-      throw Failure(message: "expected a value, found `\(s)`", offset: begin, length: token.length, help: nil)
+      throw Failure(message: "expected a value, found `\(s)`", zh: "这里应为一个值，实际为 `\(s)`", offset: begin, length: token.length, help: nil)
     }
   }
 }

@@ -22,7 +22,8 @@ public struct ExprParser {
   /// Parses the scalar in `node`. Reports `expression-syntax` and returns nil on failure.
   public static func parse(_ node: YAMLNode, into diagnostics: inout DiagnosticBag) -> Expr? {
     guard let text = node.scalar else {
-      diagnostics.add(.error("expected-expression", "expected an expression, found \(node.describe)", at: node.span))
+      diagnostics.add(.error("expected-expression", "expected an expression, found \(node.describe)",
+                                  zh: "这里应为表达式，实际为 \(node.describeZh)", at: node.span))
       return nil
     }
     return parse(text, spanOf: { node.span(ofContentOffset: $0, length: $1) }, into: &diagnostics)
@@ -34,30 +35,36 @@ public struct ExprParser {
       var lexer = Lexer(text)
       parser.tokens = try lexer.tokens()
     } catch {
-      diagnostics.add(.error(error.code, error.message, at: spanOf(error.offset, error.length), help: error.help))
+      diagnostics.add(.error(error.code, error.message, zh: error.zh, at: spanOf(error.offset, error.length),
+                             help: error.help, helpZh: error.helpZh))
       return nil
     }
     do throws(Failure) {
       if parser.tokens.first?.kind == .end {
-        throw Failure(message: "empty expression", offset: 0, length: 1, help: nil)
+        throw Failure(message: "empty expression", zh: "表达式是空的", offset: 0, length: 1, help: nil)
       }
       let expr = try parser.conditional()
       guard parser.peek.kind == .end else {
-        throw Failure(message: "unexpected \(parser.describe(parser.peek)) after a complete expression", offset: parser.peek.offset,
-                      length: parser.peek.length, help: "join conditions with `and` or `or`")
+        throw Failure(message: "unexpected \(parser.describe(parser.peek)) after a complete expression",
+                      zh: "完整的表达式后面多出了 \(parser.describeZh(parser.peek))", offset: parser.peek.offset,
+                      length: parser.peek.length, help: "join conditions with `and` or `or`", helpZh: "用 `and` 或 `or` 连接条件")
       }
       return expr
     } catch {
-      diagnostics.add(.error("expression-syntax", error.message, at: spanOf(error.offset, error.length), help: error.help))
+      diagnostics.add(.error("expression-syntax", error.message, zh: error.zh, at: spanOf(error.offset, error.length),
+                             help: error.help, helpZh: error.helpZh))
       return nil
     }
   }
 
   struct Failure: Error {
     var message: String
+    /// The message in Chinese.
+    var zh: String
     var offset: Int
     var length: Int
     var help: String?
+    var helpZh: String? = nil
   }
 
   // MARK: - Token helpers
@@ -75,14 +82,16 @@ public struct ExprParser {
 
   mutating func expect(_ symbol: String, _ context: String) throws(Failure) -> Token {
     guard isSymbol(symbol) else {
-      throw Failure(message: "expected `\(symbol)` \(context), found \(describe(peek))", offset: peek.offset, length: peek.length, help: nil)
+      throw Failure(message: "expected `\(symbol)` \(context), found \(describe(peek))",
+                    zh: "\(ChinesePhrase.zh(context))应为 `\(symbol)`，实际为 \(describeZh(peek))", offset: peek.offset, length: peek.length, help: nil)
     }
     return advance()
   }
 
   mutating func expectWord(_ word: String, _ context: String) throws(Failure) {
     guard isWord(word) else {
-      throw Failure(message: "expected `\(word)` \(context), found \(describe(peek))", offset: peek.offset, length: peek.length, help: nil)
+      throw Failure(message: "expected `\(word)` \(context), found \(describe(peek))",
+                    zh: "\(ChinesePhrase.zh(context))应为 `\(word)`，实际为 \(describeZh(peek))", offset: peek.offset, length: peek.length, help: nil)
     }
     _ = advance()
   }
@@ -95,6 +104,12 @@ public struct ExprParser {
     case .date(let d): "`\(d)`"
     case .string(let s): "\"\(s)\""
     }
+  }
+
+  /// The same in Chinese: "表达式结尾", or the token in backticks.
+  func describeZh(_ token: Token) -> String {
+    if case .end = token.kind { return "表达式结尾" }
+    return describe(token)
   }
 
   /// Builds a node; fails when the tree would pass `ExprNesting.maximum` levels, pointing at
@@ -119,7 +134,8 @@ public struct ExprParser {
   mutating func leave() { nesting -= 1 }
 
   private func tooDeep(_ token: Token) -> Failure {
-    Failure(message: ExprNesting.message, offset: token.offset, length: token.length, help: ExprNesting.help)
+    Failure(message: ExprNesting.message, zh: ExprNesting.messageZh, offset: token.offset, length: token.length,
+            help: ExprNesting.help, helpZh: ExprNesting.helpZh)
   }
 
   var previousEnd: Int {

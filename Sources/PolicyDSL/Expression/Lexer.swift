@@ -20,9 +20,12 @@ struct Token: Equatable {
 struct Lexer {
   struct Failure: Error {
     var message: String
+    /// The message in Chinese.
+    var zh: String
     var offset: Int
     var length: Int
     var help: String?
+    var helpZh: String? = nil
     /// `invalid-date` for a date-shaped word that is no date, so it reads like a bad date elsewhere.
     var code: DiagnosticCode = "expression-syntax"
   }
@@ -66,12 +69,13 @@ struct Lexer {
       return Token(kind: .symbol(String(c)), offset: start, length: 1)
     }
     if c == "=" {
-      throw Failure(message: "unexpected `=`", offset: start, length: 1, help: "compare with `==`")
+      throw Failure(message: "unexpected `=`", zh: "这里不能用 `=`", offset: start, length: 1, help: "compare with `==`", helpZh: "比较相等请用 `==`")
     }
     if c == "（" || c == "）" || c == "，" {
-      throw Failure(message: "full-width `\(c)` in an expression", offset: start, length: 1, help: "use the ASCII character instead")
+      throw Failure(message: "full-width `\(c)` in an expression", zh: "表达式中有全角字符 `\(c)`", offset: start, length: 1,
+                    help: "use the ASCII character instead", helpZh: "请改用半角（ASCII）字符")
     }
-    throw Failure(message: "unexpected character `\(c)`", offset: start, length: 1)
+    throw Failure(message: "unexpected character `\(c)`", zh: "表达式中不能有字符 `\(c)`", offset: start, length: 1)
   }
 
   /// A number (`400`, `1.7`) or a date (`2025-12-31`): digits followed by `-dd-dd` make a date.
@@ -81,7 +85,8 @@ struct Lexer {
       while i < scalars.count, isDigit(scalars[i]) || scalars[i] == "-" { i += 1 }
       let text = String(String.UnicodeScalarView(scalars[start..<i]))
       guard let date = CivilDate.parse(text) else {
-        throw Failure(message: "`\(text)` is not a date", offset: start, length: i - start, help: DateText.explain(text), code: "invalid-date")
+        throw Failure(message: "`\(text)` is not a date", zh: "`\(text)` 不是日期", offset: start, length: i - start,
+                      help: DateText.explain(text), helpZh: DateText.explainZh(text), code: "invalid-date")
       }
       return Token(kind: .date(date), offset: start, length: i - start)
     }
@@ -91,8 +96,8 @@ struct Lexer {
     }
     let text = String(String.UnicodeScalarView(scalars[start..<i]))
     guard let value = Fixed.parse(text) else {
-      throw Failure(message: "`\(text)` is not a number this engine can hold exactly", offset: start, length: i - start,
-                    help: "numbers have at most 4 decimal places")
+      throw Failure(message: "`\(text)` is not a number this engine can hold exactly", zh: "`\(text)` 不是能精确表示的数", offset: start, length: i - start,
+                    help: "numbers have at most 4 decimal places", helpZh: "数最多有 4 位小数")
     }
     return Token(kind: .number(value), offset: start, length: i - start)
   }
@@ -105,7 +110,8 @@ struct Lexer {
       i += 1
     }
     guard i < scalars.count else {
-      throw Failure(message: "string is not closed", offset: start, length: i - start, help: "add the closing \(quote)")
+      throw Failure(message: "string is not closed", zh: "字符串没有闭合", offset: start, length: i - start,
+                    help: "add the closing \(quote)", helpZh: "请补上结尾的 \(quote)")
     }
     i += 1
     return Token(kind: .string(String(value)), offset: start, length: i - start)

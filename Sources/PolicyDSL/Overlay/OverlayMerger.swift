@@ -42,9 +42,11 @@ public enum OverlayMerger {
       } else if pairValue(mappingPairs(value), "type") != nil {
         merged.append((name, value))
       } else {
-        d.add(.error("unknown-override", "overrides parameter `\(name.value)`, which `\(baseID)` does not have", at: name.span,
+        d.add(.error("unknown-override", "overrides parameter `\(name.value)`, which `\(baseID)` does not have",
+                     zh: "覆盖了参数 `\(name.value)`，但基础政策 `\(baseID)` 没有这个参数", at: name.span,
                      help: EditDistance.didYouMean(name.value, among: basePairs.map(\.key.value))
-                       ?? "to add a new parameter, give its `type`"))
+                       ?? "to add a new parameter, give its `type`",
+                     helpZh: EditDistance.didYouMeanZh(name.value, among: basePairs.map(\.key.value)) ?? "如要新增参数，请写明它的 `type`"))
       }
     }
     return YAMLNode(kind: .mapping(merged), span: overlay.span)
@@ -87,8 +89,10 @@ public enum OverlayMerger {
       } else if pairValue(pairs, "about") != nil {
         items.append(item)
       } else {
-        d.add(.error("unknown-override", "overrides rule `\(id)`, which `\(baseID)` does not have", at: idNode.span,
-                     help: EditDistance.didYouMean(id, among: baseIDs) ?? "to add a new rule, write it whole (with `clause`, `text`, `about`…)"))
+        d.add(.error("unknown-override", "overrides rule `\(id)`, which `\(baseID)` does not have",
+                     zh: "覆盖了规则 `\(id)`，但基础政策 `\(baseID)` 没有这条规则", at: idNode.span,
+                     help: EditDistance.didYouMean(id, among: baseIDs) ?? "to add a new rule, write it whole (with `clause`, `text`, `about`…)",
+                     helpZh: EditDistance.didYouMeanZh(id, among: baseIDs) ?? "如要新增规则，请完整写出（含 `clause`、`text`、`about`…）"))
       }
     }
     return YAMLNode(kind: .sequence(items), span: overlay.span)

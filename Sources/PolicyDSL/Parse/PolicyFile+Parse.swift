@@ -16,8 +16,9 @@ extension PolicyFile {
     // A file with none of a policy's keys is not a policy (a stray file, or worse, /etc/shadow):
     // one error naming the file, not an `unknown-key` error quoting each of its lines.
     if case .mapping(let pairs) = root.kind, !pairs.isEmpty, !pairs.contains(where: { topLevelKeys.contains($0.key.value) }) {
-      diagnostics.add(.error("not-a-policy", "`\(path)` is not a policy file: it has none of the keys \(topLevelKeys.sorted().joined(separator: ", "))", at: nil,
-                             help: "move files that are not policies out of the policy folder"))
+      diagnostics.add(.error("not-a-policy", "`\(path)` is not a policy file: it has none of the keys \(topLevelKeys.sorted().joined(separator: ", "))",
+                             zh: "`\(path)` 不是政策文件：以下的键一个也没有：\(topLevelKeys.sorted().map { "`\($0)`" }.joined(separator: "、"))", at: nil,
+                             help: "move files that are not policies out of the policy folder", helpZh: "请把不是政策的文件移出政策文件夹"))
       return nil
     }
     guard var top = MappingReader(root, keys: PolicyKeys.policy, into: &diagnostics) else { return nil }
@@ -72,8 +73,10 @@ extension PolicyFile {
     guard let text = ScalarReader.string(node, "`jurisdiction`", into: &diagnostics) else { return nil }
     let digits = text.value.allSatisfy { $0.isASCII && $0.isNumber }
     guard digits, [2, 4, 6].contains(text.value.count) else {
-      diagnostics.add(.error("invalid-jurisdiction", "jurisdiction `\(text.value)` is not a division-code prefix", at: node.span,
-                             help: "write 2 digits for a province, 4 for a prefecture, 6 for a county, e.g. \"4331\""))
+      diagnostics.add(.error("invalid-jurisdiction", "jurisdiction `\(text.value)` is not a division-code prefix",
+                             zh: "管辖范围 `\(text.value)` 不是行政区划代码的前缀", at: node.span,
+                             help: "write 2 digits for a province, 4 for a prefecture, 6 for a county, e.g. \"4331\"",
+                             helpZh: "省写 2 位，市（州）写 4 位，县（市、区）写 6 位，例如 \"4331\""))
       return nil
     }
     return text
@@ -88,9 +91,11 @@ extension Parameter {
       if let valueType = ValueType(rawValue: text.value) {
         type = Located(valueType, at: text.span)
       } else {
-        diagnostics.add(.error("unknown-type", "unknown parameter type `\(text.value)`", at: text.span,
+        diagnostics.add(.error("unknown-type", "unknown parameter type `\(text.value)`", zh: "未知的参数类型 `\(text.value)`", at: text.span,
                                help: EditDistance.didYouMean(text.value, among: ValueType.allCases.map(\.rawValue))
-                                 ?? "one of: \(ValueType.allCases.map(\.rawValue).joined(separator: ", "))"))
+                                 ?? "one of: \(ValueType.allCases.map(\.rawValue).joined(separator: ", "))",
+                               helpZh: EditDistance.didYouMeanZh(text.value, among: ValueType.allCases.map(\.rawValue))
+                                 ?? "可选：\(ValueType.allCases.map { "`\($0.rawValue)`" }.joined(separator: "、"))"))
       }
     }
     let by = ScalarReader.optionalString(m.optional("by"), "`by`", into: &diagnostics)
@@ -103,13 +108,14 @@ extension Parameter {
       for (key, value) in dated.entries {
         guard let from = CivilDate.parse(key.value) else {
           diagnostics.add(.error("invalid-date", "`\(key.value)` is not a date: each key of `values` is the date the value applies from",
-                                 at: key.span, help: DateText.explain(key.value)))
+                                 zh: "`\(key.value)` 不是日期：`values` 的每个键是该值开始适用的日期",
+                                 at: key.span, help: DateText.explain(key.value), helpZh: DateText.explainZh(key.value)))
           continue
         }
         values.append(DatedValue(from: Located(from, at: key.span), value: parseValue(value, table: by != nil, into: &diagnostics)))
       }
       if values.isEmpty, dated.entries.isEmpty {
-        diagnostics.add(.error("missing-value", "parameter `\(name.value)` has no values", at: v.span))
+        diagnostics.add(.error("missing-value", "parameter `\(name.value)` has no values", zh: "参数 `\(name.value)` 没有取值", at: v.span))
       }
     }
     m.finish(into: &diagnostics)

@@ -6,7 +6,8 @@ extension Rule {
     guard var m = MappingReader(node, keys: PolicyKeys.rule, into: &diagnostics) else { return nil }
     let id = m.required("id", into: &diagnostics).flatMap { ScalarReader.string($0, "rule `id`", into: &diagnostics) }
     if let id, !isKebabCase(id.value) {
-      diagnostics.add(.error("invalid-rule-id", "rule id `\(id.value)` must be kebab-case (lowercase letters, digits and `-`)", at: id.span))
+      diagnostics.add(.error("invalid-rule-id", "rule id `\(id.value)` must be kebab-case (lowercase letters, digits and `-`)",
+                             zh: "规则编号 `\(id.value)` 须为小写短横线格式（小写字母、数字和 `-`）", at: id.span))
     }
     let clause = m.required("clause", into: &diagnostics).flatMap { ScalarReader.string($0, "`clause`", into: &diagnostics) }
     let text = m.required("text", into: &diagnostics).flatMap { ScalarReader.string($0, "`text`", into: &diagnostics) }
@@ -15,19 +16,23 @@ extension Rule {
       if let parsed = Kind(rawValue: word.value) {
         kind = Located(parsed, at: word.span)
       } else {
-        diagnostics.add(.error("unknown-rule-kind", "unknown rule kind `\(word.value)`", at: word.span,
+        diagnostics.add(.error("unknown-rule-kind", "unknown rule kind `\(word.value)`", zh: "未知的规则类型 `\(word.value)`", at: word.span,
                                help: EditDistance.didYouMean(word.value, among: Kind.allCases.map(\.rawValue))
-                                 ?? "one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))"))
+                                 ?? "one of: \(Kind.allCases.map(\.rawValue).joined(separator: ", "))",
+                               helpZh: EditDistance.didYouMeanZh(word.value, among: Kind.allCases.map(\.rawValue))
+                                 ?? "可选：\(Kind.allCases.map { "`\($0.rawValue)`" }.joined(separator: "、"))"))
       }
     }
     let about = m.required("about", into: &diagnostics).flatMap { ScalarReader.string($0, "`about`", into: &diagnostics) }
     if let about, !subjectKinds.contains(about.value) {
-      diagnostics.add(.error("unknown-subject", "a rule cannot be about `\(about.value)`", at: about.span,
-                             help: EditDistance.didYouMean(about.value, among: subjectKinds) ?? "one of: \(subjectKinds.joined(separator: ", "))"))
+      diagnostics.add(.error("unknown-subject", "a rule cannot be about `\(about.value)`", zh: "规则的对象不能是 `\(about.value)`", at: about.span,
+                             help: EditDistance.didYouMean(about.value, among: subjectKinds) ?? "one of: \(subjectKinds.joined(separator: ", "))",
+                             helpZh: EditDistance.didYouMeanZh(about.value, among: subjectKinds) ?? "可选：\(subjectKinds.map { "`\($0)`" }.joined(separator: "、"))"))
     }
     let group = m.optional("group").flatMap { GroupSpec.parse($0, into: &diagnostics) }
     if about?.value == "group", group == nil, m.keySpan("group") == nil {
-      diagnostics.add(.error("missing-key", "a rule about `group` needs a `group` with `of` and `by`", at: about?.span ?? node.span))
+      diagnostics.add(.error("missing-key", "a rule about `group` needs a `group` with `of` and `by`",
+                             zh: "对象为 `group` 的规则需要写 `group`（含 `of` 和 `by`）", at: about?.span ?? node.span))
     }
     let payee = m.optional("payee").flatMap { ExprParser.parse($0, into: &diagnostics) }
     let beneficiary = m.optional("beneficiary").flatMap { ExprParser.parse($0, into: &diagnostics) }
@@ -43,8 +48,9 @@ extension Rule {
     let amount = m.optional("amount").flatMap { Amount.parse($0, into: &diagnostics) }
     let limit = m.optional("limit").map { parseWords($0, "`limit`", into: &diagnostics) } ?? []
     for key in limit where !limitKeys.contains(key.value) {
-      diagnostics.add(.error("unknown-limit-key", "unknown limit key `\(key.value)`", at: key.span,
-                             help: EditDistance.didYouMean(key.value, among: limitKeys) ?? "use \(limitKeys.map { "`\($0)`" }.joined(separator: ", "))"))
+      diagnostics.add(.error("unknown-limit-key", "unknown limit key `\(key.value)`", zh: "未知的限额键 `\(key.value)`", at: key.span,
+                             help: EditDistance.didYouMean(key.value, among: limitKeys) ?? "use \(limitKeys.map { "`\($0)`" }.joined(separator: ", "))",
+                             helpZh: EditDistance.didYouMeanZh(key.value, among: limitKeys) ?? "可用：\(limitKeys.map { "`\($0)`" }.joined(separator: "、"))"))
     }
     let evidence = m.optional("evidence").map { parseWords($0, "`evidence`", into: &diagnostics) } ?? []
     let funding = ScalarReader.optionalString(m.optional("funding"), "`funding`", into: &diagnostics)
@@ -98,10 +104,11 @@ extension Vesting {
     let until = m.optional("until").flatMap { $0.isNull ? nil : ExprParser.parse($0, into: &diagnostics) }
     m.finish(into: &diagnostics)
     if stable == nil, on == nil {
-      diagnostics.add(.error("missing-key", "`vesting` needs `stable_employment` or `on`", at: node.span))
+      diagnostics.add(.error("missing-key", "`vesting` needs `stable_employment` or `on`", zh: "`vesting` 需要 `stable_employment` 或 `on`", at: node.span))
     }
     if stable != nil, on != nil {
-      diagnostics.add(.error("conflicting-keys", "`vesting` takes `stable_employment` or `on`, not both", at: node.span))
+      diagnostics.add(.error("conflicting-keys", "`vesting` takes `stable_employment` or `on`, not both",
+                             zh: "`vesting` 只能写 `stable_employment` 或 `on` 之一，不能两个都写", at: node.span))
     }
     return Vesting(stableEmployment: stable, on: on, until: until, span: node.span)
   }
@@ -127,7 +134,8 @@ extension Due {
       if let list = m.required("monthly", into: &diagnostics), let items = ScalarReader.list(list, "`monthly`", into: &diagnostics) {
         for item in items {
           guard let text = item.scalar, let day = Int(text), (1...31).contains(day) else {
-            diagnostics.add(.error("invalid-day", "a day of the month must be a whole number from 1 to 31, found \(item.describe)", at: item.span))
+            diagnostics.add(.error("invalid-day", "a day of the month must be a whole number from 1 to 31, found \(item.describe)",
+                                          zh: "每月的日期须为 1 到 31 的整数，实际为 \(item.describeZh)", at: item.span))
             continue
           }
           days.append(Located(day, at: item.span))

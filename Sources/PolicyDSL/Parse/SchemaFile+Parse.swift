@@ -7,7 +7,8 @@ extension SchemaFile {
       var top = MappingReader(root, context: "schema file", into: &diagnostics)
     else { return nil }
     if let version = top.optional("schema"), version.scalar != "1" {
-      diagnostics.add(.error("schema-version", "unsupported schema version \(version.describe)", at: version.span, help: "write `schema: 1`"))
+      diagnostics.add(.error("schema-version", "unsupported schema version \(version.describe)", zh: "不支持的模式版本 \(version.describeZh)",
+                                      at: version.span, help: "write `schema: 1`", helpZh: "请写 `schema: 1`"))
     }
     var enums: [EnumDecl] = []
     if let node = top.optional("enums"), !node.isNull, var m = MappingReader(node, context: "`enums`", into: &diagnostics) {
@@ -78,7 +79,8 @@ extension SchemaFile {
     case "true": return true
     case "false": return false
     default:
-      diagnostics.add(.error("expected-bool", "`\(key)` must be true or false, found \(node.describe)", at: node.span))
+      diagnostics.add(.error("expected-bool", "`\(key)` must be true or false, found \(node.describe)",
+                                    zh: "`\(key)` 须为 `true` 或 `false`，实际为 \(node.describeZh)", at: node.span))
       return false
     }
   }

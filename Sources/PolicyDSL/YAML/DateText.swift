@@ -18,6 +18,23 @@ public enum DateText {
     return nil
   }
 
+  /// The same explanation in Chinese.
+  public static func explainZh(_ text: String) -> String? {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else {
+      return "日期请写成 `YYYY-MM-DD`，例如 2024-06-30"
+    }
+    if parts[0].count != 4 || parts[1].count != 2 || parts[2].count != 2 {
+      return "日期请写 4 位年份和 2 位月、日，例如 \(String(format4: y))-\(pad(m))-\(pad(d))"
+    }
+    if !(1...12).contains(m) { return "没有 \(m) 月" }
+    if (1...9999).contains(y) {
+      let last = CivilDate.daysInMonth(year: y, month: m)
+      if d < 1 || d > last { return "\(y)-\(pad(m)) 只有 \(last) 天" }
+    }
+    return nil
+  }
+
   private static func pad(_ n: Int) -> String { n < 10 && n >= 0 ? "0\(n)" : String(n) }
 }
 

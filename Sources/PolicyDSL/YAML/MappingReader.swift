@@ -30,7 +30,8 @@ public struct MappingReader {
     self.node = node
     self.context = context
     guard case .mapping(let pairs) = node.kind else {
-      diagnostics.add(.error("expected-mapping", "\(context) must be a mapping of keys to values, found \(node.describe)", at: node.span))
+      diagnostics.add(.error("expected-mapping", "\(context) must be a mapping of keys to values, found \(node.describe)",
+                                  zh: "\(ChinesePhrase.lead(context))须为键值映射，实际为 \(node.describeZh)", at: node.span))
       return nil
     }
     self.pairs = pairs
@@ -48,7 +49,7 @@ public struct MappingReader {
   public mutating func required(_ key: String, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
     let value = optional(key)
     if value == nil {
-      diagnostics.add(.error("missing-key", "\(context) has no `\(key)`", at: node.span))
+      diagnostics.add(.error("missing-key", "\(context) has no `\(key)`", zh: "\(ChinesePhrase.lead(context))缺少 `\(key)`", at: node.span))
     }
     return value
   }
@@ -74,8 +75,10 @@ public struct MappingReader {
     for pair in pairs where !read.contains(pair.key.value) {
       // A key is quoted in the message, so a long one (a line of a file that is not YAML at all) is cut.
       let key = pair.key.value.count > 60 ? pair.key.value.prefix(60) + "…" : pair.key.value
-      diagnostics.add(.error("unknown-key", "unknown key `\(key)` in \(context)", at: pair.key.span,
-                             help: EditDistance.didYouMean(pair.key.value, among: known)))
+      diagnostics.add(.error("unknown-key", "unknown key `\(key)` in \(context)",
+                             zh: "\(ChinesePhrase.lead(context))中有未知的键 `\(key)`", at: pair.key.span,
+                             help: EditDistance.didYouMean(pair.key.value, among: known),
+                             helpZh: EditDistance.didYouMeanZh(pair.key.value, among: known)))
     }
   }
 }
@@ -84,7 +87,8 @@ public struct MappingReader {
 public enum ScalarReader {
   public static func string(_ node: YAMLNode, _ what: String, into diagnostics: inout DiagnosticBag) -> Located<String>? {
     guard let text = node.scalar else {
-      diagnostics.add(.error("expected-scalar", "\(what) must be text, found \(node.describe)", at: node.span))
+      diagnostics.add(.error("expected-scalar", "\(what) must be text, found \(node.describe)",
+                                  zh: "\(ChinesePhrase.lead(what))须为文本，实际为 \(node.describeZh)", at: node.span))
       return nil
     }
     return Located(text, at: node.span)
@@ -97,8 +101,9 @@ public enum ScalarReader {
 
   public static func date(_ node: YAMLNode, _ what: String, into diagnostics: inout DiagnosticBag) -> Located<CivilDate>? {
     guard let text = node.scalar, let date = CivilDate.parse(text) else {
-      diagnostics.add(.error("invalid-date", "\(what) must be a date written YYYY-MM-DD, found \(node.describe)", at: node.span,
-                             help: node.scalar.flatMap(DateText.explain)))
+      diagnostics.add(.error("invalid-date", "\(what) must be a date written YYYY-MM-DD, found \(node.describe)",
+                             zh: "\(ChinesePhrase.lead(what))须为 `YYYY-MM-DD` 格式的日期，实际为 \(node.describeZh)", at: node.span,
+                             help: node.scalar.flatMap(DateText.explain), helpZh: node.scalar.flatMap(DateText.explainZh)))
       return nil
     }
     return Located(date, at: node.span)
@@ -106,7 +111,8 @@ public enum ScalarReader {
 
   public static func list(_ node: YAMLNode, _ what: String, into diagnostics: inout DiagnosticBag) -> [YAMLNode]? {
     if case .sequence(let items) = node.kind { return items }
-    diagnostics.add(.error("expected-list", "\(what) must be a list, found \(node.describe)", at: node.span))
+    diagnostics.add(.error("expected-list", "\(what) must be a list, found \(node.describe)",
+                                zh: "\(ChinesePhrase.lead(what))须为列表，实际为 \(node.describeZh)", at: node.span))
     return nil
   }
 }

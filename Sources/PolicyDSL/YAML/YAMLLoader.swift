@@ -11,16 +11,16 @@ public enum YAMLLoader {
   public static func load(_ file: SourceFile, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
     let whole = SourceSpan(file: file.path, line: 1, column: 1)
     if file.text.unicodeScalars.contains(where: { $0 == "\0" }) {
-      diagnostics.add(.error("not-text", "file is binary, not YAML or JSON text", at: whole))
+      diagnostics.add(.error("not-text", "file is binary, not YAML or JSON text", zh: "这是二进制文件，不是 YAML 或 JSON 文本", at: whole))
       return nil
     }
     if file.text.allSatisfy({ $0.isWhitespace }) {
-      diagnostics.add(.error("empty-file", "file is empty", at: whole))
+      diagnostics.add(.error("empty-file", "file is empty", zh: "文件是空的", at: whole))
       return nil
     }
     if file.path.lowercased().hasSuffix(".json"), let problem = StrictJSON.problem(in: file.text) {
       let span = SourceSpan(file: file.path, line: problem.line, column: problem.column)
-      diagnostics.add(.error("json-syntax", problem.message, at: span, help: problem.help))
+      diagnostics.add(.error("json-syntax", problem.message, zh: problem.messageZh, at: span, help: problem.help, helpZh: problem.helpZh))
       return nil
     }
     let root: Node?
@@ -30,11 +30,11 @@ public enum YAMLLoader {
       diagnostics.add(diagnostic(for: error, in: file))
       return nil
     } catch {
-      diagnostics.add(.error("yaml-syntax", "cannot read YAML: \(error)", at: whole))
+      diagnostics.add(.error("yaml-syntax", "cannot read YAML: \(error)", zh: "无法读取 YAML：`\(error)`", at: whole))
       return nil
     }
     guard let root else {
-      diagnostics.add(.error("empty-file", "file has no YAML document", at: whole))
+      diagnostics.add(.error("empty-file", "file has no YAML document", zh: "文件中没有 YAML 文档", at: whole))
       return nil
     }
     let size = file.text.utf8.count
@@ -42,10 +42,13 @@ public enum YAMLLoader {
     guard let node = convert(root, file: file.path, site: whole, budget: &budget) else {
       if budget.bytes < 0 {
         diagnostics.add(.error("yaml-expansion", "aliases expand the document past \(size + maximumAliasBytes) bytes of text (the file's \(size) and \(maximumAliasBytes) more)",
-                               at: budget.exhaustedAt ?? whole, help: "write the values out instead of repeating a large `*alias`"))
+                               zh: "别名展开后文档超过 \(size + maximumAliasBytes) 字节（文件本身 \(size) 字节，另加 \(maximumAliasBytes) 字节）",
+                               at: budget.exhaustedAt ?? whole, help: "write the values out instead of repeating a large `*alias`",
+                               helpZh: "请直接写出各个值，不要反复引用很大的 `*alias`"))
       } else {
-        diagnostics.add(.error("yaml-expansion", "document expands to too many nodes (a chain of aliases?)", at: budget.exhaustedAt ?? whole,
-                               help: "write the values out instead of nesting `*alias` references"))
+        diagnostics.add(.error("yaml-expansion", "document expands to too many nodes (a chain of aliases?)", zh: "文档展开后节点过多（是不是有一串别名？）",
+                               at: budget.exhaustedAt ?? whole,
+                               help: "write the values out instead of nesting `*alias` references", helpZh: "请直接写出各个值，不要层层嵌套 `*alias` 引用"))
       }
       return nil
     }
@@ -113,10 +116,12 @@ public enum YAMLLoader {
     case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
       .composer(let context, let problem, let mark, _):
       let extra = context.map { " \($0.text)" } ?? ""
-      var help: String?
-      if problem.contains("tab") { help = "indent with spaces, not tabs" }
-      if problem.contains("undefined alias") { help = "define the anchor with `&name` before using `*name`" }
-      return .error("yaml-syntax", "\(problem)\(extra)", at: at(mark), help: help)
+      var help: String?, helpZh: String?
+      if problem.contains("tab") { (help, helpZh) = ("indent with spaces, not tabs", "请用空格缩进，不要用制表符（Tab）") }
+      if problem.contains("undefined alias") { (help, helpZh) = ("define the anchor with `&name` before using `*name`", "使用 `*name` 之前先用 `&name` 定义锚点") }
+      // Yams describes the problem in English; the Chinese says what kind of problem it is and
+      // quotes Yams's words.
+      return .error("yaml-syntax", "\(problem)\(extra)", zh: "YAML 格式错误：\(YAMLProblemZh.zh(problem))", at: at(mark), help: help, helpZh: helpZh)
     case .duplicatedKeysInMapping(let duplicates, let context):
       // Yams gives the first occurrence of the first duplicate (in sorted order); point at its repeat.
       let names = duplicates.map { "`\($0)`" }.joined(separator: ", ")
@@ -125,14 +130,15 @@ public enum YAMLLoader {
       let repeated = duplicates.first.flatMap {
         DuplicateKeyFinder.repeatOf($0, firstLine: first.start.line, firstColumn: first.start.column, in: file)
       }
-      return .error("duplicate-key", "duplicate key \(names) in one mapping", at: repeated ?? first,
-                    help: "each key may appear once; merge the two entries",
-                    notes: repeated == nil ? [] : [.init("first written here", at: first)])
+      return .error("duplicate-key", "duplicate key \(names) in one mapping", zh: "同一层中键 \(names) 重复", at: repeated ?? first,
+                    help: "each key may appear once; merge the two entries", helpZh: "每个键只能出现一次；请把这两项合并",
+                    notes: repeated == nil ? [] : [.init("first written here", zh: "第一次写在这里", at: first)])
     case .reader(let problem, let offset, _, _):
       let span = SourceSpan(file: file.path, line: 1, column: 1)
-      return .error("not-text", "cannot read the file as UTF-8 text: \(problem)\(offset.map { " at byte \($0)" } ?? "")", at: span)
+      return .error("not-text", "cannot read the file as UTF-8 text: \(problem)\(offset.map { " at byte \($0)" } ?? "")",
+                    zh: "无法把文件读作 UTF-8 文本\(offset.map { "（第 \($0) 字节）" } ?? "")", at: span)
     default:
-      return .error("yaml-syntax", "cannot read YAML: \(error)", at: SourceSpan(file: file.path, line: 1, column: 1))
+      return .error("yaml-syntax", "cannot read YAML: \(error)", zh: "无法读取 YAML：`\(error)`", at: SourceSpan(file: file.path, line: 1, column: 1))
     }
   }
 }

@@ -42,6 +42,15 @@ public struct YAMLNode: Sendable {
     }
   }
 
+  /// The same word in Chinese: "键值映射", "列表", "空值", "`text`".
+  public var describeZh: String {
+    switch kind {
+    case .scalar(let text, _): return text.isEmpty ? "空值" : "`\(text.prefix(40))`"
+    case .mapping: return "键值映射"
+    case .sequence: return "列表"
+    }
+  }
+
   /// The span of a piece of this scalar's content, for pointing inside an expression string.
   public func span(ofContentOffset offset: Int, length: Int) -> SourceSpan {
     if case .scalar(_, _) = kind, contentOffset >= 0 {

@@ -42,8 +42,9 @@ public struct FactsLoader {
         }
         guard case .string(let id) = record[entity.slots["id"] ?? 0] else { continue }
         if let first = facts.tables[entity.index].index[id] {
-          d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice", at: item.span,
-                       notes: [.init("first used here", at: facts.tables[entity.index].spans[first])]))
+          d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice",
+                       zh: "`\(entity.name)` 的编号 `\(id)` 用了两次", at: item.span,
+                       notes: [.init("first used here", zh: "第一次用在这里", at: facts.tables[entity.index].spans[first])]))
           continue
         }
         identities.add(record, spans, id: id, entity: entity, into: &d)
@@ -59,7 +60,9 @@ public struct FactsLoader {
       } else if !rejected[ref.target].contains(ref.id.value) {
         let owner = schema.entities[ref.entity], target = schema.entities[ref.target]
         d.add(.error("unknown-reference", "\(owner.name) `\(facts.tables[ref.entity].ids[ref.record])` names unknown \(target.name) `\(ref.id.value)`",
-                     at: ref.id.span, help: EditDistance.didYouMean(ref.id.value, among: facts.tables[ref.target].ids)))
+                     zh: "`\(owner.name)` `\(facts.tables[ref.entity].ids[ref.record])` 引用的 `\(target.name)` `\(ref.id.value)` 不存在",
+                     at: ref.id.span, help: EditDistance.didYouMean(ref.id.value, among: facts.tables[ref.target].ids),
+                     helpZh: EditDistance.didYouMeanZh(ref.id.value, among: facts.tables[ref.target].ids)))
       }
     }
     return d.errorCount == errorsBefore ? facts : nil
@@ -83,7 +86,8 @@ public struct FactsLoader {
       let value = m.optional(field.name)
       guard let value, !value.isNull else {
         if field.required {
-          d.add(.error("missing-field", "\(entity.name) has no `\(field.name)`, which is required", at: node.span))
+          d.add(.error("missing-field", "\(entity.name) has no `\(field.name)`, which is required",
+                       zh: "`\(entity.name)` 缺少必填字段 `\(field.name)`", at: node.span))
           ok = false
         } else if let text = field.defaultText {
           record[field.slot] = converter.defaultValue(text, field.type) ?? .null
@@ -103,8 +107,9 @@ public struct FactsLoader {
     guard ok else { return nil }
     if let (check, problem) = converter.decoder.check(entity, { record[$0] }) {
       let field = entity.fields[check.left]
-      d.add(.error(problem.code, "`\(entity.name).\(field.name)` \(problem.message)", at: spans[check.left] ?? node.span,
-                   help: problem.help, notes: [.init("the check is declared here", at: check.span)]))
+      d.add(.error(problem.code, "`\(entity.name).\(field.name)` \(problem.message)",
+                   zh: "`\(entity.name).\(field.name)` \(problem.messageZh)", at: spans[check.left] ?? node.span,
+                   help: problem.help, helpZh: problem.helpZh, notes: [.init("the check is declared here", zh: "该校验在这里声明", at: check.span)]))
       return nil
     }
     return (record, refs, spans)

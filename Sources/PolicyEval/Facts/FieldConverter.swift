@@ -27,7 +27,8 @@ struct FieldConverter {
       var values: [Value] = []
       for item in list {
         guard let text = item.scalar else {
-          d.add(.error("invalid-value", "\(what) must be a list of names, found \(item.describe)", at: item.span))
+          d.add(.error("invalid-value", "\(what) must be a list of names, found \(item.describe)",
+                       zh: "\(what) 须为名称列表，实际为 \(item.describeZh)", at: item.span))
           return nil
         }
         guard let v = decode(text, itemSpec, what: what, at: item.span, into: &d) else { return nil }
@@ -38,11 +39,13 @@ struct FieldConverter {
     guard case .scalar(let text, let plain) = node.kind else {
       let found = node.describe
       let expected = if case .list = field.type { "a list" } else { "a single value" }
-      d.add(.error("invalid-value", "\(what) must be \(expected), found \(found)", at: node.span))
+      d.add(.error("invalid-value", "\(what) must be \(expected), found \(found)",
+                   zh: "\(what) 须为\(ChinesePhrase.zh(expected))，实际为 \(node.describeZh)", at: node.span))
       return nil
     }
     if case .bool = field.type, !plain {
-      d.add(.error("invalid-value", "\(what) must be true or false, found the quoted text `\(text)`", at: node.span, help: "remove the quotes"))
+      d.add(.error("invalid-value", "\(what) must be true or false, found the quoted text `\(text)`",
+                   zh: "\(what) 须为 `true` 或 `false`，实际为带引号的文字 `\(text)`", at: node.span, help: "remove the quotes", helpZh: "请去掉引号"))
       return nil
     }
     return decode(text, spec, what: what, at: node.span, into: &d)
@@ -56,11 +59,13 @@ struct FieldConverter {
       switch spec.type {
       case .id, .string, .reference: return .string("")
       default:
-        d.add(.error("invalid-value", "\(what) is empty", at: span, help: "write a value, or leave the key out (null)"))
+        d.add(.error("invalid-value", "\(what) is empty", zh: "\(what) 是空的", at: span,
+                     help: "write a value, or leave the key out (null)", helpZh: "请填写一个值，或者不写这个键（即为空值 null）"))
         return nil
       }
     case .bad(let problem):
-      d.add(.error(problem.code, "\(what) \(problem.message)", at: span, help: problem.help))
+      d.add(.error(problem.code, "\(what) \(problem.message)", zh: "\(what) \(problem.messageZh)", at: span,
+                   help: problem.help, helpZh: problem.helpZh))
       return nil
     }
   }

@@ -17,8 +17,9 @@ struct IdentityIndex {
       if let earlier = first[key] {
         guard earlier.id != id else { continue }
         d.add(.error("duplicate-id-number", "\(entity.name) `\(id)` has the ID number of \(entity.name) `\(earlier.id)` (\(PIIMask.masked(number))); an ID number identifies one person",
-                     at: spans[field.slot], help: "merge the two records under one id, or correct the number",
-                     notes: [.init("\(entity.name) `\(earlier.id)` has it here", at: earlier.span)]))
+                     zh: "`\(entity.name)` `\(id)` 与 `\(entity.name)` `\(earlier.id)` 的身份证号相同（\(PIIMask.masked(number))）；一个身份证号只对应一个人",
+                     at: spans[field.slot], help: "merge the two records under one id, or correct the number", helpZh: "请把两条记录合并到同一个编号下，或改正号码",
+                     notes: [.init("\(entity.name) `\(earlier.id)` has it here", zh: "`\(entity.name)` `\(earlier.id)` 的号码在这里", at: earlier.span)]))
       } else {
         first[key] = (id, spans[field.slot])
       }

@@ -96,7 +96,7 @@ public final class BatchRunner: Sendable {
     let started = DispatchTime.now()
     var summary = BatchSummary()
     guard FileManager.default.isReadableFile(atPath: options.input) else {
-      d.add(.error("file-not-found", "cannot read `\(options.input)`", at: nil))
+      d.add(.error("file-not-found", "cannot read `\(options.input)`", zh: "无法读取 `\(options.input)`", at: nil))
       return summary
     }
     let isJSONLines = options.input.hasSuffix(".jsonl") || options.input.hasSuffix(".ndjson")
@@ -108,7 +108,7 @@ public final class BatchRunner: Sendable {
     } else {
       let csv = try CSVReader(path: options.input)
       guard let headerChunk = try csv.next(maxRecords: 1), headerChunk.count == 1 else {
-        d.add(.error("empty-file", "`\(options.input)` has no header row", at: SourceSpan(file: options.input, line: 1, column: 1)))
+        d.add(.error("empty-file", "`\(options.input)` has no header row", zh: "`\(options.input)` 没有表头行", at: SourceSpan(file: options.input, line: 1, column: 1)))
         return summary
       }
       let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }

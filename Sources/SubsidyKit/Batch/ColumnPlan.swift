@@ -66,24 +66,29 @@ public struct ColumnPlan: Sendable {
       let name = raw.trimmingCharacters(in: .whitespaces).lowercased()
       let span = SourceSpan(file: file, line: 1, column: i + 1)
       if let first = index[name] {
-        d.add(.error("duplicate-column", "column `\(name)` appears twice (columns \(first + 1) and \(i + 1))", at: span))
+        d.add(.error("duplicate-column", "column `\(name)` appears twice (columns \(first + 1) and \(i + 1))",
+                     zh: "列 `\(name)` 出现了两次（第 \(first + 1) 列和第 \(i + 1) 列）", at: span))
         continue
       }
       index[name] = i
       if !known.contains(name) {
         let missing = expected.map(\.name).filter { !header.contains($0) }
         if let guess = EditDistance.suggestion(for: name, among: missing) {
-          d.add(.error("unknown-column", "unknown column `\(name)` (column \(i + 1))", at: span, help: "did you mean `\(guess)`?"))
+          d.add(.error("unknown-column", "unknown column `\(name)` (column \(i + 1))", zh: "未知的列 `\(name)`（第 \(i + 1) 列）", at: span,
+                       help: "did you mean `\(guess)`?", helpZh: "是否应为 `\(guess)`？"))
         } else {
-          d.add(.warning("unused-column", "column `\(name)` (column \(i + 1)) is not a fact field; it is ignored", at: span))
+          d.add(.warning("unused-column", "column `\(name)` (column \(i + 1)) is not a fact field; it is ignored",
+                         zh: "列 `\(name)`（第 \(i + 1) 列）不是事实字段，已忽略", at: span))
         }
       }
     }
     for column in expected where column.required && index[column.name] == nil {
       let unknown = header.filter { !known.contains($0) }
       d.add(.error("missing-column", "the header has no `\(column.name)` column, which every row needs",
+                   zh: "表头缺少每行都必须有的 `\(column.name)` 列",
                    at: SourceSpan(file: file, line: 1, column: 1),
-                   help: EditDistance.didYouMean(column.name, among: unknown).map { "the header has a similar column: \($0)" }))
+                   help: EditDistance.didYouMean(column.name, among: unknown).map { "the header has a similar column: \($0)" },
+                   helpZh: EditDistance.didYouMeanZh(column.name, among: unknown).map { "表头有一列与之相近：\($0)" }))
     }
     guard !d.hasErrors, let row = schema.entity("dispatch") else { return nil }
     func columns(_ entity: FactSchema.Entity, _ prefix: String?) -> [Int?] {

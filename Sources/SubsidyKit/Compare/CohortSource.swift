@@ -30,11 +30,11 @@ struct CSVSource {
     do {
       reader = try CSVReader(path: path)
     } catch {
-      d.add(.error("file-not-found", "cannot read `\(path)`", at: nil))
+      d.add(.error("file-not-found", "cannot read `\(path)`", zh: "无法读取 `\(path)`", at: nil))
       return nil
     }
     guard let headerChunk = try reader.next(maxRecords: 1), headerChunk.count == 1 else {
-      d.add(.error("empty-file", "`\(path)` has no header row", at: SourceSpan(file: path, line: 1, column: 1)))
+      d.add(.error("empty-file", "`\(path)` has no header row", zh: "`\(path)` 没有表头行", at: SourceSpan(file: path, line: 1, column: 1)))
       return nil
     }
     let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }

@@ -139,7 +139,8 @@ public struct CompareRunner: Sendable {
   private func open(into d: inout DiagnosticBag) throws -> CohortPieces? {
     if isCSV {
       guard let asOf = options.asOf else {
-        d.add(.error("no-as-of", "a batch CSV has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD", at: nil))
+        d.add(.error("no-as-of", "a batch CSV has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD",
+                     zh: "批量 CSV 没有 `as_of`；请用 `--as-of YYYY-MM-DD` 给出评判日期", at: nil))
         return nil
       }
       guard let source = try CSVSource(path: options.input, schema: schema, asOf: asOf, chunkRows: options.chunkRows, into: &d) else { return nil }
@@ -147,7 +148,8 @@ public struct CompareRunner: Sendable {
     }
     guard let source = SourceReader.read(options.input, into: &d), let facts = FactsLoader(schema: schema).load(source, into: &d) else { return nil }
     guard let asOf = options.asOf ?? facts.asOf else {
-      d.add(.error("no-as-of", "`\(options.input)` has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD", at: nil))
+      d.add(.error("no-as-of", "`\(options.input)` has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD",
+                   zh: "`\(options.input)` 没有 `as_of`；请用 `--as-of YYYY-MM-DD` 给出评判日期", at: nil))
       return nil
     }
     return CohortPieces(facts: facts, asOf: asOf)

@@ -18,12 +18,15 @@ enum OverlayResolver {
         return entry.root
       }
       guard let baseIndex = byID[extends.value] else {
-        d.add(.error("unknown-base", "extends `\(extends.value)`, but no policy has that id", at: extends.span,
-                     help: EditDistance.didYouMean(extends.value, among: byID.keys) ?? "check the base policy is loaded too, e.g. `subsidy check policies \(entry.path)`"))
+        d.add(.error("unknown-base", "extends `\(extends.value)`, but no policy has that id",
+                     zh: "扩展了 `\(extends.value)`，但没有编号为它的政策", at: extends.span,
+                     help: EditDistance.didYouMean(extends.value, among: byID.keys) ?? "check the base policy is loaded too, e.g. `subsidy check policies \(entry.path)`",
+                     helpZh: EditDistance.didYouMeanZh(extends.value, among: byID.keys) ?? "请确认基础政策也已加载，例如 `subsidy check policies \(entry.path)`"))
         return nil
       }
       guard baseIndex != i, visiting.insert(i).inserted else {
-        d.add(.error("overlay-cycle", "`\(extends.value)` extends itself through a chain of overlays", at: extends.span))
+        d.add(.error("overlay-cycle", "`\(extends.value)` extends itself through a chain of overlays",
+                     zh: "`\(extends.value)` 经由一串覆盖政策扩展了它自己", at: extends.span))
         return nil
       }
       defer { visiting.remove(i) }

@@ -67,7 +67,7 @@ public struct PolicyArguments: Sendable {
   static func header(_ path: String, into d: inout DiagnosticBag) -> (id: String, extends: String?)? {
     guard let source = SourceReader.read(path, into: &d), let root = YAMLLoader.load(source, into: &d) else { return nil }
     guard let id = OverlayMerger.topScalar(root, "id")?.value else {
-      d.add(.error("missing-key", "`\(path)` has no `id`: it is not a policy file", at: root.span))
+      d.add(.error("missing-key", "`\(path)` has no `id`: it is not a policy file", zh: "`\(path)` 没有 `id`：它不是政策文件", at: root.span))
       return nil
     }
     return (id, OverlayMerger.topScalar(root, "extends")?.value)

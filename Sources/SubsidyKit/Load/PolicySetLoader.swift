@@ -40,7 +40,8 @@ public enum PolicySetLoader {
     }
     if let only {
       for id in only where !policies.contains(where: { $0.id.value == id }) {
-        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", at: nil, help: nearest(id, among: policies.map(\.id.value))))
+        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", zh: "`\(path)` 中没有政策 `\(id)`", at: nil,
+                     help: nearest(id, among: policies.map(\.id.value)), helpZh: nearestZh(id, among: policies.map(\.id.value))))
       }
       policies = policies.filter { only.contains($0.id.value) }
     }
@@ -57,6 +58,14 @@ public enum PolicySetLoader {
     let ranked = ids.sorted { (EditDistance.distance(id, $0), $0) < (EditDistance.distance(id, $1), $1) }
     let listed = "the policies loaded are " + ranked.prefix(8).map { "`\($0)`" }.joined(separator: ", ") + (ranked.count > 8 ? ", …" : "")
     return EditDistance.didYouMean(id, among: ids).map { "\($0) (\(listed))" } ?? listed
+  }
+
+  /// The same in Chinese: "是否应为 `yingjiang`？（已加载的政策：…）".
+  static func nearestZh(_ id: String, among ids: [String]) -> String? {
+    guard !ids.isEmpty else { return nil }
+    let ranked = ids.sorted { (EditDistance.distance(id, $0), $0) < (EditDistance.distance(id, $1), $1) }
+    let listed = "已加载的政策：" + ranked.prefix(8).map { "`\($0)`" }.joined(separator: "、") + (ranked.count > 8 ? "…" : "")
+    return EditDistance.didYouMeanZh(id, among: ids).map { "\($0)（\(listed)）" } ?? listed
   }
 
   /// The fact schema of the policy directories or files in `paths` (the base `facts.schema.yaml`
@@ -94,8 +103,9 @@ public enum PolicySetLoader {
       if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) } else { unreadable = true }
     }
     if schemaPaths.isEmpty {
-      d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`", at: nil,
-                   help: "a policy directory holds the schema beside the policies"))
+      d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`",
+                   zh: "`\(path)` 中没有事实模式文件（`facts.schema.yaml`）", at: nil,
+                   help: "a policy directory holds the schema beside the policies", helpZh: "政策文件夹里，模式文件与政策文件放在一起"))
     }
     return (schemaFiles, unreadable)
   }
@@ -106,7 +116,7 @@ public enum PolicySetLoader {
   static func discover(_ path: String, into d: inout DiagnosticBag) -> (schemas: [String], policies: [String]) {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      d.add(.error("file-not-found", "no such file or directory `\(path)`", at: nil))
+      d.add(.error("file-not-found", "no such file or directory `\(path)`", zh: "文件或文件夹 `\(path)` 不存在", at: nil))
       return ([], [])
     }
     let directory = isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
@@ -137,13 +147,15 @@ struct PolicyFolder {
     let inside = target.hasPrefix(resolved.hasSuffix("/") ? resolved : resolved + "/")
     let isLink = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) != nil
     if !inside {
-      d.add(.error("outside-policy-folder", "`\(path)` is a link to a file outside the policy folder; it is not read", at: nil,
-                   help: "copy the file into the folder if it really is a policy"))
+      d.add(.error("outside-policy-folder", "`\(path)` is a link to a file outside the policy folder; it is not read",
+                   zh: "`\(path)` 是指向政策文件夹以外文件的链接，不予读取", at: nil,
+                   help: "copy the file into the folder if it really is a policy", helpZh: "如果它确实是政策，请把文件复制到文件夹里"))
       return false
     }
     let type = (try? FileManager.default.attributesOfItem(atPath: target))?[.type] as? FileAttributeType
     guard type == .typeRegular else {
-      d.add(.error("not-a-regular-file", "`\(path)`\(isLink ? " links to something that" : "") is not a regular file; it is not read", at: nil))
+      d.add(.error("not-a-regular-file", "`\(path)`\(isLink ? " links to something that" : "") is not a regular file; it is not read",
+                   zh: "`\(path)` \(isLink ? "所链接的对象" : "")不是普通文件，不予读取", at: nil))
       return false
     }
     return true

@@ -10,20 +10,21 @@ public enum SourceReader {
     let span = SourceSpan(file: path, line: 1, column: 1)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-      d.add(Diagnostic(.error, "file-not-found", "no such file `\(path)`", at: nil))
+      d.add(.error("file-not-found", "no such file `\(path)`", zh: "文件 `\(path)` 不存在", at: nil))
       return nil
     }
     if isDirectory.boolValue {
-      d.add(.error("is-a-directory", "`\(path)` is a directory, not a file", at: nil))
+      d.add(.error("is-a-directory", "`\(path)` is a directory, not a file", zh: "`\(path)` 是文件夹，不是文件", at: nil))
       return nil
     }
     guard let data = FileManager.default.contents(atPath: path) else {
-      d.add(.error("unreadable", "cannot read `\(path)`", at: nil))
+      d.add(.error("unreadable", "cannot read `\(path)`", zh: "无法读取 `\(path)`", at: nil))
       return nil
     }
     if data.count > maximumBytes {
-      d.add(.error("file-too-large", "file is \(data.count) bytes; the limit for one file is \(maximumBytes)", at: span,
-                   help: "split it, or use `subsidy batch` for large exports"))
+      d.add(.error("file-too-large", "file is \(data.count) bytes; the limit for one file is \(maximumBytes)",
+                   zh: "文件有 \(data.count) 字节；单个文件最多 \(maximumBytes) 字节", at: span,
+                   help: "split it, or use `subsidy batch` for large exports", helpZh: "请拆分文件，大批导出的数据请用 `subsidy batch`"))
       return nil
     }
     var bytes = data
@@ -31,13 +32,16 @@ public enum SourceReader {
     guard let text = String(data: bytes, encoding: .utf8) else {
       // A binary file has no line worth pointing at; a text file in another encoding does.
       if bytes.contains(0) {
-        d.add(.error("not-text", "file is binary, not YAML or JSON text", at: span))
+        d.add(.error("not-text", "file is binary, not YAML or JSON text", zh: "这是二进制文件，不是 YAML 或 JSON 文本", at: span))
         return nil
       }
       let problem = UTF8Check.firstProblem(in: bytes)
       let at = problem.map { SourceSpan(file: path, line: $0.line, column: $0.column) } ?? span
       let byte = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { ": byte 0x\($0) is not valid UTF-8" } ?? ""
-      d.add(.error("not-text", "file is not UTF-8 text\(byte)", at: at, help: UTF8Check.saveAsUTF8Hint(gbk: UTF8Check.looksLikeGBK(bytes))))
+      let byteZh = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { "：字节 `0x\($0)` 不是有效的 UTF-8" } ?? ""
+      let gbk = UTF8Check.looksLikeGBK(bytes)
+      d.add(.error("not-text", "file is not UTF-8 text\(byte)", zh: "文件不是 UTF-8 文本\(byteZh)", at: at,
+                   help: UTF8Check.saveAsUTF8Hint(gbk: gbk), helpZh: UTF8Check.saveAsUTF8HintZh(gbk: gbk)))
       return nil
     }
     return SourceFile(path: path, text: text)

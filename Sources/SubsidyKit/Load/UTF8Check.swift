@@ -68,4 +68,10 @@ enum UTF8Check {
     (gbk ? "the file looks GBK-encoded (as Excel and Notepad save on Chinese Windows); " : "")
       + "save it as UTF-8 (Excel: Save As → CSV UTF-8)"
   }
+
+  /// The same hint in Chinese.
+  static func saveAsUTF8HintZh(gbk: Bool) -> String {
+    (gbk ? "文件看来是 GBK 编码（中文 Windows 上的 Excel 和记事本默认如此）；" : "")
+      + "请另存为 UTF-8（Excel：另存为 → CSV UTF-8）"
+  }
 }

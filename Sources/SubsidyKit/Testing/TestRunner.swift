@@ -53,7 +53,7 @@ public struct TestRunner {
     }
     let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
     if files.isEmpty {
-      report.diagnostics.add(.error("no-tests", "no test files (`*.yaml`) in `\(directory)`", at: nil))
+      report.diagnostics.add(.error("no-tests", "no test files (`*.yaml`) in `\(directory)`", zh: "`\(directory)` 中没有测试文件（`*.yaml`）", at: nil))
     }
     var tested = Set<String>()
     for name in files {
@@ -62,8 +62,9 @@ public struct TestRunner {
       report.sources.append(source)
       guard let file = TestFile.parse(source, into: &report.diagnostics) else { continue }
       guard program.policyIDs.contains(file.policy.value) else {
-        report.diagnostics.add(.error("unknown-policy", "no policy `\(file.policy.value)`", at: file.policy.span,
-                                      help: EditDistance.didYouMean(file.policy.value, among: program.policyIDs)))
+        report.diagnostics.add(.error("unknown-policy", "no policy `\(file.policy.value)`", zh: "没有政策 `\(file.policy.value)`", at: file.policy.span,
+                                      help: EditDistance.didYouMean(file.policy.value, among: program.policyIDs),
+                                      helpZh: EditDistance.didYouMeanZh(file.policy.value, among: program.policyIDs)))
         continue
       }
       tested.insert(file.policy.value)

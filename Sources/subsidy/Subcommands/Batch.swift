@@ -46,7 +46,7 @@ struct Batch: ParsableCommand {
   @Option(help: "Threads (default: all cores).")
   var threads: Int?
 
-  @Option(help: "The summary's language: zh (default) or en. The payouts and rejects files keep the contract's names.")
+  @Option(help: "The language of the summary and diagnostics: zh (default) or en. The payouts and rejects files keep the contract's names.")
   var lang: TextReport.Language = .zh
 
   @Option(help: ArgumentHelp("`columns` (default) refuses subjects column by column before the row evaluator; `rows` uses the row evaluator alone, the reference the tests compare with.", visibility: .hidden))
@@ -55,7 +55,7 @@ struct Batch: ParsableCommand {
   func run() throws {
     let (compiled, outcome) = Subsidy.compile(policies)
     guard var program = compiled else {
-      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources, language: lang.diagnostics)
       throw ExitCode.checkErrors
     }
     guard ["columns", "rows"].contains(engine) else {
@@ -113,22 +113,22 @@ struct Batch: ParsableCommand {
         summary = try runner.run(ledger: nil, outputs: outputs, into: &d)
       }
     } catch let error as ExitCode {
-      Terminal.report(d.sorted, sources: [])
+      Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
       throw error
     } catch let error as CSVReader.Failure {
-      Terminal.report(d.sorted, sources: [])
+      Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
       Terminal.err("error: \(file): \(error)\n")
       throw ExitCode.inputError
     } catch let error as OutputFile.Failure {
-      Terminal.report(d.sorted, sources: [])
+      Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
       Terminal.err("error: \(error)\n")
       throw ExitCode.inputError
     } catch let error as LedgerError {
-      Terminal.report(d.sorted, sources: [])
+      Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
       Terminal.err("error: \(error)\n")
       throw ExitCode.inputError
     }
-    Terminal.report(d.sorted, sources: [])
+    Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
     if d.hasErrors { throw ExitCode.inputError }
     // Only a run that got this far puts its files in place; any failure above leaves none (the
     // uncommitted temporary files are removed when `outputs` goes away).

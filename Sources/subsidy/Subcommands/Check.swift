@@ -16,20 +16,24 @@ struct Check: ParsableCommand {
   @Flag(help: "Treat warnings as errors.")
   var strict = false
 
+  @Option(help: "Language of the diagnostics: zh (default) or en. Codes and `--format json`'s `message` stay English.")
+  var lang: TextReport.Language = .zh
+
   func run() throws {
     let outcome = PolicySetLoader.check(paths)
     let diagnostics = outcome.diagnostics.sorted
     if format == .json {
       Terminal.out(DiagnosticRenderer(format: .json).render(diagnostics))
     } else {
-      Terminal.report(diagnostics, sources: outcome.sources, format: format)
+      Terminal.report(diagnostics, sources: outcome.sources, format: format, language: lang.diagnostics)
       let rules = outcome.policyFiles.reduce(0) { $0 + $1.rules.count }
       let errors = outcome.diagnostics.errorCount, warnings = outcome.diagnostics.warningCount
-      var summary = "checked \(outcome.policyFiles.count) \(outcome.policyFiles.count == 1 ? "policy" : "policies") (\(rules) rule\(rules == 1 ? "" : "s")): "
-      summary += "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
-      if outcome.diagnostics.droppedCount > 0 { summary += " (\(outcome.diagnostics.droppedCount) more not shown)" }
+      var summary = DiagnosticRenderer(language: lang.diagnostics)
+        .summary(policies: outcome.policyFiles.count, rules: rules, errors: errors, warnings: warnings, dropped: outcome.diagnostics.droppedCount)
       if strict, errors == 0, warnings > 0 {
-        summary += "\nerror: --strict treats warnings as errors: \(warnings == 1 ? "the warning above fails" : "the \(warnings) warnings above fail") the check"
+        summary += lang == .zh
+          ? "\n错误：--strict 把警告当作错误：检查因上面的 \(warnings) 个警告而不通过"
+          : "\nerror: --strict treats warnings as errors: \(warnings == 1 ? "the warning above fails" : "the \(warnings) warnings above fail") the check"
       }
       Terminal.err(summary + "\n")
     }
@@ -39,3 +43,8 @@ struct Check: ParsableCommand {
 }
 
 extension DiagnosticRenderer.Format: ExpressibleByArgument {}
+
+extension TextReport.Language {
+  /// The same choice for diagnostics (PolicySupport has its own enum, as it cannot see SubsidyKit).
+  var diagnostics: DiagnosticLanguage { self == .zh ? .zh : .en }
+}

@@ -29,7 +29,7 @@ struct Compare: ParsableCommand {
   @Option(help: "Also write a self-contained HTML report (chart and tables) to this file.")
   var html: String?
 
-  @Option(help: "Report language: zh or en.")
+  @Option(help: "Language of the report and diagnostics: zh (default) or en.")
   var lang: TextReport.Language = .zh
 
   @Option(help: "How many of the largest gains and losses per pair to explain side by side.")
@@ -63,10 +63,10 @@ struct Compare: ParsableCommand {
       throw ExitCode.inputError
     }
     var compared: [ComparedPolicy] = []
-    let named = try PolicyLoading.arguments(only, policies: policies)
+    let named = try PolicyLoading.arguments(only, policies: policies, language: lang.diagnostics)
     for (id, argument) in zip(named.ids, only) {
       // Each policy alone: its program evaluates only its own rules on its own localised facts.
-      let (program, _) = try PolicyLoading.compile(named.paths, only: [id])
+      let (program, _) = try PolicyLoading.compile(named.paths, only: [id], language: lang.diagnostics)
       guard let policy = ComparedPolicy(program: program) else {
         Terminal.err("error: `\(argument)` has a jurisdiction that is not a 2-, 4- or 6-digit division prefix\n")
         throw ExitCode.inputError
@@ -96,7 +96,7 @@ struct Compare: ParsableCommand {
     // Quote the facts file's lines only when there is something to say, and never re-read a large CSV for it.
     if !d.diagnostics.isEmpty {
       let sources = facts.lowercased().hasSuffix(".csv") ? [] : SourceFilesFor.path(facts)
-      Terminal.report(d.sorted, sources: showPii ? sources : sources.map { Subsidy.quotable($0, program: compared[0].program) }, maskPII: !showPii)
+      Terminal.report(d.sorted, sources: showPii ? sources : sources.map { Subsidy.quotable($0, program: compared[0].program) }, language: lang.diagnostics, maskPII: !showPii)
     }
     guard let found, !d.hasErrors else { throw ExitCode.inputError }
     let report = showPii ? found : found.maskingPII()

@@ -24,13 +24,13 @@ struct Diff: ParsableCommand {
   var lang: TextReport.Language = .zh
 
   func run() throws {
-    let named = try PolicyLoading.arguments([from, to], policies: policies)
+    let named = try PolicyLoading.arguments([from, to], policies: policies, language: lang.diagnostics)
     guard named.ids[0] != named.ids[1] else {
       Terminal.err("error: `\(from)` and `\(to)` are both policy `\(named.ids[0])`: diff compares two policies loaded together, by id\n"
                    + "   help: give the edited copy its own `id` (e.g. `\(named.ids[0])-draft`), or write it as an overlay with `extends: \(named.ids[0])`\n")
       throw ExitCode.usage
     }
-    let (program, _) = try PolicyLoading.compile(named.paths, only: named.ids)
+    let (program, _) = try PolicyLoading.compile(named.paths, only: named.ids, language: lang.diagnostics)
     let checked = program.checkedPolicies
     guard let a = checked.first(where: { $0.id == named.ids[0] }), let b = checked.first(where: { $0.id == named.ids[1] }) else {
       Terminal.err("error: both `\(from)` and `\(to)` must be loaded\n")

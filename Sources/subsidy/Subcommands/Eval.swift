@@ -25,7 +25,7 @@ struct Eval: ParsableCommand {
   @Option(help: "Output: text (a report) or json (the contract's results).")
   var format: Format = .text
 
-  @Option(help: "Report language: zh or en.")
+  @Option(help: "Language of the report and diagnostics: zh (default) or en.")
   var lang: TextReport.Language = .zh
 
   @Flag(help: "Show ID numbers unmasked.")
@@ -35,7 +35,7 @@ struct Eval: ParsableCommand {
   var whyNot = false
 
   func run() throws {
-    let (program, _) = try PolicyLoading.compile(policies, only: only.isEmpty ? nil : only)
+    let (program, _) = try PolicyLoading.compile(policies, only: only.isEmpty ? nil : only, language: lang.diagnostics)
     let date: CivilDate?
     if let asOf {
       let parsed = Subsidy.parseDate(asOf)
@@ -51,7 +51,7 @@ struct Eval: ParsableCommand {
     guard let (loaded, _) = Subsidy.loadFacts(facts, program: program, asOf: date, into: &d) else {
       // The quoted source lines and the messages must not show an ID number either.
       let sources = SourceFilesFor.path(facts).map { showPii ? $0 : Subsidy.quotable($0, program: program) }
-      Terminal.report(d.sorted, sources: sources, maskPII: !showPii)
+      Terminal.report(d.sorted, sources: sources, language: lang.diagnostics, maskPII: !showPii)
       throw ExitCode.inputError
     }
     guard let date = date ?? loaded.asOf else {

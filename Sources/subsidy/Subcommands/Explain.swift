@@ -23,8 +23,8 @@ struct Explain: ParsableCommand {
   func run() throws {
     // A policy file's path explains that policy (an overlay with its base loaded beside it).
     let isPath = PolicyArguments.isPath(rule)
-    let named = isPath ? try PolicyLoading.arguments([rule], policies: policies) : PolicyArguments(ids: [rule], paths: policies)
-    let (program, _) = try PolicyLoading.compile(named.paths, only: isPath ? named.ids : nil)
+    let named = isPath ? try PolicyLoading.arguments([rule], policies: policies, language: lang.diagnostics) : PolicyArguments(ids: [rule], paths: policies)
+    let (program, _) = try PolicyLoading.compile(named.paths, only: isPath ? named.ids : nil, language: lang.diagnostics)
     let name = named.ids[0]
     var date = CivilDate.today ?? CivilDate(year: 2026, month: 1, day: 1)
     if let on {
@@ -37,8 +37,14 @@ struct Explain: ParsableCommand {
     let explainer = RuleExplainer(program: program, language: lang)
     let matches = explainer.find(name)
     guard !matches.isEmpty else {
-      let help = EditDistance.didYouMean(rule, among: explainer.allRuleNames + explainer.allRuleNames.map { String($0.split(separator: "/").last ?? "") })
-      Terminal.err("error: no rule or policy `\(rule)`\(help.map { "\n   help: \($0)" } ?? "")\n")
+      let names = explainer.allRuleNames + explainer.allRuleNames.map { String($0.split(separator: "/").last ?? "") }
+      if lang == .zh {
+        let help = EditDistance.didYouMeanZh(rule, among: names)
+        Terminal.err("错误：没有规则或政策 `\(rule)`\(help.map { "\n   提示：\($0)" } ?? "")\n")
+      } else {
+        let help = EditDistance.didYouMean(rule, among: names)
+        Terminal.err("error: no rule or policy `\(rule)`\(help.map { "\n   help: \($0)" } ?? "")\n")
+      }
       throw ExitCode.usage
     }
     guard let date else { throw ExitCode.inputError }

@@ -29,10 +29,13 @@ struct Schema: ParsableCommand {
   @Option(help: "json-schema to stdout: which one (policy, tests or facts).")
   var only: Which?
 
+  @Option(help: "Language of the diagnostics: zh (default) or en.")
+  var lang: TextReport.Language = .zh
+
   func run() throws {
     let loaded = PolicySetLoader.factSchema(policies.isEmpty ? ["policies"] : policies)
     guard let schema = loaded.schema else {
-      Terminal.report(loaded.diagnostics.sorted, sources: loaded.sources)
+      Terminal.report(loaded.diagnostics.sorted, sources: loaded.sources, language: lang.diagnostics)
       throw ExitCode.checkErrors
     }
     switch format {

@@ -19,14 +19,17 @@ struct Test: ParsableCommand {
   @Flag(help: "Fail when a rule has no expectation or a condition was not seen both holding and failing.")
   var requireCoverage = false
 
+  @Option(help: "Language of the diagnostics: zh (default) or en.")
+  var lang: TextReport.Language = .zh
+
   func run() throws {
     let (program, outcome) = Subsidy.compile(policies)
     guard let program else {
-      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+      Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources, language: lang.diagnostics)
       throw ExitCode.checkErrors
     }
     let report = TestRunner(program: program).run(directory: tests ?? (policies.first ?? "policies") + "/tests")
-    Terminal.report(report.diagnostics.sorted, sources: report.sources)
+    Terminal.report(report.diagnostics.sorted, sources: report.sources, language: lang.diagnostics)
     for failure in report.failed {
       var text = "FAIL \(failure.span) \(failure.caseName)\n  \(failure.message)\n"
       if !failure.explanation.isEmpty {

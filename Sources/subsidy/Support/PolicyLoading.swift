@@ -7,21 +7,22 @@ import SubsidyKit
 /// the user's usage error (exit 64, with the nearest ids), a policy that does not check is the
 /// policies' (exit 2, with the `check` command to run).
 enum PolicyLoading {
-  static func compile(_ paths: [String], only: [String]? = nil) throws -> (program: Program, outcome: CheckOutcome) {
+  static func compile(_ paths: [String], only: [String]? = nil, language: DiagnosticLanguage) throws -> (program: Program, outcome: CheckOutcome) {
     let (program, outcome) = Subsidy.compile(paths, only: only)
     if let program { return (program, outcome) }
-    Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources)
+    Terminal.report(outcome.diagnostics.sorted, sources: outcome.sources, language: language)
     let errors = outcome.diagnostics.diagnostics.filter { $0.severity == .error }
     if !errors.isEmpty, errors.allSatisfy({ $0.code == "unknown-policy" }) { throw ExitCode.usage }
-    Terminal.err("error: the policies have errors; run `subsidy check \((paths.isEmpty ? ["policies"] : paths).joined(separator: " "))`\n")
+    let check = "subsidy check \((paths.isEmpty ? ["policies"] : paths).joined(separator: " "))"
+    Terminal.err(language == .zh ? "错误：政策有错误；请运行 `\(check)`\n" : "error: the policies have errors; run `\(check)`\n")
     throw ExitCode.checkErrors
   }
 
   /// Resolves policy arguments that may be ids or file paths (`diff A B`, `explain FILE`).
-  static func arguments(_ arguments: [String], policies: [String]) throws -> PolicyArguments {
+  static func arguments(_ arguments: [String], policies: [String], language: DiagnosticLanguage) throws -> PolicyArguments {
     var d = DiagnosticBag()
     let resolved = PolicyArguments.resolve(arguments, policies: policies, into: &d)
-    Terminal.report(d.sorted, sources: [])
+    Terminal.report(d.sorted, sources: [], language: language)
     guard let resolved else { throw ExitCode.inputError }
     return resolved
   }

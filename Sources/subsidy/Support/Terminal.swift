@@ -25,10 +25,12 @@ enum Terminal {
 
   /// Prints diagnostics to stderr with their source lines. With `maskPII` (facts files, unless
   /// `--show-pii`) anything that looks like an ID number in the messages is masked too.
+  /// `language` is the command's `--lang` (Chinese by default).
   static func report(_ diagnostics: [Diagnostic], sources: [SourceFile], format: DiagnosticRenderer.Format = .human, color: Bool? = nil,
-                     maskPII: Bool = false) {
+                     language: DiagnosticLanguage, maskPII: Bool = false) {
     guard !diagnostics.isEmpty else { return }
-    let renderer = DiagnosticRenderer(format: format, color: color ?? (stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil), sources: sources)
+    let renderer = DiagnosticRenderer(format: format, color: color ?? (stderrIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil),
+                                      language: language, sources: sources)
     let text = renderer.render(diagnostics)
     err(maskPII ? PIIMask.mask(text) : text)
   }
