@@ -102,6 +102,7 @@ extension Parameter {
     let unit = ScalarReader.optionalString(m.optional("unit"), "`unit`", into: &diagnostics)
     let clause = ScalarReader.optionalString(m.optional("clause"), "`clause`", into: &diagnostics)
     let note = ScalarReader.optionalString(m.optional("note"), "`note`", into: &diagnostics)
+    let noteEn = ScalarReader.optionalString(m.optional("note_en"), "`note_en`", into: &diagnostics)
     var values: [DatedValue] = []
     if let v = m.required("values", into: &diagnostics), var dated = MappingReader(v, context: "`values` of `\(name.value)`", into: &diagnostics) {
       dated.readAll()
@@ -120,7 +121,7 @@ extension Parameter {
     }
     m.finish(into: &diagnostics)
     guard let type else { return nil }
-    return Parameter(name: name, type: type, by: by, unit: unit?.value, clause: clause?.value, note: note?.value, values: values)
+    return Parameter(name: name, type: type, by: by, unit: unit?.value, clause: clause?.value, note: note?.value, noteEn: noteEn?.value, values: values)
   }
 
   private static func parseValue(_ node: YAMLNode, table: Bool, into diagnostics: inout DiagnosticBag) -> Value? {

@@ -102,6 +102,7 @@ public enum PolicyKeys {
     KeySpec("unit", .nullable(.text), zh: "单位", en: "unit"),
     KeySpec("clause", .nullable(.text), zh: "条款", en: "clause"),
     KeySpec("note", .nullable(.text), zh: "说明", en: "note"),
+    KeySpec("note_en", .nullable(.text), zh: "说明的英文", en: "the note in English (shown with --lang en)"),
     KeySpec("values", .datedValues, required: true, zh: "自各日期起适用的值", en: "the value from each date on"),
   ])
 
@@ -144,6 +145,7 @@ public enum PolicyKeys {
     KeySpec("due", .anyOf([.expression, .mapping(monthlyDue)]), zh: "履行期限", en: "deadline"),
     KeySpec("obligor", .nullable(.text), zh: "义务人", en: "who owes the obligation"),
     KeySpec("note", .nullable(.text), zh: "说明", en: "note"),
+    KeySpec("note_en", .nullable(.text), zh: "说明的英文", en: "the note in English (shown with --lang en)"),
     KeySpec("may_be_null", .oneOrMany(.text), zh: "可为空而不警告的事实", en: "facts that may be null here"),
     KeySpec("remove", .bool, overlayOnly: true, zh: "删除基础政策的这条规则（仅修订稿）", en: "drop this rule of the base policy (overlays only)"),
   ])

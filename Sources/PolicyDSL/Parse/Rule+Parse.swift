@@ -57,13 +57,14 @@ extension Rule {
     let due = m.optional("due").flatMap { Due.parse($0, into: &diagnostics) }
     let obligor = ScalarReader.optionalString(m.optional("obligor"), "`obligor`", into: &diagnostics)
     let note = ScalarReader.optionalString(m.optional("note"), "`note`", into: &diagnostics)
+    let noteEn = ScalarReader.optionalString(m.optional("note_en"), "`note_en`", into: &diagnostics)
     let mayBeNull = m.optional("may_be_null").map { parseWords($0, "`may_be_null`", into: &diagnostics) } ?? []
     m.finish(into: &diagnostics)
     guard let id, let clause, let about else { return nil }
     return Rule(
       id: id, clause: clause, text: text?.value ?? "", kind: kind, about: about, group: group, payee: payee, beneficiary: beneficiary,
       conditions: conditions, vesting: vesting, dated: dated, amount: amount, limit: limit, evidence: evidence, funding: funding?.value, due: due,
-      obligor: obligor?.value, note: note?.value, mayBeNull: mayBeNull, span: id.span,
+      obligor: obligor?.value, note: note?.value, noteEn: noteEn?.value, mayBeNull: mayBeNull, span: id.span,
       keySpans: Dictionary(m.entries.map { ($0.key.value, $0.key.span) }, uniquingKeysWith: { first, _ in first }))
   }
 

@@ -71,6 +71,8 @@ public struct Parameter: Sendable {
   public var by: Located<String>?
   public var unit: String?
   public var clause: String?
+  /// The reading chosen, in Chinese (what officers read); `noteEn` is its English for `--lang en`.
   public var note: String?
+  public var noteEn: String? = nil
   public var values: [DatedValue]
 }

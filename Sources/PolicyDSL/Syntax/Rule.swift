@@ -40,6 +40,8 @@ public struct Rule: Sendable {
   public var due: Due?
   public var obligor: String?
   public var note: String?
+  /// The note's English, shown with `--lang en` (`note` is the Chinese officers read).
+  public var noteEn: String? = nil
   /// `may_be_null: [person.household]`: facts the rule accepts may be missing (its results are then
   /// undetermined), so `check` does not warn about them; the note says why.
   public var mayBeNull: [Located<String>] = []

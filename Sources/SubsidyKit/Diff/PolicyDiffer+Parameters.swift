@@ -51,8 +51,9 @@ extension PolicyDiffer {
         out.append(changed(.parameter, name, clause, field: row.map { "values.\($0)" } ?? "values", label: label, before, after, from: date, prefix: prefix))
       }
     }
-    if (a.syntax.note ?? "") != (b.syntax.note ?? "") {
-      out.append(changed(.parameter, name, clause, field: "note", label: t("说明", "note"), a.syntax.note ?? none, b.syntax.note ?? none, prefix: prefix))
+    let (noteA, noteB) = language == .en ? (a.syntax.noteEn ?? a.syntax.note, b.syntax.noteEn ?? b.syntax.note) : (a.syntax.note, b.syntax.note)
+    if (noteA ?? "") != (noteB ?? "") {
+      out.append(changed(.parameter, name, clause, field: "note", label: t("说明", "note"), noteA ?? none, noteB ?? none, prefix: prefix))
     }
     return out
   }

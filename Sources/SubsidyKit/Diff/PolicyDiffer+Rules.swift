@@ -66,7 +66,8 @@ extension PolicyDiffer {
     add("obligor", t("义务人", "obligor"), a.syntax.obligor ?? none, b.syntax.obligor ?? none)
     add("due", t("期限", "due"), due(a, plainA), due(b, plainB))
     add("text", t("条文", "text"), a.syntax.text, b.syntax.text)
-    add("note", t("说明", "note"), a.syntax.note ?? none, b.syntax.note ?? none)
+    add("note", t("说明", "note"), (language == .en ? a.syntax.noteEn ?? a.syntax.note : a.syntax.note) ?? none,
+        (language == .en ? b.syntax.noteEn ?? b.syntax.note : b.syntax.note) ?? none)
     return out
   }
 

@@ -74,7 +74,7 @@ public struct RuleExplainer {
       out += t("材料：", "Evidence: ") + rule.evidence.map { language == .zh ? (e.labels[$0]?.zh ?? e.cases[$0]) : e.cases[$0] }.joined(separator: t("、", ", ")) + "\n"
     }
     if let f = s.funding { out += t("资金：", "Funding: ") + f + "\n" }
-    if let note = s.note {
+    if let note = language == .en ? (s.noteEn ?? s.note) : s.note {
       out += t("说明：", "Note: ") + (inherited.contains("note") ? t("（基础政策 \(policy.syntax.extends?.value ?? "") 的说明，修订稿未改写）", "(the base policy's note, not rewritten by the overlay) ") : "") + note + "\n"
     }
     return out
