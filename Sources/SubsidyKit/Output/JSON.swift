@@ -7,6 +7,8 @@ public indirect enum JSON: Sendable, Equatable {
   case null
   case array([JSON])
   case object([(String, JSON)])
+  /// JSON text serialised elsewhere (the diagnostics renderer's), written as it is.
+  case raw(String)
 
   public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
 
@@ -28,6 +30,7 @@ public indirect enum JSON: Sendable, Equatable {
     case .number(let n): out += n
     case .bool(let b): out += b ? "true" : "false"
     case .null: out += "null"
+    case .raw(let text): out += text
     case .array(let items):
       if items.isEmpty { out += "[]"; return }
       out += "[" + newline
