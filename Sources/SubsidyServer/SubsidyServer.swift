@@ -8,25 +8,31 @@ public enum SubsidyServer {
   /// a browser page from another origin cannot read the answers.
   public static func router(store: PolicyStore, options: ServerOptions, metrics: ServerMetrics = ServerMetrics(),
                             resources: ServerResources = .load()) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
-    router.add(middleware: MetricsMiddleware(metrics: metrics))
-    router.add(middleware: ProblemMiddleware())
     let admin = AdminRoutes(store: store, metrics: metrics, authorization: Authorization(token: options.token))
     let eval = EvalRoute(store: store, options: options, metrics: metrics)
     let check = CheckRoute(store: store, options: options)
     let policies = PolicyRoutes(store: store)
     let files = StaticRoutes(resources: resources)
-    router.get("/") { _, _ in try files.send("web/index.html") }
-    router.get("/assets/:file") { _, context in try files.asset(context) }
-    router.get("/openapi.yaml") { _, _ in try files.send("openapi.yaml") }
-    router.get("/healthz") { request, _ in admin.health(request) }
-    router.get("/metrics") { request, _ in admin.metricsText(request) }
-    router.post("/v1/reload") { request, _ in try admin.reload(request) }
-    router.post("/v1/eval") { request, _ in try await eval.handle(request) }
-    router.post("/v1/check") { request, _ in try await check.handle(request) }
-    router.get("/v1/policies") { request, _ in try policies.list(request) }
-    router.get("/v1/policies/:id") { request, context in try policies.policy(request, context: context) }
-    router.get("/v1/policies/:id/rules/:rule") { request, context in try policies.rule(request, context: context) }
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+    let handlers: [(HTTPRequest.Method, String, Handler)] = [
+      (.get, "/", { _, _ in try files.send("web/index.html") }),
+      (.get, "/assets/:file", { _, context in try files.asset(context) }),
+      (.get, "/openapi.yaml", { _, _ in try files.send("openapi.yaml") }),
+      (.get, "/healthz", { request, _ in admin.health(request) }),
+      (.get, "/metrics", { request, _ in admin.metricsText(request) }),
+      (.post, "/v1/reload", { request, _ in try admin.reload(request) }),
+      (.post, "/v1/eval", { request, _ in try await eval.handle(request) }),
+      (.post, "/v1/check", { request, _ in try await check.handle(request) }),
+      (.get, "/v1/policies", { request, _ in try policies.list(request) }),
+      (.get, "/v1/policies/:id", { request, context in try policies.policy(request, context: context) }),
+      (.get, "/v1/policies/:id/rules/:rule", { request, context in try policies.rule(request, context: context) }),
+    ]
+    var table = RouteTable()
+    for (method, path, _) in handlers { table.add(method, path) }
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware(routes: table))
+    for (method, path, handler) in handlers { router.on(RouterPath(path), method: method, use: handler) }
     return router
   }
 

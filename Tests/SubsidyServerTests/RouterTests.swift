@@ -236,7 +236,12 @@ import Testing
       }
       try await client.execute(uri: "/v1/eval", method: .options, headers: [.origin: "https://elsewhere.example", .accessControlRequestMethod: "POST"]) { response in
         #expect(response.headers[.accessControlAllowOrigin] == nil)
-        #expect(response.status == .notFound)
+        expectProblem(response, .methodNotAllowed, code: "method-not-allowed")
+        #expect(response.headers[.allow] == "POST")
+      }
+      try await client.execute(uri: "/v1/policies/yingjiang", method: .delete) { response in
+        expectProblem(response, .methodNotAllowed, code: "method-not-allowed")
+        #expect(response.headers[.allow] == "GET")
       }
     }
   }

@@ -69,7 +69,7 @@ struct PolicyRoutes: Sendable {
       ("number", .optional(s.document.number)), ("date", .optional(s.document.date?.description)),
       ("jurisdiction", .string(s.jurisdiction.value)),
       ("effective_from", .optional(s.effectiveFrom?.value.description)), ("effective_until", .optional(s.effectiveUntil?.value.description)),
-      ("extends", .optional(s.extends?.value)), ("rules", .number(String(p.rules.count))),
+      ("extends", .optional(s.extends?.value)), ("rule_count", .number(String(p.rules.count))),
     ])
   }
 

@@ -21,6 +21,8 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 /// (no such route, a body over the limit) with their status, and anything else (which would be a
 /// bug) into a 500 problem that says nothing of the internals, logged.
 struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+  let routes: RouteTable
+
   func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
     do {
       return try await next(request, context)
@@ -30,7 +32,15 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
       let problem: Problem
       switch error.status {
       case .notFound:
-        problem = Problem(.notFound, "no-such-route", "not found", detail: "no route `\(request.method.rawValue) \(request.uri.path.prefix(200))`")
+        let allowed = routes.methods(at: request.uri.path)
+        if allowed.isEmpty {
+          problem = Problem(.notFound, "no-such-route", "not found", detail: "no route `\(request.method.rawValue) \(request.uri.path.prefix(200))`")
+        } else {
+          var refused = Problem(.methodNotAllowed, "method-not-allowed", "method not allowed",
+                                detail: "`\(request.uri.path.prefix(200))` answers \(allowed.map { "`\($0.rawValue)`" }.joined(separator: ", ")), not `\(request.method.rawValue)`")
+          refused.headers = [.allow: allowed.map(\.rawValue).joined(separator: ", ")]
+          problem = refused
+        }
       case .contentTooLarge:
         problem = Problem(.contentTooLarge, "body-too-large", "request body too large", detail: error.body ?? "the request body is too large")
       default:
