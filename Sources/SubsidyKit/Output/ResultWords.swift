@@ -21,8 +21,23 @@ public struct ResultWords {
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
+  /// The server's document: `eval --format json`'s (masked results, `to_pay` judged on the masked
+  /// result as the CLI does), `lang`, and each result's `words`. "What would make it payable" is
+  /// worked out once per result and used for both.
+  public static func document(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts, redactor: PIIRedactor,
+                              language: TextReport.Language) -> JSON {
+    let words = ResultWords(program: program, facts: facts, language: language, redactor: redactor)
+    let items: [JSON] = results.map { r in
+      let shown = redactor.result(r)
+      let toPay = program.toPay(shown, facts: facts, asOf: asOf)
+      guard case .object(let fields) = ResultJSON.result(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) }) else { return .null }
+      return .object(fields + [("words", words.json(r, toPay: toPay))])
+    }
+    return .object([("as_of", .string(asOf.description)), ("lang", .string(language.rawValue)), ("results", .array(items))])
+  }
+
   /// `r` is the result as evaluated (not yet masked): its reasons name the values that are masked here.
-  public func json(_ r: EvalResult, asOf: CivilDate) -> JSON {
+  public func json(_ r: EvalResult, toPay: ToPay?) -> JSON {
     let policy = program.checkedPolicies.first { $0.id == r.policy }
     let rule = policy?.rules.first { $0.id == r.rule }
     let labels = program.schema.enums["evidence"]
@@ -41,7 +56,7 @@ public struct ResultWords {
       ("failed_checks", .array(failed)),
     ]
     if let why = r.undetermined { pairs.append(("undetermined", .string(PIIMask.mask(text.undetermined(why, of: r))))) }
-    if let toPay = program.toPay(r, facts: facts, asOf: asOf) {
+    if let toPay {
       let steps = ToPayText(program: program, language: language, showPII: false).lines(toPay).map { JSON.string(PIIMask.mask($0)) }
       pairs.append(("to_pay", .object([
         ("heading", .string(toPay.possible ? t("如何可发放", "to make it payable") : t("不能发放的原因", "why it cannot be paid"))),

@@ -31,25 +31,8 @@ struct EvalRoute: Sendable {
     }
     let results = program.evaluate(facts, asOf: asOf)
     metrics.evaluated(results.map(\.status.rawValue))
-    return Respond.json(Self.document(results, asOf: asOf, facts: facts, snapshot: snapshot, language: language))
-  }
-
-  /// The CLI's document (masked results, `to_pay`), each result followed by its `words`.
-  static func document(_ results: [EvalResult], asOf: CivilDate, facts: Facts, snapshot: PolicySnapshot,
-                       language: TextReport.Language) -> JSON {
-    let program = snapshot.program
-    let shown = results.map(snapshot.redactor.result)
-    let document = ResultJSON.document(asOf: asOf, results: shown, program: program, facts: facts)
-    guard case .object(var pairs) = document, let index = pairs.firstIndex(where: { $0.0 == "results" }),
-      case .array(let items) = pairs[index].1
-    else { return document }
-    let words = ResultWords(program: program, facts: facts, language: language, redactor: snapshot.redactor)
-    pairs[index].1 = .array(zip(items, results).map { item, result in
-      guard case .object(let fields) = item else { return item }
-      return .object(fields + [("words", words.json(result, asOf: asOf))])
-    })
-    pairs.insert(("lang", .string(language.rawValue)), at: 1)
-    return .object(pairs)
+    return Respond.json(ResultWords.document(asOf: asOf, results: results, program: program, facts: facts,
+                                             redactor: snapshot.redactor, language: language))
   }
 
   enum Format { case json, yaml }

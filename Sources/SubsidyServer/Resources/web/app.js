@@ -2,7 +2,7 @@
 // Plain JavaScript, no framework and no build step; it talks only to this server's /v1 API.
 "use strict";
 
-let lang = (navigator.language || "zh").toLowerCase().startsWith("en") ? "en" : "zh";
+let lang = "zh";  // Chinese first, as the officers read it; the switch gives English
 let lastFacts = null;
 const $ = (id) => document.getElementById(id);
 const t = (zh, en) => (lang === "zh" ? zh : en);
@@ -51,12 +51,23 @@ function render(document_) {
   const results = document_.results;
   const counts = {};
   for (const r of results) counts[r.words.status] = (counts[r.words.status] || 0) + 1;
+  // Money is exact: amounts are decimal strings ("100.00"), summed as whole fen.
   const payable = results.filter((r) => r.status === "payable" && r.kind === "payment" && r.amount)
-    .reduce((sum, r) => sum + Math.round(parseFloat(r.amount) * 100), 0);
+    .reduce((sum, r) => sum + fen(r.amount), 0n);
   $("summary").textContent = t(`评估日 ${document_.as_of}，共 ${results.length} 项结果：`, `As of ${document_.as_of}, ${results.length} results: `)
     + Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(t("，", ", "))
-    + t(`。可发放补贴合计 ${(payable / 100).toFixed(2)} 元`, `. Payable subsidies: CNY ${(payable / 100).toFixed(2)}`);
+    + t(`。可发放补贴合计 ${yuan(payable)} 元`, `. Payable subsidies: CNY ${yuan(payable)}`);
   $("results").replaceChildren(...results.filter((r) => r.status !== "not_applicable").map(renderResult));
+}
+
+function fen(amount) {
+  const [whole, fraction = ""] = amount.split(".");
+  return BigInt(whole) * 100n + BigInt((fraction + "00").slice(0, 2));
+}
+
+function yuan(fen) {
+  const cents = fen % 100n;
+  return `${fen / 100n}.${cents < 10n ? "0" : ""}${cents}`;
 }
 
 function renderResult(r) {
