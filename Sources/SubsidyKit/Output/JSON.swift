@@ -53,6 +53,8 @@ public indirect enum JSON: Sendable, Equatable {
   }
 
   static func quote(_ s: String) -> String {
+    // Most strings need no escape: copied whole, not scalar by scalar (a server answers thousands a second).
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {
