@@ -50,6 +50,9 @@ struct Serve: AsyncParsableCommand {
       }
       token = trimmed
     }
+    if !["127.0.0.1", "::1", "localhost"].contains(host) {
+      Terminal.err("warning: --host \(host) makes the API reachable from other machines; it serves personal data without TLS\n")
+    }
     let paths = policies.isEmpty ? ["policies"] : policies
     let options = ServerOptions(policies: paths, ledger: ledger, host: host, port: port, token: token, maxBody: maxBody,
                                 requestSeconds: requestSeconds)
