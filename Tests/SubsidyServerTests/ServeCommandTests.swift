@@ -84,6 +84,58 @@ import Glibc
     #expect(bad.status == 64)
   }
 
+  /// The real process: `subsidy serve` on an ephemeral port answers /healthz, SIGHUP reloads its
+  /// policies (generation 2), a broken set on SIGHUP is refused and the server keeps serving, and
+  /// SIGTERM stops it.
+  @Test func sighupReloadsTheRunningServer() async throws {
+    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
+    let folder = try ReloadTests.copyOfPolicies()
+    defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = ["serve", "--policies", folder.path, "--port", "0"]
+    process.currentDirectoryURL = folder.deletingLastPathComponent()
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    defer { if process.isRunning { process.terminate() } }
+    var log = ""
+    var port: Int?
+    let deadline = Date().addingTimeInterval(30)
+    while port == nil, Date() < deadline, process.isRunning {
+      log += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+      if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+        port = Int(log[range].split(separator: ":").last ?? "")
+      }
+    }
+    let bound = try #require(port, "the server did not start: \(log)")
+    func generation() throws -> Int? {
+      let answer = try Self.rawExchange(port: bound, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+      guard let body = answer.range(of: "\r\n\r\n").map({ answer[$0.upperBound...] }),
+        let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+      else { return nil }
+      return object["generation"] as? Int
+    }
+    #expect(try generation() == 1)
+    kill(process.processIdentifier, SIGHUP)
+    var seen: Int?
+    for _ in 0..<50 where seen != 2 {
+      try await Task.sleep(for: .milliseconds(100))
+      seen = try generation()
+    }
+    #expect(seen == 2)
+    let file = folder.appendingPathComponent("sandu.yaml")
+    try (try String(contentsOf: file, encoding: .utf8)).replacingOccurrences(of: "poverty_status", with: "povrty_status").write(to: file, atomically: true, encoding: .utf8)
+    kill(process.processIdentifier, SIGHUP)
+    try await Task.sleep(for: .milliseconds(1500))
+    #expect(try generation() == 2)
+    process.terminate()
+    process.waitUntilExit()
+    log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(log.contains("SIGHUP: the policy set fails check"), "\(log)")
+  }
+
   /// Sends `request` on a plain TCP connection and reads until the server closes or 5 seconds pass.
   static func rawExchange(port: Int, _ request: String) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
