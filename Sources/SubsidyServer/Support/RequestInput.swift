@@ -34,7 +34,7 @@ enum RequestInput {
     }
     var bytes = Array(buffer.readableBytesView)
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    guard let text = String(validating: bytes, as: UTF8.self) else {
+    guard let text = String(bytes: bytes, encoding: .utf8) else {
       throw Problem.badRequest("not-text", "the request body is not UTF-8 text")
     }
     return text
