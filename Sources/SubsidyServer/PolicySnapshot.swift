@@ -8,6 +8,8 @@ public struct PolicySnapshot: Sendable {
   public let program: Program
   /// The schema files' texts: `POST /v1/check` checks a policy sent alone against them.
   public let schemaSources: [SourceFile]
+  /// Each served policy's text by policy id: `POST /v1/check` loads the base an overlay it is sent extends.
+  public let policySources: [String: SourceFile]
   public let redactor: PIIRedactor
   /// Counts up with each successful reload (1 for the set loaded at start).
   public let generation: Int
@@ -19,7 +21,12 @@ public struct PolicySnapshot: Sendable {
       return .failure(PolicySetRejected(diagnostics: outcome.diagnostics.sorted))
     }
     let schemas = outcome.sources.filter { $0.path.hasSuffix(".schema.yaml") }
-    return .success(PolicySnapshot(program: program, schemaSources: schemas, redactor: PIIRedactor(program: program), generation: generation))
+    var policies: [String: SourceFile] = [:]
+    for file in outcome.policyFiles {
+      if let source = outcome.sources.first(where: { $0.path == file.path }) { policies[file.id.value] = source }
+    }
+    return .success(PolicySnapshot(program: program, schemaSources: schemas, policySources: policies,
+                                   redactor: PIIRedactor(program: program), generation: generation))
   }
 }
 

@@ -160,6 +160,27 @@ import Testing
     }
   }
 
+  /// A draft overlay sent alone is checked on the served policy it extends; only its own file is reported on.
+  @Test func checkOfAnOverlayUsesTheServedBase() async throws {
+    let (app, _) = try makeApp()
+    let draft = try String(contentsOf: ServerPaths.examples.appendingPathComponent("variants/yingjiang-2026-draft.yaml"), encoding: .utf8)
+    let broken = draft.replacingOccurrences(of: "extends: yingjiang", with: "extends: yingjang")
+    #expect(broken != draft)
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/v1/check", method: .post, body: ByteBuffer(string: try Self.map(["draft.yaml": draft]))) { response in
+        #expect(response.object["ok"] as? Bool == true, "\(response.text.prefix(600))")
+        #expect(response.object["policies"] as? Int == 1)
+        let files = (response.object["diagnostics"] as? [[String: Any]] ?? []).compactMap { ($0["span"] as? [String: Any])?["file"] as? String }
+        #expect(files.allSatisfy { $0 == "draft.yaml" }, "\(files)")
+      }
+      try await client.execute(uri: "/v1/check", method: .post, body: ByteBuffer(string: try Self.map(["draft.yaml": broken]))) { response in
+        #expect(response.object["ok"] as? Bool == false)
+        let codes = (response.object["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        #expect(codes.contains("unknown-base"), "\(codes)")
+      }
+    }
+  }
+
   @Test func checkRefusesBadMaps() async throws {
     let (app, _) = try makeApp()
     try await app.test(.router) { client in

@@ -16,19 +16,37 @@ struct CheckRoute: Sendable {
   func handle(_ request: Request) async throws -> Response {
     let text = try await RequestInput.text(request, limit: options.maxBody, seconds: options.requestSeconds)
     let files = try Self.files(text)
+    let snapshot = store.snapshot
     let schemas = files.filter { $0.path.hasSuffix(".schema.yaml") }
-    let policies = files.filter { !$0.path.hasSuffix(".schema.yaml") }
-    let outcome = PolicySetLoader.check(schemas: schemas.isEmpty ? store.snapshot.schemaSources : schemas, policies: policies,
-                                        label: "request")
-    let diagnostics = outcome.diagnostics.sorted
-    // Only the files sent are reported on: the served schema is not the caller's to fix.
-    let rules = outcome.policyFiles.reduce(0) { $0 + $1.rules.count }
+    let sent = files.filter { !$0.path.hasSuffix(".schema.yaml") }
+    // An overlay sent alone is checked on the served policy it extends (a draft amendment in an editor).
+    let sentIDs = Set(sent.compactMap { Self.topScalar("id", in: $0.text) })
+    let bases = Set(sent.compactMap { Self.topScalar("extends", in: $0.text) }).subtracting(sentIDs).sorted()
+      .compactMap { snapshot.policySources[$0] }
+    let outcome = PolicySetLoader.check(schemas: schemas.isEmpty ? snapshot.schemaSources : schemas, policies: sent + bases, label: "request")
+    // Only the files sent are reported on: the served schema and bases are not the caller's to fix.
+    let names = Set(files.map(\.path))
+    let diagnostics = outcome.diagnostics.sorted.filter { $0.span.map { names.contains($0.file) } ?? true }
+    let errors = diagnostics.filter { $0.severity == .error }.count
+    let warnings = diagnostics.filter { $0.severity == .warning }.count
+    let policies = outcome.policyFiles.filter { names.contains($0.path) }
+    let rules = policies.reduce(0) { $0 + $1.rules.count }
     return Respond.json(.object([
       ("ok", .bool(!outcome.hasErrors)),
-      ("policies", .number(String(outcome.policyFiles.count))), ("rules", .number(String(rules))),
-      ("errors", .number(String(outcome.diagnostics.errorCount))), ("warnings", .number(String(outcome.diagnostics.warningCount))),
+      ("policies", .number(String(policies.count))), ("rules", .number(String(rules))),
+      ("errors", .number(String(errors))), ("warnings", .number(String(warnings))),
       ("diagnostics", Problem.diagnosticsJSON(diagnostics)),
     ]))
+  }
+
+  /// A top-level `key: value` of a YAML text, read by line (the check itself parses it properly).
+  static func topScalar(_ key: String, in text: String) -> String? {
+    for line in text.split(separator: "\n", omittingEmptySubsequences: true) where line.hasPrefix(key + ":") {
+      let value = line.dropFirst(key.count + 1).split(separator: "#").first ?? ""
+      let trimmed = value.trimmingCharacters(in: CharacterSet(charactersIn: " \t\r\"'"))
+      return trimmed.isEmpty ? nil : trimmed
+    }
+    return nil
   }
 
   /// The request's files, in name order. Names are plain file names ending in `.yaml` or `.yml`.
