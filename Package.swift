@@ -12,6 +12,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
   ],
   targets: [
     // Source files, spans, diagnostics and their rendering. No dependencies.
@@ -33,8 +34,14 @@ let package = Package(
     .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
     // In-process measurements (`subsidy bench`), kept out of the product library.
     .target(name: "SubsidyBench", dependencies: ["SubsidyKit", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyEval"]),
+    // `subsidy serve`: the HTTP API and the page, on Hummingbird; depends only on SubsidyKit.
+    .target(
+      name: "SubsidyServer",
+      dependencies: ["SubsidyKit", .product(name: "Hummingbird", package: "hummingbird")],
+      resources: [.copy("Resources/web"), .copy("Resources/openapi.yaml")]),
     .executableTarget(name: "subsidy", dependencies: [
       "SubsidyKit", "SubsidySynthetic", "SubsidyBench",
+      "SubsidyServer",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
@@ -43,6 +50,11 @@ let package = Package(
       dependencies: ["SubsidyKit", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
                      .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
+    .testTarget(
+      name: "SubsidyServerTests",
+      dependencies: ["SubsidyServer", "SubsidyKit",
+                     .product(name: "Hummingbird", package: "hummingbird"),
+                     .product(name: "HummingbirdTesting", package: "hummingbird")]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
   ]
 )

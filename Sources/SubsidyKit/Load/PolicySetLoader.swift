@@ -24,15 +24,29 @@ public enum PolicySetLoader {
   /// overlays that extend them). Schema files are gathered from every directory.
   public static func check(_ paths: [String], only: [String]? = nil) -> CheckOutcome {
     var d = DiagnosticBag()
-    var sources: [SourceFile] = []
     let (schemaPaths, policyPaths) = discover(paths, into: &d)
-    let path = paths.joined(separator: ", ")
-    let (schemaFiles, schemaUnreadable) = readSchemas(schemaPaths, path: path, sources: &sources, into: &d)
+    var schemas: [SourceFile] = []
+    var schemaUnreadable = false
+    for file in schemaPaths {
+      if let source = SourceReader.read(file, into: &d) { schemas.append(source) } else { schemaUnreadable = true }
+    }
+    let policies = policyPaths.compactMap { SourceReader.read($0, into: &d) }
+    return check(schemas: schemas, policies: policies, schemaUnreadable: schemaUnreadable, only: only,
+                 label: paths.joined(separator: ", "), into: d)
+  }
+
+  /// Checks schema and policy texts already read (from disk, or given in memory to the server's
+  /// `POST /v1/check`): the one pipeline after reading. `label` names where they came from in messages.
+  public static func check(schemas: [SourceFile], policies policySources: [SourceFile], schemaUnreadable: Bool = false,
+                           only: [String]? = nil, label: String, into diagnostics: DiagnosticBag = DiagnosticBag()) -> CheckOutcome {
+    var d = diagnostics
+    var sources: [SourceFile] = []
+    if schemas.isEmpty && !schemaUnreadable { noSchema(label, into: &d) }
+    let (schemaFiles, unparsed) = parseSchemas(schemas, path: label, sources: &sources, into: &d)
     var roots: [(path: String, root: YAMLNode)] = []
-    for file in policyPaths {
-      guard let source = SourceReader.read(file, into: &d) else { continue }
+    for source in policySources {
       sources.append(source)
-      if let root = YAMLLoader.load(source, into: &d) { roots.append((file, root)) }
+      if let root = YAMLLoader.load(source, into: &d) { roots.append((source.path, root)) }
     }
     var policies: [PolicyFile] = []
     for (file, root) in OverlayResolver.resolve(roots, into: &d) {
@@ -40,14 +54,14 @@ public enum PolicySetLoader {
     }
     if let only {
       for id in only where !policies.contains(where: { $0.id.value == id }) {
-        d.add(.error("unknown-policy", "no policy `\(id)` in `\(path)`", zh: "`\(path)` 中没有政策 `\(id)`", at: nil,
+        d.add(.error("unknown-policy", "no policy `\(id)` in `\(label)`", zh: "`\(label)` 中没有政策 `\(id)`", at: nil,
                      help: nearest(id, among: policies.map(\.id.value)), helpZh: nearestZh(id, among: policies.map(\.id.value))))
       }
       policies = policies.filter { only.contains($0.id.value) }
     }
     // Without a whole schema every entity and field a rule names would be reported unknown:
     // the schema's own error is the one to fix, so policies are only parsed, not checked.
-    guard !schemaUnreadable else { return CheckOutcome(set: nil, diagnostics: d, sources: sources, policyFiles: policies) }
+    guard !schemaUnreadable, !unparsed else { return CheckOutcome(set: nil, diagnostics: d, sources: sources, policyFiles: policies) }
     let set = PolicyChecker.run(schemaFiles: schemaFiles, policies: policies, into: &d)
     return CheckOutcome(set: d.hasErrors ? nil : set, diagnostics: d, sources: sources, policyFiles: policies)
   }
@@ -95,19 +109,31 @@ public enum PolicySetLoader {
 
   /// Reads and parses schema files; `unreadable` when one could not be used at all.
   static func readSchemas(_ schemaPaths: [String], path: String, sources: inout [SourceFile], into d: inout DiagnosticBag) -> (files: [SchemaFile], unreadable: Bool) {
-    var schemaFiles: [SchemaFile] = []
+    var read: [SourceFile] = []
     var unreadable = false
     for file in schemaPaths {
-      guard let source = SourceReader.read(file, into: &d) else { unreadable = true; continue }
+      if let source = SourceReader.read(file, into: &d) { read.append(source) } else { unreadable = true }
+    }
+    if schemaPaths.isEmpty { noSchema(path, into: &d) }
+    let (files, unparsed) = parseSchemas(read, path: path, sources: &sources, into: &d)
+    return (files, unreadable || unparsed)
+  }
+
+  static func noSchema(_ path: String, into d: inout DiagnosticBag) {
+    d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`",
+                 zh: "`\(path)` 中没有事实模式文件（`facts.schema.yaml`）", at: nil,
+                 help: "a policy directory holds the schema beside the policies", helpZh: "政策文件夹里，模式文件与政策文件放在一起"))
+  }
+
+  /// Parses schema texts; `unparsed` when one could not be used.
+  static func parseSchemas(_ read: [SourceFile], path: String, sources: inout [SourceFile], into d: inout DiagnosticBag) -> (files: [SchemaFile], unparsed: Bool) {
+    var schemaFiles: [SchemaFile] = []
+    var unparsed = false
+    for source in read {
       sources.append(source)
-      if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) } else { unreadable = true }
+      if let schema = SchemaFile.parse(source, into: &d) { schemaFiles.append(schema) } else { unparsed = true }
     }
-    if schemaPaths.isEmpty {
-      d.add(.error("no-schema", "no fact schema (`facts.schema.yaml`) in `\(path)`",
-                   zh: "`\(path)` 中没有事实模式文件（`facts.schema.yaml`）", at: nil,
-                   help: "a policy directory holds the schema beside the policies", helpZh: "政策文件夹里，模式文件与政策文件放在一起"))
-    }
-    return (schemaFiles, unreadable)
+    return (schemaFiles, unparsed)
   }
 
   /// Lists schema and policy files; a single policy file is checked with the schema beside it.

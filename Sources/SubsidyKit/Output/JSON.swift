@@ -7,6 +7,8 @@ public indirect enum JSON: Sendable, Equatable {
   case null
   case array([JSON])
   case object([(String, JSON)])
+  /// JSON text serialised elsewhere (the diagnostics renderer's), written as it is.
+  case raw(String)
 
   public static func == (a: JSON, b: JSON) -> Bool { a.serialized() == b.serialized() }
 
@@ -28,6 +30,7 @@ public indirect enum JSON: Sendable, Equatable {
     case .number(let n): out += n
     case .bool(let b): out += b ? "true" : "false"
     case .null: out += "null"
+    case .raw(let text): out += text
     case .array(let items):
       if items.isEmpty { out += "[]"; return }
       out += "[" + newline
@@ -50,6 +53,8 @@ public indirect enum JSON: Sendable, Equatable {
   }
 
   static func quote(_ s: String) -> String {
+    // Most strings need no escape: copied whole, not scalar by scalar (a server answers thousands a second).
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
     var out = "\""
     for scalar in s.unicodeScalars {
       switch scalar {

@@ -1,0 +1,29 @@
+/// What `subsidy serve` was told on its command line, and the limits every request lives within.
+public struct ServerOptions: Sendable {
+  /// Policy directories or files (with overlays), as `subsidy eval --policies`.
+  public var policies: [String]
+  /// The payout ledger (SQLite), for the ledger endpoints a later version adds.
+  public var ledger: String?
+  /// Loopback unless told otherwise: the server holds personal data.
+  public var host: String
+  public var port: Int
+  /// The bearer token that authorises writes (`POST /v1/reload`), read once at start; nil refuses every write.
+  public var token: String?
+  /// The largest request body read, in bytes; a larger one is refused with 413 before it is held whole.
+  public var maxBody: Int
+  /// Each request is answered within this many seconds, or refused with 503.
+  public var requestSeconds: Double
+
+  public static let defaultMaxBody = 1024 * 1024
+
+  public init(policies: [String] = [], ledger: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
+              token: String? = nil, maxBody: Int = ServerOptions.defaultMaxBody, requestSeconds: Double = 10) {
+    self.policies = policies
+    self.ledger = ledger
+    self.host = host
+    self.port = port
+    self.token = token
+    self.maxBody = maxBody
+    self.requestSeconds = requestSeconds
+  }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// `subsidy serve`: the routes, their middleware and the application around them.
+public enum SubsidyServer {
+  /// The router for a store of policies: what the tests drive and the server runs. No CORS middleware:
+  /// a browser page from another origin cannot read the answers.
+  public static func router(store: PolicyStore, options: ServerOptions, metrics: ServerMetrics = ServerMetrics(),
+                            resources: ServerResources = .load()) -> Router<BasicRequestContext> {
+    let admin = AdminRoutes(store: store, metrics: metrics, authorization: Authorization(token: options.token))
+    let eval = EvalRoute(store: store, options: options, metrics: metrics)
+    let check = CheckRoute(store: store, options: options)
+    let policies = PolicyRoutes(store: store)
+    let files = StaticRoutes(resources: resources)
+    typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
+    let handlers: [(HTTPRequest.Method, String, Handler)] = [
+      (.get, "/", { _, _ in try files.send("web/index.html") }),
+      (.get, "/assets/:file", { _, context in try files.asset(context) }),
+      (.get, "/openapi.yaml", { _, _ in try files.send("openapi.yaml") }),
+      (.get, "/healthz", { request, _ in admin.health(request) }),
+      (.get, "/metrics", { request, _ in admin.metricsText(request) }),
+      (.post, "/v1/reload", { request, _ in try admin.reload(request) }),
+      (.post, "/v1/eval", { request, _ in try await eval.handle(request) }),
+      (.post, "/v1/check", { request, _ in try await check.handle(request) }),
+      (.get, "/v1/policies", { request, _ in try policies.list(request) }),
+      (.get, "/v1/policies/:id", { request, context in try policies.policy(request, context: context) }),
+      (.get, "/v1/policies/:id/rules/:rule", { request, context in try policies.rule(request, context: context) }),
+    ]
+    var table = RouteTable()
+    for (method, path, _) in handlers { table.add(method, path) }
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: ProblemMiddleware(routes: table))
+    for (method, path, handler) in handlers { router.on(RouterPath(path), method: method, use: handler) }
+    return router
+  }
+
+  /// Loads the policies (refusing to start on a set that fails `check`), then serves until SIGTERM or
+  /// SIGINT; SIGHUP reloads the policies as `POST /v1/reload` does.
+  public static func run(_ options: ServerOptions, logger: Logger = Logger(label: "subsidy.serve")) async throws {
+    let initial: PolicySnapshot
+    switch PolicySnapshot.load(options.policies, generation: 1) {
+    case .success(let snapshot): initial = snapshot
+    case .failure(let rejected): throw rejected
+    }
+    let store = PolicyStore(paths: options.policies, initial: initial)
+    let metrics = ServerMetrics()
+    let hangup = HangupReload(store: store, metrics: metrics, logger: logger)
+    hangup.start()
+    defer { hangup.stop() }
+    let app = Application(
+      router: router(store: store, options: options, metrics: metrics),
+      server: .http1(configuration: .init(idleTimeout: .seconds(Int64(max(1, options.requestSeconds * 3))))),
+      configuration: .init(address: .hostname(options.host, port: options.port), serverName: "subsidy"),
+      onServerRunning: { channel in
+        // The port actually bound (with `--port 0`), for scripts that start the server.
+        let port = channel.localAddress?.port ?? options.port
+        FileHandle.standardError.write(Data("subsidy serve: listening on http://\(options.host):\(port)\n".utf8))
+      },
+      logger: logger)
+    try await app.runService()
+  }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import PolicySupport
+import SubsidyKit
+import SubsidyServer
+
+/// `subsidy serve`: the JSON API (and later the page) over HTTP; only argument parsing here.
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Serve the policies over HTTP: POST /v1/eval and /v1/check, GET /v1/policies, /healthz and /metrics.")
+
+  @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
+  var policies: [String] = []
+
+  @Option(help: "The payout ledger (SQLite); the ledger endpoints are not served yet.")
+  var ledger: String?
+
+  @Option(help: "The address to bind: loopback unless told otherwise.")
+  var host = "127.0.0.1"
+
+  @Option(help: "The port to listen on (0 picks a free one).")
+  var port = 8080
+
+  @Option(help: "A file holding the bearer token that authorises writes (POST /v1/reload); without it every write is refused.")
+  var tokenFile: String?
+
+  @Option(help: "The largest request body accepted, in bytes.")
+  var maxBody = ServerOptions.defaultMaxBody
+
+  @Option(help: "Seconds a request body may take to arrive.")
+  var requestSeconds = 10.0
+
+  func validate() throws {
+    guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+    guard maxBody >= 1024, maxBody <= 256 * 1024 * 1024 else { throw ValidationError("--max-body must be between 1024 and 268435456 bytes") }
+    guard requestSeconds > 0, requestSeconds <= 600 else { throw ValidationError("--request-seconds must be more than 0 and at most 600") }
+  }
+
+  func run() async throws {
+    var token: String?
+    if let tokenFile {
+      guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
+        Terminal.err("error: cannot read the token file `\(tokenFile)`\n")
+        throw ExitCode.inputError
+      }
+      let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+      guard trimmed.count >= 16 else {
+        Terminal.err("error: the token in `\(tokenFile)` is shorter than 16 characters\n")
+        throw ExitCode.inputError
+      }
+      token = trimmed
+    }
+    if !["127.0.0.1", "::1", "localhost"].contains(host) {
+      Terminal.err("warning: --host \(host) makes the API reachable from other machines; it serves personal data without TLS\n")
+    }
+    let paths = policies.isEmpty ? ["policies"] : policies
+    let options = ServerOptions(policies: paths, ledger: ledger, host: host, port: port, token: token, maxBody: maxBody,
+                                requestSeconds: requestSeconds)
+    do {
+      try await SubsidyServer.run(options)
+    } catch let rejected as PolicySetRejected {
+      let outcome = PolicySetLoader.check(paths)
+      Terminal.report(rejected.diagnostics, sources: outcome.sources, language: .zh)
+      Terminal.err("error: the policies have errors; run `subsidy check \(paths.joined(separator: " "))`\n")
+      throw ExitCode.checkErrors
+    }
+  }
+}

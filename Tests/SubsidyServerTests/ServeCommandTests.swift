@@ -1,0 +1,165 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import SubsidyServer
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The page and the OpenAPI document as served, a body that trickles in, and `subsidy serve`'s own refusals.
+@Suite struct ServeCommandTests {
+  @Test func theOpenAPIDocumentAndThePageAreServed() async throws {
+    let (app, _) = try makeApp()
+    let committed = try String(contentsOf: ServerPaths.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/openapi.yaml", method: .get) { response in
+        #expect(response.status == .ok)
+        #expect(response.text == committed)
+        #expect(response.text.hasPrefix("openapi: 3.1"))
+      }
+      try await client.execute(uri: "/", method: .get) { response in
+        #expect(response.status == .ok)
+        #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+        #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
+        #expect(response.text.contains("案例评估"))
+      }
+      try await client.execute(uri: "/assets/app.js", method: .get) { response in
+        #expect(response.status == .ok)
+        #expect(response.text.contains("/v1/eval"))
+      }
+      try await client.execute(uri: "/assets/missing.js", method: .get) { response in
+        expectProblem(response, .notFound, code: "not-installed")
+      }
+      try await client.execute(uri: "/assets/..%2F..%2Fopenapi.yaml", method: .get) { response in
+        expectProblem(response, .badRequest, code: "bad-id")
+      }
+    }
+  }
+
+  /// Every documented path is routed, and every routed API path is documented.
+  @Test func theDocumentListsTheRoutes() throws {
+    let document = try String(contentsOf: ServerPaths.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
+    let documented = Set(document.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) })
+    #expect(documented == ["/healthz", "/metrics", "/openapi.yaml", "/v1/eval", "/v1/check", "/v1/policies", "/v1/policies/{id}",
+                           "/v1/policies/{id}/rules/{rule}", "/v1/reload"])
+  }
+
+  /// A body that stops arriving is answered 408 within the time limit, not held open.
+  @Test func aBodyThatTricklesInIsRefused() async throws {
+    let store = PolicyStore(paths: [ServerPaths.policies], initial: shippedSnapshot)
+    let options = ServerOptions(policies: [ServerPaths.policies], requestSeconds: 0.5)
+    let app = Application(router: SubsidyServer.router(store: store, options: options), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    try await app.test(.live) { client in
+      let port = try #require(client.port)
+      let started = Date()
+      let answer = try Self.rawExchange(port: port, "POST /v1/eval HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/yaml\r\nContent-Length: 100\r\n\r\nas_of: 20")
+      #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(300))")
+      #expect(answer.contains("\"code\":\"time-limit\""))
+      #expect(Date().timeIntervalSince(started) < 5)
+    }
+  }
+
+  @Test func serveRefusesABadTokenFileAndBrokenPolicies() throws {
+    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
+    let folder = ServerPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let missing = try EvalParityTests.run(executable, ["serve", "--policies", ServerPaths.policies, "--token-file", folder.appendingPathComponent("none").path, "--port", "0"])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("cannot read the token file"))
+    let short = folder.appendingPathComponent("short")
+    try "abc\n".write(to: short, atomically: true, encoding: .utf8)
+    let weak = try EvalParityTests.run(executable, ["serve", "--policies", ServerPaths.policies, "--token-file", short.path, "--port", "0"])
+    #expect(weak.status == 1)
+    #expect(weak.stderr.contains("shorter than 16"))
+    let policies = folder.appendingPathComponent("policies")
+    try FileManager.default.createDirectory(at: policies, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(atPath: ServerPaths.policies + "/facts.schema.yaml", toPath: policies.appendingPathComponent("facts.schema.yaml").path)
+    try "id: broken\n".write(to: policies.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+    let broken = try EvalParityTests.run(executable, ["serve", "--policies", policies.path, "--port", "0"])
+    #expect(broken.status == 2)
+    #expect(broken.stderr.contains("broken.yaml:"), "\(broken.stderr)")
+    let bad = try EvalParityTests.run(executable, ["serve", "--port", "70000"])
+    #expect(bad.status == 64)
+  }
+
+  /// The real process: `subsidy serve` on an ephemeral port answers /healthz, SIGHUP reloads its
+  /// policies (generation 2), a broken set on SIGHUP is refused and the server keeps serving, and
+  /// SIGTERM stops it.
+  @Test func sighupReloadsTheRunningServer() async throws {
+    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
+    let folder = try ReloadTests.copyOfPolicies()
+    defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = ["serve", "--policies", folder.path, "--port", "0"]
+    process.currentDirectoryURL = folder.deletingLastPathComponent()
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    defer { if process.isRunning { process.terminate() } }
+    var log = ""
+    var port: Int?
+    let deadline = Date().addingTimeInterval(30)
+    while port == nil, Date() < deadline, process.isRunning {
+      log += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+      if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+        port = Int(log[range].split(separator: ":").last ?? "")
+      }
+    }
+    let bound = try #require(port, "the server did not start: \(log)")
+    func generation() throws -> Int? {
+      let answer = try Self.rawExchange(port: bound, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+      guard let body = answer.range(of: "\r\n\r\n").map({ answer[$0.upperBound...] }),
+        let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+      else { return nil }
+      return object["generation"] as? Int
+    }
+    #expect(try generation() == 1)
+    kill(process.processIdentifier, SIGHUP)
+    var seen: Int?
+    for _ in 0..<50 where seen != 2 {
+      try await Task.sleep(for: .milliseconds(100))
+      seen = try generation()
+    }
+    #expect(seen == 2)
+    let file = folder.appendingPathComponent("sandu.yaml")
+    try (try String(contentsOf: file, encoding: .utf8)).replacingOccurrences(of: "poverty_status", with: "povrty_status").write(to: file, atomically: true, encoding: .utf8)
+    kill(process.processIdentifier, SIGHUP)
+    try await Task.sleep(for: .milliseconds(1500))
+    #expect(try generation() == 2)
+    process.terminate()
+    process.waitUntilExit()
+    log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(log.contains("SIGHUP: the policy set fails check"), "\(log)")
+  }
+
+  /// Sends `request` on a plain TCP connection and reads until the server closes or 5 seconds pass.
+  static func rawExchange(port: Int, _ request: String) throws -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #expect(fd >= 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    #expect(connected == 0)
+    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let n = recv(fd, &buffer, buffer.count, 0)
+      if n <= 0 { break }
+      received += buffer[0..<n]
+      if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"), text.hasSuffix("}\n") { break }
+    }
+    return String(decoding: received, as: UTF8.self)
+  }
+}
