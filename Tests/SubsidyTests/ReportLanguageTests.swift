@@ -41,3 +41,60 @@ import Testing
     #expect(en.stdout.contains("rows read 14 = evaluated 7 + rejected 7"), "\(en.stdout)")
   }
 }
+
+/// `explain` shows each rule's note: the Chinese `note` by default (what county officers read), the English
+/// `note_en` with `--lang en`. A run of four or more English words outside backticks in a 说明 line is a note
+/// left untranslated; field and rule names in backticks are code and may stay.
+@Suite struct NoteLanguageTests {
+  static let shipped = ["yingjiang", "honghe", "sandu", "xiangxi", "wujiang"]
+
+  /// The first run of four or more English words in `line` once code in backticks is taken out, or nil.
+  static func englishRun(_ line: String) throws -> String? {
+    let prose = line.replacing(try Regex(#"`[^`]*`"#), with: "")
+    let run = try Regex(#"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){3,}"#)
+    guard let match = prose.firstMatch(of: run) else { return nil }
+    return String(prose[match.range])
+  }
+
+  static func lines(_ text: String, starting prefix: String) -> [String] {
+    text.split(separator: "\n").map(String.init).filter { $0.hasPrefix(prefix) }
+  }
+
+  @Test func theDetectorFindsEnglishButNotCodeOrIdentifiers() throws {
+    #expect(try Self.englishRun("说明：每年 is read as a cap：至多一次") == "is read as a cap")
+    #expect(try Self.englishRun("说明：即规则的 `limit: [beneficiary, year]`，劳务合作社（labor_cooperative）持有 hr_license") == nil)
+  }
+
+  @Test(arguments: shipped)
+  func theChineseNotesAreChinese(policy: String) throws {
+    let r = try runCLI(["explain", policy])
+    #expect(r.status == 0, "\(r.stderr)")
+    let notes = Self.lines(r.stdout, starting: "说明：")
+    #expect(!notes.isEmpty, "\(policy) should show its rules' notes")
+    for line in notes {
+      let run = try Self.englishRun(line)
+      #expect(run == nil, "English left in a Chinese note of \(policy): “\(run ?? "")” in \(line)")
+    }
+  }
+
+  @Test(arguments: shipped)
+  func theEnglishNotesAreShownWithLangEn(policy: String) throws {
+    let zh = try runCLI(["explain", policy])
+    let en = try runCLI(["explain", policy, "--lang", "en"])
+    #expect(en.status == 0, "\(en.stderr)")
+    let notes = Self.lines(en.stdout, starting: "Note: ")
+    #expect(notes.count == Self.lines(zh.stdout, starting: "说明：").count, "every rule with a Chinese note has its English one")
+    for line in notes {
+      #expect(try Self.englishRun(line) != nil, "no English in the --lang en note of \(policy): \(line)")
+    }
+    #expect(!en.stdout.contains("说明："))
+  }
+
+  @Test func yingjiangShowsTheSameReadingInEachLanguage() throws {
+    let zh = try runCLI(["explain", "yingjiang"]).stdout
+    let en = try runCLI(["explain", "yingjiang", "--lang", "en"]).stdout
+    #expect(zh.contains("说明：该条款只列明人力资源服务机构和劳务经纪人。"), "\(zh)")
+    #expect(en.contains("Note: The clause names 人力资源服务机构 and 劳务经纪人 only."), "\(en)")
+    #expect(!en.contains("该条款只列明人力资源服务机构和劳务经纪人"))
+  }
+}
