@@ -26,7 +26,7 @@ public enum StressLoad {
   /// process is when it kills it.
   @discardableResult
   public static func run(
-    store: LedgerStore, batches: Int, rows: Int, keyOffset: Int = 0, batchPrefix: String,
+    store: any LedgerBackend, batches: Int, rows: Int, keyOffset: Int = 0, batchPrefix: String,
     delayMicroseconds: UInt32 = 0, progress: (String) -> Void = { _ in }
   ) throws -> [CommitSummary] {
     var summaries: [CommitSummary] = []
