@@ -33,7 +33,8 @@ enum TestPostgres {
 
   /// The base URL with another database.
   static func url(database: String) throws -> String {
-    var components = try #require(URLComponents(string: try #require(url, skipReason)))
+    let base = try #require(url, skipReason)
+    var components = try #require(URLComponents(string: base))
     components.path = "/" + database
     return try #require(components.string)
   }
