@@ -31,7 +31,7 @@ import Testing
     return results.all
   }
 
-  @Test(arguments: StoreKind.allCases)
+  @Test(arguments: StoreKind.configured)
   func twoStoresOnOneLedgerCommittingOverlappingKeysPayEachOnce(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
@@ -50,7 +50,7 @@ import Testing
     #expect(Set(payments.map(\.record.key)).count == 900)
   }
 
-  @Test(arguments: StoreKind.allCases) func oneStoreSharedByFourThreadsPaysEachKeyOnce(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func oneStoreSharedByFourThreadsPaysEachKeyOnce(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -67,7 +67,7 @@ import Testing
 
   /// A new file must be switched to WAL and migrated exactly once, even when
   /// several connections open it at the same moment.
-  @Test(arguments: StoreKind.allCases) func fourStoresOpeningANewLedgerAtOnceAllSucceed(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func fourStoresOpeningANewLedgerAtOnceAllSucceed(_ kind: StoreKind) throws {
     for round in 0..<5 {
       // An empty file or database: each of the four connections creates the ledger, or finds it made.
       let directory = try TemporaryDirectory()
@@ -90,7 +90,7 @@ import Testing
     }
   }
 
-  @Test(arguments: StoreKind.allCases) func paidKeysAnswersForAHundredThousandKeys(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func paidKeysAnswersForAHundredThousandKeys(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store

@@ -5,7 +5,7 @@ import Testing
 /// A re-run pays nothing twice; a failed batch leaves nothing behind.
 /// Each test runs against both stores (SQLite and PostgreSQL).
 @Suite struct IdempotencyTests {
-  @Test(arguments: StoreKind.allCases) func recordedKeysAreReportedPaid(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func recordedKeysAreReportedPaid(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -23,7 +23,7 @@ import Testing
     #expect(try store.paidKeys(among: payments.map(\.key) + ["other"]) == Set(payments.map(\.key)))
   }
 
-  @Test(arguments: StoreKind.allCases) func committingTheSameBatchTwicePaysNothingTheSecondTime(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func committingTheSameBatchTwicePaysNothingTheSecondTime(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -36,7 +36,7 @@ import Testing
     #expect(try store.batches().map(\.paymentCount) == [5, 0])
   }
 
-  @Test(arguments: StoreKind.allCases) func anOverlappingBatchPaysOnlyTheNewKeys(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func anOverlappingBatchPaysOnlyTheNewKeys(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -49,7 +49,7 @@ import Testing
     #expect(summary.inserted == 2 && summary.alreadyPaid == 2 && summary.totalFen == 100_000)
   }
 
-  @Test(arguments: StoreKind.allCases) func aKeyRepeatedWithinOneBatchIsPaidOnce(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func aKeyRepeatedWithinOneBatchIsPaidOnce(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -63,7 +63,7 @@ import Testing
     #expect(summary.inserted == 1 && summary.alreadyPaid == 2)
   }
 
-  @Test(arguments: StoreKind.allCases) func aThrowingBodyLeavesNothing(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func aThrowingBodyLeavesNothing(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -80,7 +80,7 @@ import Testing
     #expect(try Sample.commit(store, "b1", [Sample.payment("P1")]).inserted == 1)
   }
 
-  @Test(arguments: StoreKind.allCases) func aNegativeAmountRollsBackTheWholeBatch(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func aNegativeAmountRollsBackTheWholeBatch(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -95,7 +95,7 @@ import Testing
     #expect(try store.payments(filter: .all).isEmpty)
   }
 
-  @Test(arguments: StoreKind.allCases) func aBatchIDCannotBeCommittedTwice(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func aBatchIDCannotBeCommittedTwice(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -104,7 +104,7 @@ import Testing
     #expect(try store.paidKeys(among: [Sample.payment("P2").key]).isEmpty)
   }
 
-  @Test(arguments: StoreKind.allCases) func theTransactionCannotBeUsedAfterItsCommit(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func theTransactionCannotBeUsedAfterItsCommit(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -114,7 +114,7 @@ import Testing
     #expect(throws: LedgerError.transactionClosed) { try transaction.record([Sample.payment("P1")]) }
   }
 
-  @Test(arguments: StoreKind.allCases) func paymentsKeepTheirProvenance(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func paymentsKeepTheirProvenance(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store
@@ -130,7 +130,7 @@ import Testing
     #expect(batch.startedAt <= batch.committedAt)
   }
 
-  @Test(arguments: StoreKind.allCases) func filtersAndSummary(_ kind: StoreKind) throws {
+  @Test(arguments: StoreKind.configured) func filtersAndSummary(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }
     let store = ledger.store

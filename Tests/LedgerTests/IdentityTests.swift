@@ -15,7 +15,7 @@ import Testing
             == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
   }
 
-  @Test(arguments: StoreKind.allCases)
+  @Test(arguments: StoreKind.configured)
   func anIDNumberUnderASecondIDOrASecondNumberForOneIDIsAConflictInLaterBatches(_ kind: StoreKind) throws {
     let ledger = try TestLedger(kind)
     defer { ledger.remove() }

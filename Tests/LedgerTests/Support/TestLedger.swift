@@ -6,6 +6,11 @@ import Testing
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
   case sqlite, postgres
   var testDescription: String { rawValue }
+
+  /// What a parameterised ledger test runs on: SQLite always, PostgreSQL when a server is set.
+  /// Without one, `PostgresLedgerTests` is reported skipped with `TestPostgres.skipReason`, so a
+  /// run never counts a PostgreSQL case as passed that did not run.
+  static var configured: [StoreKind] { TestPostgres.isConfigured ? [.sqlite, .postgres] : [.sqlite] }
 }
 
 /// The PostgreSQL server the tests use: `SUBSIDY_TEST_POSTGRES` (a `postgres://` URL of a database
@@ -15,7 +20,7 @@ enum TestPostgres {
   static let variable = "SUBSIDY_TEST_POSTGRES"
   static var url: String? { ProcessInfo.processInfo.environment[variable].flatMap { $0.isEmpty ? nil : $0 } }
   static var isConfigured: Bool { url != nil }
-  static let skipReason: Comment = "SUBSIDY_TEST_POSTGRES is not set: the PostgreSQL variants need a server (bash .ci/with-postgres swift test)"
+  static let skipReason: Comment = "SUBSIDY_TEST_POSTGRES is not set: the PostgreSQL ledger and the PostgreSQL cases of every parameterised ledger test are NOT run (start a server with: bash .ci/with-postgres swift test)"
 
   /// Runs one statement on the server's base database.
   static func admin(_ sql: String) throws {
