@@ -46,6 +46,15 @@ public protocol LedgerWriting: AnyObject {
 
   /// Records a claim the ledger agreed with (nothing if the id is already recorded with it).
   func recordIdentity(_ claim: IdentityRecord) throws
+
+  /// A hint that `identityConflict` is about to be asked about these claims: a store a round trip
+  /// away (PostgreSQL) looks them all up at once instead of one query per claim.
+  func prefetchIdentities(_ claims: [IdentityRecord]) throws
+}
+
+extension LedgerWriting {
+  /// SQLite reads its own file: one indexed lookup per claim costs microseconds, nothing to prefetch.
+  public func prefetchIdentities(_ claims: [IdentityRecord]) throws {}
 }
 
 extension LedgerStore: LedgerBackend {

@@ -4,8 +4,8 @@ import PostgresNIO
 ///
 /// Payments go in as one statement per `insertChunk` rows: the columns are sent as arrays and
 /// `unnest`ed server-side, `ON CONFLICT DO NOTHING` against the unique partial index, and
-/// `RETURNING key` tells which were inserted. Identities agreed with are kept here and written with
-/// one statement per chunk as well; `identityConflict` looks at them before asking the server.
+/// `RETURNING key` tells which were inserted. Identities are looked up a chunk of claims at a time
+/// (`prefetchIdentities`), and those agreed with are written one statement per chunk as well.
 final class PostgresTransaction: LedgerWriting {
   static let insertChunk = 5_000
 
@@ -17,10 +17,16 @@ final class PostgresTransaction: LedgerWriting {
   private(set) var alreadyPaid = 0
   private(set) var totalFen: Int64 = 0
   private var identityKey: [UInt8]?
-  /// Identities recorded by this batch, not yet written: by (kind, id) and by (kind, number hash).
+  /// Identities this batch recorded and has not written yet.
   private var pending: [(kind: String, id: String, hash: String)] = []
-  private var pendingByID: [String: String] = [:]
-  private var pendingByHash: [String: String] = [:]
+  /// Identities known to this transaction (loaded from the ledger, or recorded by this batch), by
+  /// "kind NUL id" and by "kind NUL number hash", with the batch that recorded them.
+  private var byID: [String: (hash: String, batch: String)] = [:]
+  private var byHash: [String: (id: String, batch: String)] = [:]
+  /// The "kind NUL id" and "kind NUL hash" keys already looked up in the ledger: absent from the
+  /// maps above means not in the ledger.
+  private var lookedUp = Set<String>()
+  private var hashes: [String: String] = [:]
 
   init(session: PostgresSession, batchID: String, recordedAt: String) {
     self.session = session
@@ -108,48 +114,69 @@ final class PostgresTransaction: LedgerWriting {
   func identityConflict(_ claim: IdentityRecord) throws -> String? {
     try checkOpen()
     let hash = try numberHash(claim.number)
-    let idKey = claim.kind + "\u{0}" + claim.id
-    let hashKey = claim.kind + "\u{0}" + hash
-    if let earlier = pendingByID[idKey], earlier != hash {
-      return "\(claim.kind) `\(claim.id)` has another ID number in the ledger (batch \(batchID)); one \(claim.kind) has one ID number"
+    let idKey = claim.kind + "\u{0}" + claim.id, hashKey = claim.kind + "\u{0}" + hash
+    if !lookedUp.contains(idKey) || !lookedUp.contains(hashKey) { try prefetchIdentities([claim]) }
+    if let earlier = byID[idKey], earlier.hash != hash {
+      return "\(claim.kind) `\(claim.id)` has another ID number in the ledger (batch \(earlier.batch)); one \(claim.kind) has one ID number"
     }
-    if let earlier = pendingByHash[hashKey], earlier != claim.id {
-      return "is the ID number of \(claim.kind) `\(earlier)` in the ledger (batch \(batchID)); an ID number identifies one \(claim.kind)"
-    }
-    let rows = try session.query("""
-      SELECT entity_id, number_hash, batch_id FROM identity WHERE kind = $1 AND (entity_id = $2 OR number_hash = $3)
-      """) {
-      $0.append(claim.kind)
-      $0.append(claim.id)
-      $0.append(hash)
-    }
-    for row in rows {
-      let id = try row.value("entity_id", as: String.self)
-      let batch = try row.value("batch_id", as: String.self)
-      if id == claim.id, try row.value("number_hash", as: String.self) != hash {
-        return "\(claim.kind) `\(claim.id)` has another ID number in the ledger (batch \(batch)); one \(claim.kind) has one ID number"
-      }
-      if id != claim.id {
-        return "is the ID number of \(claim.kind) `\(id)` in the ledger (batch \(batch)); an ID number identifies one \(claim.kind)"
-      }
+    if let earlier = byHash[hashKey], earlier.id != claim.id {
+      return "is the ID number of \(claim.kind) `\(earlier.id)` in the ledger (batch \(earlier.batch)); an ID number identifies one \(claim.kind)"
     }
     return nil
+  }
+
+  /// Loads the ledger's identities that share an id or a number with `claims`, one statement per
+  /// chunk. What is loaded stays valid for the whole transaction: other writers wait for the
+  /// writer lock this batch holds, and this batch's own identities are added as it records them.
+  func prefetchIdentities(_ claims: [IdentityRecord]) throws {
+    try checkOpen()
+    var kinds: [String] = [], ids: [String] = [], hashes: [String] = []
+    for claim in claims {
+      let hash = try numberHash(claim.number)
+      let idKey = claim.kind + "\u{0}" + claim.id, hashKey = claim.kind + "\u{0}" + hash
+      guard !lookedUp.contains(idKey) || !lookedUp.contains(hashKey) else { continue }
+      lookedUp.insert(idKey)
+      lookedUp.insert(hashKey)
+      kinds.append(claim.kind)
+      ids.append(claim.id)
+      hashes.append(hash)
+    }
+    for start in stride(from: 0, to: kinds.count, by: Self.insertChunk) {
+      let range = start..<min(start + Self.insertChunk, kinds.count)
+      let rows = try session.query("""
+        SELECT i.kind, i.entity_id, i.number_hash, i.batch_id FROM identity i
+        JOIN unnest($1::text[], $2::text[], $3::text[]) AS c(kind, entity_id, number_hash)
+          ON i.kind = c.kind AND (i.entity_id = c.entity_id OR i.number_hash = c.number_hash)
+        """) {
+        $0.append(Array(kinds[range]))
+        $0.append(Array(ids[range]))
+        $0.append(Array(hashes[range]))
+      }
+      for row in rows {
+        let kind = try row.value("kind", as: String.self), id = try row.value("entity_id", as: String.self)
+        let hash = try row.value("number_hash", as: String.self), batch = try row.value("batch_id", as: String.self)
+        byID[kind + "\u{0}" + id] = (hash, batch)
+        byHash[kind + "\u{0}" + hash] = (id, batch)
+      }
+    }
   }
 
   func recordIdentity(_ claim: IdentityRecord) throws {
     try checkOpen()
     let hash = try numberHash(claim.number)
     let idKey = claim.kind + "\u{0}" + claim.id
-    guard pendingByID[idKey] == nil else { return }
-    pendingByID[idKey] = hash
-    pendingByHash[claim.kind + "\u{0}" + hash] = claim.id
+    guard byID[idKey] == nil else { return }
+    byID[idKey] = (hash, batchID)
+    byHash[claim.kind + "\u{0}" + hash] = (claim.id, batchID)
+    lookedUp.insert(idKey)
+    lookedUp.insert(claim.kind + "\u{0}" + hash)
     pending.append((claim.kind, claim.id, hash))
     if pending.count >= Self.insertChunk { try flushIdentities() }
   }
 
-  /// Writes the identities kept so far. `ON CONFLICT DO NOTHING` on the (kind, id) key only: an
-  /// id already recorded with this number is nothing new, while a number recorded under another
-  /// id (which `identityConflict` should have caught) still fails on its unique index.
+  /// Writes the identities recorded since the last flush. `ON CONFLICT DO NOTHING` on the (kind,
+  /// id) key only: a number recorded under another id (which `identityConflict` reports) still
+  /// fails on its unique index rather than being skipped.
   func flushIdentities() throws {
     guard !pending.isEmpty else { return }
     try session.query("""
@@ -174,8 +201,9 @@ final class PostgresTransaction: LedgerWriting {
       var buffer = try row.value("key", as: ByteBuffer.self)
       identityKey = buffer.readBytes(length: buffer.readableBytes)
     }
-    return HMACSHA256.hex(HMACSHA256.mac(key: identityKey ?? [], message: Array(claimBytes(number))))
+    if let known = hashes[number] { return known }
+    let hash = HMACSHA256.hex(HMACSHA256.mac(key: identityKey ?? [], message: Array(number.utf8)))
+    hashes[number] = hash
+    return hash
   }
-
-  private func claimBytes(_ number: String) -> String.UTF8View { number.utf8 }
 }

@@ -102,7 +102,8 @@ struct Batch: ParsableCommand {
                              policyHash: PolicyFingerprint.of(outcome.sources), asOf: date.description, payer: payer)
         _ = try store.commit(info) { tx in
           let hooks = LedgerHooks(paidKeys: { try tx.paidKeys(among: $0) }, record: { try tx.record($0) },
-                                  identityConflict: { try tx.identityConflict($0) }, recordIdentity: { try tx.recordIdentity($0) })
+                                  identityConflict: { try tx.identityConflict($0) }, recordIdentity: { try tx.recordIdentity($0) },
+                                  prefetchIdentities: { try tx.prefetchIdentities($0) })
           summary = try runner.run(ledger: hooks, outputs: outputs, into: &d)
           if d.hasErrors { throw ExitCode.inputError }  // nothing of a failed batch is kept
         }
