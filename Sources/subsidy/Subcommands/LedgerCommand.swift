@@ -190,13 +190,15 @@ struct LedgerCommand: ParsableCommand {
     var batchPrefix: String = "stress"
     @Option(help: "Sleep after each row, in microseconds.")
     var delayUs: UInt32 = 0
+    @Option(help: "Payments per record call (the batch command records a chunk at a time).")
+    var rowsPerCall: Int = 1
 
     func run() throws {
       let store = try LedgerCommand.run { try LedgerOpening.open(location.path, createIfMissing: true) }
       try LedgerCommand.run {
         try StressLoad.run(
           store: store, batches: batches, rows: rows, keyOffset: keyOffset, batchPrefix: batchPrefix,
-          delayMicroseconds: delayUs, progress: { Terminal.out($0 + "\n") })
+          delayMicroseconds: delayUs, rowsPerCall: rowsPerCall, progress: { Terminal.out($0 + "\n") })
       }
     }
   }
