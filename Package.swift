@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+    .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
   ],
   targets: [
     // Source files, spans, diagnostics and their rendering. No dependencies.
@@ -27,7 +28,8 @@ let package = Package(
     .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"]),
     // The payout ledger: SQLite through GRDB, idempotent payments, audit trail.
     // PolicySupport for the product's one CSV cell writer and control-character escaping; PolicyValues for the one PII masker.
-    .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
+    .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift"),
+                                          .product(name: "PostgresNIO", package: "postgres-nio")]),
     // The facade the CLI (and later a server) calls.
     .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"]),
     // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.

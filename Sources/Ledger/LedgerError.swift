@@ -19,6 +19,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
   /// A store opened for reading was asked to write.
   case readOnly(String)
   case cannotCreate(String, String)
+  /// The PostgreSQL server refused or failed (the address never shows a password).
+  case server(String, String)
+  /// `ledger migrate` into a database that already holds a ledger.
+  case targetNotEmpty(String, String)
 
   public var description: String {
     switch self {
@@ -36,6 +40,9 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
         + "(or have it repaired) before recording payments: committing to it could pay twice"
     case .readOnly(let path): return "the ledger `\(path)` was opened for reading only"
     case .cannotCreate(let path, let reason): return "cannot create the ledger `\(path)`: \(reason)"
+    case .server(let address, let reason): return "the ledger `\(address)`: \(reason)"
+    case .targetNotEmpty(let address, let what):
+      return "the database `\(address)` already holds a ledger (\(what)); a ledger is migrated once, into a database without one"
     }
   }
 }

@@ -31,28 +31,29 @@ import Testing
     return results.all
   }
 
-  @Test func twoStoresOnOneFileCommittingOverlappingKeysPayEachOnce() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let path = directory.path("ledger.sqlite")
+  @Test(arguments: StoreKind.configured)
+  func twoStoresOnOneLedgerCommittingOverlappingKeysPayEachOnce(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let location = ledger.location
     // Thread 0 pays 0..<600, thread 1 pays 300..<900: 300 keys contested.
     let (summaries, errors) = Self.onThreads(2) { index in
-      let store = try LedgerStore(path: path)
+      let store = try LedgerOpening.open(location, createIfMissing: false)
       return try StressLoad.run(store: store, batches: 6, rows: 100, keyOffset: index * 300, batchPrefix: "t\(index)")
     }
     #expect(errors.isEmpty)
     #expect(summaries.count == 12)
     #expect(summaries.reduce(0) { $0 + $1.inserted } == 900)
     #expect(summaries.reduce(0) { $0 + $1.alreadyPaid } == 300)
-    let payments = try LedgerStore(path: path).payments(filter: .all)
+    let payments = try ledger.reopen().payments(filter: .all)
     #expect(payments.count == 900)
     #expect(Set(payments.map(\.record.key)).count == 900)
   }
 
-  @Test func oneStoreSharedByFourThreadsPaysEachKeyOnce() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try LedgerStore(path: directory.path("ledger.sqlite"))
+  @Test(arguments: StoreKind.configured) func oneStoreSharedByFourThreadsPaysEachKeyOnce(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     // Every thread tries the same 400 keys.
     let (summaries, errors) = Self.onThreads(4) { index in
       try StressLoad.run(store: store, batches: 4, rows: 100, batchPrefix: "s\(index)")
@@ -66,25 +67,33 @@ import Testing
 
   /// A new file must be switched to WAL and migrated exactly once, even when
   /// several connections open it at the same moment.
-  @Test func fourStoresOpeningANewLedgerAtOnceAllSucceed() throws {
+  @Test(arguments: StoreKind.configured) func fourStoresOpeningANewLedgerAtOnceAllSucceed(_ kind: StoreKind) throws {
     for round in 0..<5 {
+      // An empty file or database: each of the four connections creates the ledger, or finds it made.
       let directory = try TemporaryDirectory()
       defer { directory.remove() }
-      let path = directory.path("ledger.sqlite")
+      let path: String
+      switch kind {
+      case .sqlite: path = directory.path("ledger.sqlite")
+      case .postgres:
+        guard TestPostgres.isConfigured else { try Test.cancel(TestPostgres.skipReason) }
+        path = try TestPostgres.freshDatabase()
+      }
+      defer { if kind == .postgres { TestPostgres.drop(path) } }
       let (summaries, errors) = Self.onThreads(4) { index in
-        let store = try LedgerStore(path: path)
+        let store = try LedgerOpening.open(path, createIfMissing: true)
         return try [Sample.commit(store, "open-\(round)-\(index)", [Sample.payment("P\(index % 2)")])]
       }
       #expect(errors.isEmpty, "round \(round)")
       #expect(summaries.reduce(0) { $0 + $1.inserted } == 2)
-      #expect(try LedgerStore(path: path).integrityCheck() == ["ok"])
+      if kind == .sqlite { #expect(try LedgerStore(path: path).integrityCheck() == ["ok"]) }
     }
   }
 
-  @Test func paidKeysAnswersForAHundredThousandKeys() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try LedgerStore(path: directory.path("ledger.sqlite"))
+  @Test(arguments: StoreKind.configured) func paidKeysAnswersForAHundredThousandKeys(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     _ = try store.commit(Sample.batch("big")) { transaction in
       _ = try transaction.record((0..<20_000).map { StressLoad.payment($0 * 5) })
     }

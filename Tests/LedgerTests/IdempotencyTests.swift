@@ -3,17 +3,12 @@ import Testing
 @testable import Ledger
 
 /// A re-run pays nothing twice; a failed batch leaves nothing behind.
+/// Each test runs against both stores (SQLite and PostgreSQL).
 @Suite struct IdempotencyTests {
-  let directory: TemporaryDirectory
-  let store: LedgerStore
-
-  init() throws {
-    directory = try TemporaryDirectory()
-    store = try LedgerStore(path: directory.path("ledger.sqlite"))
-  }
-
-  @Test func recordedKeysAreReportedPaid() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func recordedKeysAreReportedPaid(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     let payments = [Sample.payment("P1"), Sample.payment("P2")]
     let summary = try store.commit(Sample.batch("b1")) { transaction in
       let before = try transaction.paidKeys(among: payments.map(\.key))
@@ -28,8 +23,10 @@ import Testing
     #expect(try store.paidKeys(among: payments.map(\.key) + ["other"]) == Set(payments.map(\.key)))
   }
 
-  @Test func committingTheSameBatchTwicePaysNothingTheSecondTime() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func committingTheSameBatchTwicePaysNothingTheSecondTime(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     let payments = (1...5).map { Sample.payment("P\($0)") }
     let first = try Sample.commit(store, "run-1", payments)
     let second = try Sample.commit(store, "run-2", payments)
@@ -39,8 +36,10 @@ import Testing
     #expect(try store.batches().map(\.paymentCount) == [5, 0])
   }
 
-  @Test func anOverlappingBatchPaysOnlyTheNewKeys() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func anOverlappingBatchPaysOnlyTheNewKeys(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     try Sample.commit(store, "run-1", (1...3).map { Sample.payment("P\($0)") })
     var flags: [Bool] = []
     let summary = try store.commit(Sample.batch("run-2")) { transaction in
@@ -50,8 +49,10 @@ import Testing
     #expect(summary.inserted == 2 && summary.alreadyPaid == 2 && summary.totalFen == 100_000)
   }
 
-  @Test func aKeyRepeatedWithinOneBatchIsPaidOnce() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func aKeyRepeatedWithinOneBatchIsPaidOnce(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     let payment = Sample.payment("P1")
     let summary = try store.commit(Sample.batch("b1")) { transaction in
       let twice = try transaction.record([payment, payment])
@@ -62,8 +63,10 @@ import Testing
     #expect(summary.inserted == 1 && summary.alreadyPaid == 2)
   }
 
-  @Test func aThrowingBodyLeavesNothing() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func aThrowingBodyLeavesNothing(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     struct Interrupted: Error {}
     #expect(throws: Interrupted.self) {
       _ = try store.commit(Sample.batch("b1")) { transaction in
@@ -77,8 +80,10 @@ import Testing
     #expect(try Sample.commit(store, "b1", [Sample.payment("P1")]).inserted == 1)
   }
 
-  @Test func aNegativeAmountRollsBackTheWholeBatch() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func aNegativeAmountRollsBackTheWholeBatch(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     #expect(throws: LedgerError.negativeAmount(key: "yingjiang|employment-service-subsidy|P2|2024", fen: -1)) {
       try Sample.commit(store, "b1", [Sample.payment("P1"), Sample.payment("P2", fen: -1)])
     }
@@ -90,23 +95,29 @@ import Testing
     #expect(try store.payments(filter: .all).isEmpty)
   }
 
-  @Test func aBatchIDCannotBeCommittedTwice() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func aBatchIDCannotBeCommittedTwice(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     try Sample.commit(store, "b1", [Sample.payment("P1")])
     #expect(throws: LedgerError.duplicateBatch("b1")) { try Sample.commit(store, "b1", [Sample.payment("P2")]) }
     #expect(try store.paidKeys(among: [Sample.payment("P2").key]).isEmpty)
   }
 
-  @Test func theTransactionCannotBeUsedAfterItsCommit() throws {
-    defer { directory.remove() }
-    var escaped: LedgerTransaction?
+  @Test(arguments: StoreKind.configured) func theTransactionCannotBeUsedAfterItsCommit(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
+    var escaped: (any LedgerWriting)?
     _ = try store.commit(Sample.batch("b1")) { escaped = $0 }
     let transaction = try #require(escaped)
     #expect(throws: LedgerError.transactionClosed) { try transaction.record([Sample.payment("P1")]) }
   }
 
-  @Test func paymentsKeepTheirProvenance() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func paymentsKeepTheirProvenance(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     try Sample.commit(store, "b1", [Sample.payment("P1")])
     let stored = try #require(try store.payments(filter: .all).first)
     #expect(stored.record == Sample.payment("P1"))
@@ -119,8 +130,10 @@ import Testing
     #expect(batch.startedAt <= batch.committedAt)
   }
 
-  @Test func filtersAndSummary() throws {
-    defer { directory.remove() }
+  @Test(arguments: StoreKind.configured) func filtersAndSummary(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     try Sample.commit(store, "b1", [Sample.payment("P1"), Sample.payment("P2", rule: "transport-subsidy", fen: 40_000)])
     try Sample.commit(store, "b2", [Sample.payment("P3"), Sample.payment("P1", period: "2025")])
     #expect(try store.payments(filter: PaymentFilter(batch: "b2")).map(\.record.beneficiary) == ["P3", "P1"])

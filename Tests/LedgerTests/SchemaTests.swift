@@ -20,12 +20,12 @@ import Testing
         "id", "key", "policy", "rule", "clause", "subject", "beneficiary", "payee", "amount_fen", "period",
         "funding", "eligible_from", "explanation", "batch_id", "recorded_at", "voided_at", "void_reason",
       ])
-      #expect(try db.columns(in: "batch").map(\.name) == ["id", "source", "engine_version", "policy_hash", "as_of", "started_at", "committed_at"])
+      #expect(try db.columns(in: "batch").map(\.name) == ["id", "source", "engine_version", "policy_hash", "as_of", "started_at", "committed_at", "payer"])
       let indexSQL = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'payment_key_unvoided'")
       #expect(indexSQL?.contains("UNIQUE") == true)
       #expect(indexSQL?.contains("WHERE voided_at IS NULL") == true)
       let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
-      #expect(migrations == ["v1-batch-and-payment", "v1-append-only-triggers", "v2-identity"])
+      #expect(migrations == ["v1-batch-and-payment", "v1-append-only-triggers", "v2-identity", "v3-batch-payer"])
       #expect(try String.fetchOne(db, sql: "PRAGMA journal_mode") == "wal")
     }
   }
@@ -64,9 +64,10 @@ import Testing
       #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM payment") }
       #expect(throws: DatabaseError.self) { try db.execute(sql: "DELETE FROM batch") }
       #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE payment SET amount_fen = 1") }
+      #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE batch SET payer = 'x'") }
       #expect(throws: DatabaseError.self) { try db.execute(sql: "UPDATE payment SET voided_at = '2024-01-01T00:00:00Z'") }
       #expect(throws: DatabaseError.self) {
-        try db.execute(sql: "INSERT INTO batch VALUES ('b2', 's', 'e', 'h', '2024-01-01', 't', 't')")
+        try db.execute(sql: "INSERT INTO batch VALUES ('b2', 's', 'e', 'h', '2024-01-01', 't', 't', '')")
         try db.execute(sql: """
           INSERT INTO payment (key, policy, rule, clause, subject, beneficiary, payee, amount_fen, period, explanation, batch_id, recorded_at)
           VALUES ('k', 'p', 'r', 'c', 's', 'b', 'b', -1, 'once', '{}', 'b2', 't')

@@ -4,10 +4,10 @@ import Testing
 
 /// Voiding keeps history: the row stays, and its key can be paid again.
 @Suite struct VoidTests {
-  @Test func voidThenRepayKeepsTheVoidedRow() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try LedgerStore(path: directory.path("ledger.sqlite"))
+  @Test(arguments: StoreKind.configured) func voidThenRepayKeepsTheVoidedRow(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     let payment = Sample.payment("P1")
     try Sample.commit(store, "b1", [payment])
     let paid = try #require(try store.payments(filter: .all).first)
@@ -25,10 +25,10 @@ import Testing
     #expect(try store.summary(filter: .all).map(\.count) == [1])
   }
 
-  @Test func voidRefusesUnknownRepeatedAndReasonless() throws {
-    let directory = try TemporaryDirectory()
-    defer { directory.remove() }
-    let store = try LedgerStore(path: directory.path("ledger.sqlite"))
+  @Test(arguments: StoreKind.configured) func voidRefusesUnknownRepeatedAndReasonless(_ kind: StoreKind) throws {
+    let ledger = try TestLedger(kind)
+    defer { ledger.remove() }
+    let store = ledger.store
     try Sample.commit(store, "b1", [Sample.payment("P1")])
     let id = try #require(try store.payments(filter: .all).first).id
     #expect(throws: LedgerError.noSuchPayment(999)) { try store.void(paymentID: 999, reason: "x") }

@@ -26,8 +26,8 @@ public enum StressLoad {
   /// process is when it kills it.
   @discardableResult
   public static func run(
-    store: LedgerStore, batches: Int, rows: Int, keyOffset: Int = 0, batchPrefix: String,
-    delayMicroseconds: UInt32 = 0, progress: (String) -> Void = { _ in }
+    store: any LedgerBackend, batches: Int, rows: Int, keyOffset: Int = 0, batchPrefix: String,
+    delayMicroseconds: UInt32 = 0, rowsPerCall: Int = 1, progress: (String) -> Void = { _ in }
   ) throws -> [CommitSummary] {
     var summaries: [CommitSummary] = []
     for batchNumber in 0..<max(batches, 0) {
@@ -35,9 +35,11 @@ public enum StressLoad {
       let info = BatchInfo(id: id, source: "stress", engineVersion: "stress", policyHash: "stress", asOf: "2024-01-01")
       let summary = try store.commit(info) { transaction in
         progress("begin \(id)")
-        for row in 0..<max(rows, 0) {
-          _ = try transaction.record([payment(keyOffset + batchNumber * rows + row)])
-          if row + 1 == rows / 2 { progress("half \(id)") }
+        let step = max(rowsPerCall, 1)
+        for start in stride(from: 0, to: max(rows, 0), by: step) {
+          let end = min(start + step, rows)
+          _ = try transaction.record((start..<end).map { payment(keyOffset + batchNumber * rows + $0) })
+          if start < rows / 2 && end >= rows / 2 { progress("half \(id)") }
           if delayMicroseconds > 0 { usleep(delayMicroseconds) }
         }
       }

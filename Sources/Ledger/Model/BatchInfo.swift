@@ -14,13 +14,17 @@ public struct BatchInfo: Sendable, Equatable {
   public var policyHash: String
   /// The date the batch judged on (YYYY-MM-DD).
   public var asOf: String
+  /// The paying office (a county finance bureau, e.g. `433101`), when the batch names one: a
+  /// prefecture's counties share one ledger, and each payment is answered for by its payer.
+  public var payer: String
 
-  public init(id: String, source: String, engineVersion: String, policyHash: String, asOf: String) {
+  public init(id: String, source: String, engineVersion: String, policyHash: String, asOf: String, payer: String = "") {
     self.id = id
     self.source = source
     self.engineVersion = engineVersion
     self.policyHash = policyHash
     self.asOf = asOf
+    self.payer = payer
   }
 
   /// A fresh batch id that sorts by time and cannot collide across processes:

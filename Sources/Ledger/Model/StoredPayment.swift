@@ -13,13 +13,15 @@ public struct StoredPayment: Sendable, Equatable {
   public var source: String
   public var voidedAt: String?
   public var voidReason: String?
+  /// The paying office of the payment's batch (`BatchInfo.payer`); empty when none was named.
+  public var payer: String
 
   public var isVoided: Bool { voidedAt != nil }
 
   public init(
     id: Int64, record: PaymentRecord, batchID: String, recordedAt: String,
     engineVersion: String, policyHash: String, asOf: String, source: String,
-    voidedAt: String?, voidReason: String?
+    voidedAt: String?, voidReason: String?, payer: String = ""
   ) {
     self.id = id
     self.record = record
@@ -31,5 +33,6 @@ public struct StoredPayment: Sendable, Equatable {
     self.source = source
     self.voidedAt = voidedAt
     self.voidReason = voidReason
+    self.payer = payer
   }
 }

@@ -12,7 +12,7 @@ public enum PaymentCSV {
     "id", "key", "policy", "rule", "clause", "subject", "beneficiary", "payee",
     "amount_yuan", "amount_fen", "period", "funding", "eligible_from",
     "batch_id", "recorded_at", "as_of", "engine_version", "policy_hash",
-    "voided_at", "void_reason", "explanation",
+    "voided_at", "void_reason", "explanation", "payer",
   ]
 
   public static func render(_ payments: [StoredPayment], showPII: Bool = false, excel: Bool = false) -> String {
@@ -25,7 +25,7 @@ public enum PaymentCSV {
         record.beneficiary, record.payee, Yuan.format(fen: record.amountFen), String(record.amountFen),
         record.period, record.funding ?? "", record.eligibleFrom ?? "",
         payment.batchID, payment.recordedAt, payment.asOf, payment.engineVersion, payment.policyHash,
-        payment.voidedAt ?? "", payment.voidReason ?? "", record.explanation,
+        payment.voidedAt ?? "", payment.voidReason ?? "", record.explanation, payment.payer,
       ]
       CSVField.appendRecord(fields.map { PIIMask.mask($0, show: showPII) }, crlf: excel, to: &buffer)
     }

@@ -16,7 +16,7 @@ public enum PaymentJSON {
         "payee": mask(record.payee), "amount_fen": record.amountFen, "amount_yuan": Yuan.format(fen: record.amountFen),
         "period": mask(record.period), "funding": record.funding ?? NSNull(), "eligible_from": record.eligibleFrom ?? NSNull(),
         "batch_id": payment.batchID, "recorded_at": payment.recordedAt, "as_of": payment.asOf,
-        "engine_version": payment.engineVersion, "policy_hash": payment.policyHash, "source": payment.source,
+        "engine_version": payment.engineVersion, "policy_hash": payment.policyHash, "source": payment.source, "payer": payment.payer,
         "voided_at": payment.voidedAt ?? NSNull(), "void_reason": payment.voidReason.map(mask) ?? NSNull(),
         "explanation": embedded(mask(record.explanation)),
       ]
@@ -38,7 +38,7 @@ public enum PaymentJSON {
       [
         "id": batch.info.id, "source": batch.info.source, "engine_version": batch.info.engineVersion,
         "policy_hash": batch.info.policyHash, "as_of": batch.info.asOf, "started_at": batch.startedAt,
-        "committed_at": batch.committedAt, "payments": batch.paymentCount, "voided": batch.voidedCount,
+        "committed_at": batch.committedAt, "payer": batch.info.payer, "payments": batch.paymentCount, "voided": batch.voidedCount,
         "total_fen": batch.totalFen, "total_yuan": Yuan.format(fen: batch.totalFen),
       ] as [String: Any]
     })

@@ -91,3 +91,18 @@ extension LedgerTransaction {
     HMACSHA256.hex(HMACSHA256.mac(key: try IdentityLedger.key(db), message: Array(number.utf8)))
   }
 }
+
+extension LedgerStore {
+  /// The identity key and every identity row, as stored (hashes, never numbers): what
+  /// `ledger migrate` copies so the identities keep matching under the same key.
+  func identityExport() throws -> (key: [UInt8], rows: [(kind: String, id: String, hash: String, batch: String, recordedAt: String)]) {
+    try read { db in
+      let key = try IdentityLedger.key(db)
+      let rows = try Row.fetchAll(db, sql: "SELECT * FROM identity ORDER BY rowid").map { row in
+        (kind: row["kind"] as String, id: row["entity_id"] as String, hash: row["number_hash"] as String,
+         batch: row["batch_id"] as String, recordedAt: row["recorded_at"] as String)
+      }
+      return (key, rows)
+    }
+  }
+}

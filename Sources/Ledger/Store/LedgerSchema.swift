@@ -11,6 +11,7 @@ enum LedgerSchema {
     migrator.registerMigration("v1-batch-and-payment", migrate: createTables)
     migrator.registerMigration("v1-append-only-triggers", migrate: createTriggers)
     migrator.registerMigration("v2-identity", migrate: IdentityLedger.createTables)
+    migrator.registerMigration("v3-batch-payer", migrate: addPayer)
     return migrator
   }
 
@@ -55,6 +56,12 @@ enum LedgerSchema {
       CREATE INDEX payment_policy_rule ON payment(policy, rule);
       CREATE INDEX payment_beneficiary ON payment(beneficiary);
       """)
+  }
+
+  /// The paying county of a batch (and so of its payments), for a ledger several counties share.
+  /// Existing batches get '' (none named); the batch triggers keep it unchanged like every column.
+  private static func addPayer(_ db: Database) throws {
+    try db.execute(sql: "ALTER TABLE batch ADD COLUMN payer TEXT NOT NULL DEFAULT ''")
   }
 
   /// The ledger keeps history: nothing is deleted, and the only change a

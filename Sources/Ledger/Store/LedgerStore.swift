@@ -139,6 +139,11 @@ public final class LedgerStore: Sendable {
     try reader.read { db in try KeyLookup.paidKeys(db, among: keys) }
   }
 
+  /// A read on the store's snapshot, for exports within the module.
+  func read<T>(_ body: (Database) throws -> T) throws -> T {
+    try reader.read(body)
+  }
+
   /// The pool, for writing; a read-only store refuses.
   private func writer() throws -> DatabasePool {
     guard let pool else { throw LedgerError.readOnly(path) }
@@ -149,7 +154,7 @@ public final class LedgerStore: Sendable {
   /// transaction object and may call it many times; if `body` throws, or the
   /// process dies, nothing of the batch is kept. Serialises with other commits
   /// (BEGIN IMMEDIATE), waiting up to `busyTimeout` for another process.
-  public func commit(_ batch: BatchInfo, _ body: (LedgerTransaction) throws -> Void) throws -> CommitSummary {
+  public func commit(_ batch: BatchInfo, _ body: (any LedgerWriting) throws -> Void) throws -> CommitSummary {
     try writer().writeWithoutTransaction { db in
       var summary: CommitSummary?
       try db.inTransaction(.immediate) {
@@ -183,10 +188,10 @@ public final class LedgerStore: Sendable {
   private func insertBatch(_ db: Database, _ batch: BatchInfo, startedAt: String, committedAt: String) throws {
     try db.execute(
       sql: """
-        INSERT INTO batch (id, source, engine_version, policy_hash, as_of, started_at, committed_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO batch (id, source, engine_version, policy_hash, as_of, started_at, committed_at, payer)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """,
-      arguments: [batch.id, batch.source, batch.engineVersion, batch.policyHash, batch.asOf, startedAt, committedAt])
+      arguments: [batch.id, batch.source, batch.engineVersion, batch.policyHash, batch.asOf, startedAt, committedAt, batch.payer])
   }
 
   /// Payments matching `filter`, oldest first, with their batch's provenance.

@@ -25,7 +25,7 @@ enum PaymentQueries {
   static func payments(_ db: Database, filter: PaymentFilter) throws -> [StoredPayment] {
     let (condition, arguments) = whereClause(filter)
     let sql = """
-      SELECT p.*, b.engine_version, b.policy_hash, b.as_of, b.source
+      SELECT p.*, b.engine_version, b.policy_hash, b.as_of, b.source, b.payer
       FROM payment p JOIN batch b ON b.id = p.batch_id
       \(condition) ORDER BY p.id
       """
@@ -56,7 +56,7 @@ enum PaymentQueries {
       """
     return try Row.fetchAll(db, sql: sql).map { row in
       try StoredBatch(
-        info: BatchInfo(id: row.decode(forColumn: "id"), source: row.decode(forColumn: "source"), engineVersion: row.decode(forColumn: "engine_version"), policyHash: row.decode(forColumn: "policy_hash"), asOf: row.decode(forColumn: "as_of")),
+        info: BatchInfo(id: row.decode(forColumn: "id"), source: row.decode(forColumn: "source"), engineVersion: row.decode(forColumn: "engine_version"), policyHash: row.decode(forColumn: "policy_hash"), asOf: row.decode(forColumn: "as_of"), payer: row.decode(forColumn: "payer")),
         startedAt: row.decode(forColumn: "started_at"), committedAt: row.decode(forColumn: "committed_at"),
         paymentCount: row.decode(forColumn: "n"), voidedCount: row.decode(forColumn: "voided"), totalFen: row.decode(forColumn: "total"))
     }
@@ -71,6 +71,6 @@ enum PaymentQueries {
     return try StoredPayment(
       id: row.decode(forColumn: "id"), record: record, batchID: row.decode(forColumn: "batch_id"), recordedAt: row.decode(forColumn: "recorded_at"),
       engineVersion: row.decode(forColumn: "engine_version"), policyHash: row.decode(forColumn: "policy_hash"), asOf: row.decode(forColumn: "as_of"),
-      source: row.decode(forColumn: "source"), voidedAt: row.decode(forColumn: "voided_at"), voidReason: row.decode(forColumn: "void_reason"))
+      source: row.decode(forColumn: "source"), voidedAt: row.decode(forColumn: "voided_at"), voidReason: row.decode(forColumn: "void_reason"), payer: row.decode(forColumn: "payer"))
   }
 }

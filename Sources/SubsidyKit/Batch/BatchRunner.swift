@@ -31,12 +31,16 @@ public struct LedgerHooks {
   public var identityConflict: ((IdentityRecord) throws -> String?)?
   /// Records an identity the batch accepted (when committing).
   public var recordIdentity: ((IdentityRecord) throws -> Void)?
+  /// Told a chunk's claims before they are checked one by one, so a server ledger asks once.
+  public var prefetchIdentities: (([IdentityRecord]) throws -> Void)?
   public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PaymentRecord]) throws -> [Bool])?,
-              identityConflict: ((IdentityRecord) throws -> String?)? = nil, recordIdentity: ((IdentityRecord) throws -> Void)? = nil) {
+              identityConflict: ((IdentityRecord) throws -> String?)? = nil, recordIdentity: ((IdentityRecord) throws -> Void)? = nil,
+              prefetchIdentities: (([IdentityRecord]) throws -> Void)? = nil) {
     self.paidKeys = paidKeys
     self.record = record
     self.identityConflict = identityConflict
     self.recordIdentity = recordIdentity
+    self.prefetchIdentities = prefetchIdentities
   }
 }
 

@@ -140,6 +140,9 @@ extension IdentityRegistry {
   {
     var subjects = Set<String>(), entities = Set<String>(), lines = Set<Int>()
     let checksLedger = ledger?.identityConflict != nil || ledger?.recordIdentity != nil
+    if checksLedger, let prefetch = ledger?.prefetchIdentities {
+      try prefetch(claims.map { IdentityRecord(kind: kinds[$0.entity], id: $0.id, number: $0.number) })
+    }
     for claim in claims {
       let skip = !repeated.isEmpty || !subjects.isEmpty
       if skip, !claim.rows.contains(where: { !repeated.contains($0.subject) && !subjects.contains($0.subject) }) { continue }

@@ -1,3 +1,4 @@
+import Ledger
 import Foundation
 
 /// Which file a path names, so that two paths naming one file are caught before anything is written:
@@ -59,7 +60,8 @@ public struct FileRoles {
 
   /// A SQLite ledger and the files SQLite keeps beside it (`-wal`, `-shm`, `-journal`).
   public mutating func ledger(_ path: String?) throws {
-    guard let path else { return }
+    // A PostgreSQL ledger is no file here: nothing to clash with.
+    guard let path, !LedgerOpening.isServer(path) else { return }
     try output("the ledger (--ledger)", path)
     for suffix in ["-wal", "-shm", "-journal"] { try output("the ledger's \(suffix) file", path + suffix) }
   }

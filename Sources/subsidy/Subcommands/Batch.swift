@@ -28,8 +28,11 @@ struct Batch: ParsableCommand {
   @Flag(help: "Write a UTF-8 BOM so Excel shows Chinese correctly.")
   var excel = false
 
-  @Option(help: "The ledger file.")
+  @Option(help: "The ledger: a file (SQLite), or postgres://user@host:port/database for a shared one.")
   var ledger: String = "subsidy-ledger.sqlite"
+
+  @Option(help: "The paying office (e.g. a county's division code), recorded with each committed payment.")
+  var payer: String = ""
 
   @Flag(help: "Record payable results in the ledger (all or nothing).")
   var commit = false
@@ -87,7 +90,7 @@ struct Batch: ParsableCommand {
       var files = FileRoles()
       try files.input("the input", file)
       for source in outcome.sources { try files.input("the policy file", source.path) }
-      try files.ledger(commit || FileManager.default.fileExists(atPath: ledger) ? ledger : nil)
+      try files.ledger(commit || ledgerExists ? ledger : nil)
       try files.output("--out", out)
       try files.output("--rejects", rejects)
       outputs = try BatchOutputs.open(options)
@@ -97,17 +100,18 @@ struct Batch: ParsableCommand {
     }
     do {
       if commit {
-        let store = try LedgerStore(path: ledger, createIfMissing: true)
+        let store = try LedgerOpening.open(ledger, createIfMissing: true)
         let info = BatchInfo(id: batchId ?? Self.defaultBatchID(file), source: file, engineVersion: Subsidy.version,
-                             policyHash: PolicyFingerprint.of(outcome.sources), asOf: date.description)
+                             policyHash: PolicyFingerprint.of(outcome.sources), asOf: date.description, payer: payer)
         _ = try store.commit(info) { tx in
           let hooks = LedgerHooks(paidKeys: { try tx.paidKeys(among: $0) }, record: { try tx.record($0) },
-                                  identityConflict: { try tx.identityConflict($0) }, recordIdentity: { try tx.recordIdentity($0) })
+                                  identityConflict: { try tx.identityConflict($0) }, recordIdentity: { try tx.recordIdentity($0) },
+                                  prefetchIdentities: { try tx.prefetchIdentities($0) })
           summary = try runner.run(ledger: hooks, outputs: outputs, into: &d)
           if d.hasErrors { throw ExitCode.inputError }  // nothing of a failed batch is kept
         }
-      } else if FileManager.default.fileExists(atPath: ledger) {
-        let store = try LedgerStore(readingAt: ledger)
+      } else if ledgerExists {
+        let store = try LedgerOpening.openForReading(ledger)
         summary = try runner.run(ledger: LedgerHooks(paidKeys: { try store.paidKeys(among: $0) }, record: nil), outputs: outputs, into: &d)
       } else {
         summary = try runner.run(ledger: nil, outputs: outputs, into: &d)
@@ -142,6 +146,10 @@ struct Batch: ParsableCommand {
     let text = summary.render(language: lang)
     if out == nil { Terminal.text(text, toStderr: true) } else { Terminal.text(text) }
   }
+
+  /// Whether a dry run reads paid keys from the ledger: a file that exists, or any server URL (a
+  /// server without a ledger yet is then an error, not "nothing paid").
+  var ledgerExists: Bool { LedgerOpening.isServer(ledger) || FileManager.default.fileExists(atPath: ledger) }
 
   /// The file's name, the time and a random suffix: two runs never share an id, even in the same second.
   static func defaultBatchID(_ file: String) -> String {

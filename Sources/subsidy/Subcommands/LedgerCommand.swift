@@ -6,26 +6,27 @@ import SubsidyKit
 /// `subsidy ledger`: read, export and void the payments that `subsidy batch
 /// --commit` recorded. Reading never creates a ledger: a missing file is an
 /// error (exit 1), so a mistyped `--ledger` is not mistaken for "nothing paid".
-/// ID numbers are masked in every output unless `--show-pii`.
+/// ID numbers are masked in every output unless `--show-pii`. `--ledger` takes a file (SQLite, the
+/// default) or a `postgres://user@host:port/database` URL for a ledger several offices share.
 struct LedgerCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ledger",
     abstract: "List, summarise, export and void the payments in the payout ledger.",
-    subcommands: [List.self, Summary.self, Export.self, VoidPayment.self, Batches.self, Stress.self]
+    subcommands: [List.self, Summary.self, Export.self, VoidPayment.self, Batches.self, Migrate.self, Stress.self]
   )
 
   /// Where the ledger is; shared by every subcommand.
   struct Location: ParsableArguments {
-    @Option(name: .customLong("ledger"), help: "The ledger file.")
+    @Option(name: .customLong("ledger"), help: "The ledger: a file (SQLite), or postgres://user@host:port/database (PGHOST, PGUSER, PGPASSWORD… fill in what the URL leaves out).")
     var path: String = "subsidy-ledger.sqlite"
 
-    func open() throws -> LedgerStore {
-      try LedgerCommand.run { try LedgerStore(path: path, createIfMissing: false) }
+    func open() throws -> any LedgerBackend {
+      try LedgerCommand.run { try LedgerOpening.open(path, createIfMissing: false) }
     }
 
     /// For list, summary, export and batches: read-only, so a ledger the user may only read can be read.
-    func openForReading() throws -> LedgerStore {
-      try LedgerCommand.run { try LedgerStore(readingAt: path) }
+    func openForReading() throws -> any LedgerBackend {
+      try LedgerCommand.run { try LedgerOpening.openForReading(path) }
     }
   }
 
@@ -189,14 +190,38 @@ struct LedgerCommand: ParsableCommand {
     var batchPrefix: String = "stress"
     @Option(help: "Sleep after each row, in microseconds.")
     var delayUs: UInt32 = 0
+    @Option(help: "Payments per record call (the batch command records a chunk at a time).")
+    var rowsPerCall: Int = 1
 
     func run() throws {
-      let store = try LedgerCommand.run { try LedgerStore(path: location.path) }
+      let store = try LedgerCommand.run { try LedgerOpening.open(location.path, createIfMissing: true) }
       try LedgerCommand.run {
         try StressLoad.run(
           store: store, batches: batches, rows: rows, keyOffset: keyOffset, batchPrefix: batchPrefix,
-          delayMicroseconds: delayUs, progress: { Terminal.out($0 + "\n") })
+          delayMicroseconds: delayUs, rowsPerCall: rowsPerCall, progress: { Terminal.out($0 + "\n") })
       }
+    }
+  }
+}
+
+extension LedgerCommand {
+  /// `subsidy ledger migrate --from FILE --to postgres://…`: moves an office's SQLite ledger to
+  /// the shared server, once (a database that already holds a ledger is refused).
+  struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Copy an SQLite ledger (ids, batches, voids, identities) into a PostgreSQL database that has no ledger yet.")
+    @Option(help: "The SQLite ledger file to copy.")
+    var from: String
+    @Option(help: "postgres://user@host:port/database (PGHOST, PGUSER, PGPASSWORD… fill in the rest).")
+    var to: String
+
+    func run() throws {
+      guard LedgerOpening.isServer(to) else {
+        Terminal.err("error: --to must be a postgres:// URL\n")
+        throw ExitCode.inputError
+      }
+      let report = try LedgerCommand.run { try LedgerMigration.run(from: from, to: to) }
+      Terminal.out("migrated \(report.batches) batches, \(report.payments) payments (\(report.voids) voided) and \(report.identities) identities\n")
     }
   }
 }

@@ -33,7 +33,7 @@ enum Sample {
 
   /// Commits `payments` as one batch, one `record` call.
   @discardableResult
-  static func commit(_ store: LedgerStore, _ id: String, _ payments: [PaymentRecord]) throws -> CommitSummary {
+  static func commit(_ store: any LedgerBackend, _ id: String, _ payments: [PaymentRecord]) throws -> CommitSummary {
     try store.commit(batch(id)) { transaction in _ = try transaction.record(payments) }
   }
 }
