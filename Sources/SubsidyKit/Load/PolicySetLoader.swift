@@ -28,11 +28,23 @@ public enum PolicySetLoader {
     let (schemaPaths, policyPaths) = discover(paths, into: &d)
     let path = paths.joined(separator: ", ")
     let (schemaFiles, schemaUnreadable) = readSchemas(schemaPaths, path: path, sources: &sources, into: &d)
+    let policySources = policyPaths.compactMap { SourceReader.read($0, into: &d) }
+    return check(policySources, schemaFiles: schemaFiles, schemaUnreadable: schemaUnreadable, path: path, only: only,
+                 sources: sources, into: d)
+  }
+
+  /// Checks policy sources already read against parsed schema files: the part of `check` after the
+  /// files are found and read. Public for the fuzz targets (`Fuzz/`), which hold a policy in memory.
+  public static func check(_ policySources: [SourceFile], schemaFiles: [SchemaFile], schemaUnreadable: Bool = false,
+                           path: String, only: [String]? = nil, sources: [SourceFile] = [], into diagnostics: DiagnosticBag = DiagnosticBag())
+    -> CheckOutcome
+  {
+    var d = diagnostics
+    var sources = sources
     var roots: [(path: String, root: YAMLNode)] = []
-    for file in policyPaths {
-      guard let source = SourceReader.read(file, into: &d) else { continue }
+    for source in policySources {
       sources.append(source)
-      if let root = YAMLLoader.load(source, into: &d) { roots.append((file, root)) }
+      if let root = YAMLLoader.load(source, into: &d) { roots.append((source.path, root)) }
     }
     var policies: [PolicyFile] = []
     for (file, root) in OverlayResolver.resolve(roots, into: &d) {
