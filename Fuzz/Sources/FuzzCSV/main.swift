@@ -1,5 +1,6 @@
 import Foundation
 import FuzzSupport
+import PolicyEval
 import PolicySupport
 import PolicyValues
 import SubsidyKit
@@ -25,8 +26,7 @@ let scratch: String = {
 /// rows are decoded by the field decoder (bad rows become rejects), evaluated and merged.
 /// An error the command reports (an unclosed quote, CR-only lines, a GBK file) is a thrown
 /// `CSVReader.Failure`; anything else must not happen.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = Repository.bytes(data, size)
   var options = BatchOptions(input: "fuzz.csv", asOf: CivilDate.parse("2025-06-30")!)
   options.outPath = scratch + "/payouts.csv"
@@ -45,3 +45,5 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   }
   return 0
 }
+
+Repository.fuzz(fuzzCSV)

@@ -19,8 +19,7 @@ let schemaFiles: [SchemaFile] = {
 /// A policy file's bytes through what `subsidy check` does after finding the file: decode, YAML,
 /// overlays, parse, resolve, type-check, analyse; then the diagnostics as `check` prints them
 /// (human and JSON), and a policy that checks is compiled as `eval` and `batch` do.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   var d = DiagnosticBag()
   let sources = SourceReader.decode(Data(Repository.bytes(data, size)), path: "fuzz.yaml", into: &d).map { [$0] } ?? []
   let outcome = PolicySetLoader.check(sources, schemaFiles: schemaFiles, path: "fuzz.yaml", into: d)
@@ -30,3 +29,5 @@ public func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   if let set = outcome.set { _ = Program(set) }
   return 0
 }
+
+Repository.fuzz(fuzzPolicy)

@@ -1,3 +1,4 @@
+import CLibFuzzer
 import Foundation
 
 /// Where the fuzz targets find the shipped policies and schema: `SUBSIDY_REPO`, or the repository
@@ -24,5 +25,13 @@ public enum Repository {
   public static func setupFailed(_ message: String) -> Never {
     FileHandle.standardError.write(Data("fuzz setup: \(message)\n".utf8))
     exit(2)
+  }
+
+  /// Hands `body` to libFuzzer's driver with the command line's arguments (libFuzzer's flags and
+  /// corpus directories) and exits with its status.
+  public static func fuzz(_ body: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> Never {
+    var argc = CommandLine.argc
+    var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+    exit(LLVMFuzzerRunDriver(&argc, &argv, body))
   }
 }
