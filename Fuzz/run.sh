@@ -23,8 +23,9 @@ target_binary() {
   esac
 }
 
-# -detect_leaks=0: the Swift runtime's caches and the policies compiled once per process are
-# reported by LeakSanitizer at exit; they are not leaks of an input.
+# No leak checking (libFuzzer's per input, ASan's at exit): LeakSanitizer reports the Swift
+# runtime's caches and the policies compiled once per process; they are not leaks of an input.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 # -timeout: one input may take at most this many seconds (a hang or pathological slowness is a bug).
 flags=(-timeout=10 -rss_limit_mb=2048 -detect_leaks=0 -print_final_stats=1)
 mkdir -p artifacts

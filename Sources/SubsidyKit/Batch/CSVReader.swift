@@ -50,7 +50,8 @@ public final class CSVReader {
   }
 
   /// Reads `bytes` as if they were a file, `blockSize` bytes at a time: for tests and the fuzz
-  /// targets (`Fuzz/`), which then need no file per input.
+  /// targets (`Fuzz/`), which then need no file per input. As with a file, the BOM and CR-only
+  /// line ends are looked for in the first block only.
   public init(bytes: [UInt8], blockSize: Int = CSVReader.blockSize) {
     let data = Data(bytes)
     var position = 0
