@@ -13,13 +13,9 @@ let program: Program = {
 }()
 
 /// Payouts and rejects are written (and discarded) here, as `batch --out --rejects` writes them.
-let scratch: String = {
-  let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-  let dir = base + "/subsidy-fuzz-csv-\(getpid())"
-  try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-  atexit { try? FileManager.default.removeItem(atPath: "/dev/shm/subsidy-fuzz-csv-\(getpid())") }
-  return dir
-}()
+let scratch = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()) + "/subsidy-fuzz-csv-\(getpid())"
+try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+atexit { try? FileManager.default.removeItem(atPath: scratch) }
 
 /// A batch CSV's bytes through `subsidy batch` without a ledger: the reader cuts records in chunks
 /// (small read blocks and chunks here, so records straddle both), the header gives the column plan,
