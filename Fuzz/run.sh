@@ -51,7 +51,7 @@ if [[ "${1:-}" == "--smoke" ]]; then
       exit 1
     fi
     echo "fuzz smoke: $target: $(grep -E '^stat::number_of_executed_units' "$scratch/$target.log" | awk '{print $2}') executions," \
-      "$(grep -E '#[0-9]+ +DONE' "$scratch/$target.log" | grep -oE 'cov: [0-9]+ ft: [0-9]+')" >&2
+      "$(grep -E '#[0-9]+[[:space:]]+DONE' "$scratch/$target.log" | grep -oE 'cov: [0-9]+ ft: [0-9]+')" >&2
   done
   exit 0
 fi
