@@ -22,7 +22,8 @@ atexit { try? FileManager.default.removeItem(atPath: scratch) }
 /// rows are decoded by the field decoder (bad rows become rejects), evaluated and merged.
 /// An error the command reports (an unclosed quote, CR-only lines, a GBK file) is a thrown
 /// `CSVReader.Failure`; anything else must not happen.
-func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCSV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = Repository.bytes(data, size)
   var options = BatchOptions(input: "fuzz.csv", asOf: CivilDate.parse("2025-06-30")!)
   options.outPath = scratch + "/payouts.csv"

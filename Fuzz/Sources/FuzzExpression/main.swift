@@ -4,7 +4,8 @@ import PolicySupport
 
 /// The expression parser (`when:` conditions, amounts, `if` branches): any text, as a policy's YAML
 /// scalar would hand it over, is parsed; a failure must be a diagnostic, never a crash or a hang.
-func fuzzExpression(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzExpression(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let text = String(decoding: Repository.bytes(data, size), as: UTF8.self)
   var d = DiagnosticBag()
   let source = SourceFile(path: "fuzz.yaml", text: text)

@@ -18,7 +18,8 @@ let fallbackDate = CivilDate.parse("2025-06-30")!
 /// looks like JSON, as a `.json` file is), every field through the field decoder and the schema's
 /// bounds and checks. A file that fails gives its diagnostics with quoted (masked) lines; one that
 /// loads is evaluated and reported as text and as JSON, with ID numbers masked.
-func fuzzFacts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFacts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let bytes = Repository.bytes(data, size)
   let json = bytes.first { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) } == UInt8(ascii: "{")
   let path = json ? "fuzz.json" : "fuzz.yaml"

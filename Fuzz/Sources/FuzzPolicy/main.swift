@@ -19,7 +19,8 @@ let schemaFiles: [SchemaFile] = {
 /// A policy file's bytes through what `subsidy check` does after finding the file: decode, YAML,
 /// overlays, parse, resolve, type-check, analyse; then the diagnostics as `check` prints them
 /// (human and JSON), and a policy that checks is compiled as `eval` and `batch` do.
-func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzPolicy(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   var d = DiagnosticBag()
   let sources = SourceReader.decode(Data(Repository.bytes(data, size)), path: "fuzz.yaml", into: &d).map { [$0] } ?? []
   let outcome = PolicySetLoader.check(sources, schemaFiles: schemaFiles, path: "fuzz.yaml", into: d)
