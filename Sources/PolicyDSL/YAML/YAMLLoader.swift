@@ -23,6 +23,12 @@ public enum YAMLLoader {
       diagnostics.add(.error("json-syntax", problem.message, zh: problem.messageZh, at: span, help: problem.help, helpZh: problem.helpZh))
       return nil
     }
+    if let at = AliasKeyCheck.firstAliasInKey(file.text) {
+      diagnostics.add(.error("yaml-expansion", "an alias of a list or mapping is used as a mapping key",
+                             at: SourceSpan(file: file.path, line: at.line, column: at.column),
+                             help: "a key is a plain name: write it out instead of `*alias`"))
+      return nil
+    }
     let root: Node?
     do {
       root = try Yams.compose(yaml: file.text)

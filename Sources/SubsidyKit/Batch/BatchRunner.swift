@@ -97,20 +97,26 @@ public final class BatchRunner: Sendable {
   }
 
   public func run(ledger: LedgerHooks?, outputs: BatchOutputs, into d: inout DiagnosticBag) throws -> BatchSummary {
+    try run(reading: nil, ledger: ledger, outputs: outputs, into: &d)
+  }
+
+  /// `input`: the CSV already open (the fuzz targets in `Fuzz/` read bytes in memory, named
+  /// `options.input` in messages); nil opens `options.input`, CSV or JSON Lines by its name.
+  public func run(reading input: CSVReader?, ledger: LedgerHooks?, outputs: BatchOutputs, into d: inout DiagnosticBag) throws -> BatchSummary {
     let started = DispatchTime.now()
     var summary = BatchSummary()
-    guard FileManager.default.isReadableFile(atPath: options.input) else {
+    guard input != nil || FileManager.default.isReadableFile(atPath: options.input) else {
       d.add(.error("file-not-found", "cannot read `\(options.input)`", zh: "无法读取 `\(options.input)`", at: nil))
       return summary
     }
-    let isJSONLines = options.input.hasSuffix(".jsonl") || options.input.hasSuffix(".ndjson")
+    let isJSONLines = input == nil && (options.input.hasSuffix(".jsonl") || options.input.hasSuffix(".ndjson"))
     var reader: CSVReader?
     var lineReader: LineReader?
     var decoder: RowDecoder?
     if isJSONLines {
       lineReader = try LineReader(path: options.input)
     } else {
-      let csv = try CSVReader(path: options.input)
+      let csv = try input ?? CSVReader(path: options.input)
       guard let headerChunk = try csv.next(maxRecords: 1), headerChunk.count == 1 else {
         d.add(.error("empty-file", "`\(options.input)` has no header row", zh: "`\(options.input)` 没有表头行", at: SourceSpan(file: options.input, line: 1, column: 1)))
         return summary

@@ -16,7 +16,11 @@ public final class CSVReader {
     public var description: String { "line \(line)\(column.map { ", column \($0)" } ?? ""): \(message)" }
   }
 
-  private let handle: FileHandle
+  /// Reads at most the given number of bytes; empty at the end. A file, or bytes in memory.
+  private let read: (Int) -> Data
+  private let close: () -> Void
+  /// How much is read at a time (a test or fuzz target makes it small to cut records at block ends).
+  private let blockSize: Int
   private var pending: [UInt8] = []
   /// Where unread bytes start in `pending`; the consumed prefix is dropped only when it is large.
   private var offset = 0
@@ -30,7 +34,7 @@ public final class CSVReader {
   private var line = 1
   public private(set) var bytesConsumed = 0
   public let fileSize: Int?
-  static let blockSize = 4 << 20
+  public static let blockSize = 4 << 20
   /// A field longer than this is a broken quote, not data: stop instead of reading the whole file into it.
   static let maximumRecordBytes = 1 << 20
 
@@ -38,16 +42,34 @@ public final class CSVReader {
     guard let handle = FileHandle(forReadingAtPath: path) else {
       throw Failure(line: 0, message: "cannot open `\(path)`")
     }
-    self.handle = handle
+    read = { handle.readData(ofLength: $0) }
+    close = { try? handle.close() }
+    blockSize = Self.blockSize
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     fileSize = (attributes?[.size] as? NSNumber)?.intValue
   }
 
-  deinit { try? handle.close() }
+  /// Reads `bytes` as if they were a file, `blockSize` bytes at a time: for tests and the fuzz
+  /// targets (`Fuzz/`), which then need no file per input. As with a file, the BOM and CR-only
+  /// line ends are looked for in the first block only.
+  public init(bytes: [UInt8], blockSize: Int = CSVReader.blockSize) {
+    let data = Data(bytes)
+    var position = 0
+    read = { count in
+      let end = min(data.count, position + count)
+      defer { position = end }
+      return data.subdata(in: position..<end)
+    }
+    close = {}
+    self.blockSize = max(1, blockSize)
+    fileSize = bytes.count
+  }
+
+  deinit { close() }
 
   private func fill() throws {
     guard !eof else { return }
-    let data = handle.readData(ofLength: Self.blockSize)
+    let data = read(blockSize)
     if data.isEmpty {
       eof = true
       return
@@ -71,7 +93,7 @@ public final class CSVReader {
   public func next(maxRecords: Int) throws -> CSVChunk? {
     var chunk = CSVChunk()
     let firstLine = line
-    if offset > Self.blockSize {
+    if offset > blockSize {
       pending.removeFirst(offset)
       offset = 0
     }

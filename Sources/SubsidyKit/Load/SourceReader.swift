@@ -7,7 +7,6 @@ public enum SourceReader {
   public static let maximumBytes = 64 * 1024 * 1024
 
   public static func read(_ path: String, into d: inout DiagnosticBag) -> SourceFile? {
-    let span = SourceSpan(file: path, line: 1, column: 1)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       d.add(.error("file-not-found", "no such file `\(path)`", zh: "文件 `\(path)` 不存在", at: nil))
@@ -21,6 +20,14 @@ public enum SourceReader {
       d.add(.error("unreadable", "cannot read `\(path)`", zh: "无法读取 `\(path)`", at: nil))
       return nil
     }
+    return decode(data, path: path, into: &d)
+  }
+
+  /// The text of a file's bytes: the size limit, a UTF-8 BOM dropped, binary and non-UTF-8 files
+  /// refused with where the first bad byte is. `read` calls it; so do the fuzz targets (`Fuzz/`),
+  /// which have the bytes in memory.
+  public static func decode(_ data: Data, path: String, into d: inout DiagnosticBag) -> SourceFile? {
+    let span = SourceSpan(file: path, line: 1, column: 1)
     if data.count > maximumBytes {
       d.add(.error("file-too-large", "file is \(data.count) bytes; the limit for one file is \(maximumBytes)",
                    zh: "文件有 \(data.count) 字节；单个文件最多 \(maximumBytes) 字节", at: span,
