@@ -25,8 +25,9 @@ public enum YAMLLoader {
     }
     if let at = AliasKeyCheck.firstAliasInKey(file.text) {
       diagnostics.add(.error("yaml-expansion", "an alias of a list or mapping is used as a mapping key",
+                             zh: "列表或映射的别名被用作映射的键",
                              at: SourceSpan(file: file.path, line: at.line, column: at.column),
-                             help: "a key is a plain name: write it out instead of `*alias`"))
+                             help: "a key is a plain name: write it out instead of `*alias`", helpZh: "键是一个普通名称：请直接写出，不要用 `*别名`"))
       return nil
     }
     let root: Node?
