@@ -57,7 +57,7 @@ import Glibc
       let answer = try Self.rawExchange(port: port, "POST /v1/eval HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/yaml\r\nContent-Length: 100\r\n\r\nas_of: 20")
       #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(300))")
       #expect(answer.contains("\"code\":\"time-limit\""))
-      #expect(Date().timeIntervalSince(started) < 5)
+      #expect(Date().timeIntervalSince(started) < 20)  // answered within the limit (0.5 s) plus a loaded machine, not held open
     }
   }
 
@@ -149,7 +149,7 @@ import Glibc
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     #expect(connected == 0)
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
+    var timeout = timeval(tv_sec: 20, tv_usec: 0)  // generous: CI machines are shared
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     _ = request.withCString { send(fd, $0, strlen($0), 0) }
     var received: [UInt8] = []

@@ -35,7 +35,7 @@ struct PostgresBatchLedgerTests {
     let logs = files.indices.map { dir.appendingPathComponent("county-\($0).log") }
     let processes = try files.enumerated().map { n, f in
       try BatchLedgerTests.start(["batch", f, "--as-of", asOf, "--commit", "--ledger", url, "--batch-id", "county-\(n)",
-                                  "--payer", Self.counties[n], "--out", dir.appendingPathComponent("par-\(n).csv").path],
+                                  "--payer", Self.counties[n], "--out", dir.appendingPathComponent("par-\(n).csv").path, "--lang", "en"],
                                  output: logs[n])
     }
     for p in processes { p.waitUntilExit() }
@@ -57,7 +57,7 @@ struct PostgresBatchLedgerTests {
     var sequentialCounts = [(committed: Int, alreadyPaid: Int)](repeating: (0, 0), count: files.count)
     for n in order {
       let r = try runCLI(["batch", files[n], "--as-of", asOf, "--commit", "--ledger", sequential, "--batch-id", "county-\(n)",
-                          "--out", dir.appendingPathComponent("seq-\(n).csv").path])
+                          "--out", dir.appendingPathComponent("seq-\(n).csv").path, "--lang", "en"])
       #expect(r.status == 0, "\(r.stderr)")
       sequentialCounts[n] = Self.ledgerCounts(r.stdout + r.stderr)
     }

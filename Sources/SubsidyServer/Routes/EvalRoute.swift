@@ -53,7 +53,8 @@ struct EvalRoute: Sendable {
   /// `request.json:3:7: error[unknown-field]: …`: the first diagnostic as the CLI's plain line, masked.
   static func firstLine(_ diagnostics: [Diagnostic], source: SourceFile) -> String {
     guard let first = diagnostics.first(where: { $0.severity == .error }) ?? diagnostics.first else { return "the facts do not load" }
-    let line = DiagnosticRenderer(format: .plain, sources: [source]).renderOne(first).split(separator: "\n").first.map(String.init) ?? first.message
+    // English, as the rest of the problem document; its `diagnostics` carry `message_zh` for the page.
+    let line = DiagnosticRenderer(format: .plain, language: .en, sources: [source]).renderOne(first).split(separator: "\n").first.map(String.init) ?? first.message
     return PIIMask.mask(line)
   }
 }
