@@ -98,3 +98,21 @@ import Testing
     #expect(!en.contains("该条款只列明人力资源服务机构和劳务经纪人"))
   }
 }
+
+/// The ledger's text tables are Chinese by default; CSV and JSON keep the contract's names.
+@Suite struct LedgerTextLanguageTests {
+  @Test func ledgerTablesAreChineseByDefaultAndEnglishOnRequest() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let ledger = dir.appendingPathComponent("l.sqlite").path
+    let run = try runBatch(BatchFixtures.path("mixed.csv"), asOf: "2024-12-31", ["--commit", "--ledger", ledger], in: dir)
+    #expect(run.status == 0 && run.ledgerCounts.committed > 0, "\(run.stderr)")
+    let zh = try runCLI(["ledger", "list", "--ledger", ledger], in: dir)
+    #expect(zh.stdout.contains("受益对象") && zh.stdout.contains("已支付") && zh.stdout.contains("合计"), "\(zh.stdout)")
+    #expect(!zh.stdout.contains("paid, total"))
+    let summary = try runCLI(["ledger", "summary", "--ledger", ledger], in: dir)
+    #expect(summary.stdout.contains("资金来源"), "\(summary.stdout)")
+    let en = try runCLI(["ledger", "list", "--ledger", ledger, "--lang", "en"], in: dir)
+    #expect(en.stdout.contains("paid, total"), "\(en.stdout)")
+  }
+}

@@ -5,14 +5,17 @@ import PolicyValues
 /// batch, columns separated by two spaces, totals at the end. Control
 /// characters in ids and names are shown escaped (`\e` for ESC).
 public enum LedgerText {
-  public static func payments(_ payments: [StoredPayment], showPII: Bool = false) -> String {
-    guard !payments.isEmpty else { return "no payments\n" }
-    var rows = [["id", "batch", "policy/rule", "clause", "beneficiary", "payee", "period", "amount", "status"]]
+  /// `chinese`: headings and totals in Chinese (the CLI's default); ids, rules and amounts as stored.
+  public static func payments(_ payments: [StoredPayment], showPII: Bool = false, chinese: Bool = false) -> String {
+    guard !payments.isEmpty else { return chinese ? "没有支付记录\n" : "no payments\n" }
+    var rows = [chinese ? ["编号", "批次", "政策/规则", "条款", "受益对象", "领取对象", "期间", "金额", "状态"]
+                        : ["id", "batch", "policy/rule", "clause", "beneficiary", "payee", "period", "amount", "status"]]
     var total: Int64 = 0
     var overflow = false
     for payment in payments {
       let record = payment.record
-      let status = payment.voidedAt.map { "voided \($0): \(PIIMask.mask(payment.voidReason ?? "", show: showPII))" } ?? "paid"
+      let reason = PIIMask.mask(payment.voidReason ?? "", show: showPII)
+      let status = payment.voidedAt.map { chinese ? "已作废 \($0)：\(reason)" : "voided \($0): \(reason)" } ?? (chinese ? "已支付" : "paid")
       rows.append([
         String(payment.id), payment.batchID, record.policy + "/" + record.rule, record.clause,
         PIIMask.mask(record.beneficiary, show: showPII), PIIMask.mask(record.payee, show: showPII),
@@ -21,12 +24,13 @@ public enum LedgerText {
       if !payment.isVoided { add(&total, record.amountFen, &overflow) }
     }
     let count = payments.filter { !$0.isVoided }.count
-    return table(rows, rightAligned: [7]) + "\(count) paid, total \(overflow ? "(overflow)" : Yuan.format(fen: total)) yuan\n"
+    let sum = overflow ? (chinese ? "（溢出）" : "(overflow)") : Yuan.format(fen: total)
+    return table(rows, rightAligned: [7]) + (chinese ? "已支付 \(count) 笔，合计 \(sum) 元\n" : "\(count) paid, total \(sum) yuan\n")
   }
 
-  public static func summary(_ summary: [SummaryRow]) -> String {
-    guard !summary.isEmpty else { return "no payments\n" }
-    var rows = [["policy", "rule", "funding", "count", "total"]]
+  public static func summary(_ summary: [SummaryRow], chinese: Bool = false) -> String {
+    guard !summary.isEmpty else { return chinese ? "没有支付记录\n" : "no payments\n" }
+    var rows = [chinese ? ["政策", "规则", "资金来源", "笔数", "合计"] : ["policy", "rule", "funding", "count", "total"]]
     var total: Int64 = 0
     var overflow = false
     var count = 0
@@ -35,13 +39,14 @@ public enum LedgerText {
       add(&total, row.totalFen, &overflow)
       count += row.count
     }
-    rows.append(["total", "", "", String(count), overflow ? "(overflow)" : Yuan.format(fen: total)])
+    rows.append([chinese ? "合计" : "total", "", "", String(count), overflow ? (chinese ? "（溢出）" : "(overflow)") : Yuan.format(fen: total)])
     return table(rows, rightAligned: [3, 4])
   }
 
-  public static func batches(_ batches: [StoredBatch]) -> String {
-    guard !batches.isEmpty else { return "no batches\n" }
-    var rows = [["batch", "committed_at", "as_of", "engine", "policy_hash", "payments", "voided", "total", "source"]]
+  public static func batches(_ batches: [StoredBatch], chinese: Bool = false) -> String {
+    guard !batches.isEmpty else { return chinese ? "没有批次\n" : "no batches\n" }
+    var rows = [chinese ? ["批次", "记录时间", "评估日", "引擎版本", "政策指纹", "支付笔数", "作废笔数", "合计", "来源文件"]
+                        : ["batch", "committed_at", "as_of", "engine", "policy_hash", "payments", "voided", "total", "source"]]
     for batch in batches {
       rows.append([
         batch.info.id, batch.committedAt, batch.info.asOf, batch.info.engineVersion,

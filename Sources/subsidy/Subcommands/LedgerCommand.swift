@@ -20,6 +20,9 @@ struct LedgerCommand: ParsableCommand {
     @Option(name: .customLong("ledger"), help: "The ledger: a file (SQLite), or postgres://user@host:port/database (PGHOST, PGUSER, PGPASSWORD… fill in what the URL leaves out).")
     var path: String = "subsidy-ledger.sqlite"
 
+    @Option(help: "Text tables in zh (default) or en; CSV and JSON keep the contract's names.")
+    var lang: TextReport.Language = .zh
+
     func open() throws -> any LedgerBackend {
       try LedgerCommand.run { try LedgerOpening.open(path, createIfMissing: false) }
     }
@@ -82,7 +85,7 @@ struct LedgerCommand: ParsableCommand {
       let store = try location.openForReading()
       let payments = try LedgerCommand.run { try store.payments(filter: filter.value) }
       switch format {
-      case .text: Terminal.text(LedgerText.payments(payments, showPII: showPii))
+      case .text: Terminal.text(LedgerText.payments(payments, showPII: showPii, chinese: location.lang == .zh))
       case .csv: Terminal.out(PaymentCSV.render(payments, showPII: showPii))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.payments(payments, showPII: showPii) })
       }
@@ -100,7 +103,7 @@ struct LedgerCommand: ParsableCommand {
       let store = try location.openForReading()
       let rows = try LedgerCommand.run { try store.summary(filter: filter.value) }
       switch format {
-      case .text: Terminal.text(LedgerText.summary(rows))
+      case .text: Terminal.text(LedgerText.summary(rows, chinese: location.lang == .zh))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.summary(rows) })
       case .csv: Terminal.out(PaymentCSV.summary(rows))
       }
@@ -167,7 +170,7 @@ struct LedgerCommand: ParsableCommand {
       let store = try location.openForReading()
       let batches = try LedgerCommand.run { try store.batches() }
       switch format {
-      case .text, .csv: Terminal.text(LedgerText.batches(batches))
+      case .text, .csv: Terminal.text(LedgerText.batches(batches, chinese: location.lang == .zh))
       case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.batches(batches) })
       }
     }
