@@ -22,6 +22,14 @@ public struct CivilDate: Hashable, Comparable, Sendable {
     packed = UInt32(year) << 9 | UInt32(month) << 5 | UInt32(day)
   }
 
+  /// The packed form (year << 9 | month << 5 | day): what fact columns store, in calendar order.
+  package var packedValue: UInt32 { packed }
+
+  /// A date stored earlier in its packed form (a fact column): it was checked when it was first made.
+  package init(packed: UInt32) {
+    self.packed = packed
+  }
+
   public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
     lhs.packed < rhs.packed
   }

@@ -14,6 +14,11 @@ public struct DivisionCode: Hashable, Sendable {
     self.value = value
   }
 
+  /// A code stored earlier as its number (a fact column): it was checked when it was first parsed.
+  package init(stored value: Int32) {
+    self.value = value
+  }
+
   /// The first two digits: the province-level division (e.g. 53 = 云南).
   public var province: Int { Int(value) / 10_000 }
 

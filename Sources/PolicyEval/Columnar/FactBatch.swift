@@ -8,7 +8,8 @@ import PolicyValues
 /// Cells are encoded so that comparing two encoded values of one type compares the values:
 /// money and numbers are `Fixed.raw`, dates `year << 9 | month << 5 | day`, division codes their
 /// number, enum cases and entity references their index, booleans 0 or 1, an evidence list a bit
-/// per case. Columns are built on first use, from the chunk's `Facts`, only for fields a rule reads.
+/// per case. A field the table holds encoded (`FactColumn`) is read in place, with no copy; a list
+/// column is encoded on first use, only when a rule reads it.
 final class FactBatch {
   static let known: UInt8 = 0
   static let null: UInt8 = 1
@@ -31,10 +32,16 @@ final class FactBatch {
     let key = kind << 16 | slot
     if let c = columns[key] { return c }
     let table = facts.tables[kind]
+    let stored = table.columns[slot]
+    if stored.isEncoded {
+      let c = Column(values: stored.values, states: stored.states)
+      columns[key] = c
+      return c
+    }
     var values = [Int64](repeating: 0, count: table.count)
     var states = [UInt8](repeating: Self.null, count: table.count)
     for record in 0..<table.count {
-      guard let (v, s) = Self.encode(table.values[record &* table.width &+ slot]) else { return nil }
+      guard let (v, s) = Self.encode(stored[record]) else { return nil }
       values[record] = v
       states[record] = s
     }
@@ -65,6 +72,7 @@ final class FactBatch {
     }
   }
 
-  static func encode(_ d: CivilDate) -> Int64 { Int64(d.year << 9 | d.month << 5 | d.day) }
+  /// A date's form, the same as `FactColumn`'s.
+  static func encode(_ d: CivilDate) -> Int64 { Int64(d.packedValue) }
   static func date(_ v: Int64) -> CivilDate? { CivilDate(year: Int(v >> 9), month: Int((v >> 5) & 0xF), day: Int(v & 0x1F)) }
 }

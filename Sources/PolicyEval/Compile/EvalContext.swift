@@ -18,15 +18,13 @@ public final class EvalContext {
   /// The current group's aggregate values, by the index compiled into each aggregate node.
   var aggregates: [Value] = []
 
-  /// Each table's flat values and width, held directly so a compiled field read is two array indexings.
-  let values: [[Value]]
-  let widths: [Int]
+  /// Each table's columns, held directly so a compiled field read is three array indexings.
+  let columns: [[FactColumn]]
 
   public init(facts: Facts, date: CivilDate) {
     self.facts = facts
     self.date = date
-    values = facts.tables.map(\.values)
-    widths = facts.tables.map(\.width)
+    columns = facts.tables.map(\.columns)
   }
 }
 

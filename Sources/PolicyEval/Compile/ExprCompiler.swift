@@ -110,7 +110,7 @@ struct ExprCompiler {
       var record = ctx.record
       var value = Value.null
       for (n, step) in steps.enumerated() {
-        value = ctx.values[step.entity][record &* ctx.widths[step.entity] &+ step.slot]
+        value = ctx.columns[step.entity][step.slot][record]
         if n == steps.count - 1 { break }
         guard case .entity(_, let next) = value else { return .null }
         record = next

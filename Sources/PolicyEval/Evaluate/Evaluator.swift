@@ -48,7 +48,7 @@ extension Program {
     let kind = checked.subject
     // Reads a slot of the subject's record in place (no copy of the record).
     let field: (Int) -> Value = { slot in
-      isGroup ? .null : ctx.values[kind][ctx.record &* ctx.widths[kind] &+ slot]
+      isGroup ? .null : ctx.columns[kind][slot][ctx.record]
     }
     var checks: [Check] = []
     var verdict = Verdict()

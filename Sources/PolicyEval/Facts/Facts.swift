@@ -4,31 +4,41 @@ import PolicyValues
 
 /// The facts of one case (or one batch chunk): a table of records per entity kind, in schema slot order.
 public struct Facts: Sendable {
-  /// The records of one entity kind, stored flat (`width` values per record) so a field read is one index.
+  /// The records of one entity kind, stored as one `FactColumn` per field (in slot order), so a
+  /// field read is one index and the column programs read a field's values without copying them.
   public struct Table: Sendable {
     public var ids: [String] = []
-    public internal(set) var values: [Value] = []
-    public let width: Int
+    public private(set) var columns: [FactColumn]
     public var index: [String: Int] = [:]
     /// Where each record was written, for messages about it.
     public var spans: [SourceSpan?] = []
     public var count: Int { ids.count }
+    public var width: Int { columns.count }
 
-    public init(width: Int) { self.width = width }
+    /// An empty table with one column per codec (one per field, in slot order).
+    public init(codecs: [FactColumn.Codec]) { columns = codecs.map(FactColumn.init) }
 
-    /// A copy of one record's values, in slot order.
-    public func record(_ i: Int) -> [Value] { Array(values[(i * width)..<((i + 1) * width)]) }
-
-    public subscript(record record: Int, slot slot: Int) -> Value {
-      get { values[record * width + slot] }
-      set { values[record * width + slot] = newValue }
+    /// An empty table for an entity of `schema`.
+    public init(_ entity: FactSchema.Entity, schema: FactSchema) {
+      self.init(codecs: entity.fields.map { FactColumn.Codec($0.type, schema: schema) })
     }
 
-    /// Adds a record of nulls to be filled in place (the batch decoder writes cells straight into it).
+    /// An empty table holding what `other` holds, in the same forms.
+    public init(like other: Table) { self.init(codecs: other.columns.map(\.codec)) }
+
+    /// A copy of one record's values, in slot order.
+    public func record(_ i: Int) -> [Value] { columns.map { $0[i] } }
+
+    public subscript(record record: Int, slot slot: Int) -> Value {
+      @inline(__always) get { columns[slot][record] }
+      set { columns[slot][record] = newValue }
+    }
+
+    /// Adds a record of defaults to be filled in place (the batch decoder writes cells straight into it).
     public mutating func appendBlank(id: String, defaults: [Value]) -> Int {
       let position = ids.count
       ids.append(id)
-      values.append(contentsOf: defaults)
+      for slot in columns.indices { columns[slot].append(slot < defaults.count ? defaults[slot] : .null) }
       index[id] = position
       spans.append(nil)
       return position
@@ -38,7 +48,7 @@ public struct Facts: Sendable {
     public mutating func removeLastRecord() {
       guard let id = ids.popLast() else { return }
       index[id] = nil
-      values.removeLast(width)
+      for slot in columns.indices { columns[slot].removeLast() }
       spans.removeLast()
     }
 
@@ -46,10 +56,16 @@ public struct Facts: Sendable {
     public mutating func append(id: String, record: [Value], span: SourceSpan?) {
       let position = ids.count
       ids.append(id)
-      values.append(contentsOf: record.prefix(width))
-      if record.count < width { values.append(contentsOf: repeatElement(.null, count: width - record.count)) }
+      for slot in columns.indices { columns[slot].append(slot < record.count ? record[slot] : .null) }
       index[id] = position
       spans.append(span)
+    }
+
+    /// Room for `n` more records in every column, so a chunk's decoding does not regrow them.
+    public mutating func reserveCapacity(_ n: Int) {
+      ids.reserveCapacity(n)
+      spans.reserveCapacity(n)
+      for slot in columns.indices { columns[slot].reserveCapacity(n) }
     }
   }
 
@@ -57,7 +73,7 @@ public struct Facts: Sendable {
   public var tables: [Table]
 
   public init(schema: FactSchema) {
-    tables = schema.entities.map { Table(width: $0.fields.count) }
+    tables = schema.entities.map { Table($0, schema: schema) }
   }
 
   /// A value that means the same in any chunk of a batch: an entity becomes its id.

@@ -9,7 +9,7 @@ extension BatchRunner {
     let rowKind = program.rowKind ?? 0
     var facts = decoded.facts
     let rows = facts.tables[rowKind]
-    var kept = Facts.Table(width: rows.width)
+    var kept = Facts.Table(like: rows)
     var lines: [Int] = []
     for i in 0..<min(rows.count, decoded.lines.count) where !dropping.contains(rows.ids[i]) {
       kept.append(id: rows.ids[i], record: rows.record(i), span: rows.spans[i])
