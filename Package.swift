@@ -31,7 +31,9 @@ let package = Package(
     .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift"),
                                           .product(name: "PostgresNIO", package: "postgres-nio")]),
     // The facade the CLI (and later a server) calls.
-    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger"]),
+    // GRDBSQLite (SQLite's C API, already built for the ledger): the batch's spill store past `--memory`.
+    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
+                                               .product(name: "GRDBSQLite", package: "GRDB.swift")]),
     // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.
     .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
     // In-process measurements (`subsidy bench`), kept out of the product library.

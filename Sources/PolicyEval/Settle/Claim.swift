@@ -25,6 +25,14 @@ public struct LimitSlot: Hashable, Sendable {
     self.year = wantsYear ? Int32(eventDate?.year ?? 0) : 0
   }
 
+  /// A slot read back from where it was stored (a batch's spill store).
+  package init(stored rule: Int32, beneficiary: String, payee: String, year: Int32) {
+    self.rule = rule
+    self.beneficiary = beneficiary
+    self.payee = payee
+    self.year = year
+  }
+
   /// The ledger's idempotency key, `policy|rule|<parts in limit order>`: `yingjiang|employment-service-subsidy|P1|2024`.
   public func ledgerKey(policy: String, rule name: String, limit: [String]) -> String {
     let parts = Rule.canonicalLimit(limit).map { key in key == "beneficiary" ? beneficiary : key == "payee" ? payee : String(year) }

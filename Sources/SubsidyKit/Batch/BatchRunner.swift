@@ -16,6 +16,8 @@ public struct BatchOptions: Sendable {
   public var chunkRows = 4_096
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   public var progress = false
+  /// What the state spanning rows may hold in memory before it spills to a temporary database.
+  public var memory = MemoryBudget()
   public init(input: String, asOf: CivilDate) {
     self.input = input
     self.asOf = asOf
@@ -136,7 +138,9 @@ public final class BatchRunner: Sendable {
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
     summary.learnKinds(program.checkedPolicies)
-    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII)
+    let spill = SpillPlace()
+    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII,
+                           budget: options.memory, place: spill)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     // One chunk per thread in flight while the previous batch is merged: enough to keep both cores busy.
     let batchSize = max(1, options.threads)
@@ -155,8 +159,8 @@ public final class BatchRunner: Sendable {
       }
       return work
     }
-    var dispatchIDs = DispatchIDRegistry()
-    var identities = IdentityRegistry()
+    var dispatchIDs = DispatchIDRegistry(budget: options.memory, place: spill)
+    var identities = IdentityRegistry(budget: options.memory, place: spill)
     let entityNames = program.schema.entities.map(\.name)
     let rowKind = program.rowKind ?? 0
     func mergeBatch(_ work: [ChunkWork]) throws {
@@ -166,7 +170,7 @@ public final class BatchRunner: Sendable {
         // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
         var repeated = Set<String>()
         for (i, id) in decoded.facts.tables[rowKind].ids.enumerated() where i < decoded.lines.count {
-          if let earlier = dispatchIDs.earlierLine(of: id, line: decoded.lines[i]) {
+          if let earlier = try dispatchIDs.earlierLine(of: id, line: decoded.lines[i]) {
             repeated.insert(id)
             decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
           }
@@ -207,7 +211,7 @@ public final class BatchRunner: Sendable {
     }
     try mergeBatch(previous)
     if ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil {
-      FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\n".utf8))
+      FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : "")\n".utf8))
     }
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     try payouts.flush()

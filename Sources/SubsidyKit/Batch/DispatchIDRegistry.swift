@@ -2,20 +2,51 @@
 /// however the file is cut into chunks.
 ///
 /// Ids are kept as 64-bit FNV-1a fingerprints with the first line (12 bytes a row instead of a
-/// string), which bounds memory at 10 million rows. Two different ids share a fingerprint with
-/// probability about n²/2⁶⁵ (3·10⁻⁶ at 10 million rows); the reject then names the line it clashed with.
+/// string). Two different ids share a fingerprint with probability about n²/2⁶⁵ (3·10⁻⁶ at 10 million
+/// rows); the reject then names the line it clashed with. Past its share of the memory budget the
+/// table moves to the run's `SpillStore`, so memory stays flat however many rows the file has.
 struct DispatchIDRegistry {
   private var firstLine: [UInt64: Int32] = [:]
+  private let limit: Int
+  private let place: SpillPlace
+  private var spilled: SpillStore?
+
+  init(budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
+    limit = budget.dispatchIDs / MemoryBudget.hashEntry(valueBytes: 4)
+    self.place = place
+  }
 
   /// The line of an earlier row with this id, or nil (and the id is recorded).
-  mutating func earlierLine(of id: String, line: Int) -> Int? {
+  mutating func earlierLine(of id: String, line: Int) throws -> Int? {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     for byte in id.utf8 {
       hash ^= UInt64(byte)
       hash = hash &* 0x100_0000_01b3
     }
+    if let spilled { return try Self.earlierLine(hash, line, in: spilled) }
     if let earlier = firstLine[hash] { return Int(earlier) }
     firstLine[hash] = Int32(truncatingIfNeeded: line)
+    if firstLine.count > limit { try spill() }
     return nil
+  }
+
+  private mutating func spill() throws {
+    let store = try place.store()
+    try store.execute("CREATE TABLE dispatch_ids (hash INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
+    for (hash, line) in firstLine {
+      try store.run("INSERT INTO dispatch_ids VALUES (?, ?)", [.int(Int64(bitPattern: hash)), .int(Int64(line))])
+    }
+    firstLine = [:]
+    spilled = store
+  }
+
+  private static func earlierLine(_ hash: UInt64, _ line: Int, in store: SpillStore) throws -> Int? {
+    let key = Int64(bitPattern: hash)
+    if try store.run("INSERT OR IGNORE INTO dispatch_ids VALUES (?, ?)", [.int(key), .int(Int64(Int32(truncatingIfNeeded: line)))]) == 1 {
+      return nil
+    }
+    var earlier: Int?
+    try store.run("SELECT line FROM dispatch_ids WHERE hash = ?", [.int(key)]) { earlier = Int($0.int(0)) }
+    return earlier
   }
 }

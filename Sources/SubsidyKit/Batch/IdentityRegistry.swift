@@ -38,23 +38,72 @@ struct IdentityRegistry {
   private var numberOf: [UInt64: UInt64] = [:]
   /// number fingerprint → the id fingerprint that holds it.
   private var holderOf: [UInt64: UInt64] = [:]
+  /// Past its share of the memory budget, both tables move to the run's `SpillStore`.
+  private let limit: Int
+  private let place: SpillPlace
+  private var spilled: SpillStore?
+
+  init(budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
+    limit = budget.identities / (2 * MemoryBudget.hashEntry(valueBytes: 8))
+    self.place = place
+  }
 
   /// Nil when the claim agrees with what was seen before in the file; else the reason to reject.
-  func conflict(_ claim: IdentityClaim, kind: String) -> String? {
-    if let earlier = numberOf[claim.idHash], earlier >> 32 != claim.numberHash >> 32 {
+  func conflict(_ claim: IdentityClaim, kind: String) throws -> String? {
+    if let earlier = try number(of: claim.idHash), earlier >> 32 != claim.numberHash >> 32 {
       return "\(kind) `\(claim.id)` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
     }
-    if let holder = holderOf[claim.numberHash], holder != claim.idHash {
-      let line = numberOf[holder].map { String($0 & 0xFFFF_FFFF) } ?? "?"
+    if let holder = try holder(of: claim.numberHash), holder != claim.idHash {
+      let line = try number(of: holder).map { String($0 & 0xFFFF_FFFF) } ?? "?"
       return "is the ID number of another \(kind) on line \(line); an ID number identifies one \(kind)"
     }
     return nil
   }
 
   /// Records an accepted claim (the first line that gave the id and the number).
-  mutating func register(_ claim: IdentityClaim) {
-    if numberOf[claim.idHash] == nil { numberOf[claim.idHash] = (claim.numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: claim.line)) }
+  mutating func register(_ claim: IdentityClaim) throws {
+    let packed = (claim.numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: claim.line))
+    if let spilled {
+      try spilled.run("INSERT OR IGNORE INTO identity_numbers VALUES (?, ?)", [.int(Int64(bitPattern: claim.idHash)), .int(Int64(bitPattern: packed))])
+      try spilled.run("INSERT OR IGNORE INTO identity_holders VALUES (?, ?)", [.int(Int64(bitPattern: claim.numberHash)), .int(Int64(bitPattern: claim.idHash))])
+      return
+    }
+    if numberOf[claim.idHash] == nil { numberOf[claim.idHash] = packed }
     if holderOf[claim.numberHash] == nil { holderOf[claim.numberHash] = claim.idHash }
+    if numberOf.count + holderOf.count > limit { try spill() }
+  }
+
+  private func number(of idHash: UInt64) throws -> UInt64? {
+    guard let spilled else { return numberOf[idHash] }
+    return try Self.lookup("SELECT packed FROM identity_numbers WHERE id_hash = ?", idHash, in: spilled)
+  }
+
+  private func holder(of numberHash: UInt64) throws -> UInt64? {
+    guard let spilled else { return holderOf[numberHash] }
+    return try Self.lookup("SELECT id_hash FROM identity_holders WHERE number_hash = ?", numberHash, in: spilled)
+  }
+
+  private static func lookup(_ sql: String, _ key: UInt64, in store: SpillStore) throws -> UInt64? {
+    var found: UInt64?
+    try store.run(sql, [.int(Int64(bitPattern: key))]) { found = UInt64(bitPattern: $0.int(0)) }
+    return found
+  }
+
+  private mutating func spill() throws {
+    let store = try place.store()
+    try store.execute("""
+      CREATE TABLE identity_numbers (id_hash INTEGER PRIMARY KEY, packed INTEGER NOT NULL);
+      CREATE TABLE identity_holders (number_hash INTEGER PRIMARY KEY, id_hash INTEGER NOT NULL);
+      """)
+    for (id, packed) in numberOf {
+      try store.run("INSERT INTO identity_numbers VALUES (?, ?)", [.int(Int64(bitPattern: id)), .int(Int64(bitPattern: packed))])
+    }
+    for (number, id) in holderOf {
+      try store.run("INSERT INTO identity_holders VALUES (?, ?)", [.int(Int64(bitPattern: number)), .int(Int64(bitPattern: id))])
+    }
+    numberOf = [:]
+    holderOf = [:]
+    spilled = store
   }
 
   static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
@@ -146,11 +195,11 @@ extension IdentityRegistry {
     for claim in claims {
       let skip = !repeated.isEmpty || !subjects.isEmpty
       if skip, !claim.rows.contains(where: { !repeated.contains($0.subject) && !subjects.contains($0.subject) }) { continue }
-      var why = conflict(claim, kind: kinds[claim.entity])
+      var why = try conflict(claim, kind: kinds[claim.entity])
       let record = checksLedger ? IdentityRecord(kind: kinds[claim.entity], id: claim.id, number: claim.number) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
-        register(claim)
+        try register(claim)
         if let record { try ledger?.recordIdentity?(record) }
         continue
       }

@@ -16,11 +16,13 @@ struct MergeState {
   let showPII: Bool
   let rules: [RuleTerms]
   /// Best claim so far per limit slot, in the order slots were first claimed (for a stable output order).
-  private var limits = LimitBook<PayoutRow>()
+  private var limits: SpillingLimitBook
   private var judgedSubjects = Set<String>()
   private var groups: [String: GroupTable] = [:]
 
-  init(program: Program, asOf: CivilDate, keepExplanation: Bool, showPII: Bool = false) {
+  init(program: Program, asOf: CivilDate, keepExplanation: Bool, showPII: Bool = false,
+       budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
+    limits = SpillingLimitBook(budget: budget, place: place)
     self.program = program
     self.asOf = asOf
     self.keepExplanation = keepExplanation
@@ -31,9 +33,9 @@ struct MergeState {
   mutating func take(rows: [EvalResult], entities: [EvalResult], groups chunkGroups: [String: GroupTable], ledger: LedgerHooks?,
                      summary: inout BatchSummary, out: inout CSVWriter) throws {
     var emit: [PayoutRow] = []
-    for r in rows { consider(r, into: &emit, summary: &summary) }
+    for r in rows { try consider(r, into: &emit, summary: &summary) }
     for r in entities where judgedSubjects.insert("\(r.policy)/\(r.rule)/\(r.subject)").inserted {
-      consider(r, into: &emit, summary: &summary)
+      try consider(r, into: &emit, summary: &summary)
     }
     for (rule, table) in chunkGroups { groups[rule, default: GroupTable()].merge(table) }
     try settle(&emit, ledger: ledger, summary: &summary)
@@ -43,7 +45,7 @@ struct MergeState {
     }
   }
 
-  private mutating func consider(_ r: EvalResult, into emit: inout [PayoutRow], summary: inout BatchSummary) {
+  private mutating func consider(_ r: EvalResult, into emit: inout [PayoutRow], summary: inout BatchSummary) throws {
     if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
       summary.countIneligible(policy: r.policy, rule: r.rule, status: r.status)
       return
@@ -53,7 +55,7 @@ struct MergeState {
       emit.append(row)
       return
     }
-    if let loser = limits.offer(row, slot: slot, order: row.claimOrder) { summary.countIneligible(rules[loser.ruleIndex]) }
+    if let loser = try limits.offer(row, slot: slot) { summary.countIneligible(rules[loser]) }
   }
 
   /// Sizes of what spans rows, for the memory figures in the benchmark notes.
@@ -62,9 +64,21 @@ struct MergeState {
     return "limit winners \(limits.count), judged subjects \(judgedSubjects.count), groups \(distinct)"
   }
 
-  /// Writes what had to wait for the whole file: limit winners and group results.
+  /// Writes what had to wait for the whole file: limit winners (a page at a time, so winners spilled to
+  /// disk never come back into memory at once) and group results.
   mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout CSVWriter) throws {
-    var rows = limits.drain()
+    // Drained from a copy: the pages are settled by this state's `settle` while the book empties.
+    var book = limits
+    defer { limits = book }
+    try book.drain(page: 4_096) { page in
+      var rows = page
+      try settle(&rows, ledger: ledger, summary: &summary)
+      for row in rows {
+        summary.count(row, rules)
+        try row.write(to: &out, rules, showPII: showPII)
+      }
+    }
+    var rows: [PayoutRow] = []
     let empty = Facts(schema: program.schema)
     for r in program.finishGroups(groups, facts: empty, asOf: asOf) {
       if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {

@@ -23,6 +23,23 @@ public struct PayoutRow: Sendable {
   /// The result's explanation as JSON, kept only when payments are committed to the ledger.
   public var explanationJSON: String?
 
+  /// A row read back from a batch's spill store.
+  init(ruleIndex: Int, subject: String, beneficiary: String, payee: String, amount: Fixed?, status: Status, eligibleFrom: CivilDate?,
+       expires: CivilDate?, missingEvidence: String, ruleDate: CivilDate, slot: LimitSlot?, explanationJSON: String?) {
+    self.ruleIndex = ruleIndex
+    self.subject = subject
+    self.beneficiary = beneficiary
+    self.payee = payee
+    self.amount = amount
+    self.status = status
+    self.eligibleFrom = eligibleFrom
+    self.expires = expires
+    self.missingEvidence = missingEvidence
+    self.ruleDate = ruleDate
+    self.slot = slot
+    self.explanationJSON = explanationJSON
+  }
+
   public init(_ r: EvalResult, keepExplanation: Bool) {
     ruleIndex = r.ruleIndex
     subject = r.subject

@@ -49,6 +49,9 @@ struct Batch: ParsableCommand {
   @Option(help: "Threads (default: all cores).")
   var threads: Int?
 
+  @Option(help: "Megabytes the state that spans rows (dispatch ids, ID numbers, limit winners) may hold before it spills to a temporary file (default: 128).")
+  var memory: Int = MemoryBudget.defaultMegabytes
+
   @Option(help: "The language of the summary and diagnostics: zh (default) or en. The payouts and rejects files keep the contract's names.")
   var lang: TextReport.Language = .zh
 
@@ -70,8 +73,8 @@ struct Batch: ParsableCommand {
       Terminal.err("error: --as-of \(Subsidy.parseDate(asOf).problem)\n")
       throw ExitCode.inputError
     }
-    guard chunkRows > 0, threads.map({ $0 > 0 }) ?? true else {
-      Terminal.err("error: --chunk-rows and --threads must be positive\n")
+    guard chunkRows > 0, threads.map({ $0 > 0 }) ?? true, memory >= 0 else {
+      Terminal.err("error: --chunk-rows and --threads must be positive, --memory not negative\n")
       throw ExitCode.inputError
     }
     var options = BatchOptions(input: file, asOf: date)
@@ -81,6 +84,7 @@ struct Batch: ParsableCommand {
     options.showPII = showPii
     options.chunkRows = chunkRows
     options.threads = threads ?? options.threads
+    options.memory = MemoryBudget(megabytes: memory)
     options.progress = true
     let runner = BatchRunner(program: program, options: options)
     var d = DiagnosticBag()

@@ -1,0 +1,141 @@
+import PolicyEval
+import PolicyValues
+
+/// The batch's best claim per limit slot (`LimitBook`), moved to the run's `SpillStore` once it
+/// outgrows its share of the memory budget: a file of any length keeps its winners on disk and
+/// streams them out at the end, in the order their slots were first claimed, as the book does.
+struct SpillingLimitBook {
+  private var book = LimitBook<PayoutRow>()
+  /// Bytes the book holds, estimated from each claim's strings.
+  private var bytes = 0
+  private let limit: Int
+  private let place: SpillPlace
+  private var spilled: SpillStore?
+  /// The next slot's first-claim order, once spilled.
+  private var nextOrder = 0
+
+  init(budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
+    limit = budget.limitWinners
+    self.place = place
+  }
+
+  var count: Int { spilled == nil ? book.count : nextOrder }
+
+  /// Offers a claim for its slot; returns the rule index of the claim that lost (the one offered, or
+  /// the holder it displaced), nil when the slot was free.
+  mutating func offer(_ row: PayoutRow, slot: LimitSlot) throws -> Int? {
+    if let spilled { return try Self.offer(row, slot: slot, order: &nextOrder, in: spilled) }
+    let loser = book.offer(row, slot: slot, order: row.claimOrder)
+    if loser == nil {
+      bytes += Self.estimate(row)
+      if bytes > limit { try spill() }
+    }
+    return loser?.ruleIndex
+  }
+
+  /// The winners in the order their slots were first claimed, `page` at a time; the book is emptied.
+  mutating func drain(page: Int, _ body: ([PayoutRow]) throws -> Void) throws {
+    guard let spilled else {
+      let rows = book.drain()
+      for start in stride(from: 0, to: rows.count, by: max(1, page)) {
+        try body(Array(rows[start..<min(rows.count, start + max(1, page))]))
+      }
+      return
+    }
+    var rows: [PayoutRow] = []
+    rows.reserveCapacity(page)
+    try spilled.run("SELECT \(Self.columns) FROM limit_winners ORDER BY first_order") { row in
+      rows.append(Self.payoutRow(row))
+      if rows.count >= page {
+        try body(rows)
+        rows.removeAll(keepingCapacity: true)
+      }
+    }
+    if !rows.isEmpty { try body(rows) }
+    try spilled.execute("DELETE FROM limit_winners")
+    nextOrder = 0
+  }
+
+  /// What a claim costs in memory: the row, its slot in the table, and its strings' bytes.
+  private static func estimate(_ row: PayoutRow) -> Int {
+    2 * MemoryLayout<PayoutRow>.stride + MemoryLayout<LimitSlot>.stride + 64
+      + row.subject.utf8.count + row.beneficiary.utf8.count + row.payee.utf8.count + row.missingEvidence.utf8.count
+      + (row.slot.map { $0.beneficiary.utf8.count + $0.payee.utf8.count } ?? 0) + (row.explanationJSON?.utf8.count ?? 0)
+  }
+
+  private mutating func spill() throws {
+    let store = try place.store()
+    try store.execute("""
+      CREATE TABLE limit_winners (
+        rule INTEGER NOT NULL, beneficiary TEXT NOT NULL, payee TEXT NOT NULL, year INTEGER NOT NULL,
+        first_order INTEGER NOT NULL,
+        rule_index INTEGER NOT NULL, subject TEXT NOT NULL, row_beneficiary TEXT NOT NULL, row_payee TEXT NOT NULL,
+        amount INTEGER, status TEXT NOT NULL, eligible_from INTEGER, expires INTEGER, missing_evidence TEXT NOT NULL,
+        rule_date INTEGER NOT NULL, explanation TEXT,
+        PRIMARY KEY (rule, beneficiary, payee, year)) WITHOUT ROWID;
+      """)
+    let rows = book.drain()
+    for row in rows {
+      guard let slot = row.slot else { continue }
+      try Self.insert(row, slot: slot, order: nextOrder, in: store)
+      nextOrder += 1
+    }
+    bytes = 0
+    spilled = store
+  }
+
+  private static let columns = """
+    rule_index, subject, row_beneficiary, row_payee, amount, status, eligible_from, expires, missing_evidence, rule_date, explanation, \
+    rule, beneficiary, payee, year
+    """
+
+  private static func key(_ slot: LimitSlot) -> [SpillStore.Argument] {
+    [.int(Int64(slot.rule)), .text(slot.beneficiary), .text(slot.payee), .int(Int64(slot.year))]
+  }
+
+  private static func values(_ row: PayoutRow) -> [SpillStore.Argument] {
+    [.int(Int64(row.ruleIndex)), .text(row.subject), .text(row.beneficiary), .text(row.payee),
+     row.amount.map { .int($0.raw) } ?? .null, .text(row.status.rawValue),
+     row.eligibleFrom.map { .int(Int64($0.packedValue)) } ?? .null, row.expires.map { .int(Int64($0.packedValue)) } ?? .null,
+     .text(row.missingEvidence), .int(Int64(row.ruleDate.packedValue)), row.explanationJSON.map { .text($0) } ?? .null]
+  }
+
+  private static func insert(_ row: PayoutRow, slot: LimitSlot, order: Int, in store: SpillStore) throws {
+    try store.run("""
+      INSERT INTO limit_winners (rule, beneficiary, payee, year, first_order, rule_index, subject, row_beneficiary, row_payee, amount,
+        status, eligible_from, expires, missing_evidence, rule_date, explanation)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """,
+                  key(slot) + [.int(Int64(order))] + values(row))
+  }
+
+  private static func offer(_ row: PayoutRow, slot: LimitSlot, order: inout Int, in store: SpillStore) throws -> Int? {
+    var holder: PayoutRow?
+    try store.run("SELECT \(columns) FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?", key(slot)) {
+      holder = payoutRow($0)
+    }
+    guard let holder else {
+      try insert(row, slot: slot, order: order, in: store)
+      order += 1
+      return nil
+    }
+    guard row.claimOrder < holder.claimOrder else { return row.ruleIndex }
+    try store.run("""
+      UPDATE limit_winners SET rule_index = ?, subject = ?, row_beneficiary = ?, row_payee = ?, amount = ?, status = ?, eligible_from = ?,
+        expires = ?, missing_evidence = ?, rule_date = ?, explanation = ?
+      WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?
+      """, values(row) + key(slot))
+    return holder.ruleIndex
+  }
+
+  private static func payoutRow(_ r: SpillStore.Row) -> PayoutRow {
+    let slot = LimitSlot(stored: Int32(truncatingIfNeeded: r.int(11)), beneficiary: r.text(12), payee: r.text(13),
+                         year: Int32(truncatingIfNeeded: r.int(14)))
+    return PayoutRow(ruleIndex: Int(r.int(0)), subject: r.text(1), beneficiary: r.text(2), payee: r.text(3),
+                     amount: r.isNull(4) ? nil : Fixed(raw: r.int(4)), status: Status(rawValue: r.text(5)) ?? .undetermined,
+                     eligibleFrom: r.isNull(6) ? nil : CivilDate(packed: UInt32(truncatingIfNeeded: r.int(6))),
+                     expires: r.isNull(7) ? nil : CivilDate(packed: UInt32(truncatingIfNeeded: r.int(7))),
+                     missingEvidence: r.text(8), ruleDate: CivilDate(packed: UInt32(truncatingIfNeeded: r.int(9))), slot: slot,
+                     explanationJSON: r.isNull(10) ? nil : r.text(10))
+  }
+}
