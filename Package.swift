@@ -1,6 +1,10 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+/// Release builds optimise across the engine's modules (a field read, a `Fixed` or a `CivilDate`
+/// inlined into the loops that use them), as if they were one module.
+let crossModule: [SwiftSetting] = [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+
 let package = Package(
   name: "subsidy",
   platforms: [.macOS(.v13)],
@@ -17,15 +21,15 @@ let package = Package(
   ],
   targets: [
     // Source files, spans, diagnostics and their rendering. No dependencies.
-    .target(name: "PolicySupport"),
+    .target(name: "PolicySupport", swiftSettings: crossModule),
     // Exact values of the domain: money in fen, civil dates, division codes, ID numbers.
-    .target(name: "PolicyValues"),
+    .target(name: "PolicyValues", swiftSettings: crossModule),
     // The policy language: YAML → syntax tree (with spans), expression parser, fact schema.
-    .target(name: "PolicyDSL", dependencies: ["PolicySupport", "PolicyValues", "Yams"]),
+    .target(name: "PolicyDSL", dependencies: ["PolicySupport", "PolicyValues", "Yams"], swiftSettings: crossModule),
     // Resolve, type-check and analyse a policy set against the fact schema.
-    .target(name: "PolicyCheck", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL"]),
+    .target(name: "PolicyCheck", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL"], swiftSettings: crossModule),
     // Compile a checked policy set to closures; load facts; evaluate.
-    .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"]),
+    .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"], swiftSettings: crossModule),
     // The payout ledger: SQLite through GRDB, idempotent payments, audit trail.
     // PolicySupport for the product's one CSV cell writer and control-character escaping; PolicyValues for the one PII masker.
     .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift"),
@@ -33,7 +37,7 @@ let package = Package(
     // The facade the CLI (and later a server) calls.
     // GRDBSQLite (SQLite's C API, already built for the ledger): the batch's spill store past `--memory`.
     .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
-                                               .product(name: "GRDBSQLite", package: "GRDB.swift")]),
+                                               .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: crossModule),
     // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.
     .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
     // In-process measurements (`subsidy bench`), kept out of the product library.

@@ -42,10 +42,13 @@ public struct FieldDecoder: Sendable {
   }
 
   /// A field's type resolved for decoding (enum names to case tables), with its bounds. Built once
-  /// per field, not per cell.
-  public struct Spec: Sendable {
-    indirect enum Kind: Sendable {
-      case text, bool, number, integer, date, code, idNumber, enumeration(Int), list(Kind), reference
+  /// per field, not per cell. A class: a batch hands one to the decoder for every cell, and a reference
+  /// is passed without copying (and reference counting) the type and bounds it holds.
+  public final class Spec: Sendable {
+    /// Only `list` is boxed: copying any other kind (every cell of a batch does) costs no reference count.
+    enum Kind: Sendable {
+      case text, bool, number, integer, date, code, idNumber, enumeration(Int), reference
+      indirect case list(Kind)
     }
     let kind: Kind
     public let type: FieldType
@@ -53,6 +56,17 @@ public struct FieldDecoder: Sendable {
     public let maximum: Value?
     /// Personal data: messages never quote the value in full.
     public let pii: Bool
+    /// A text cell (an id, a name), which the batch checks for control characters.
+    public let isText: Bool
+
+    init(kind: Kind, type: FieldType, minimum: Value?, maximum: Value?, pii: Bool) {
+      self.kind = kind
+      self.type = type
+      self.minimum = minimum
+      self.maximum = maximum
+      self.pii = pii
+      isText = type.isText
+    }
   }
 
   /// Each enum's name and cases as bytes, for comparison without building a `String`.

@@ -7,6 +7,14 @@ public indirect enum FieldType: Hashable, Sendable, CustomStringConvertible {
   case reference(String)
   case list(FieldType)
 
+  /// Text a person typed (an id, a name, a reference), which must hold no control character.
+  public var isText: Bool {
+    switch self {
+    case .id, .string, .reference: true
+    default: false
+    }
+  }
+
   /// Parses `enum(poverty_status)`, `ref(person)`, `list(evidence)`, `money`…
   public static func parse(_ text: String) -> FieldType? {
     switch text {

@@ -69,34 +69,40 @@ public struct ClaimOrder: Comparable, Sendable {
 /// The best claim so far for each limit slot, in the order slots were first claimed, mergeable chunk by
 /// chunk: the settlement of limits that `eval` (one case), `batch` and `compare` (a file in chunks) share.
 public struct LimitBook<Claim: Sendable>: Sendable {
-  private var winners: [LimitSlot: (order: Int, claim: Claim, by: ClaimOrder)] = [:]
+  /// Each slot's place in `claims`: slots are numbered in the order they were first claimed, so the
+  /// winners come out in that order with no sort.
+  private var places: [LimitSlot: Int] = [:]
+  private var claims: [(claim: Claim, by: ClaimOrder)] = []
 
   public init() {}
 
-  public var count: Int { winners.count }
+  public var count: Int { claims.count }
 
   /// Offers a claim for `slot`. Returns the claim that lost: the one offered, or the holder it displaced;
   /// nil when the slot was free.
   @discardableResult
   public mutating func offer(_ claim: Claim, slot: LimitSlot, order: ClaimOrder) -> Claim? {
-    guard let current = winners[slot] else {
-      winners[slot] = (winners.count, claim, order)
+    guard let place = places[slot] else {
+      places[slot] = claims.count
+      claims.append((claim, order))
       return nil
     }
-    if order < current.by {
-      winners[slot] = (current.order, claim, order)
-      return current.claim
+    if order < claims[place].by {
+      let displaced = claims[place].claim
+      claims[place] = (claim, order)
+      return displaced
     }
     return claim
   }
 
   /// The claim holding `slot`, if any.
-  public func holder(of slot: LimitSlot) -> Claim? { winners[slot]?.claim }
+  public func holder(of slot: LimitSlot) -> Claim? { places[slot].map { claims[$0].claim } }
 
   /// The winning claims in the order their slots were first claimed; the book is emptied.
   public mutating func drain() -> [Claim] {
-    let settled = winners.values.sorted { $0.order < $1.order }.map(\.claim)
-    winners = [:]
+    let settled = claims.map(\.claim)
+    places = [:]
+    claims = []
     return settled
   }
 }

@@ -18,6 +18,8 @@ public struct BatchOptions: Sendable {
   public var progress = false
   /// What the state spanning rows may hold in memory before it spills to a temporary database.
   public var memory = MemoryBudget()
+  /// Set to stop the run (Ctrl-C); checked between batches of chunks.
+  public var cancellation: Cancellation?
   public init(input: String, asOf: CivilDate) {
     self.input = input
     self.asOf = asOf
@@ -82,7 +84,7 @@ public final class BatchRunner: Sendable {
     self.options = options
   }
 
-  struct ChunkWork: @unchecked Sendable {
+  struct ChunkWork: Sendable {
     var chunk: CSVChunk
     /// For a JSON Lines input: the chunk's lines instead of CSV records.
     var jsonLines: [JSONLine] = []
@@ -142,74 +144,58 @@ public final class BatchRunner: Sendable {
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII,
                            budget: options.memory, place: spill)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
-    // One chunk per thread in flight while the previous batch is merged: enough to keep both cores busy.
-    let batchSize = max(1, options.threads)
     var rowNumber = 0
-    func readBatch() throws -> [ChunkWork] {
-      var work: [ChunkWork] = []
-      while work.count < batchSize {
-        if let reader, let chunk = try reader.next(maxRecords: options.chunkRows) {
-          work.append(ChunkWork(chunk: chunk, firstRow: rowNumber))
-        } else if let lineReader, let lines = try lineReader.next(maxLines: max(1, options.chunkRows / 16)) {
-          work.append(ChunkWork(chunk: CSVChunk(), jsonLines: lines, firstRow: rowNumber))
-        } else {
-          break
-        }
-        rowNumber += work[work.count - 1].rowCount
+    func readChunk() throws -> ChunkWork? {
+      let work: ChunkWork
+      if let reader, let chunk = try reader.next(maxRecords: options.chunkRows) {
+        work = ChunkWork(chunk: chunk, firstRow: rowNumber)
+      } else if let lineReader, let lines = try lineReader.next(maxLines: max(1, options.chunkRows / 16)) {
+        work = ChunkWork(chunk: CSVChunk(), jsonLines: lines, firstRow: rowNumber)
+      } else {
+        return nil
       }
+      rowNumber += work.rowCount
       return work
     }
     var dispatchIDs = DispatchIDRegistry(budget: options.memory, place: spill)
     var identities = IdentityRegistry(budget: options.memory, place: spill)
     let entityNames = program.schema.entities.map(\.name)
     let rowKind = program.rowKind ?? 0
-    func mergeBatch(_ work: [ChunkWork]) throws {
-      for item in work {
-        guard var decoded = item.decoded else { continue }
-        var rowResults = item.rowResults
-        // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
-        var repeated = Set<String>()
-        for (i, id) in decoded.facts.tables[rowKind].ids.enumerated() where i < decoded.lines.count {
-          if let earlier = try dispatchIDs.earlierLine(of: id, line: decoded.lines[i]) {
-            repeated.insert(id)
-            decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
-          }
+    func mergeChunk(_ item: ChunkWork) throws {
+      guard var decoded = item.decoded else { return }
+      var rowResults = item.rowResults
+      // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
+      var repeated = Set<String>()
+      for (i, id) in decoded.facts.tables[rowKind].ids.enumerated() where i < decoded.lines.count {
+        if let earlier = try dispatchIDs.earlierLine(of: id, line: decoded.lines[i]) {
+          repeated.insert(id)
+          decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
         }
-        // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
-        let (conflicts, dropped) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
-                                                         showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
-        repeated.formUnion(dropped.subjects)
-        var entityResults = item.entityResults
-        if !dropped.entities.isEmpty { entityResults.removeAll { dropped.entities.contains($0.subject) } }
-        if !repeated.isEmpty { rowResults.removeAll { repeated.contains($0.subject) } }
-        summary.rowsRead += item.rowCount
-        summary.rowsRejected += decoded.rejects.count
-        summary.rowsEvaluated += decoded.lines.count - repeated.count + dropped.subjects.count - conflicts
-        summary.countRefused(item.refused, names: ruleNames)
-        for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
-          try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
-        }
-        // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back.
-        let groups = !repeated.isEmpty && program.hasGroupRules && item.jsonLines.isEmpty
-          ? regroup(decoded, dropping: repeated) : item.groups
-        try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
       }
+      // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
+      let (conflicts, dropped) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
+                                                       showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
+      repeated.formUnion(dropped.subjects)
+      var entityResults = item.entityResults
+      if !dropped.entities.isEmpty { entityResults.removeAll { dropped.entities.contains($0.subject) } }
+      if !repeated.isEmpty { rowResults.removeAll { repeated.contains($0.subject) } }
+      summary.rowsRead += item.rowCount
+      summary.rowsRejected += decoded.rejects.count
+      summary.rowsEvaluated += decoded.lines.count - repeated.count + dropped.subjects.count - conflicts
+      summary.countRefused(item.refused, names: ruleNames)
+      for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
+        try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
+      }
+      // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back.
+      let groups = !repeated.isEmpty && program.hasGroupRules && item.jsonLines.isEmpty
+        ? regroup(decoded, dropping: repeated) : item.groups
+      try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
-    // Pipeline: while the workers evaluate batch n, this thread merges batch n-1 and reads batch n+1.
-    var previous: [ChunkWork] = []
-    var next = try readBatch()
-    while !next.isEmpty {
-      let box = WorkBox(next)
-      let running = DispatchGroup()
-      let explainKept = ledger?.record != nil
-      DispatchQueue.global().async(group: running) { self.evaluateInParallel(&box.work, decoder: rowDecoder, explainKept: explainKept) }
-      try mergeBatch(previous)
-      next = try readBatch()
-      running.wait()
-      previous = box.work
-    }
-    try mergeBatch(previous)
+    let explainKept = ledger?.record != nil
+    let pipeline = ChunkPipeline<ChunkWork, ChunkWork>(threads: options.threads, cancellation: options.cancellation)
+    try pipeline.run(read: readChunk, work: { [self] in evaluate($0, decoder: rowDecoder, explainKept: explainKept) }, merge: mergeChunk)
+    try options.cancellation?.check()
     if ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil {
       FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : "")\n".utf8))
     }
@@ -221,59 +207,42 @@ public final class BatchRunner: Sendable {
     return summary
   }
 
-  /// `explainKept`: results that are kept (not refused) carry their explanation, for the ledger.
-  private func evaluateInParallel(_ work: inout [ChunkWork], decoder: RowDecoder?, explainKept: Bool) {
+  /// Decodes and evaluates one chunk, on a worker. `explainKept`: results that are kept (not refused)
+  /// carry their explanation, for the ledger.
+  private func evaluate(_ input: ChunkWork, decoder: RowDecoder?, explainKept: Bool) -> ChunkWork {
     let program = self.program, asOf = options.asOf
-    let hasGroups = program.hasGroupRules, hasEntities = program.hasEntityRules
-    work.withUnsafeMutableBufferPointer { buffer in
-      let base = UnsafeMutableBufferPointerBox(buffer)
-      DispatchQueue.concurrentPerform(iterations: buffer.count) { i in
-        var item = base.buffer[i]
-        var refused = [Int](repeating: 0, count: program.ruleCount)
-        var tables: [String: GroupTable] = [:]
-        // A CSV chunk is one set of facts; a JSON Lines chunk is one set per line.
-        var parts: [(facts: Facts, lines: [Int])] = []
-        var decoded: RowDecoder.Decoded
-        if let decoder, item.jsonLines.isEmpty {
-          decoded = decoder.decode(item.chunk, asOf: asOf)
-          parts = [(decoded.facts, decoded.lines)]
-          item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
-        } else {
-          decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
-          for jsonLine in item.jsonLines {
-            switch JSONLineFacts.load(jsonLine, file: self.options.input, schema: program.schema, asOf: asOf) {
-            case .success(let facts):
-              item.identities += IdentityClaim.claims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0)
-              let rows = facts.tables[program.rowKind ?? 0].count
-              parts.append((facts, Array(repeating: jsonLine.line, count: rows)))
-              decoded.lines.append(jsonLine.line)
-            case .failure(let reject):
-              decoded.rejects.append(reject)
-            }
-          }
+    var item = input
+    var refused = [Int](repeating: 0, count: program.ruleCount)
+    var tables: [String: GroupTable] = [:]
+    // A CSV chunk is one set of facts; a JSON Lines chunk is one set per line.
+    var parts: [(facts: Facts, lines: [Int])] = []
+    var decoded: RowDecoder.Decoded
+    if let decoder, item.jsonLines.isEmpty {
+      decoded = decoder.decode(item.chunk, asOf: asOf)
+      parts = [(decoded.facts, decoded.lines)]
+      item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
+    } else {
+      decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
+      for jsonLine in item.jsonLines {
+        switch JSONLineFacts.load(jsonLine, file: options.input, schema: program.schema, asOf: asOf) {
+        case .success(let facts):
+          item.identities += IdentityClaim.claims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0)
+          let rows = facts.tables[program.rowKind ?? 0].count
+          parts.append((facts, Array(repeating: jsonLine.line, count: rows)))
+          decoded.lines.append(jsonLine.line)
+        case .failure(let reject):
+          decoded.rejects.append(reject)
         }
-        for (facts, lines) in parts {
-          item.rowResults += program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept)
-          if hasEntities { item.entityResults += program.evaluateEntityRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept) }
-          if hasGroups { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max }) }
-        }
-        item.refused = refused
-        item.groups = tables
-        item.decoded = decoded
-        base.buffer[i] = item
       }
     }
+    for (facts, lines) in parts {
+      item.rowResults += program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept)
+      if program.hasEntityRules { item.entityResults += program.evaluateEntityRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept) }
+      if program.hasGroupRules { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max }) }
+    }
+    item.refused = refused
+    item.groups = tables
+    item.decoded = decoded
+    return item
   }
-}
-
-/// A batch of chunks handed to the evaluating thread and back.
-final class WorkBox: @unchecked Sendable {
-  var work: [BatchRunner.ChunkWork]
-  init(_ work: [BatchRunner.ChunkWork]) { self.work = work }
-}
-
-/// Lets `concurrentPerform` write each chunk's slot; every iteration touches only its own index.
-struct UnsafeMutableBufferPointerBox<T>: @unchecked Sendable {
-  let buffer: UnsafeMutableBufferPointer<T>
-  init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
 }

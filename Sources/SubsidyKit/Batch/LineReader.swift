@@ -1,7 +1,7 @@
 import Foundation
 
 /// One non-blank line of a JSON Lines file: its text, or why its bytes are not text.
-struct JSONLine {
+struct JSONLine: Sendable {
   var line: Int
   /// Nil when the line is not valid UTF-8; `problem` then says where.
   var text: String?

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 /// A progress line on stderr while a batch runs (rows, rows/s, elapsed, ETA); silent when stderr is not a terminal.
-final class Progress: @unchecked Sendable {
+final class Progress {
   private let enabled: Bool
   private let total: Int?
   private let started = DispatchTime.now()

@@ -31,6 +31,10 @@ package struct RowDecoder: Sendable {
   let requiredRole: [Bool]
   /// Per role: whether its entity has record checks (`end >= start`) to run after its cells.
   let hasChecks: [Bool]
+  /// Per role: its entity kind, and the roles it owns (their index, entity, and the slot that points
+  /// at them): plain integers, so the per-row loop copies no role description.
+  let roleEntity: [Int]
+  let owned: [[(inner: Int, entity: Int, slot: Int)]]
 
   package init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
     self.schema = schema
@@ -51,13 +55,19 @@ package struct RowDecoder: Sendable {
       }
     }
     hasChecks = plan.roles.map { !schema.entities[$0.entity].checks.isEmpty }
+    roleEntity = plan.roles.map(\.entity)
+    owned = plan.roles.indices.map { r in
+      plan.roles.enumerated().compactMap { inner, role in
+        role.owner == r ? role.ownerSlot.map { (inner, role.entity, $0) } : nil
+      }
+    }
     idColumns = plan.roles.map { role in schema.entities[role.entity].slots["id"].flatMap { role.columns[$0] } }
     requiredRole = plan.roles.enumerated().map { r, role in
       r == 0 || (role.owner == 0 && role.ownerSlot.map { schema.entities[plan.roles[0].entity].fields[$0].required } ?? false)
     }
   }
 
-  package struct Decoded {
+  package struct Decoded: Sendable {
     package var facts: Facts
     /// The line of each dispatch record, by its index in the dispatch table.
     var lines: [Int] = []
@@ -92,7 +102,7 @@ package struct RowDecoder: Sendable {
       }
       // Inner roles first (household before person, person before dispatch), so owners can link to them.
       for r in stride(from: roleCount - 1, through: 0, by: -1) {
-        let role = plan.roles[r]
+        let entity = roleEntity[r]
         guard let idColumn = idColumns[r] else { continue }
         let raw = chunk.string(row, idColumn)
         // Bytes first: only an id holding a byte that may start a control character is looked at closely.
@@ -110,7 +120,7 @@ package struct RowDecoder: Sendable {
           }
           continue
         }
-        if let existing = out.facts.tables[role.entity].index[id] {
+        if let existing = out.facts.tables[entity].index[id] {
           if r == 0 {
             rollback(&out.facts, fresh, indices)
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: id, reason: "repeats an earlier row's dispatch id"))
@@ -118,9 +128,9 @@ package struct RowDecoder: Sendable {
           }
           // A shared record already decoded in this chunk: keep the first, but this row's cells
           // must still be valid, or the row would pass or fail depending on where chunks are cut.
-          let first = existing < origin[role.entity].count ? origin[role.entity][existing] : -1
+          let first = existing < origin[entity].count ? origin[entity][existing] : -1
           if !sameCells(r, chunk, row, first),
-            let problem = validate(r, chunk, row, asOf: asOf, stored: out.facts.tables[role.entity], existing, firstLine: first >= 0 ? chunk.lines[first] : nil) {
+            let problem = validate(r, chunk, row, asOf: asOf, stored: out.facts.tables[entity], existing, firstLine: first >= 0 ? chunk.lines[first] : nil) {
             rollback(&out.facts, fresh, indices)
             out.rejects.append(problem)
             continue rows
@@ -128,8 +138,8 @@ package struct RowDecoder: Sendable {
           indices[r] = existing
           continue
         }
-        let position = out.facts.tables[role.entity].appendBlank(id: id, defaults: defaults[r])
-        if origin[role.entity].count == position { origin[role.entity].append(row) } else if position < origin[role.entity].count { origin[role.entity][position] = row }
+        let position = out.facts.tables[entity].appendBlank(id: id, defaults: defaults[r])
+        if origin[entity].count == position { origin[entity].append(row) } else if position < origin[entity].count { origin[entity][position] = row }
         indices[r] = position
         fresh[r] = true
         if let problem = fill(&out.facts, r, position, chunk, row, asOf: asOf) {
@@ -137,9 +147,9 @@ package struct RowDecoder: Sendable {
           out.rejects.append(problem)
           continue rows
         }
-        for (inner, innerRole) in plan.roles.enumerated() where innerRole.owner == r {
-          if let slot = innerRole.ownerSlot, let i = indices[inner] {
-            out.facts.tables[role.entity][record: position, slot: slot] = .entity(kind: innerRole.entity, index: i)
+        for link in owned[r] {
+          if let i = indices[link.inner] {
+            out.facts.tables[entity][record: position, slot: link.slot] = .entity(kind: link.entity, index: i)
           }
         }
       }
@@ -151,10 +161,10 @@ package struct RowDecoder: Sendable {
   /// Decodes the role's cells into its new record, then the entity's record checks; the first
   /// problem is returned as a reject.
   private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
-    let entity = plan.roles[r].entity
+    let entity = roleEntity[r]
     let decoder = self.decoder
     for cell in cells[r] {
-      if let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
+      if cell.spec.isText, let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
       switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
       case .value(let v):
         facts.tables[entity][record: position, slot: cell.slot] = v
@@ -205,7 +215,7 @@ package struct RowDecoder: Sendable {
     var record = defaults[r]
     let entity = schema.entities[plan.roles[r].entity]
     for cell in cells[r] {
-      if let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
+      if cell.spec.isText, let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
       switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
       case .value(let v):
         record[cell.slot] = v

@@ -11,12 +11,7 @@ import PolicySupport
 /// cells are checked by their type's parser.
 enum TextHygiene {
   /// Whether a field of this type is text kept as typed (ids, references, names).
-  static func isText(_ type: FieldType) -> Bool {
-    switch type {
-    case .id, .string, .reference: true
-    default: false
-    }
-  }
+  static func isText(_ type: FieldType) -> Bool { type.isText }
 
   /// The first control character a cell of `type` may not hold. A name may break across lines
   /// (Alt+Enter in an Excel cell gives CR LF inside quotes); an id may hold no control character.

@@ -1,4 +1,3 @@
-import Dispatch
 import PolicyEval
 import PolicyValues
 
@@ -20,75 +19,39 @@ struct CohortPieces {
     self.asOf = asOf
   }
 
-  private enum Piece {
-    case raw(CSVChunk)
+  private enum Piece: Sendable {
+    /// A CSV chunk, with the source's decoder to decode it on a worker.
+    case raw(CSVChunk, RowDecoder)
     case decoded(CohortChunk)
   }
 
-  private mutating func read(_ count: Int) throws -> [Piece] {
-    if let whole = facts {
-      facts = nil
-      return [.decoded(CohortChunk(facts: whole, lines: [], rows: 0))]
-    }
-    guard let csv else { return [] }
-    var pieces: [Piece] = []
-    while pieces.count < count, let chunk = try csv.nextRaw() { pieces.append(.raw(chunk)) }
-    return pieces
-  }
-
   /// With `onlyPeople`, CSV rows of other people are dropped before decoding (the explaining pass
-  /// needs a few people, and decoding is most of its cost); a facts file is passed whole.
-  mutating func forEachBatch<R>(threads: Int, onlyPeople: Set<String>? = nil, _ work: @escaping @Sendable (CohortChunk) -> R,
-                                merge: (CohortChunk, R) throws -> Void) throws {
-    let decoder = UncheckedBox(csv)
+  /// needs a few people, and decoding is most of its cost); a facts file is passed whole. Chunks are
+  /// decoded and worked on all cores and merged in input order by the one `ChunkPipeline`.
+  mutating func forEachBatch<R: Sendable>(threads: Int, onlyPeople: Set<String>? = nil, cancellation: Cancellation? = nil,
+                                          _ work: @escaping @Sendable (CohortChunk) -> R, merge: (CohortChunk, R) throws -> Void) throws {
+    var whole = facts
+    facts = nil
+    let source = csv
+    let personColumn = csv?.personColumn, asOf = self.asOf
     let wanted = onlyPeople
-    while true {
-      let pieces = try read(max(1, threads) * 2)
-      if pieces.isEmpty { return }
-      let slots = Slots<(CohortChunk, R)>(count: pieces.count)
-      defer { slots.free() }
-      let input = UncheckedBox(pieces)
-      DispatchQueue.concurrentPerform(iterations: pieces.count) { i in
-        let chunk: CohortChunk?
-        switch input.value[i] {
-        case .decoded(let c): chunk = c
-        case .raw(let raw):
-          if let wanted, let column = decoder.value?.personColumn {
-            chunk = decoder.value?.decode(raw.filtered { wanted.contains(raw.string($0, column).trimmingSpaces) })
-          } else {
-            chunk = decoder.value?.decode(raw)
-          }
-        }
-        slots.set(i, chunk.map { ($0, work($0)) })
+    let pipeline = ChunkPipeline<Piece, (CohortChunk, R)>(threads: threads, cancellation: cancellation)
+    try pipeline.run(read: {
+      if let all = whole {
+        whole = nil
+        return .decoded(CohortChunk(facts: all, lines: [], rows: 0))
       }
-      for i in 0..<pieces.count { if let (chunk, result) = slots.get(i) { try merge(chunk, result) } }
-    }
+      guard let source, let raw = try source.nextRaw() else { return nil }
+      return .raw(raw, source.decoder)
+    }, work: { piece in
+      let chunk: CohortChunk
+      switch piece {
+      case .decoded(let c): chunk = c
+      case .raw(let raw, let decoder):
+        let rows = wanted.flatMap { wanted in personColumn.map { column in raw.filtered { wanted.contains(raw.string($0, column).trimmingSpaces) } } } ?? raw
+        chunk = CSVSource.decode(rows, decoder: decoder, asOf: asOf)
+      }
+      return (chunk, work(chunk))
+    }, merge: { try merge($0.0, $0.1) })
   }
-}
-
-/// One slot per chunk of a batch, each written by exactly one worker and read after all finished:
-/// raw memory, so distinct slots are written without the exclusivity check of a shared array.
-final class Slots<T>: @unchecked Sendable {
-  private let base: UnsafeMutablePointer<T?>
-  private let count: Int
-
-  init(count: Int) {
-    self.count = count
-    base = UnsafeMutablePointer<T?>.allocate(capacity: count)
-    base.initialize(repeating: nil, count: count)
-  }
-
-  func set(_ i: Int, _ value: T?) { base[i] = value }
-  func get(_ i: Int) -> T? { base[i] }
-
-  func free() {
-    base.deinitialize(count: count)
-    base.deallocate()
-  }
-}
-
-/// Hands values that are only read to `concurrentPerform`'s workers.
-struct UncheckedBox<T>: @unchecked Sendable {
-  let value: T
-  init(_ value: T) { self.value = value }
 }

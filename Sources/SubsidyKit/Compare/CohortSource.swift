@@ -6,7 +6,7 @@ import PolicyValues
 
 /// A piece of a cohort: a whole facts file (YAML/JSON), or one chunk of a batch CSV, which is read
 /// chunk by chunk so memory does not grow with the file (see `CohortPieces`).
-struct CohortChunk {
+struct CohortChunk: Sendable {
   var facts: Facts
   /// The input position of each placement record (its CSV line), so group rules pick the same first
   /// member however the file is cut.
@@ -48,7 +48,10 @@ struct CSVSource {
   /// The raw next chunk; decoding is left to the caller so it can run on several cores.
   func nextRaw() throws -> CSVChunk? { try reader.next(maxRecords: chunkRows) }
 
-  func decode(_ chunk: CSVChunk) -> CohortChunk {
+  func decode(_ chunk: CSVChunk) -> CohortChunk { Self.decode(chunk, decoder: decoder, asOf: asOf) }
+
+  /// What a worker does with a raw chunk (it needs the decoder, not the reader).
+  static func decode(_ chunk: CSVChunk, decoder: RowDecoder, asOf: CivilDate) -> CohortChunk {
     let decoded = decoder.decode(chunk, asOf: asOf)
     return CohortChunk(facts: decoded.facts, lines: decoded.lines, rejects: decoded.rejects, rows: chunk.count)
   }

@@ -26,6 +26,8 @@ public struct CompareOptions: Sendable {
   public var asOf: CivilDate?
   public var chunkRows = 4_096
   public var threads = ProcessInfo.processInfo.activeProcessorCount
+  /// Set to stop the comparison (Ctrl-C); checked between batches of chunks.
+  public var cancellation: Cancellation?
   /// How many of the largest gains and losses per pair get their explanations side by side.
   public var detail = 20
   /// The language of the few sentences the report stores (the parameter changes behind an amount).
@@ -80,7 +82,7 @@ public struct CompareRunner: Sendable {
     var merges = policies.enumerated().map { PolicyMerge(policy: $0.offset, program: $0.element.program) }
     var counts = ReadCounts()
     var orgNames: [String: String] = [:]
-    try pieces.forEachBatch(threads: options.threads) { chunk in
+    try pieces.forEachBatch(threads: options.threads, cancellation: options.cancellation) { chunk in
       evaluate(chunk, asOf: asOf)
     } merge: { chunk, results in
       counts.rows += chunk.rows
@@ -118,7 +120,7 @@ public struct CompareRunner: Sendable {
     guard var pieces = try open(into: &d) else { return nil }
     var found: [String: [[EvalResult]]] = [:]
     let personKind = schema.entityIndex["person"]
-    try pieces.forEachBatch(threads: options.threads, onlyPeople: wanted) { chunk -> [[EvalResult]] in
+    try pieces.forEachBatch(threads: options.threads, onlyPeople: wanted, cancellation: options.cancellation) { chunk -> [[EvalResult]] in
       guard let personKind, chunk.facts.tables[personKind].ids.contains(where: wanted.contains) else { return [] }
       return policies.map { policy in
         var facts = chunk.facts

@@ -3,7 +3,7 @@
 /// A file saved as GBK by Excel or Notepad is the usual case; "not UTF-8" alone leaves the user
 /// searching a long file for the one cell with Chinese text, so the place is reported.
 enum UTF8Check {
-  struct Problem: Equatable {
+  struct Problem: Equatable, Sendable {
     var line: Int
     /// Counts the valid characters (Unicode scalars) before the byte on its line, from 1.
     var column: Int

@@ -86,6 +86,10 @@ struct Batch: ParsableCommand {
     options.threads = threads ?? options.threads
     options.memory = MemoryBudget(megabytes: memory)
     options.progress = true
+    // Ctrl-C stops the run between chunks: no output file is put in place, nothing is committed.
+    let (cancellation, interrupts) = Cancellation.onInterrupt()
+    defer { interrupts.stop() }
+    options.cancellation = cancellation
     let runner = BatchRunner(program: program, options: options)
     var d = DiagnosticBag()
     var summary = BatchSummary()
@@ -123,6 +127,10 @@ struct Batch: ParsableCommand {
     } catch let error as ExitCode {
       Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
       throw error
+    } catch is Cancellation.Cancelled {
+      Terminal.err(lang == .zh ? "已中断：未写入任何输出文件，台账中未记入任何款项\n"
+                               : "interrupted: no output file was written and nothing was committed to the ledger\n")
+      throw ExitCode(130)
     } catch let error as CSVReader.Failure {
       Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
       Terminal.err("error: \(file): \(error)\n")

@@ -85,10 +85,17 @@ struct Compare: ParsableCommand {
     options.language = lang
     options.chunkRows = chunkRows
     options.threads = threads ?? options.threads
+    // Ctrl-C stops the comparison between chunks; nothing is printed or written.
+    let (cancellation, interrupts) = Cancellation.onInterrupt()
+    defer { interrupts.stop() }
+    options.cancellation = cancellation
     var d = DiagnosticBag()
     let found: CompareReport?
     do {
       found = try CompareRunner(policies: compared, options: options)?.run(into: &d)
+    } catch is Cancellation.Cancelled {
+      Terminal.err(lang == .zh ? "已中断：未输出任何内容\n" : "interrupted: nothing was written\n")
+      throw ExitCode(130)
     } catch let error as CSVReader.Failure {
       Terminal.err("error: \(facts): \(error)\n")
       throw ExitCode.inputError
