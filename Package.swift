@@ -32,11 +32,13 @@ let package = Package(
     .target(name: "PolicyEval", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "Yams"], swiftSettings: crossModule),
     // The payout ledger: SQLite through GRDB, idempotent payments, audit trail.
     // PolicySupport for the product's one CSV cell writer and control-character escaping; PolicyValues for the one PII masker.
-    .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift"),
-                                          .product(name: "PostgresNIO", package: "postgres-nio")]),
+    .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
+    // The shared ledger on PostgreSQL, and opening either store by its `--ledger` value: a target of its
+    // own, so the library and the fuzzers do not build PostgreSQL's client (swift-nio, BoringSSL).
+    .target(name: "LedgerPostgres", dependencies: ["Ledger", .product(name: "PostgresNIO", package: "postgres-nio")]),
     // The facade the CLI (and later a server) calls.
     // GRDBSQLite (SQLite's C API, already built for the ledger): the batch's spill store past `--memory`.
-    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
+    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "LedgerPostgres",
                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: crossModule),
     // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.
     .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
@@ -49,13 +51,13 @@ let package = Package(
       resources: [.copy("Resources/web"), .copy("Resources/openapi.yaml")]),
     .executableTarget(name: "subsidy", dependencies: [
       "SubsidyKit", "SubsidySynthetic", "SubsidyBench",
-      "SubsidyServer",
+      "SubsidyServer", "LedgerPostgres",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ]),
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
     .testTarget(
       name: "SubsidyTests",
-      dependencies: ["SubsidyKit", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
+      dependencies: ["SubsidyKit", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "LedgerPostgres",
                      .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(
@@ -63,6 +65,6 @@ let package = Package(
       dependencies: ["SubsidyServer", "SubsidyKit",
                      .product(name: "Hummingbird", package: "hummingbird"),
                      .product(name: "HummingbirdTesting", package: "hummingbird")]),
-    .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
+    .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerPostgres", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
   ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Ledger
+@testable import LedgerPostgres
 
 /// Commits racing on one ledger from several threads, through one store or
 /// through separate connections, never pay a key twice.

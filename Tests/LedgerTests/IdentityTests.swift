@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Ledger
+@testable import LedgerPostgres
 
 /// The ledger remembers which ID number each person id had, as a keyed hash, never the number.
 @Suite struct IdentityTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Ledger
+@testable import LedgerPostgres
 
 /// The ledger against real processes: a `subsidy ledger stress` child is
 /// SIGKILLed in the middle of a commit, and two children commit to one

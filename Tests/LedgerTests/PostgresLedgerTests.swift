@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Ledger
+@testable import LedgerPostgres
 
 /// What only the PostgreSQL ledger has to prove: its schema refuses what SQLite's refuses (talked to
 /// with plain SQL, as a stray `psql` session would), a damaged ledger is refused before a commit,

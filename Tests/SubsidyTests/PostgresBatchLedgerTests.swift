@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Ledger
+@testable import LedgerPostgres
 
 /// A prefecture's counties on one PostgreSQL ledger: `subsidy batch --commit --ledger postgres://…`
 /// from four processes at once, each a county (`--payer`) with a file overlapping the others'.

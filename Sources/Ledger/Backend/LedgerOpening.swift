@@ -1,21 +1,8 @@
 /// Opens the ledger a `--ledger` value names: a `postgres://…` URL is a shared PostgreSQL ledger
 /// (what the URL leaves out comes from `PGHOST`, `PGUSER`, … as for `psql`), anything else the
-/// path of an SQLite file, which stays the default.
+/// path of an SQLite file, which stays the default. Opening is in `LedgerPostgres` (which knows both
+/// stores), so what only needs SQLite (the fuzzers, the library) does not build PostgreSQL's client.
 public enum LedgerOpening {
   /// Whether `location` names a PostgreSQL ledger.
   public static func isServer(_ location: String) -> Bool { PostgresAddress.isURL(location) }
-
-  /// For writing (commit, void). With `createIfMissing: false` a ledger that is not there yet is
-  /// `LedgerError.missingFile`, as for a file.
-  public static func open(_ location: String, createIfMissing: Bool) throws -> any LedgerBackend {
-    guard isServer(location) else { return try LedgerStore(path: location, createIfMissing: createIfMissing) }
-    if !createIfMissing { _ = try PostgresLedger(url: location, readOnly: true) }
-    return try PostgresLedger(url: location)
-  }
-
-  /// For reading (list, summary, export, batches, a dry run's paid keys): nothing is created,
-  /// migrated or written.
-  public static func openForReading(_ location: String) throws -> any LedgerBackend {
-    isServer(location) ? try PostgresLedger(url: location, readOnly: true) : try LedgerStore(readingAt: location)
-  }
 }

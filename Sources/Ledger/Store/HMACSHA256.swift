@@ -1,15 +1,15 @@
 /// HMAC-SHA-256 (RFC 2104, FIPS 180-4), for the keyed hash of an ID number the ledger keeps instead
 /// of the number. Written out because the ledger's only dependency is GRDB (no CryptoKit on Linux);
 /// checked against the RFC 4231 and FIPS test vectors in LedgerTests.
-enum HMACSHA256 {
-  static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
+package enum HMACSHA256 {
+  package static func mac(key: [UInt8], message: [UInt8]) -> [UInt8] {
     var key = key.count > 64 ? SHA256.hash(key) : key
     key += [UInt8](repeating: 0, count: 64 - key.count)
     let inner = SHA256.hash(key.map { $0 ^ 0x36 } + message)
     return SHA256.hash(key.map { $0 ^ 0x5c } + inner)
   }
 
-  static func hex(_ bytes: [UInt8]) -> String {
+  package static func hex(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out: [UInt8] = []
     out.reserveCapacity(bytes.count * 2)

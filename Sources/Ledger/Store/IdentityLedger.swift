@@ -95,7 +95,7 @@ extension LedgerTransaction {
 extension LedgerStore {
   /// The identity key and every identity row, as stored (hashes, never numbers): what
   /// `ledger migrate` copies so the identities keep matching under the same key.
-  func identityExport() throws -> (key: [UInt8], rows: [(kind: String, id: String, hash: String, batch: String, recordedAt: String)]) {
+  package func identityExport() throws -> (key: [UInt8], rows: [(kind: String, id: String, hash: String, batch: String, recordedAt: String)]) {
     try read { db in
       let key = try IdentityLedger.key(db)
       let rows = try Row.fetchAll(db, sql: "SELECT * FROM identity ORDER BY rowid").map { row in

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerPostgres
 import PolicySupport
 import PolicyValues
 import SubsidyKit

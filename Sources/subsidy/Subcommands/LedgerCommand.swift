@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Ledger
+import LedgerPostgres
 import SubsidyKit
 
 /// `subsidy ledger`: read, export and void the payments that `subsidy batch

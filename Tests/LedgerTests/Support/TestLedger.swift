@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Ledger
+@testable import LedgerPostgres
 
 /// The two stores every ledger test runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {

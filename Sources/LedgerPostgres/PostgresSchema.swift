@@ -1,3 +1,4 @@
+import Ledger
 import Foundation
 
 /// The PostgreSQL ledger's schema as named migrations, the same names and the same guarantees as

@@ -1,3 +1,4 @@
+import Ledger
 import PostgresNIO
 
 /// `subsidy ledger migrate --from FILE --to postgres://…`: an SQLite ledger copied into a

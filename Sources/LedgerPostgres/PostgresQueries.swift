@@ -1,3 +1,4 @@
+import Ledger
 import PostgresNIO
 
 /// Reading payments, summaries and batches on PostgreSQL: the same SQL and the same ordering as

@@ -1,3 +1,4 @@
+import Ledger
 import PostgresNIO
 
 /// The view of a PostgreSQL ledger inside one batch's transaction (see `LedgerWriting`).

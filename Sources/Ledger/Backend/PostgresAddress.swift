@@ -66,7 +66,7 @@ public struct PostgresAddress: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// `text` with any password in it replaced, for messages about a URL that did not parse.
-  static func redacted(_ text: String) -> String {
+  package static func redacted(_ text: String) -> String {
     guard let at = text.lastIndex(of: "@"), let scheme = text.range(of: "://"), scheme.upperBound < at else { return text }
     let userInfo = text[scheme.upperBound..<at]
     guard let colon = userInfo.firstIndex(of: ":") else { return text }
