@@ -54,7 +54,7 @@ let package = Package(
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(
       name: "SubsidyServerTests",
-      dependencies: ["SubsidyServer", "SubsidyKit",
+      dependencies: ["SubsidyServer", "SubsidyKit", "Ledger",
                      .product(name: "Hummingbird", package: "hummingbird"),
                      .product(name: "HummingbirdTesting", package: "hummingbird")]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -16,6 +16,10 @@ public struct BatchOptions: Sendable {
   public var chunkRows = 4_096
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   public var progress = false
+  /// At most this many rows are read (nil: no limit; the server's `--max-batch-rows`): one more
+  /// stops the run with `RowLimitExceeded`, before the rest of the input is read.
+  public var maxRows: Int?
+  public struct RowLimitExceeded: Error, Sendable { public let limit: Int }
   public init(input: String, asOf: CivilDate) {
     self.input = input
     self.asOf = asOf
@@ -152,6 +156,7 @@ public final class BatchRunner: Sendable {
           break
         }
         rowNumber += work[work.count - 1].rowCount
+        if let limit = options.maxRows, rowNumber > limit { throw BatchOptions.RowLimitExceeded(limit: limit) }
       }
       return work
     }
