@@ -55,13 +55,14 @@ struct CompareRoute: Sendable {
     compare.detail = detail
     compare.language = language
     let program = snapshot.program
+    let settled = compare
     let (report, diagnostics) = try await Blocking.run { () throws -> (CompareReport?, [Diagnostic]) in
       var d = DiagnosticBag()
       do {
-        let report = try CompareRunner(policies: policies, options: compare)?.run(into: &d)
+        let report = try CompareRunner(policies: policies, options: settled)?.run(into: &d)
         return (d.hasErrors ? nil : report, d.sorted)
       } catch let failure as CSVReader.Failure {
-        throw Self.csvProblem(failure, file: compare.input)
+        throw Self.csvProblem(failure, file: settled.input)
       }
     }
     guard let report else {

@@ -21,19 +21,26 @@ final class BodyFeed: @unchecked Sendable {
 
   /// Appends bytes; returns once fewer than `capacity` bytes wait.
   func push(_ bytes: some Collection<UInt8>) async {
+    append(bytes)
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in park(continuation) }
+  }
+
+  private func append(_ bytes: some Collection<UInt8>) {
     condition.lock()
     if !abandoned { pending.append(contentsOf: bytes) }
     condition.broadcast()
     condition.unlock()
-    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-      condition.lock()
-      if abandoned || pending.count - offset < capacity {
-        condition.unlock()
-        continuation.resume()
-      } else {
-        waitingProducer = continuation
-        condition.unlock()
-      }
+  }
+
+  /// Resumes the producer at once while there is room, else when the reader makes room.
+  private func park(_ continuation: CheckedContinuation<Void, Never>) {
+    condition.lock()
+    if abandoned || pending.count - offset < capacity {
+      condition.unlock()
+      continuation.resume()
+    } else {
+      waitingProducer = continuation
+      condition.unlock()
     }
   }
 
