@@ -44,9 +44,10 @@ import Testing
     #expect(cli.status == 0, "\(cli.stderr)")
     #expect(cli.stdout.contains("\"totals\""))
 
-    var query = "policies=\(c.policies.joined(separator: ","))"
-    if let asOf = c.asOf { query += "&as_of=\(asOf)" }
-    if let lang = c.lang { query += "&lang=\(lang)" }
+    var parameters = "policies=\(c.policies.joined(separator: ","))"
+    if let asOf = c.asOf { parameters += "&as_of=\(asOf)" }
+    if let lang = c.lang { parameters += "&lang=\(lang)" }
+    let query = parameters
     let app = try makeAPIApp(paths: paths, ledger: nil)
     try await app.test(.router) { client in
       let type = ext == "csv" ? "text/csv" : "application/yaml"
@@ -130,9 +131,9 @@ import Testing
                                .unprocessableContent, code: "unknown-key")
       #expect(typo["file"] as? String == "request.yaml" && typo["line"] as? Int == 3, "\(typo)")
       expectProblem(try await post("/v1/compare?policies=yingjiang,sandu", "people: []\n"), .unprocessableContent, code: "no-as-of")
-      let header = "dispatch_id,person_id,person_hukou\nD1,P1,533123\n"
+      let header = "dispatch_id,person_id,person_hukou,destination,start\nD1,P1,533123,350981,2024-01-01\n"
       expectProblem(try await post("/v1/compare?policies=yingjiang,sandu", header, type: "text/csv"), .unprocessableContent, code: "no-as-of")
-      let columns = expectProblem(try await post("/v1/compare?policies=yingjiang,sandu&as_of=2024-06-30", "dispatch_id,person_id,person_hukou,person_nmae\nD1,P1,533123,x\n", type: "text/csv"),
+      let columns = expectProblem(try await post("/v1/compare?policies=yingjiang,sandu&as_of=2024-06-30", "dispatch_id,person_id,person_hukou,destination,start,person_nmae\nD1,P1,533123,350981,2024-01-01,x\n", type: "text/csv"),
                                   .unprocessableContent, code: "unknown-column")
       #expect(columns["file"] as? String == "request.csv", "\(columns)")
       let quote = expectProblem(try await post("/v1/compare?policies=yingjiang,sandu&as_of=2024-06-30", header + "D2,\"P2,533123\n", type: "text/csv"),

@@ -50,7 +50,9 @@ import Testing
       try await client.execute(uri: "/v1/ledger/payments?policy=yingjiang", method: .get, headers: bearer()) { response in
         let listed = response.object["payments"] as? [[String: Any]] ?? []
         #expect(!listed.isEmpty && listed.allSatisfy { $0["policy"] as? String == "yingjiang" })
-        #expect(listed.count < committed)
+      }
+      try await client.execute(uri: "/v1/ledger/payments?policy=sandu", method: .get, headers: bearer()) { response in
+        #expect(response.object["count"] as? Int == 0)
       }
       try await client.execute(uri: "/v1/ledger/payments?beneficiary=P2&batch=b1", method: .get, headers: bearer()) { response in
         let listed = response.object["payments"] as? [[String: Any]] ?? []
