@@ -61,7 +61,7 @@ struct LedgerRoutes: Sendable {
     }
     func value(_ name: String) throws -> String? {
       guard let text = query[Substring(name)] else { return nil }
-      guard !text.isEmpty, text.count <= 200, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+      guard !text.isEmpty, text.unicodeScalars.count <= 200, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
         throw Problem.badRequest("bad-parameter", "`\(name)` must be 1 to 200 characters without control characters")
       }
       return String(text)

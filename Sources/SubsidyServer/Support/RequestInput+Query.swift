@@ -23,7 +23,7 @@ extension RequestInput {
   /// A short free text (a batch id, a payer): 1 to 100 characters, none of them a control character.
   static func label(_ request: Request, _ name: String) throws -> String? {
     guard let text = request.uri.queryParameters[Substring(name)] else { return nil }
-    guard !text.isEmpty, text.count <= 100, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+    guard !text.isEmpty, text.unicodeScalars.count <= 100, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
       throw Problem.badRequest("bad-parameter", "`\(name)` must be 1 to 100 characters without control characters")
     }
     return String(text)
