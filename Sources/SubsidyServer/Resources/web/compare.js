@@ -122,8 +122,9 @@ function compareChanges(pair) {
     element("td", { class: "num change" }, change.change),
     element("td", { class: "why" }, change.reason && change.reason.difference ? change.reason.difference : ""));
   const rows = [...pair.gainers.map((c) => row(c, "gain")), ...pair.losers.map((c) => row(c, "loss"))];
-  const summary = t(`${pair.from} → ${pair.to}：增加 ${pair.gained} 元，减少 ${pair.lost} 元，不变 ${pair.unchanged} 人`,
-    `${pair.from} → ${pair.to}: gained CNY ${pair.gained}, lost CNY ${pair.lost}, ${pair.unchanged} unchanged`);
+  const lost = pair.lost.replace(/^-/, "");  // the report signs losses; the words say "lost"
+  const summary = t(`${pair.from} → ${pair.to}：增加 ${pair.gained} 元，减少 ${lost} 元，不变 ${pair.unchanged} 名受益人`,
+    `${pair.from} → ${pair.to}: gained CNY ${pair.gained}, lost CNY ${lost}, ${pair.unchanged} beneficiaries unchanged`);
   return element("section", { class: "pair", "data-from": pair.from, "data-to": pair.to },
     element("h3", {}, summary),
     rows.length ? element("table", { class: "grid changes" }, element("thead", {}, head), element("tbody", {}, ...rows))
