@@ -66,9 +66,22 @@ extension Multipart.Part {
   var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: true).map { String($0).trimmingCharacters(in: .init(charactersIn: "\r")) } }
 }
 
-/// Runs the built `subsidy` in `folder` (so relative names in its output are the server's).
-func runSubsidy(_ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+/// Runs blocking work (a child process, a raw socket) on a Dispatch thread: on one of the few threads
+/// of the test's tasks it would starve the server under test, which runs on the same threads.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  let result: Result<T, any Error> = await withCheckedContinuation { continuation in
+    DispatchQueue.global().async { continuation.resume(returning: Result { try body() }) }
+  }
+  return try result.get()
+}
+
+/// Runs the built `subsidy` in `folder` (so relative names in its output are the server's), off the pool.
+func runSubsidy(_ arguments: [String], in folder: URL) async throws -> (status: Int32, stdout: String, stderr: String) {
   let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
+  return try await offThePool { try runProcess(executable, arguments, in: folder) }
+}
+
+func runProcess(_ executable: URL, _ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments

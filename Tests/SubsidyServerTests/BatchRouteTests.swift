@@ -27,7 +27,7 @@ import Glibc
     let folder = ServerPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     try text.write(to: folder.appendingPathComponent("request.csv"), atomically: true, encoding: .utf8)
-    let cli = try runSubsidy(["batch", "request.csv", "--as-of", "2024-06-30", "--policies", ServerPaths.policies,
+    let cli = try await runSubsidy(["batch", "request.csv", "--as-of", "2024-06-30", "--policies", ServerPaths.policies,
                               "--out", "payouts.csv", "--rejects", "rejects.csv", "--lang", "en"], in: folder)
     #expect(cli.status == 0, "\(cli.stderr)")
     let payouts = try String(contentsOf: folder.appendingPathComponent("payouts.csv"), encoding: .utf8)
@@ -177,12 +177,12 @@ import Glibc
       let request = "POST /v1/batch?as_of=2024-06-30&commit=true HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
         + "Authorization: Bearer \(testToken)\r\nContent-Length: \(text.utf8.count + 1000)\r\n\r\n" + text
       let started = Date()
-      let answer = try ServeCommandTests.rawExchange(port: port, request)
+      let answer = try await offThePool { try ServeCommandTests.rawExchange(port: port, request) }
       #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(300))")
       #expect(answer.contains("\"code\":\"time-limit\""))
       #expect(Date().timeIntervalSince(started) < 20)
       // An upload whose connection closes before the declared length is cut off, not a shorter file.
-      let cut = try Self.sendAndHalfClose(port: port, request)
+      let cut = try await offThePool { try Self.sendAndHalfClose(port: port, request) }
       #expect(!cut.hasPrefix("HTTP/1.1 200"), "\(cut.prefix(300))")
       try await Task.sleep(for: .milliseconds(500))
       try await client.execute(uri: "/v1/ledger/payments", method: .get, headers: bearer()) { response in
@@ -190,7 +190,8 @@ import Glibc
       }
       // The same upload whole is recorded: the two above failed for being cut off, not for their rows.
       let whole = request.replacingOccurrences(of: "Content-Length: \(text.utf8.count + 1000)", with: "Content-Length: \(text.utf8.count)")
-      let answer2 = try Self.sendAndHalfClose(port: port, whole.replacingOccurrences(of: "text/csv\r\n", with: "text/csv\r\nConnection: close\r\n"))
+      let closing = whole.replacingOccurrences(of: "text/csv\r\n", with: "text/csv\r\nConnection: close\r\n")
+      let answer2 = try await offThePool { try Self.sendAndHalfClose(port: port, closing) }
       #expect(answer2.hasPrefix("HTTP/1.1 200"), "\(answer2.prefix(300))")
       try await client.execute(uri: "/v1/ledger/payments", method: .get, headers: bearer()) { response in
         #expect((response.object["count"] as? Int ?? 0) > 0)

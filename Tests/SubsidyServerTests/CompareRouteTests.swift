@@ -40,7 +40,7 @@ import Testing
     var arguments = ["compare", "request.\(ext)", "--format", "json"] + paths.flatMap { ["--policies", $0] } + c.policies.flatMap { ["--policy", $0] }
     if let asOf = c.asOf { arguments += ["--as-of", asOf] }
     if let lang = c.lang { arguments += ["--lang", lang] }
-    let cli = try runSubsidy(arguments, in: folder)
+    let cli = try await runSubsidy(arguments, in: folder)
     #expect(cli.status == 0, "\(cli.stderr)")
     #expect(cli.stdout.contains("\"totals\""))
 

@@ -48,7 +48,9 @@ struct CompareRoute: Sendable {
       throw Problem(.unprocessableContent, "no-as-of", "no date to judge on", detail: "a batch CSV has no `as_of`; give it as `?as_of=YYYY-MM-DD`")
     }
     let snapshot = store.snapshot
-    let policies = try ids.map { try compiled.policy($0, in: snapshot) }
+    // Compiling (once per reload) takes a while: not on the threads that serve the other requests.
+    let cache = compiled
+    let policies = try await Blocking.run { try ids.map { try cache.policy($0, in: snapshot) } }
     var compare = CompareOptions(input: "request.\(format.rawValue)")
     compare.inputBytes = Array(cohort.utf8)
     compare.asOf = asOf
