@@ -13,8 +13,9 @@ function compareFormat(name, text) {
   if (lower.endsWith(".yaml") || lower.endsWith(".yml")) return "yaml";
   const start = text.trimStart();
   if (start.startsWith("{")) return "json";
-  const first = start.split("\n", 1)[0];
-  return first.includes(",") && !first.includes(":") ? "csv" : "yaml";
+  // A batch CSV's header names its columns, `dispatch_id` among them; anything else is YAML.
+  const first = start.split("\n", 1)[0].replace(/^\uFEFF/, "");
+  return first.split(",").map((cell) => cell.trim().replace(/^"|"$/g, "")).includes("dispatch_id") ? "csv" : "yaml";
 }
 
 async function compareLoadPolicies() {
