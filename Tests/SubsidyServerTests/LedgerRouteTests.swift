@@ -136,6 +136,16 @@ import Testing
     }
   }
 
+  /// `subsidy serve --ledger` creates the ledger at start; one it cannot open stops it with the reason.
+  @Test func serveRefusesALedgerItCannotOpen() async throws {
+    let folder = ServerPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let missing = folder.appendingPathComponent("no-such-folder/ledger.sqlite").path
+    let refused = try await runSubsidy(["serve", "--policies", ServerPaths.policies, "--port", "0", "--ledger", missing], in: folder)
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("error: cannot create the ledger `\(missing)`"), "\(refused.stderr)")
+  }
+
   /// Without `--ledger` every ledger route says so: 404 `no-ledger`, never a 500.
   @Test func aServerWithoutALedgerSaysSo() async throws {
     let app = try makeAPIApp(ledger: nil)

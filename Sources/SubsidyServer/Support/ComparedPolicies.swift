@@ -21,9 +21,9 @@ final class ComparedPolicies: @unchecked Sendable {
     lock.unlock()
     let ids = snapshot.program.checkedPolicies.map(\.id)
     guard ids.contains(id) else {
-      throw Problem(.unprocessableContent, "unknown-policy", "unknown policy",
-                    detail: "no policy `\(id)` is served", diagnostics: [.error("unknown-policy", "no policy `\(id)` is served", zh: "没有提供政策 `\(id)`", at: nil,
-                                                                                    help: EditDistance.didYouMean(id, among: ids))])
+      let unknown = Diagnostic.error("unknown-policy", "no policy `\(id)` is served", zh: "没有提供政策 `\(id)`", at: nil,
+                                     help: EditDistance.didYouMean(id, among: ids), helpZh: EditDistance.didYouMeanZh(id, among: ids))
+      throw Problem(.unprocessableContent, "unknown-policy", "unknown policy", detail: "no policy `\(id)` is served", diagnostics: [unknown])
     }
     let sources = snapshot.policySources.values.sorted { $0.path < $1.path }
     let outcome = PolicySetLoader.check(schemas: snapshot.schemaSources, policies: sources, only: [id], label: "served policies")

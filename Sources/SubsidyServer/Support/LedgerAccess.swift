@@ -15,7 +15,13 @@ struct LedgerAccess: Sendable {
   /// Creates (or checks) the ledger once at start, as `batch --commit` would: a bad location or a
   /// damaged ledger stops the server there, and the read endpoints find a ledger from the first request on.
   static func prepare(_ location: String) throws {
-    _ = try LedgerOpening.open(location, createIfMissing: true)
+    do {
+      _ = try LedgerOpening.open(location, createIfMissing: true)
+    } catch let error as LedgerError {
+      throw error
+    } catch {
+      throw LedgerError.cannotCreate(location, String(describing: error))
+    }
   }
 
   /// The configured location; a server started without `--ledger` answers 404 `no-ledger`.
