@@ -134,6 +134,16 @@ import Testing
         expectProblem(response, .methodNotAllowed, code: "method-not-allowed")
       }
     }
+    // A server without a token never shows the ledger, and says why.
+    let closed = try makeAPIApp(ledger: ledger.location, token: nil)
+    try await closed.test(.router) { client in
+      try await client.execute(uri: "/v1/ledger/payments", method: .get, headers: bearer()) { response in
+        expectProblem(response, .forbidden, code: "no-token")
+      }
+      try await client.execute(uri: "/v1/ledger/payments/1/void", method: .post, headers: bearer(), body: ByteBuffer(string: #"{"reason": "x"}"#)) { response in
+        expectProblem(response, .forbidden, code: "writes-disabled")
+      }
+    }
   }
 
   /// `subsidy serve --ledger` creates the ledger at start; one it cannot open stops it with the reason.

@@ -36,6 +36,10 @@ struct LedgerAccess: Sendable {
   /// Runs `body` on a ledger opened for reading, after the bearer token is checked (the ledger holds
   /// personal data).
   func read<T: Sendable>(_ request: Request, _ body: @escaping @Sendable (any LedgerBackend) throws -> T) async throws -> T {
+    guard authorization.token != nil else {
+      throw Problem(.forbidden, "no-token", "forbidden",
+                    detail: "this server was started without `--token-file`; the ledger holds personal data and is read only with the bearer token")
+    }
     try authorization.require(request)
     let location = try configured()
     return try await Self.blocking { try body(try LedgerOpening.openForReading(location)) }
