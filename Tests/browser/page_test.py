@@ -82,7 +82,10 @@ try:
     # The page sends the policies in the order they are listed (the first is the reference).
     picked = [box.get_attribute("value") for box in driver.find_elements(By.CSS_SELECTOR, "#compare-policies input[type=checkbox]") if box.is_selected()]
     check(len(picked) == 3, f"three policies picked: {picked}")
-    driver.execute_script("arguments[0].value = arguments[1];", driver.find_element(By.ID, "compare-cohort"), cohort)
+    # Uploaded through the file input, as a clerk picks the export: its text fills the box.
+    driver.find_element(By.ID, "compare-file").send_keys(cohort_file)
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "compare-cohort").get_attribute("value").startswith("dispatch_id"))
+    check(driver.find_element(By.ID, "compare-cohort").get_attribute("value") == cohort, "the uploaded file's text is in the box")
     driver.find_element(By.ID, "compare-run").click()
     WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "compare-problem").is_displayed())
     check("评估日" in driver.find_element(By.ID, "compare-problem").text or "as_of" in driver.find_element(By.ID, "compare-problem").text,
