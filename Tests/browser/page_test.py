@@ -117,8 +117,10 @@ try:
     root, ext = os.path.splitext(screenshot)
     driver.save_screenshot(root + "-compare" + ext)
     driver.find_element(By.ID, "lang").click()
-    WebDriverWait(driver, 20).until(lambda d: "gained" in d.find_element(By.CSS_SELECTOR, "section.pair h3").text)
-    check("payable CNY" in driver.find_element(By.ID, "compare-chart").text, "the chart in English")
+    # Read through the page's script: the section is redrawn when the English report arrives.
+    text_of = lambda d, selector: d.execute_script("const n = document.querySelector(arguments[0]); return n ? n.textContent : '';", selector)
+    WebDriverWait(driver, 20).until(lambda d: "gained" in text_of(d, "section.pair h3") and "payable CNY" in text_of(d, "#compare-chart"))
+    check("payable CNY" in text_of(driver, "#compare-chart"), "the chart in English")
     # Picking one policy is refused on the page, before any request.
     for box in driver.find_elements(By.CSS_SELECTOR, "#compare-policies input[type=checkbox]:checked")[1:]:
         box.click()
