@@ -127,7 +127,9 @@ import Testing
       expectProblem(try await void("/v1/ledger/payments/abc/void", #"{"reason": "x"}"#), .badRequest, code: "bad-id")
       expectProblem(try await void("/v1/ledger/payments/0/void", #"{"reason": "x"}"#), .badRequest, code: "bad-id")
       expectProblem(try await void("/v1/ledger/payments/1/void", "reason"), .badRequest, code: "json-syntax")
-      expectProblem(try await void("/v1/ledger/payments/1/void", #"{"reason": "  "}"#), .badRequest, code: "no-reason")
+      expectProblem(try await void("/v1/ledger/payments/1/void", #"{"reason": ""}"#), .badRequest, code: "no-reason")
+      expectProblem(try await void("/v1/ledger/payments/1/void", #"{"reason": "a\u009bb"}"#), .badRequest, code: "bad-reason")
+      expectProblem(try await void("/v1/ledger/payments/1/void", "{\"reason\": \"\(String(repeating: "x", count: 501))\"}"), .badRequest, code: "bad-reason")
       expectProblem(try await void("/v1/ledger/payments/1/void", "{}"), .badRequest, code: "no-reason")
       expectProblem(try await void("/v1/ledger/payments/1/void", #"{"reason": "x"}"#), .notFound, code: "no-such-payment")
       try await client.execute(uri: "/v1/ledger/payments/1/void", method: .get) { response in

@@ -93,15 +93,18 @@ struct LedgerRoutes: Sendable {
     return id
   }
 
-  /// The reason of a void: `{"reason": "…"}`, 1 to 500 characters.
+  /// The reason of a void: `{"reason": "…"}`, 1 to 500 characters, none of them a control character.
+  /// As `subsidy ledger void --reason`, it is kept as given.
   static func reason(_ text: String) throws -> String {
     guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
       throw Problem.badRequest("json-syntax", "the body must be a JSON object: {\"reason\": \"…\"}")
     }
-    guard let reason = (object["reason"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines), !reason.isEmpty else {
+    guard let reason = object["reason"] as? String, !reason.isEmpty else {
       throw Problem.badRequest("no-reason", "a void needs a reason: send {\"reason\": \"…\"}")
     }
-    guard reason.count <= 500 else { throw Problem.badRequest("bad-reason", "the reason is longer than 500 characters") }
+    guard reason.unicodeScalars.count <= 500, !reason.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+      throw Problem.badRequest("bad-reason", "the reason must be at most 500 characters, none of them a control character")
+    }
     return reason
   }
 }
