@@ -47,7 +47,7 @@ let package = Package(
     // `subsidy serve`: the HTTP API and the page, on Hummingbird; depends only on SubsidyKit.
     .target(
       name: "SubsidyServer",
-      dependencies: ["SubsidyKit", .product(name: "Hummingbird", package: "hummingbird")],
+      dependencies: ["SubsidyKit", "LedgerPostgres", .product(name: "Hummingbird", package: "hummingbird")],
       resources: [.copy("Resources/web"), .copy("Resources/openapi.yaml")]),
     .executableTarget(name: "subsidy", dependencies: [
       "SubsidyKit", "SubsidySynthetic", "SubsidyBench",
@@ -62,7 +62,7 @@ let package = Package(
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(
       name: "SubsidyServerTests",
-      dependencies: ["SubsidyServer", "SubsidyKit",
+      dependencies: ["SubsidyServer", "SubsidyKit", "Ledger", "LedgerPostgres",
                      .product(name: "Hummingbird", package: "hummingbird"),
                      .product(name: "HummingbirdTesting", package: "hummingbird")]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerPostgres", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -2,7 +2,8 @@
 public struct ServerOptions: Sendable {
   /// Policy directories or files (with overlays), as `subsidy eval --policies`.
   public var policies: [String]
-  /// The payout ledger (SQLite), for the ledger endpoints a later version adds.
+  /// The payout ledger (an SQLite file or a `postgres://` URL) of `POST /v1/batch?commit=true` and
+  /// `/v1/ledger/…`; nil: those answer 404 `no-ledger`.
   public var ledger: String?
   /// Loopback unless told otherwise: the server holds personal data.
   public var host: String
@@ -13,11 +14,15 @@ public struct ServerOptions: Sendable {
   public var maxBody: Int
   /// Each request is answered within this many seconds, or refused with 503.
   public var requestSeconds: Double
+  /// The most rows one `POST /v1/batch` upload may have (it streams: the limit is in rows, not bytes).
+  public var maxBatchRows: Int
 
   public static let defaultMaxBody = 1024 * 1024
+  public static let defaultMaxBatchRows = 1_000_000
 
   public init(policies: [String] = [], ledger: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
-              token: String? = nil, maxBody: Int = ServerOptions.defaultMaxBody, requestSeconds: Double = 10) {
+              token: String? = nil, maxBody: Int = ServerOptions.defaultMaxBody, requestSeconds: Double = 10,
+              maxBatchRows: Int = ServerOptions.defaultMaxBatchRows) {
     self.policies = policies
     self.ledger = ledger
     self.host = host
@@ -25,5 +30,6 @@ public struct ServerOptions: Sendable {
     self.token = token
     self.maxBody = maxBody
     self.requestSeconds = requestSeconds
+    self.maxBatchRows = maxBatchRows
   }
 }

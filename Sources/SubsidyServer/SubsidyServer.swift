@@ -13,6 +13,10 @@ public enum SubsidyServer {
     let check = CheckRoute(store: store, options: options)
     let policies = PolicyRoutes(store: store)
     let files = StaticRoutes(resources: resources)
+    let ledger = LedgerAccess(location: options.ledger, authorization: Authorization(token: options.token))
+    let compare = CompareRoute(store: store, options: options, compiled: ComparedPolicies())
+    let batch = BatchRoute(store: store, options: options, ledger: ledger)
+    let payments = LedgerRoutes(ledger: ledger, options: options)
     typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
     let handlers: [(HTTPRequest.Method, String, Handler)] = [
       (.get, "/", { _, _ in try files.send("web/index.html") }),
@@ -26,6 +30,12 @@ public enum SubsidyServer {
       (.get, "/v1/policies", { request, _ in try policies.list(request) }),
       (.get, "/v1/policies/:id", { request, context in try policies.policy(request, context: context) }),
       (.get, "/v1/policies/:id/rules/:rule", { request, context in try policies.rule(request, context: context) }),
+      (.post, "/v1/compare", { request, _ in try await compare.handle(request) }),
+      (.post, "/v1/batch", { request, _ in try await batch.handle(request) }),
+      (.get, "/v1/ledger/payments", { request, _ in try await payments.payments(request) }),
+      (.get, "/v1/ledger/summary", { request, _ in try await payments.summary(request) }),
+      (.get, "/v1/ledger/batches", { request, _ in try await payments.batches(request) }),
+      (.post, "/v1/ledger/payments/:id/void", { request, context in try await payments.void(request, context: context) }),
     ]
     var table = RouteTable()
     for (method, path, _) in handlers { table.add(method, path) }
@@ -44,6 +54,7 @@ public enum SubsidyServer {
     case .success(let snapshot): initial = snapshot
     case .failure(let rejected): throw rejected
     }
+    if let ledger = options.ledger { try LedgerAccess.prepare(ledger) }
     let store = PolicyStore(paths: options.policies, initial: initial)
     let metrics = ServerMetrics()
     let hangup = HangupReload(store: store, metrics: metrics, logger: logger)

@@ -43,7 +43,8 @@ import Glibc
     let document = try String(contentsOf: ServerPaths.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
     let documented = Set(document.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) })
     #expect(documented == ["/healthz", "/metrics", "/openapi.yaml", "/v1/eval", "/v1/check", "/v1/policies", "/v1/policies/{id}",
-                           "/v1/policies/{id}/rules/{rule}", "/v1/reload"])
+                           "/v1/policies/{id}/rules/{rule}", "/v1/reload", "/v1/compare", "/v1/batch", "/v1/ledger/payments",
+                           "/v1/ledger/summary", "/v1/ledger/batches", "/v1/ledger/payments/{id}/void"])
   }
 
   /// A body that stops arriving is answered 408 within the time limit, not held open.

@@ -1,9 +1,15 @@
 """The page at / in a real browser: headless Chromium (Debian's chromium and chromium-driver) opens
 it, pastes examples/yingjiang.yaml, evaluates, and reads the rendered results from the DOM; then
-switches to English. A screenshot is kept (argv[3]). Usage: page_test.py URL CASE_FILE SCREENSHOT.
+switches to English. On the 政策比较 tab it pastes examples/cohorts/village-2024.csv, picks three
+policies, compares, and reads the totals chart and the gains and losses from the DOM, checking them
+against POST /v1/compare. Screenshots are kept (argv[3], and argv[3] with `-compare` before its
+extension). Usage: page_test.py URL CASE_FILE SCREENSHOT.
 Prints `N passed, M failed` and exits non-zero on a failure."""
+import json
+import os
 import sys
 import time
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -59,6 +65,67 @@ try:
     driver.find_element(By.ID, "evaluate").click()
     WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "problem").is_displayed())
     check("request.yaml:3:" in driver.find_element(By.ID, "problem").text, "a bad case shows file:line:column")
+
+    # 政策比较: back to Chinese, paste the village cohort (CSV), pick three policies, compare.
+    driver.find_element(By.ID, "lang").click()
+    driver.find_element(By.ID, "tab-compare").click()
+    check(driver.find_element(By.ID, "compare-view").is_displayed(), "the compare tab shows its section")
+    check(not driver.find_element(By.ID, "eval-view").is_displayed(), "the compare tab hides the case section")
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#compare-policies input[type=checkbox]"))
+    cohort_file = os.path.join(os.path.dirname(os.path.abspath(case_file)), "cohorts", "village-2024.csv")
+    with open(cohort_file, encoding="utf-8") as f:
+        cohort = f.read()
+    picked = ["yingjiang", "sandu", "xiangxi"]
+    for box in driver.find_elements(By.CSS_SELECTOR, "#compare-policies input[type=checkbox]"):
+        if box.is_selected() != (box.get_attribute("value") in picked):
+            box.click()
+    # The page sends the policies in the order they are listed (the first is the reference).
+    picked = [box.get_attribute("value") for box in driver.find_elements(By.CSS_SELECTOR, "#compare-policies input[type=checkbox]") if box.is_selected()]
+    check(len(picked) == 3, f"three policies picked: {picked}")
+    # Uploaded through the file input, as a clerk picks the export: its text fills the box.
+    driver.find_element(By.ID, "compare-file").send_keys(cohort_file)
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "compare-cohort").get_attribute("value").startswith("dispatch_id"))
+    check(driver.find_element(By.ID, "compare-cohort").get_attribute("value") == cohort, "the uploaded file's text is in the box")
+    driver.find_element(By.ID, "compare-run").click()
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "compare-problem").is_displayed())
+    check("评估日" in driver.find_element(By.ID, "compare-problem").text or "as_of" in driver.find_element(By.ID, "compare-problem").text,
+          "a CSV without a date is refused: " + driver.find_element(By.ID, "compare-problem").text[:200])
+    driver.execute_script("arguments[0].value = '2024-06-30';", driver.find_element(By.ID, "compare-as-of"))
+    driver.find_element(By.ID, "compare-run").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#compare-chart rect[data-kind=payable]"))
+    request = urllib.request.Request(url.rstrip("/") + "/v1/compare?as_of=2024-06-30&policies=" + ",".join(picked),
+                                     data=cohort.encode("utf-8"), headers={"Content-Type": "text/csv"}, method="POST")
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        report = json.load(answer)
+    bars = driver.find_elements(By.CSS_SELECTOR, "#compare-chart rect[data-kind=payable]")
+    shown = {bar.get_attribute("data-policy"): bar.get_attribute("data-amount") for bar in bars}
+    expected = {total["policy"]: total["payable"] for total in report["totals"]}
+    check(shown == expected, f"the chart's payable totals are the API's: {shown} vs {expected}")
+    chart_text = driver.find_element(By.ID, "compare-chart").text
+    check(all(f"可发放 {amount} 元" in chart_text for amount in expected.values()), "the chart labels its bars: " + chart_text[:200])
+    rows = driver.find_elements(By.CSS_SELECTOR, "#compare-totals tbody tr")
+    check([row.get_attribute("data-policy") for row in rows] == picked, "the totals table lists the policies in order")
+    pairs = driver.find_elements(By.CSS_SELECTOR, "section.pair")
+    check(len(pairs) == len(report["changes"]) and len(pairs) >= 2, f"a gains and losses section per pair ({len(pairs)})")
+    first = report["changes"][0]
+    check(f"增加 {first['gained']} 元" in pairs[0].text and f"减少 {first['lost'].lstrip('-')} 元" in pairs[0].text, "the first pair's sums: " + pairs[0].text[:160])
+    people = pairs[0].find_elements(By.CSS_SELECTOR, "tr.gain, tr.loss")
+    check(len(people) == len(first["gainers"]) + len(first["losers"]) and len(people) > 0, f"each gainer and loser is a row ({len(people)})")
+    if first["gainers"]:
+        row = pairs[0].find_element(By.CSS_SELECTOR, f'tr.gain[data-id="{first["gainers"][0]["id"]}"]')
+        check(first["gainers"][0]["change"] in row.text, "a gainer's change: " + row.text)
+    root, ext = os.path.splitext(screenshot)
+    driver.save_screenshot(root + "-compare" + ext)
+    driver.find_element(By.ID, "lang").click()
+    # Read through the page's script: the section is redrawn when the English report arrives.
+    text_of = lambda d, selector: d.execute_script("const n = document.querySelector(arguments[0]); return n ? n.textContent : '';", selector)
+    WebDriverWait(driver, 20).until(lambda d: "gained" in text_of(d, "section.pair h3") and "payable CNY" in text_of(d, "#compare-chart"))
+    check("payable CNY" in text_of(driver, "#compare-chart"), "the chart in English")
+    # Picking one policy is refused on the page, before any request.
+    for box in driver.find_elements(By.CSS_SELECTOR, "#compare-policies input[type=checkbox]:checked")[1:]:
+        box.click()
+    driver.find_element(By.ID, "compare-run").click()
+    check("two or more" in driver.find_element(By.ID, "compare-problem").text, "one policy is not a comparison")
 finally:
     driver.quit()
 print(f"{passed} passed, {failed} failed")

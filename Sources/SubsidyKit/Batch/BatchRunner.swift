@@ -20,6 +20,10 @@ public struct BatchOptions: Sendable {
   public var memory = MemoryBudget()
   /// Set to stop the run (Ctrl-C); checked between batches of chunks.
   public var cancellation: Cancellation?
+  /// At most this many rows are read (nil: no limit; the server's `--max-batch-rows`): one more
+  /// stops the run with `RowLimitExceeded`, before the rest of the input is read.
+  public var maxRows: Int?
+  public struct RowLimitExceeded: Error, Sendable { public let limit: Int }
   public init(input: String, asOf: CivilDate) {
     self.input = input
     self.asOf = asOf
@@ -155,6 +159,7 @@ public final class BatchRunner: Sendable {
         return nil
       }
       rowNumber += work.rowCount
+      if let limit = options.maxRows, rowNumber > limit { throw BatchOptions.RowLimitExceeded(limit: limit) }
       return work
     }
     var dispatchIDs = DispatchIDRegistry(budget: options.memory, place: spill)

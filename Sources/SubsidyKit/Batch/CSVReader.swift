@@ -16,8 +16,9 @@ public final class CSVReader {
     public var description: String { "line \(line)\(column.map { ", column \($0)" } ?? ""): \(message)" }
   }
 
-  /// Reads at most the given number of bytes; empty at the end. A file, or bytes in memory.
-  private let read: (Int) -> Data
+  /// Reads at most the given number of bytes; empty at the end. A file, bytes in memory, or a stream
+  /// (which throws when it breaks off, so a cut-off upload is an error, not a shorter file).
+  private let read: (Int) throws -> Data
   private let close: () -> Void
   /// How much is read at a time (a test or fuzz target makes it small to cut records at block ends).
   private let blockSize: Int
@@ -65,11 +66,21 @@ public final class CSVReader {
     fileSize = bytes.count
   }
 
+  /// Reads what `read` hands over, as if it were a file: a request body the server receives while the
+  /// batch runs (`POST /v1/batch`). `read(n)` may block until `n` bytes are there; it returns fewer
+  /// only at the end, and throws when the stream broke off.
+  public init(reading read: @escaping (Int) throws -> Data, blockSize: Int = CSVReader.blockSize) {
+    self.read = read
+    close = {}
+    self.blockSize = max(1, blockSize)
+    fileSize = nil
+  }
+
   deinit { close() }
 
   private func fill() throws {
     guard !eof else { return }
-    let data = read(blockSize)
+    let data = try read(blockSize)
     if data.isEmpty {
       eof = true
       return

@@ -25,10 +25,11 @@ struct CSVSource {
   /// The `person_id` column, to pick out the rows of a few people without decoding the others.
   let personColumn: Int?
 
-  /// Opens the file and maps its header; nil (with diagnostics) when the header does not fit the schema.
-  init?(path: String, schema: FactSchema, asOf: CivilDate, chunkRows: Int, into d: inout DiagnosticBag) throws {
+  /// Opens the file (or reads `bytes`, named `path`) and maps its header; nil (with diagnostics) when
+  /// the header does not fit the schema.
+  init?(path: String, bytes: [UInt8]? = nil, schema: FactSchema, asOf: CivilDate, chunkRows: Int, into d: inout DiagnosticBag) throws {
     do {
-      reader = try CSVReader(path: path)
+      reader = try bytes.map { CSVReader(bytes: $0) } ?? CSVReader(path: path)
     } catch {
       d.add(.error("file-not-found", "cannot read `\(path)`", zh: "无法读取 `\(path)`", at: nil))
       return nil

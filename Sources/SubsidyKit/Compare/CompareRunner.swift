@@ -23,6 +23,10 @@ public struct ComparedPolicy: Sendable {
 /// Options of one comparison.
 public struct CompareOptions: Sendable {
   public var input: String
+  /// The cohort's bytes when they are not read from the file `input` (the server's `POST /v1/compare`
+  /// has them in memory): `input` then only names them in messages and the report, and its ending
+  /// (`.csv`) says whether they are a batch CSV.
+  public var inputBytes: [UInt8]?
   public var asOf: CivilDate?
   public var chunkRows = 4_096
   public var threads = ProcessInfo.processInfo.activeProcessorCount
@@ -145,10 +149,12 @@ public struct CompareRunner: Sendable {
                      zh: "批量 CSV 没有 `as_of`；请用 `--as-of YYYY-MM-DD` 给出评判日期", at: nil))
         return nil
       }
-      guard let source = try CSVSource(path: options.input, schema: schema, asOf: asOf, chunkRows: options.chunkRows, into: &d) else { return nil }
+      guard let source = try CSVSource(path: options.input, bytes: options.inputBytes, schema: schema, asOf: asOf, chunkRows: options.chunkRows, into: &d)
+      else { return nil }
       return CohortPieces(csv: source, asOf: asOf)
     }
-    guard let source = SourceReader.read(options.input, into: &d), let facts = FactsLoader(schema: schema).load(source, into: &d) else { return nil }
+    let read = options.inputBytes.map { SourceReader.decode(Data($0), path: options.input, into: &d) } ?? SourceReader.read(options.input, into: &d)
+    guard let source = read, let facts = FactsLoader(schema: schema).load(source, into: &d) else { return nil }
     guard let asOf = options.asOf ?? facts.asOf else {
       d.add(.error("no-as-of", "`\(options.input)` has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD",
                    zh: "`\(options.input)` 没有 `as_of`；请用 `--as-of YYYY-MM-DD` 给出评判日期", at: nil))

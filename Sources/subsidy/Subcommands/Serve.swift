@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ledger
 import PolicySupport
 import SubsidyKit
 import SubsidyServer
@@ -7,12 +8,12 @@ import SubsidyServer
 /// `subsidy serve`: the JSON API (and later the page) over HTTP; only argument parsing here.
 struct Serve: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Serve the policies over HTTP: POST /v1/eval and /v1/check, GET /v1/policies, /healthz and /metrics.")
+    abstract: "Serve the policies over HTTP: eval, check, compare, batch, the ledger, policies, /healthz, /metrics and the page at /.")
 
   @Option(help: "A policy directory or file; repeat to add overlays (default: policies).")
   var policies: [String] = []
 
-  @Option(help: "The payout ledger (SQLite); the ledger endpoints are not served yet.")
+  @Option(help: "The payout ledger of POST /v1/batch?commit=true and /v1/ledger/…: a file (SQLite, created if missing) or postgres://user@host:port/database.")
   var ledger: String?
 
   @Option(help: "The address to bind: loopback unless told otherwise.")
@@ -21,19 +22,23 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The port to listen on (0 picks a free one).")
   var port = 8080
 
-  @Option(help: "A file holding the bearer token that authorises writes (POST /v1/reload); without it every write is refused.")
+  @Option(help: "A file holding the bearer token that authorises writes (reload, batch commit, void) and ledger reads; without it they are refused.")
   var tokenFile: String?
 
   @Option(help: "The largest request body accepted, in bytes.")
   var maxBody = ServerOptions.defaultMaxBody
 
-  @Option(help: "Seconds a request body may take to arrive.")
+  @Option(help: "Seconds a request body may take to arrive (for a batch upload: the longest pause in it).")
   var requestSeconds = 10.0
+
+  @Option(help: "The most rows one POST /v1/batch upload may have.")
+  var maxBatchRows = ServerOptions.defaultMaxBatchRows
 
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
     guard maxBody >= 1024, maxBody <= 256 * 1024 * 1024 else { throw ValidationError("--max-body must be between 1024 and 268435456 bytes") }
     guard requestSeconds > 0, requestSeconds <= 600 else { throw ValidationError("--request-seconds must be more than 0 and at most 600") }
+    guard maxBatchRows >= 1 else { throw ValidationError("--max-batch-rows must be at least 1") }
   }
 
   func run() async throws {
@@ -55,9 +60,12 @@ struct Serve: AsyncParsableCommand {
     }
     let paths = policies.isEmpty ? ["policies"] : policies
     let options = ServerOptions(policies: paths, ledger: ledger, host: host, port: port, token: token, maxBody: maxBody,
-                                requestSeconds: requestSeconds)
+                                requestSeconds: requestSeconds, maxBatchRows: maxBatchRows)
     do {
       try await SubsidyServer.run(options)
+    } catch let error as LedgerError {
+      Terminal.err("error: \(error)\n")
+      throw ExitCode.inputError
     } catch let rejected as PolicySetRejected {
       let outcome = PolicySetLoader.check(paths)
       Terminal.report(rejected.diagnostics, sources: outcome.sources, language: .zh)
