@@ -150,8 +150,7 @@ extension Program {
   /// (one organisation as organiser and as village co-operative, of two kinds) is named as a conflict.
   private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: CheckedRule, facts: Facts, asOf: CivilDate) -> ToPay {
     guard toPay.possible, let (changed, date) = toPay.applied(to: facts, schema: schema, asOf: asOf) else { return toPay }
-    guard let again = evaluate(changed, asOf: date).first(where: { $0.ruleIndex == r.ruleIndex && $0.subject == r.subject }),
-      again.status != .payable
+    guard let again = judgedAgain(r, facts: changed, asOf: date), again.status != .payable
     else { return toPay }
     // The facts the now-failing conditions read, among those the answer changes.
     var broken = Set<String>()
@@ -170,6 +169,27 @@ extension Program {
       }
     }
     return ToPay(steps: steps)
+  }
+
+  /// Result `r`'s rule judged again on changed facts, for `r`'s subject: what `evaluate(facts, asOf:)`
+  /// gives for it, without judging every other rule (a rule's results depend on no other rule's). A
+  /// rule with a limit, or about a group, is judged for all its subjects, since whether one claim is
+  /// paid depends on the others; any other rule only for the one subject (as `evaluate` does it: in
+  /// the policy's area, with its parameters).
+  private func judgedAgain(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> EvalResult? {
+    guard let policy = policies.first(where: { $0.rules.contains { $0.index == r.ruleIndex } }),
+      let rule = policy.rules.first(where: { $0.index == r.ruleIndex }), rule.checked.limit.isEmpty, !rule.isGroup
+    else {
+      return evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
+    }
+    let kind = rule.checked.subject
+    guard let record = facts.tables[kind].index[r.subject] else { return nil }
+    let context = EvalContext(facts: facts, date: asOf)
+    context.parameters = policy.checked.parameters
+    context.kind = kind
+    context.record = record
+    guard applies(policy, rule.anchor, context, HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)) else { return nil }
+    return evaluate(rule, policy, context, subject: facts.tables[kind].ids[record], asOf: asOf, renderer: ValueRenderer(schema: schema, facts: facts))
   }
 
   /// Two changes of one fact to different values cannot both be made: the answer names the conflict.
