@@ -77,6 +77,9 @@ def editor_checks(driver, screenshot):
         check(broken.split("\n")[line - 1][column - 1:].startswith("person.povrty") or
               broken.split("\n")[line - 1][column - 1:].startswith("povrty"), f"the mark starts at the field (column {column})")
     check(driver.find_element(By.ID, "editor-status").get_attribute("data-ok") == "false", "the check fails")
+    item.click()  # the caret goes to the diagnostic's place, and the text scrolls to it
+    caret = driver.execute_script("const a = arguments[0]; return a.value.slice(0, a.selectionStart).split('\\n').length;", area)
+    check(caret == line, f"clicking the diagnostic puts the caret on line {line} ({caret})")
     driver.save_screenshot(screenshot.replace(".png", "-editor.png"))
     driver.find_element(By.ID, "lang").click()
     WebDriverWait(driver, 20).until(lambda d: "unknown fact field" in d.find_element(By.CSS_SELECTOR, item_selector).text)
