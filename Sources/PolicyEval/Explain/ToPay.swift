@@ -172,24 +172,37 @@ extension Program {
   }
 
   /// Result `r`'s rule judged again on changed facts, for `r`'s subject: what `evaluate(facts, asOf:)`
-  /// gives for it, without judging every other rule (a rule's results depend on no other rule's). A
-  /// rule with a limit, or about a group, is judged for all its subjects, since whether one claim is
-  /// paid depends on the others; any other rule only for the one subject (as `evaluate` does it: in
-  /// the policy's area, with its parameters).
+  /// gives for it, without judging every other rule (a rule's results depend on no other rule's).
+  /// Only the subject is explained. A rule with a limit also judges its other subjects in the policy's
+  /// area, unexplained, because another's claim can take the slot (a refused subject claims nothing, so
+  /// it is left out; the order of the claims, and so the holder of each slot, is the one `evaluate` sees).
   private func judgedAgain(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> EvalResult? {
     guard let policy = policies.first(where: { $0.rules.contains { $0.index == r.ruleIndex } }),
-      let rule = policy.rules.first(where: { $0.index == r.ruleIndex }), rule.checked.limit.isEmpty, !rule.isGroup
+      let rule = policy.rules.first(where: { $0.index == r.ruleIndex }), !rule.isGroup
     else {
       return evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
     }
     let kind = rule.checked.subject
-    guard let record = facts.tables[kind].index[r.subject] else { return nil }
+    let table = facts.tables[kind]
+    guard let subject = table.index[r.subject] else { return nil }
     let context = EvalContext(facts: facts, date: asOf)
     context.parameters = policy.checked.parameters
-    context.kind = kind
-    context.record = record
-    guard applies(policy, rule.anchor, context, HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)) else { return nil }
-    return evaluate(rule, policy, context, subject: facts.tables[kind].ids[record], asOf: asOf, renderer: ValueRenderer(schema: schema, facts: facts))
+    let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
+    let renderer = ValueRenderer(schema: schema, facts: facts)
+    let records = rule.checked.limit.isEmpty ? subject..<(subject + 1) : 0..<table.count
+    var results: [EvalResult] = []
+    var mine: Int?
+    for record in records {
+      context.kind = kind
+      context.record = record
+      guard applies(policy, rule.anchor, context, households) else { continue }
+      let explain = record == subject
+      guard let result = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain) else { continue }
+      if explain { mine = results.count }
+      results.append(result)
+    }
+    applyLimits(rule.checked, to: &results)
+    return mine.map { results[$0] }
   }
 
   /// Two changes of one fact to different values cannot both be made: the answer names the conflict.
