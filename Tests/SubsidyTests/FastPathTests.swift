@@ -30,6 +30,20 @@ import Testing
     }
   }
 
+  /// A mapping's keys are read by name: asking for `1` reads both `1` and `"1"`, and only keys never
+  /// asked for are unknown.
+  @Test func keysAreReadByName() throws {
+    let (node, _) = Self.load("1: a\n\"1\": b\nother: c\n")
+    var d = DiagnosticBag()
+    var reader = try #require(MappingReader(try #require(node), context: "test", into: &d))
+    #expect(reader.optional("1")?.scalar == "a")
+    #expect(reader.optional("missing") == nil)
+    reader.finish(into: &d)
+    #expect(d.sorted.map(\.code.rawValue) == ["unknown-key"])
+    #expect(d.sorted.first?.message.contains("`other`") == true)
+    #expect(d.sorted.first?.span?.start.line == 3)
+  }
+
   /// The line a diagnostic quotes is the same however lines end (`\n`, `\r\n`, a lone `\r` inside a line).
   @Test func sourceLinesAreFoundByBytes() {
     let text = "一行\r\nzwei\nthree\rstill three\n\nlast é"
