@@ -35,7 +35,8 @@ import Testing
   @Test func keysAreReadByName() throws {
     let (node, _) = Self.load("1: a\n\"1\": b\nother: c\n")
     var d = DiagnosticBag()
-    var reader = try #require(MappingReader(try #require(node), context: "test", into: &d))
+    let root = try #require(node)
+    var reader = try #require(MappingReader(root, context: "test", into: &d))
     #expect(reader.optional("1")?.scalar == "a")
     #expect(reader.optional("missing") == nil)
     reader.finish(into: &d)
