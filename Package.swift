@@ -63,6 +63,8 @@ let package = Package(
     .testTarget(
       name: "SubsidyServerTests",
       dependencies: ["SubsidyServer", "SubsidyKit", "Ledger", "LedgerPostgres",
+                     // The parity test reads the officers' test cases (their facts are YAML nodes).
+                     "PolicyDSL", "PolicySupport",
                      .product(name: "Hummingbird", package: "hummingbird"),
                      .product(name: "HummingbirdTesting", package: "hummingbird")]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerPostgres", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -28,27 +28,36 @@ public enum PIIMask {
   public static func mask(_ text: String) -> String {
     // Most texts (ids, names, short values) are shorter than an ID number: no copy for them.
     guard text.utf8.count >= 18 else { return text }
-    let bytes = Array(text.utf8)
-    var output = bytes
-    var index = 0
+    var output = Array(text.utf8)
+    // Only ASCII digits are replaced by an ASCII `*`, so the bytes stay UTF-8.
+    return mask(&output) ? String(decoding: output, as: UTF8.self) : text
+  }
+
+  /// The same masking in place, on UTF-8 bytes (a response body written as bytes, not as a String);
+  /// true when something was masked.
+  @discardableResult
+  public static func mask(_ bytes: inout [UInt8]) -> Bool {
+    guard bytes.count >= 18 else { return false }
     var changed = false
-    while index < bytes.count {
-      guard isDigit(bytes[index]) else { index += 1; continue }
-      var end = index
-      while end < bytes.count && isDigit(bytes[end]) { end += 1 }
-      var length = end - index
-      if length == 17 && end < bytes.count && (bytes[end] == UInt8(ascii: "X") || bytes[end] == UInt8(ascii: "x")) {
-        length = 18
-        end += 1
+    bytes.withUnsafeMutableBufferPointer { bytes in
+      var index = 0
+      while index < bytes.count {
+        guard isDigit(bytes[index]) else { index += 1; continue }
+        var end = index
+        while end < bytes.count && isDigit(bytes[end]) { end += 1 }
+        var length = end - index
+        if length == 17 && end < bytes.count && (bytes[end] == UInt8(ascii: "X") || bytes[end] == UInt8(ascii: "x")) {
+          length = 18
+          end += 1
+        }
+        if length == 18 {
+          for position in (index + 6)..<(index + 14) { bytes[position] = UInt8(ascii: "*") }
+          changed = true
+        }
+        index = end
       }
-      if length == 18 {
-        for position in (index + 6)..<(index + 14) { output[position] = UInt8(ascii: "*") }
-        changed = true
-      }
-      index = end
     }
-    // Only ASCII digits were replaced by an ASCII `*`, so the bytes stay UTF-8.
-    return changed ? String(decoding: output, as: UTF8.self) : text
+    return changed
   }
 
   /// `mask(text)` unless the caller asked to see personal data.

@@ -1,3 +1,4 @@
+import Foundation
 import PolicyEval
 import PolicySupport
 import SubsidyKit
@@ -10,6 +11,9 @@ public struct PolicySnapshot: Sendable {
   public let schemaSources: [SourceFile]
   /// Each served policy's text by policy id: `POST /v1/check` loads the base an overlay it is sent extends.
   public let policySources: [String: SourceFile]
+  /// Each served policy's test files (`DIR/tests/*.yaml`, as `subsidy test` reads them) by the policy
+  /// they test: the page's 规则编辑 runs them against a draft through `POST /v1/test`.
+  public let testSources: [String: [SourceFile]]
   public let redactor: PIIRedactor
   /// Counts up with each successful reload (1 for the set loaded at start).
   public let generation: Int
@@ -26,7 +30,28 @@ public struct PolicySnapshot: Sendable {
       if let source = outcome.sources.first(where: { $0.path == file.path }) { policies[file.id.value] = source }
     }
     return .success(PolicySnapshot(program: program, schemaSources: schemas, policySources: policies,
-                                   redactor: PIIRedactor(program: program), generation: generation))
+                                   testSources: testFiles(paths), redactor: PIIRedactor(program: program), generation: generation))
+  }
+
+  /// The test files in `tests/` of each policy folder, by the policy each names (a file whose
+  /// `policy:` cannot be read is filed under its own name, so its errors still show when it is run).
+  static func testFiles(_ paths: [String]) -> [String: [SourceFile]] {
+    var byPolicy: [String: [SourceFile]] = [:]
+    for path in paths.isEmpty ? ["policies"] : paths {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+      let folder = (path as NSString).appendingPathComponent("tests")
+      let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+      for name in names {
+        var d = DiagnosticBag()
+        guard let source = SourceReader.read((folder as NSString).appendingPathComponent(name), into: &d) else { continue }
+        // Named by its file name alone: the page sends it back under that name.
+        let file = SourceFile(path: name, text: source.text)
+        let policy = TestFile.parse(file, into: &d)?.policy.value ?? String(name.dropLast(".yaml".count))
+        byPolicy[policy, default: []].append(file)
+      }
+    }
+    return byPolicy
   }
 }
 

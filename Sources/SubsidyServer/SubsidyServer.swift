@@ -17,8 +17,9 @@ public enum SubsidyServer {
     let compare = CompareRoute(store: store, options: options, compiled: ComparedPolicies())
     let batch = BatchRoute(store: store, options: options, ledger: ledger)
     let payments = LedgerRoutes(ledger: ledger, options: options)
+    let editor = EditorRoutes(store: store, options: options)
     typealias Handler = @Sendable (Request, BasicRequestContext) async throws -> Response
-    let handlers: [(HTTPRequest.Method, String, Handler)] = [
+    var handlers: [(HTTPRequest.Method, String, Handler)] = [
       (.get, "/", { _, _ in try files.send("web/index.html") }),
       (.get, "/assets/:file", { _, context in try files.asset(context) }),
       (.get, "/openapi.yaml", { _, _ in try files.send("openapi.yaml") }),
@@ -37,6 +38,12 @@ public enum SubsidyServer {
       (.get, "/v1/ledger/batches", { request, _ in try await payments.batches(request) }),
       (.post, "/v1/ledger/payments/:id/void", { request, context in try await payments.void(request, context: context) }),
     ]
+    // The page's 规则编辑: a served policy's text and tests, and the tests run on a draft.
+    let editorHandlers: [(HTTPRequest.Method, String, Handler)] = [
+      (.get, "/v1/policies/:id/source", { request, context in try editor.source(request, context: context) }),
+      (.post, "/v1/test", { request, _ in try await editor.test(request) }),
+    ]
+    handlers += editorHandlers
     var table = RouteTable()
     for (method, path, _) in handlers { table.add(method, path) }
     let router = Router(context: BasicRequestContext.self)

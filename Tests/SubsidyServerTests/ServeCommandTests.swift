@@ -29,6 +29,11 @@ import Glibc
         #expect(response.status == .ok)
         #expect(response.text.contains("/v1/eval"))
       }
+      try await client.execute(uri: "/assets/editor.js", method: .get) { response in
+        #expect(response.status == .ok)
+        #expect(response.headers[.contentType]?.hasPrefix("text/javascript") == true)
+        #expect(response.text.contains("/v1/test") && response.text.contains("/v1/check"))
+      }
       try await client.execute(uri: "/assets/missing.js", method: .get) { response in
         expectProblem(response, .notFound, code: "not-installed")
       }
@@ -42,9 +47,11 @@ import Glibc
   @Test func theDocumentListsTheRoutes() throws {
     let document = try String(contentsOf: ServerPaths.root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
     let documented = Set(document.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) })
-    #expect(documented == ["/healthz", "/metrics", "/openapi.yaml", "/v1/eval", "/v1/check", "/v1/policies", "/v1/policies/{id}",
-                           "/v1/policies/{id}/rules/{rule}", "/v1/reload", "/v1/compare", "/v1/batch", "/v1/ledger/payments",
-                           "/v1/ledger/summary", "/v1/ledger/batches", "/v1/ledger/payments/{id}/void"])
+    var routed: Set<String> = ["/healthz", "/metrics", "/openapi.yaml", "/v1/eval", "/v1/check", "/v1/policies", "/v1/policies/{id}",
+                               "/v1/policies/{id}/rules/{rule}", "/v1/reload", "/v1/compare", "/v1/batch", "/v1/ledger/payments",
+                               "/v1/ledger/summary", "/v1/ledger/batches", "/v1/ledger/payments/{id}/void"]
+    routed.formUnion(["/v1/test", "/v1/policies/{id}/source"])  // the page's 规则编辑
+    #expect(documented == routed)
   }
 
   /// A body that stops arriving is answered 408 within the time limit, not held open.

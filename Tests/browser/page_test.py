@@ -2,12 +2,15 @@
 it, pastes examples/yingjiang.yaml, evaluates, and reads the rendered results from the DOM; then
 switches to English. On the 政策比较 tab it pastes examples/cohorts/village-2024.csv, picks three
 policies, compares, and reads the totals chart and the gains and losses from the DOM, checking them
-against POST /v1/compare. Screenshots are kept (argv[3], and argv[3] with `-compare` before its
-extension). Usage: page_test.py URL CASE_FILE SCREENSHOT.
+against POST /v1/compare. In 规则编辑 it types a broken draft of yingjiang, finds the diagnostic at its
+line, fixes it, runs the policy's tests on the draft and downloads it. Screenshots are kept (argv[3],
+and beside it `-compare` and `-editor`). Usage: page_test.py URL CASE_FILE SCREENSHOT.
 Prints `N passed, M failed` and exits non-zero on a failure."""
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -15,7 +18,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 url, case_file, screenshot = sys.argv[1], sys.argv[2], sys.argv[3]
 options = Options()
@@ -33,6 +36,92 @@ def check(condition, what):
     else:
         failed += 1
         print("FAILED:", what, file=sys.stderr)
+
+
+def type_draft(driver, text):
+    """Puts all but the last character in the editor, then types the last one as a person would
+    (a real key press, so the page's input handler and its debounced check run)."""
+    area = driver.find_element(By.ID, "editor-text")
+    driver.execute_script("arguments[0].value = arguments[1];", area, text[:-1])
+    area.send_keys(text[-1])
+
+
+def editor_checks(driver, screenshot):
+    downloads = tempfile.mkdtemp(prefix="subsidy-page-downloads-")
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    if driver.find_element(By.ID, "lang").text == "中文":
+        driver.find_element(By.ID, "lang").click()  # back to Chinese
+    driver.find_element(By.ID, "tab-editor").click()
+    check(driver.find_element(By.ID, "editor-view").is_displayed(), "the 规则编辑 tab shows")
+    check(not driver.find_element(By.ID, "eval-view").is_displayed(), "the 案例评估 view is hidden")
+    WebDriverWait(driver, 20).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#editor-policy option")) > 1)
+    Select(driver.find_element(By.ID, "editor-policy")).select_by_value("yingjiang")
+    area = driver.find_element(By.ID, "editor-text")
+    WebDriverWait(driver, 20).until(lambda d: "id: yingjiang" in area.get_attribute("value"))
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "editor-status").get_attribute("data-ok") == "true")
+    original = area.get_attribute("value")
+    lines = original.split("\n")
+    check(len(driver.find_elements(By.CSS_SELECTOR, "#editor-gutter div")) == len(lines), "a line number for every line")
+
+    broken = original.replace("person.poverty_status == alleviated", "person.povrty_status == alleviated", 1)
+    line = next(i + 1 for i, text in enumerate(broken.split("\n")) if "povrty_status" in text)
+    type_draft(driver, broken)
+    item_selector = '#editor-diagnostics li.error[data-code="unknown-field"]'
+    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, item_selector))
+    item = driver.find_element(By.CSS_SELECTOR, item_selector)
+    check(item.get_attribute("data-line") == str(line), f"the diagnostic is at line {line}: {item.get_attribute('data-line')}")
+    check(f"第 {line} 行" in item.text and "未知的事实字段" in item.text, "listed in Chinese: " + item.text)
+    check("povrty_status" in item.text and "poverty_status" in item.text, "with its suggestion: " + item.text)
+    gutter = driver.find_elements(By.CSS_SELECTOR, f'#editor-gutter div.marked.error[data-line="{line}"]')
+    check(len(gutter) == 1, "the gutter marks the line")
+    mark = driver.find_elements(By.CSS_SELECTOR, f'#editor-marks mark.error[data-line="{line}"]')
+    check(len(mark) == 1 and "povrty" in mark[0].get_attribute("textContent"), "the text is marked at the column")
+    if mark:
+        column = int(mark[0].get_attribute("data-column"))
+        check(broken.split("\n")[line - 1][column - 1:].startswith("person.povrty") or
+              broken.split("\n")[line - 1][column - 1:].startswith("povrty"), f"the mark starts at the field (column {column})")
+    check(driver.find_element(By.ID, "editor-status").get_attribute("data-ok") == "false", "the check fails")
+    item.click()  # the caret goes to the diagnostic's place, and the text scrolls to it
+    caret = driver.execute_script("const a = arguments[0]; return a.value.slice(0, a.selectionStart).split('\\n').length;", area)
+    check(caret == line, f"clicking the diagnostic puts the caret on line {line} ({caret})")
+    driver.save_screenshot(screenshot.replace(".png", "-editor.png"))
+    driver.find_element(By.ID, "lang").click()
+    WebDriverWait(driver, 20).until(lambda d: "unknown fact field" in d.find_element(By.CSS_SELECTOR, item_selector).text)
+    check(f"line {line}" in driver.find_element(By.CSS_SELECTOR, item_selector).text, "and in English")
+    driver.find_element(By.ID, "lang").click()
+
+    type_draft(driver, original)
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "editor-status").get_attribute("data-ok") == "true")
+    check(not driver.find_elements(By.CSS_SELECTOR, "#editor-diagnostics li.error"), "fixed: no error listed")
+    check(not driver.find_elements(By.CSS_SELECTOR, "#editor-gutter div.marked.error"), "fixed: no line marked")
+
+    driver.find_element(By.ID, "editor-run-tests").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "editor-test-summary"))
+    summary = driver.find_element(By.ID, "editor-test-summary")
+    check(summary.get_attribute("data-ok") == "true" and summary.get_attribute("data-failed") == "0", "the tests pass: " + summary.text)
+    check(int(summary.get_attribute("data-passed") or 0) > 10 and "通过" in summary.text, "cases counted: " + summary.text)
+
+    raised = original.replace("      2023-08-24: 100\n", "      2023-08-24: 150\n", 1)
+    check(raised != original, "the draft's amount changes")
+    type_draft(driver, raised)
+    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "editor-status").get_attribute("data-ok") == "true")
+    driver.find_element(By.ID, "editor-run-tests").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "editor-test-summary").get_attribute("data-ok") == "false")
+    failures = driver.find_elements(By.CSS_SELECTOR, "#editor-tests article.test-failure")
+    check(len(failures) > 0, "failed cases are listed")
+    check(any("amount: expected `100.00`, got `150.00`" in f.text for f in failures), "with the test's message")
+
+    driver.find_element(By.ID, "editor-download").click()
+    saved = os.path.join(downloads, "yingjiang.yaml")
+    for _ in range(40):
+        if os.path.exists(saved):
+            break
+        time.sleep(0.25)
+    check(os.path.exists(saved), "the draft is downloaded as yingjiang.yaml")
+    if os.path.exists(saved):
+        with open(saved, encoding="utf-8") as f:
+            check(f.read() == raised, "the download is the draft as edited")
+    shutil.rmtree(downloads, ignore_errors=True)
 
 
 try:
@@ -126,6 +215,8 @@ try:
         box.click()
     driver.find_element(By.ID, "compare-run").click()
     check("two or more" in driver.find_element(By.ID, "compare-problem").text, "one policy is not a comparison")
+    # ── 规则编辑: a broken draft is marked at its line as it is typed, fixed, tested and downloaded ──
+    editor_checks(driver, screenshot)
 finally:
     driver.quit()
 print(f"{passed} passed, {failed} failed")

@@ -12,7 +12,9 @@ public struct MappingReader {
   public let context: String
   private var pairs: [(key: Located<String>, value: YAMLNode)] = []
   private var known: [String] = []
-  private var read: Set<String> = []
+  /// Which pairs were read, by position (a record is read key by key for each field of its schema,
+  /// so this is an array rather than a set of hashed names).
+  private var read: [Bool] = []
   /// The table of keys this mapping may have (`PolicyKeys.rule`), when it is one of the policy language's.
   private var table: KeySet?
 
@@ -35,14 +37,20 @@ public struct MappingReader {
       return nil
     }
     self.pairs = pairs
+    self.read = [Bool](repeating: false, count: pairs.count)
   }
 
   /// The value of an optional key.
   public mutating func optional(_ key: String) -> YAMLNode? {
     if let table { KeyProbe.current?.record(table.name, key) }
     known.append(key)
-    read.insert(key)
-    return pairs.first { $0.key.value == key }?.value
+    // Every pair with this key is read (`1` and `"1"` are two keys to YAML, one name here); the first answers.
+    var found: YAMLNode?
+    for i in pairs.indices where pairs[i].key.value == key {
+      read[i] = true
+      if found == nil { found = pairs[i].value }
+    }
+    return found
   }
 
   /// The value of a required key; reports `missing-key` at the mapping when absent.
@@ -63,7 +71,7 @@ public struct MappingReader {
   public var entries: [(key: Located<String>, value: YAMLNode)] { pairs }
 
   /// Marks all keys as read (for maps whose keys are data, like parameter names).
-  public mutating func readAll() { for pair in pairs { read.insert(pair.key.value) } }
+  public mutating func readAll() { read = [Bool](repeating: true, count: pairs.count) }
 
   /// Reports every key that was never asked for.
   public func finish(into diagnostics: inout DiagnosticBag) {
@@ -72,7 +80,7 @@ public struct MappingReader {
         assert(known.contains(spec.name), "PolicyKeys.\(table.name) lists `\(spec.name)`, which the parser of \(context) never reads")
       }
     }
-    for pair in pairs where !read.contains(pair.key.value) {
+    for (i, pair) in pairs.enumerated() where !read[i] {
       // A key is quoted in the message, so a long one (a line of a file that is not YAML at all) is cut.
       let key = pair.key.value.count > 60 ? pair.key.value.prefix(60) + "…" : pair.key.value
       diagnostics.add(.error("unknown-key", "unknown key `\(key)` in \(context)",

@@ -32,7 +32,7 @@ public enum YAMLLoader {
     }
     let root: Node?
     do {
-      root = try Yams.compose(yaml: file.text)
+      root = try compose(file.text)
     } catch let error as YamlError {
       diagnostics.add(diagnostic(for: error, in: file))
       return nil
@@ -60,6 +60,21 @@ public enum YAMLLoader {
       return nil
     }
     return node
+  }
+
+  /// `Yams.compose`, without resolving every plain scalar's tag by regular expression. Yams hashes
+  /// each mapping's keys to find duplicates, and a key's hash includes its tag, which the default
+  /// resolver works out by trying seven regular expressions: most of the time spent reading a case.
+  /// Nothing here reads tags (a scalar is its text and whether it was quoted), so the text is first
+  /// composed with no tag rules, where every key's tag is `str`. That can only find more duplicates
+  /// than the default rules (`1` and `"1"` are then the same key), never fewer: when it finds one, the
+  /// text is composed again with the default rules, whose answer (an error or a tree) is the one given.
+  static func compose(_ text: String) throws -> Node? {
+    do {
+      return try Yams.compose(yaml: text, .basic)
+    } catch YamlError.duplicatedKeysInMapping {
+      return try Yams.compose(yaml: text)
+    }
   }
 
   /// How many bytes of text aliases may add to a document beyond the file's own: the cap on what a

@@ -150,8 +150,7 @@ extension Program {
   /// (one organisation as organiser and as village co-operative, of two kinds) is named as a conflict.
   private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: CheckedRule, facts: Facts, asOf: CivilDate) -> ToPay {
     guard toPay.possible, let (changed, date) = toPay.applied(to: facts, schema: schema, asOf: asOf) else { return toPay }
-    guard let again = evaluate(changed, asOf: date).first(where: { $0.ruleIndex == r.ruleIndex && $0.subject == r.subject }),
-      again.status != .payable
+    guard let again = judgedAgain(r, facts: changed, asOf: date), again.status != .payable
     else { return toPay }
     // The facts the now-failing conditions read, among those the answer changes.
     var broken = Set<String>()
@@ -170,6 +169,40 @@ extension Program {
       }
     }
     return ToPay(steps: steps)
+  }
+
+  /// Result `r`'s rule judged again on changed facts, for `r`'s subject: what `evaluate(facts, asOf:)`
+  /// gives for it, without judging every other rule (a rule's results depend on no other rule's).
+  /// Only the subject is explained. A rule with a limit also judges its other subjects in the policy's
+  /// area, unexplained, because another's claim can take the slot (a refused subject claims nothing, so
+  /// it is left out; the order of the claims, and so the holder of each slot, is the one `evaluate` sees).
+  private func judgedAgain(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> EvalResult? {
+    guard let policy = policies.first(where: { $0.rules.contains { $0.index == r.ruleIndex } }),
+      let rule = policy.rules.first(where: { $0.index == r.ruleIndex }), !rule.isGroup
+    else {
+      return evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
+    }
+    let kind = rule.checked.subject
+    let table = facts.tables[kind]
+    guard let subject = table.index[r.subject] else { return nil }
+    let context = EvalContext(facts: facts, date: asOf)
+    context.parameters = policy.checked.parameters
+    let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
+    let renderer = ValueRenderer(schema: schema, facts: facts)
+    let records = rule.checked.limit.isEmpty ? subject..<(subject + 1) : 0..<table.count
+    var results: [EvalResult] = []
+    var mine: Int?
+    for record in records {
+      context.kind = kind
+      context.record = record
+      guard applies(policy, rule.anchor, context, households) else { continue }
+      let explain = record == subject
+      guard let result = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain) else { continue }
+      if explain { mine = results.count }
+      results.append(result)
+    }
+    applyLimits(rule.checked, to: &results)
+    return mine.map { results[$0] }
   }
 
   /// Two changes of one fact to different values cannot both be made: the answer names the conflict.

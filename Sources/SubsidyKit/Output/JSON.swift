@@ -16,62 +16,96 @@ public indirect enum JSON: Sendable, Equatable {
 
   /// Pretty-printed with two-space indentation, non-ASCII left as is (Chinese stays readable).
   public func serialized(indent: Int = 0, pretty: Bool = true) -> String {
-    var out = ""
+    String(decoding: utf8(indent: indent, pretty: pretty), as: UTF8.self)
+  }
+
+  /// The same text as UTF-8 bytes, written straight into one buffer: a server sends these as they
+  /// are, with no String built, copied and converted back on the way (thousands of answers a second).
+  public func utf8(indent: Int = 0, pretty: Bool = true) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(16 * 1024)
     write(to: &out, indent: indent, pretty: pretty)
     return out
   }
 
-  private func write(to out: inout String, indent: Int, pretty: Bool) {
-    let pad = pretty ? String(repeating: "  ", count: indent + 1) : ""
-    let close = pretty ? String(repeating: "  ", count: indent) : ""
-    let newline = pretty ? "\n" : ""
+  private func write(to out: inout [UInt8], indent: Int, pretty: Bool) {
     switch self {
-    case .string(let s): out += JSON.quote(s)
-    case .number(let n): out += n
-    case .bool(let b): out += b ? "true" : "false"
-    case .null: out += "null"
-    case .raw(let text): out += text
+    case .string(let s): JSON.quote(s, into: &out)
+    case .number(let n): out.append(contentsOf: n.utf8)
+    case .bool(let b): out.append(contentsOf: b ? JSON.trueBytes : JSON.falseBytes)
+    case .null: out.append(contentsOf: JSON.nullBytes)
+    case .raw(let text): out.append(contentsOf: text.utf8)
     case .array(let items):
-      if items.isEmpty { out += "[]"; return }
-      out += "[" + newline
+      if items.isEmpty {
+        out.append(contentsOf: [UInt8(ascii: "["), UInt8(ascii: "]")])
+        return
+      }
+      out.append(UInt8(ascii: "["))
       for (i, item) in items.enumerated() {
-        out += pad
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        JSON.newline(&out, indent: indent + 1, pretty: pretty)
         item.write(to: &out, indent: indent + 1, pretty: pretty)
-        out += (i < items.count - 1 ? "," : "") + newline
       }
-      out += close + "]"
+      JSON.newline(&out, indent: indent, pretty: pretty)
+      out.append(UInt8(ascii: "]"))
     case .object(let pairs):
-      if pairs.isEmpty { out += "{}"; return }
-      out += "{" + newline
-      for (i, (key, value)) in pairs.enumerated() {
-        out += pad + JSON.quote(key) + (pretty ? ": " : ":")
-        value.write(to: &out, indent: indent + 1, pretty: pretty)
-        out += (i < pairs.count - 1 ? "," : "") + newline
+      if pairs.isEmpty {
+        out.append(contentsOf: [UInt8(ascii: "{"), UInt8(ascii: "}")])
+        return
       }
-      out += close + "}"
+      out.append(UInt8(ascii: "{"))
+      for (i, (key, value)) in pairs.enumerated() {
+        if i > 0 { out.append(UInt8(ascii: ",")) }
+        JSON.newline(&out, indent: indent + 1, pretty: pretty)
+        JSON.quote(key, into: &out)
+        out.append(UInt8(ascii: ":"))
+        if pretty { out.append(UInt8(ascii: " ")) }
+        value.write(to: &out, indent: indent + 1, pretty: pretty)
+      }
+      JSON.newline(&out, indent: indent, pretty: pretty)
+      out.append(UInt8(ascii: "}"))
     }
   }
 
+  private static let trueBytes = Array("true".utf8), falseBytes = Array("false".utf8), nullBytes = Array("null".utf8)
+
+  /// A line break and two spaces per level, when pretty.
+  private static func newline(_ out: inout [UInt8], indent: Int, pretty: Bool) {
+    guard pretty else { return }
+    out.append(UInt8(ascii: "\n"))
+    out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * indent))
+  }
+
   static func quote(_ s: String) -> String {
-    // Most strings need no escape: copied whole, not scalar by scalar (a server answers thousands a second).
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
+    var out: [UInt8] = []
+    quote(s, into: &out)
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  /// `s` as a JSON string: its UTF-8 copied in runs, only `"`, `\` and control characters escaped.
+  static func quote(_ s: String, into out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\""))
+    var text = s
+    text.withUTF8 { bytes in
+      var run = 0
+      for i in 0..<bytes.count {
+        let byte = bytes[i]
+        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+        run = i + 1
+        switch byte {
+        case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+        case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+        case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+        case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+        case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+        default:
+          let hex = Array("0123456789abcdef".utf8)
+          out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
         }
       }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
     }
-    return out + "\""
+    out.append(UInt8(ascii: "\""))
   }
 }

@@ -1,3 +1,4 @@
+import PolicyCheck
 import PolicyEval
 import PolicyValues
 
@@ -11,12 +12,15 @@ public struct ResultWords {
   let facts: Facts
   let language: TextReport.Language
   let redactor: PIIRedactor
+  /// The policies by id, looked up once per document rather than once per result.
+  private let policies: [String: CheckedPolicy]
 
   public init(program: Program, facts: Facts, language: TextReport.Language, redactor: PIIRedactor) {
     self.program = program
     self.facts = facts
     self.language = language
     self.redactor = redactor
+    policies = Dictionary(program.checkedPolicies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
   }
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
@@ -38,7 +42,7 @@ public struct ResultWords {
 
   /// `r` is the result as evaluated (not yet masked): its reasons name the values that are masked here.
   public func json(_ r: EvalResult, toPay: ToPay?) -> JSON {
-    let policy = program.checkedPolicies.first { $0.id == r.policy }
+    let policy = policies[r.policy]
     let rule = policy?.rules.first { $0.id == r.rule }
     let labels = program.schema.enums["evidence"]
     let evidence: [JSON] = r.evidence.map { e in

@@ -42,7 +42,20 @@ public struct TestRunner {
 
   /// Runs every `*.yaml` in `directory` (default: `policies/tests`).
   public func run(directory: String) -> Report {
+    var d = DiagnosticBag()
+    let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+    if files.isEmpty {
+      d.add(.error("no-tests", "no test files (`*.yaml`) in `\(directory)`", zh: "`\(directory)` 中没有测试文件（`*.yaml`）", at: nil))
+    }
+    let sources = files.compactMap { SourceReader.read((directory as NSString).appendingPathComponent($0), into: &d) }
+    return run(sources: sources, diagnostics: d)
+  }
+
+  /// Runs test files already read (from disk, or sent to the server's `POST /v1/test` with a draft
+  /// policy): the one runner after reading. `diagnostics` holds what reading them found.
+  public func run(sources: [SourceFile], diagnostics: DiagnosticBag = DiagnosticBag()) -> Report {
     var report = Report()
+    report.diagnostics = diagnostics
     var coverage: [String: RuleCoverage] = [:]
     for policy in program.checkedPolicies {
       for rule in policy.rules {
@@ -51,14 +64,8 @@ public struct TestRunner {
           conditions: rule.syntax.conditions.map { ($0.text, false, false) })
       }
     }
-    let files = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-    if files.isEmpty {
-      report.diagnostics.add(.error("no-tests", "no test files (`*.yaml`) in `\(directory)`", zh: "`\(directory)` 中没有测试文件（`*.yaml`）", at: nil))
-    }
     var tested = Set<String>()
-    for name in files {
-      let path = (directory as NSString).appendingPathComponent(name)
-      guard let source = SourceReader.read(path, into: &report.diagnostics) else { continue }
+    for source in sources {
       report.sources.append(source)
       guard let file = TestFile.parse(source, into: &report.diagnostics) else { continue }
       guard program.policyIDs.contains(file.policy.value) else {

@@ -16,17 +16,9 @@ struct CheckRoute: Sendable {
   func handle(_ request: Request) async throws -> Response {
     let text = try await RequestInput.text(request, limit: options.maxBody, seconds: options.requestSeconds)
     let files = try Self.files(text)
-    let snapshot = store.snapshot
-    let schemas = files.filter { $0.path.hasSuffix(".schema.yaml") }
-    let sent = files.filter { !$0.path.hasSuffix(".schema.yaml") }
-    // An overlay sent alone is checked on the served policy it extends (a draft amendment in an editor).
-    let sentIDs = Set(sent.compactMap { Self.topScalar("id", in: $0.text) })
-    let bases = Set(sent.compactMap { Self.topScalar("extends", in: $0.text) }).subtracting(sentIDs).sorted()
-      .compactMap { snapshot.policySources[$0] }
-    let outcome = PolicySetLoader.check(schemas: schemas.isEmpty ? snapshot.schemaSources : schemas, policies: sent + bases, label: "request")
-    // Only the files sent are reported on: the served schema and bases are not the caller's to fix.
+    let outcome = Self.check(files, on: store.snapshot)
     let names = Set(files.map(\.path))
-    let diagnostics = outcome.diagnostics.sorted.filter { $0.span.map { names.contains($0.file) } ?? true }
+    let diagnostics = Self.reported(outcome, files: files)
     let errors = diagnostics.filter { $0.severity == .error }.count
     let warnings = diagnostics.filter { $0.severity == .warning }.count
     let policies = outcome.policyFiles.filter { names.contains($0.path) }
@@ -37,6 +29,24 @@ struct CheckRoute: Sendable {
       ("errors", .number(String(errors))), ("warnings", .number(String(warnings))),
       ("diagnostics", Problem.diagnosticsJSON(diagnostics)),
     ]))
+  }
+
+  /// Checks texts sent in memory: against the served schema when no schema is among them, and an
+  /// overlay sent alone on the served policy it extends (a draft amendment in an editor). `POST /v1/test`
+  /// compiles its drafts through here too, so a draft that checks clean is the draft that is tested.
+  static func check(_ files: [SourceFile], on snapshot: PolicySnapshot) -> CheckOutcome {
+    let schemas = files.filter { $0.path.hasSuffix(".schema.yaml") }
+    let sent = files.filter { !$0.path.hasSuffix(".schema.yaml") }
+    let sentIDs = Set(sent.compactMap { Self.topScalar("id", in: $0.text) })
+    let bases = Set(sent.compactMap { Self.topScalar("extends", in: $0.text) }).subtracting(sentIDs).sorted()
+      .compactMap { snapshot.policySources[$0] }
+    return PolicySetLoader.check(schemas: schemas.isEmpty ? snapshot.schemaSources : schemas, policies: sent + bases, label: "request")
+  }
+
+  /// Only the files sent are reported on: the served schema and bases are not the caller's to fix.
+  static func reported(_ outcome: CheckOutcome, files: [SourceFile]) -> [Diagnostic] {
+    let names = Set(files.map(\.path))
+    return outcome.diagnostics.sorted.filter { $0.span.map { names.contains($0.file) } ?? true }
   }
 
   /// A top-level `key: value` of a YAML text, read by line (the check itself parses it properly).
@@ -57,15 +67,20 @@ struct CheckRoute: Sendable {
     } catch {
       throw Problem.badRequest("json-syntax", "the body is not JSON: an object of file name → file text is expected")
     }
+    return try fileMap(object, what: "the body")
+  }
+
+  /// A JSON object of file name → text (`what` names it in messages: "the body", "`tests`"), in name order.
+  static func fileMap(_ object: Any?, what: String) throws -> [SourceFile] {
     guard let map = object as? [String: Any] else {
-      throw Problem.badRequest("not-a-file-map", "the body must be a JSON object of file name → file text")
+      throw Problem.badRequest("not-a-file-map", "\(what) must be a JSON object of file name → file text")
     }
     guard !map.isEmpty, map.count <= maximumFiles else {
-      throw Problem.badRequest("file-count", "send between 1 and \(maximumFiles) files; \(map.count) were sent")
+      throw Problem.badRequest("file-count", "\(what): send between 1 and \(maximumFiles) files; \(map.count) were sent")
     }
     return try map.keys.sorted().map { name in
       guard let text = map[name] as? String else {
-        throw Problem.badRequest("not-a-file-map", "the value of `\(name.prefix(80))` must be the file's text (a string)")
+        throw Problem.badRequest("not-a-file-map", "\(what): the value of `\(name.prefix(80))` must be the file's text (a string)")
       }
       guard validName(name) else {
         throw Problem.badRequest("bad-file-name", "`\(name.prefix(80))` is not a plain file name ending in `.yaml` or `.yml`")

@@ -5,15 +5,22 @@ import SubsidyKit
 /// Every body the server writes goes through here: JSON serialised once, and every ID-number-looking
 /// run in it masked by the product's one masker (`PIIMask`), whatever route produced it.
 enum Respond {
+  /// JSON written as UTF-8 bytes and masked in place: no String is built for the body.
   static func json(_ value: JSON, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
-    text(value.serialized(pretty: false) + "\n", status: status, contentType: contentType + "; charset=utf-8")
+    var bytes = value.utf8(pretty: false)
+    bytes.append(UInt8(ascii: "\n"))
+    PIIMask.mask(&bytes)
+    return response(ByteBuffer(bytes: bytes), status: status, contentType: contentType + "; charset=utf-8")
   }
 
   static func text(_ body: String, status: HTTPResponse.Status = .ok, contentType: String) -> Response {
-    let masked = PIIMask.mask(body)
+    response(ByteBuffer(string: PIIMask.mask(body)), status: status, contentType: contentType)
+  }
+
+  private static func response(_ body: ByteBuffer, status: HTTPResponse.Status, contentType: String) -> Response {
     var headers: HTTPFields = [.contentType: contentType]
     headers[.init("X-Content-Type-Options")!] = "nosniff"
     headers[.cacheControl] = "no-store"
-    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: masked)))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: body))
   }
 }

@@ -22,6 +22,11 @@ struct Test: ParsableCommand {
   @Option(help: "Language of the diagnostics: zh (default) or en.")
   var lang: TextReport.Language = .zh
 
+  enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+  @Option(help: "Output: text (default) or json (the document `subsidy serve` answers `POST /v1/test` with).")
+  var format: Format = .text
+
   func run() throws {
     let (program, outcome) = Subsidy.compile(policies)
     guard let program else {
@@ -29,6 +34,12 @@ struct Test: ParsableCommand {
       throw ExitCode.checkErrors
     }
     let report = TestRunner(program: program).run(directory: tests ?? (policies.first ?? "policies") + "/tests")
+    if format == .json {
+      Terminal.out(report.json.serialized() + "\n")
+      if !report.ok { throw ExitCode.testFailures }
+      if requireCoverage, printCoverage(report, quiet: true) > 0 { throw ExitCode.testFailures }
+      return
+    }
     Terminal.report(report.diagnostics.sorted, sources: report.sources, language: lang.diagnostics)
     for failure in report.failed {
       var text = "FAIL \(failure.span) \(failure.caseName)\n  \(failure.message)\n"
@@ -38,14 +49,13 @@ struct Test: ParsableCommand {
       Terminal.text(text)
     }
     let gaps = printCoverage(report)
-    let failedCases = Set(report.failed.map { $0.file + "#" + $0.caseName }).count
-    Terminal.out("\(report.passed) passed, \(failedCases) failed\n")
-    if failedCases > 0 || report.diagnostics.hasErrors { throw ExitCode.testFailures }
+    Terminal.out("\(report.passed) passed, \(report.failedCases) failed\n")
+    if !report.ok { throw ExitCode.testFailures }
     if requireCoverage, gaps > 0 { throw ExitCode.testFailures }
   }
 
   /// Prints coverage and returns the number of gaps.
-  private func printCoverage(_ report: TestRunner.Report) -> Int {
+  private func printCoverage(_ report: TestRunner.Report, quiet: Bool = false) -> Int {
     var gaps = 0
     var lines: [String] = []
     let conditions = report.coverage.flatMap(\.conditions)
@@ -65,6 +75,7 @@ struct Test: ParsableCommand {
       }
     }
     for policy in report.untestedPolicies { lines.append("  policy `\(policy)` has no test file: none of its clauses is tested") }
+    if quiet { return gaps + report.untestedPolicies.count }
     Terminal.out("coverage: \(rulesWithExpectations)/\(report.coverage.count) rules tested; \(bothWays)/\(conditions.count) conditions seen both holding and failing\n")
     if !lines.isEmpty { Terminal.text(lines.joined(separator: "\n") + "\n") }
     return gaps + report.untestedPolicies.count
