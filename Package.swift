@@ -38,7 +38,7 @@ let package = Package(
     .target(name: "LedgerPostgres", dependencies: ["Ledger", .product(name: "PostgresNIO", package: "postgres-nio")]),
     // The facade the CLI (and later a server) calls.
     // GRDBSQLite (SQLite's C API, already built for the ledger): the batch's spill store past `--memory`.
-    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "LedgerPostgres",
+    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: crossModule),
     // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.
     .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
