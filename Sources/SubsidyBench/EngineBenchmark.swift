@@ -19,6 +19,9 @@ public enum EngineBenchmark {
     public var columnPrograms = (compiled: 0, rules: 0)
     public var evalParallelSeconds = 0.0
     public var results = 0
+    /// The same evaluation with every kept result explained (what `batch --commit` and a printed
+    /// result pay): the extra time, per explained result.
+    public var explainMicrosPerResult = 0.0
 
     public var medianCheckCompileMillis: Double {
       let sorted = checkCompileMillis.sorted()
@@ -37,6 +40,7 @@ public enum EngineBenchmark {
         | evaluate all rules, 1 thread (row evaluator alone) | \(rate(evalRowPathSeconds)) rows/s |
         | evaluate all rules, all cores | \(rate(evalParallelSeconds)) rows/s |
         | non-refused results | \(results) |
+        | explanation of a kept result (extra time per result, 1 thread) | \(String(format2: explainMicrosPerResult)) µs |
 
         """
     }
@@ -93,6 +97,14 @@ public enum EngineBenchmark {
       _ = program.evaluateEntityRules(facts[i], asOf: asOf, refused: &refused)
     }
     report.evalParallelSeconds = seconds(since: started)
+    started = DispatchTime.now()
+    for f in facts {
+      var refused = [Int](repeating: 0, count: program.ruleCount)
+      _ = program.evaluateRowRules(f, asOf: asOf, refused: &refused, explainKept: true)
+      _ = program.evaluateEntityRules(f, asOf: asOf, refused: &refused, explainKept: true)
+    }
+    let explained = seconds(since: started)
+    report.explainMicrosPerResult = report.results > 0 ? max(0, explained - report.evalSeconds) / Double(report.results) * 1e6 : 0
     return report
   }
 
