@@ -144,9 +144,9 @@ public final class BatchRunner: Sendable {
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
     summary.learnKinds(program.checkedPolicies)
-    let spill = SpillPlace()
+    let spill = SpillPlace(budget: options.memory)
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII,
-                           budget: options.memory, place: spill)
+                           place: spill)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     var rowNumber = 0
     func readChunk() throws -> ChunkWork? {
@@ -162,8 +162,8 @@ public final class BatchRunner: Sendable {
       if let limit = options.maxRows, rowNumber > limit { throw BatchOptions.RowLimitExceeded(limit: limit) }
       return work
     }
-    var dispatchIDs = DispatchIDRegistry(budget: options.memory, place: spill)
-    var identities = IdentityRegistry(budget: options.memory, place: spill)
+    var dispatchIDs = DispatchIDRegistry(place: spill)
+    var identities = IdentityRegistry(place: spill)
     let entityNames = program.schema.entities.map(\.name)
     let rowKind = program.rowKind ?? 0
     func mergeChunk(_ item: ChunkWork) throws {

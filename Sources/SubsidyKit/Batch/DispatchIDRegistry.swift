@@ -3,16 +3,14 @@
 ///
 /// Ids are kept as 64-bit FNV-1a fingerprints with the first line (12 bytes a row instead of a
 /// string). Two different ids share a fingerprint with probability about n²/2⁶⁵ (3·10⁻⁶ at 10 million
-/// rows); the reject then names the line it clashed with. Past its share of the memory budget the
-/// table moves to the run's `SpillStore`, so memory stays flat however many rows the file has.
+/// rows); the reject then names the line it clashed with. When the run's state outgrows its memory
+/// budget the table moves to the run's `SpillStore`, so memory stays flat however many rows the file has.
 struct DispatchIDRegistry {
   private var firstLine: [UInt64: Int32] = [:]
-  private let limit: Int
   private let place: SpillPlace
   private var spilled: SpillStore?
 
-  init(budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
-    limit = budget.dispatchIDs / MemoryBudget.hashEntry(valueBytes: 4)
+  init(place: SpillPlace = SpillPlace()) {
     self.place = place
   }
 
@@ -26,12 +24,15 @@ struct DispatchIDRegistry {
     if let spilled { return try Self.earlierLine(hash, line, in: spilled) }
     if let earlier = firstLine[hash] { return Int(earlier) }
     firstLine[hash] = Int32(truncatingIfNeeded: line)
-    if firstLine.count > limit { try spill() }
+    if firstLine.count % place.reportEvery == 0,
+      place.report(.dispatchIDs, bytes: firstLine.count * MemoryBudget.hashEntry(valueBytes: 4)) {
+      try spill()
+    }
     return nil
   }
 
   private mutating func spill() throws {
-    let store = try place.store()
+    let store = try place.store(for: .dispatchIDs)
     try store.execute("CREATE TABLE dispatch_ids (hash INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
     for (hash, line) in firstLine {
       try store.run("INSERT INTO dispatch_ids VALUES (?, ?)", [.int(Int64(bitPattern: hash)), .int(Int64(line))])

@@ -38,13 +38,11 @@ struct IdentityRegistry {
   private var numberOf: [UInt64: UInt64] = [:]
   /// number fingerprint → the id fingerprint that holds it.
   private var holderOf: [UInt64: UInt64] = [:]
-  /// Past its share of the memory budget, both tables move to the run's `SpillStore`.
-  private let limit: Int
+  /// When the run's state outgrows its memory budget, both tables move to the run's `SpillStore`.
   private let place: SpillPlace
   private var spilled: SpillStore?
 
-  init(budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
-    limit = budget.identities / (2 * MemoryBudget.hashEntry(valueBytes: 8))
+  init(place: SpillPlace = SpillPlace()) {
     self.place = place
   }
 
@@ -70,7 +68,11 @@ struct IdentityRegistry {
     }
     if numberOf[claim.idHash] == nil { numberOf[claim.idHash] = packed }
     if holderOf[claim.numberHash] == nil { holderOf[claim.numberHash] = claim.idHash }
-    if numberOf.count + holderOf.count > limit { try spill() }
+    let entries = numberOf.count + holderOf.count
+    if numberOf.count % place.reportEvery == 0,
+      place.report(.identities, bytes: entries * MemoryBudget.hashEntry(valueBytes: 8)) {
+      try spill()
+    }
   }
 
   private func number(of idHash: UInt64) throws -> UInt64? {
@@ -90,7 +92,7 @@ struct IdentityRegistry {
   }
 
   private mutating func spill() throws {
-    let store = try place.store()
+    let store = try place.store(for: .identities)
     try store.execute("""
       CREATE TABLE identity_numbers (id_hash INTEGER PRIMARY KEY, packed INTEGER NOT NULL);
       CREATE TABLE identity_holders (number_hash INTEGER PRIMARY KEY, id_hash INTEGER NOT NULL);

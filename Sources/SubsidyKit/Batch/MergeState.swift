@@ -21,8 +21,8 @@ struct MergeState {
   private var groups: [String: GroupTable] = [:]
 
   init(program: Program, asOf: CivilDate, keepExplanation: Bool, showPII: Bool = false,
-       budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
-    limits = SpillingLimitBook(budget: budget, place: place)
+       place: SpillPlace = SpillPlace()) {
+    limits = SpillingLimitBook(place: place)
     self.program = program
     self.asOf = asOf
     self.keepExplanation = keepExplanation

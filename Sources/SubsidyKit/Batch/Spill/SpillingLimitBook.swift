@@ -1,21 +1,19 @@
 import PolicyEval
 import PolicyValues
 
-/// The batch's best claim per limit slot (`LimitBook`), moved to the run's `SpillStore` once it
-/// outgrows its share of the memory budget: a file of any length keeps its winners on disk and
+/// The batch's best claim per limit slot (`LimitBook`), moved to the run's `SpillStore` once the
+/// run's state outgrows its memory budget: a file of any length keeps its winners on disk and
 /// streams them out at the end, in the order their slots were first claimed, as the book does.
 struct SpillingLimitBook {
   private var book = LimitBook<PayoutRow>()
   /// Bytes the book holds, estimated from each claim's strings.
   private var bytes = 0
-  private let limit: Int
   private let place: SpillPlace
   private var spilled: SpillStore?
   /// The next slot's first-claim order, once spilled.
   private var nextOrder = 0
 
-  init(budget: MemoryBudget = MemoryBudget(), place: SpillPlace = SpillPlace()) {
-    limit = budget.limitWinners
+  init(place: SpillPlace = SpillPlace()) {
     self.place = place
   }
 
@@ -28,7 +26,7 @@ struct SpillingLimitBook {
     let loser = book.offer(row, slot: slot, order: row.claimOrder)
     if loser == nil {
       bytes += Self.estimate(row)
-      if bytes > limit { try spill() }
+      if book.count % place.reportEvery == 0, place.report(.limitWinners, bytes: bytes) { try spill() }
     }
     return loser?.ruleIndex
   }
@@ -64,7 +62,7 @@ struct SpillingLimitBook {
   }
 
   private mutating func spill() throws {
-    let store = try place.store()
+    let store = try place.store(for: .limitWinners)
     try store.execute("""
       CREATE TABLE limit_winners (
         rule INTEGER NOT NULL, beneficiary TEXT NOT NULL, payee TEXT NOT NULL, year INTEGER NOT NULL,
