@@ -12,6 +12,7 @@ import PostgresNIO
 ///   unique partial index, so a key another batch already paid comes back as `already_paid`.
 /// - Before every commit the index and the append-only triggers are checked to be in place.
 public final class PostgresLedger: LedgerBackend, @unchecked Sendable {
+  // Unchecked: the session is used under `lock`, one caller at a time; the other properties are `let`s.
   public let address: PostgresAddress
   /// One connection, used by one thread at a time (the ledger's API is synchronous).
   let session: PostgresSession

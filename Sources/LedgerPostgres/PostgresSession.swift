@@ -9,6 +9,8 @@ import PostgresNIO
 /// loop and this thread waits for its result with `EventLoopFuture.wait()`. No Swift concurrency is
 /// involved, so a caller on a cooperative thread (a test) cannot starve the pool by waiting.
 final class PostgresSession: @unchecked Sendable {
+  // Unchecked: every stored property is a `let`; `PostgresConnection` is itself safe to use from any
+  // thread, and the ledger uses a session from one thread at a time (`PostgresLedger`'s lock).
   let address: PostgresAddress
   private let connection: PostgresConnection
   private let logger = Logger(label: "subsidy.ledger.postgres")

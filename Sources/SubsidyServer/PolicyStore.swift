@@ -3,6 +3,7 @@ import Foundation
 /// Holds the policy set being served and swaps it whole on reload. The lock guards only the swap
 /// and the read of the reference; evaluation runs on the snapshot a request took, outside the lock.
 public final class PolicyStore: @unchecked Sendable {
+  // Unchecked: `current` is read and swapped under `lock`; reloads take turns under `reloading`.
   private let lock = NSLock()
   private var current: PolicySnapshot
   /// One reload at a time: two at once would both load and the later would win at random.

@@ -292,6 +292,8 @@ extension ExprType {
 
 /// The aggregates of one rule, collected while its expressions are compiled; read-only afterwards.
 final class AggregateRegistry: @unchecked Sendable {
+  // Unchecked: `register` runs only while one rule is compiled, on the compiling thread; the compiled
+  // thunks that capture the registry only read `list` after that.
   private(set) var list: [(Aggregate, Thunk?)] = []
   func register(_ kind: Aggregate, _ inner: Thunk?) -> Int {
     list.append((kind, inner))

@@ -8,6 +8,8 @@ import Foundation
 /// HTML, ledger export, generate). A destination that is not a regular file (`/dev/null`, a pipe)
 /// cannot be replaced by a rename and is written directly.
 public final class OutputFile: @unchecked Sendable {
+  // Unchecked: one writer owns a file at a time (the batch's merging thread, or the command that
+  // opened it); `finished` changes only in `commit`, which that owner calls once at the end.
   public struct Failure: Error, CustomStringConvertible {
     public var path: String
     public var reason: String

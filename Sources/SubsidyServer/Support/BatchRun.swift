@@ -127,6 +127,7 @@ final class Spool: Sendable {
 
 /// Hands a value that one thread uses at a time to that thread.
 struct UnsafeSendable<T>: @unchecked Sendable {
+  // Unchecked: the value moves to the batch's thread and is used there alone; the sender keeps no use of it.
   let value: T
   init(_ value: T) { self.value = value }
 }

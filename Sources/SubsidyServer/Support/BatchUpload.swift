@@ -46,6 +46,7 @@ enum BatchUpload {
 /// When the upload last made progress, and whether the server is waiting for the client (only then
 /// does the clock run: while the batch catches up, the client is not late).
 final class UploadWatch: @unchecked Sendable {
+  // Unchecked: its two variables are read and written under `lock`.
   private let lock = NSLock()
   private var since = ContinuousClock.now
   private var waitingForClient = true

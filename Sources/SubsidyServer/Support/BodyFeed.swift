@@ -4,6 +4,7 @@ import Foundation
 /// thread of its own and blocks. At most `capacity` bytes wait here: the upload is held back while
 /// the batch catches up, so a large file is never held whole.
 final class BodyFeed: @unchecked Sendable {
+  // Unchecked: the buffer and its flags are read and written only while holding `condition`.
   /// Why the body stopped before its end: the reader throws it, so the batch fails (and commits nothing).
   enum Broken: Error { case timedOut(Double), cutOff(String) }
 

@@ -4,6 +4,8 @@ import Logging
 
 /// SIGHUP reloads the policy set, as an authorised `POST /v1/reload` does; the outcome is logged.
 final class HangupReload: @unchecked Sendable {
+  // Unchecked: `source` is set in `start()` and cleared in `stop()`, both called by the one task that
+  // runs the server, before and after serving; the signal handler only reads `store` and `metrics`.
   let store: PolicyStore
   let metrics: ServerMetrics
   let logger: Logger

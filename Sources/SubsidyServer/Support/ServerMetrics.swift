@@ -3,6 +3,7 @@ import Foundation
 /// Request counts and latencies per route and evaluations by status, written in the Prometheus text
 /// format (version 0.0.4) by hand: a few counters do not need a metrics library and its build time.
 public final class ServerMetrics: @unchecked Sendable {
+  // Unchecked: every counter is read and written under `lock`.
   /// Latency buckets in seconds (the upper bounds of the histogram).
   static let buckets: [Double] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
