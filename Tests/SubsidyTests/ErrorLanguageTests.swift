@@ -36,9 +36,11 @@ import Testing
     var testDescription: String { name }
   }
 
-  static let unclosed = "dispatch_id,person_id,person_name\nD1,P1,张三\nD2,\"P2,李四\n"
+  /// The columns of a batch CSV (the fixture's header), so the file gets past the header's checks.
+  static let header = "dispatch_id,person_id,person_name,person_hukou,destination,start"
+  static let unclosed = header + "\nD1,P1,张三,533123,350981,2024-03-01\nD2,\"P2,李四,533123,350981,2024-03-01\n"
   /// `李四` in GBK, as Excel saves a CSV on Chinese Windows.
-  static let gbk: [UInt8] = Array("dispatch_id,person_id,person_name\nD1,P1,".utf8) + [0xC0, 0xEE, 0xCB, 0xC4, 0x0A]
+  static let gbk: [UInt8] = Array((header + "\nD1,P1,").utf8) + [0xC0, 0xEE, 0xCB, 0xC4] + Array(",533123,350981,2024-03-01\n".utf8)
 
   static func write(_ text: String, _ path: String) throws { try text.write(toFile: path, atomically: true, encoding: .utf8) }
 
@@ -72,7 +74,7 @@ import Testing
          zh: ["错误：无法写入 `", "/none/p.csv`：文件或文件夹不存在"], en: ["error: cannot write `", "/none/p.csv`: No such file or directory"]),
     Case(name: "a batch input that does not exist",
          arguments: { ["batch", "\($0)/missing.csv", "--as-of", "2024-06-30", "--policies", Paths.policies] },
-         zh: ["错误：无法打开 `", "missing.csv`：文件或文件夹不存在"], en: ["error: cannot open `", "missing.csv`: No such file or directory"]),
+         zh: ["错误[file-not-found]: 无法读取 `", "missing.csv`"], en: ["error[file-not-found]: cannot read `", "missing.csv`"]),
     Case(name: "a missing ledger",
          arguments: { ["ledger", "list", "--ledger", "\($0)/none.sqlite"] },
          zh: ["none.sqlite` 处没有台账（台账由 `subsidy batch --commit` 创建"], en: ["error: no ledger at `", "none.sqlite` (a ledger is created by"]),
