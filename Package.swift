@@ -35,7 +35,7 @@ let package = Package(
     .target(name: "Ledger", dependencies: ["PolicySupport", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),
     // The shared ledger on PostgreSQL, and opening either store by its `--ledger` value: a target of its
     // own, so the library and the fuzzers do not build PostgreSQL's client (swift-nio, BoringSSL).
-    .target(name: "LedgerPostgres", dependencies: ["Ledger", .product(name: "PostgresNIO", package: "postgres-nio")]),
+    .target(name: "LedgerPostgres", dependencies: ["Ledger", "PolicySupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
     // The facade the CLI (and later a server) calls.
     // GRDBSQLite (SQLite's C API, already built for the ledger): the batch's spill store past `--memory`.
     .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",

@@ -1,3 +1,4 @@
+import PolicySupport
 import Ledger
 import PostgresNIO
 
@@ -22,7 +23,7 @@ public enum LedgerMigration {
     let source = try LedgerStore(readingAt: path)
     let address: PostgresAddress
     do { address = try PostgresAddress(url: url) } catch let error as PostgresAddress.Invalid {
-      throw LedgerError.server(PostgresAddress.redacted(url), error.description)
+      throw LedgerError.server(PostgresAddress.redacted(url), error.text)
     }
     let session = try PostgresSession(address)
     let batches = try source.batches()
@@ -32,7 +33,7 @@ public enum LedgerMigration {
       try session.query("SELECT pg_advisory_xact_lock($1)") { $0.append(PostgresSchema.writerLock) }
       if let applied = try PostgresLedger.appliedMigrations(session), !applied.isEmpty {
         let count = try session.query("SELECT COUNT(*)::BIGINT AS n FROM batch").first?.value("n", as: Int64.self) ?? 0
-        throw LedgerError.targetNotEmpty(address.description, "\(count) batches")
+        throw LedgerError.targetNotEmpty(address.description, batches: count)
       }
       try PostgresLedger.applyMigrations(session, identityKey: identities.key)
       for start in stride(from: 0, to: batches.count, by: chunk) {

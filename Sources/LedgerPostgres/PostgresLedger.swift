@@ -1,3 +1,4 @@
+import PolicySupport
 import Ledger
 import Foundation
 import PostgresNIO
@@ -41,7 +42,7 @@ public final class PostgresLedger: LedgerBackend, @unchecked Sendable {
   public convenience init(url: String, readOnly: Bool = false) throws {
     let address: PostgresAddress
     do { address = try PostgresAddress(url: url) } catch let error as PostgresAddress.Invalid {
-      throw LedgerError.server(PostgresAddress.redacted(url), error.description)
+      throw LedgerError.server(PostgresAddress.redacted(url), error.text)
     }
     try self.init(address, readOnly: readOnly)
   }
@@ -80,8 +81,10 @@ public final class PostgresLedger: LedgerBackend, @unchecked Sendable {
       let applied = try appliedMigrations(session) ?? []
       let all = PostgresSchema.migrations(identityKey: identityKey)
       guard applied.count <= all.count, zip(applied, all).allSatisfy({ $0 == $1.name }) else {
-        throw LedgerError.damaged(session.address.description,
-          "its migrations (\(applied.joined(separator: ", "))) are not this build's (\(all.map(\.name).joined(separator: ", "))); a newer build may have written it")
+        let found = applied.joined(separator: ", "), known = all.map(\.name).joined(separator: ", ")
+        throw LedgerError.damaged(session.address.description, LocalizedText(
+          "its migrations (\(found)) are not this build's (\(known)); a newer build may have written it",
+          zh: "它的迁移（`\(found)`）与本版本的（`\(known)`）不同；可能是较新的版本写入的"))
       }
       for (position, migration) in all.enumerated().dropFirst(applied.count) {
         for statement in migration.statements { try session.query(statement) }
@@ -100,19 +103,20 @@ public final class PostgresLedger: LedgerBackend, @unchecked Sendable {
     let address = session.address.description
     let applied = try appliedMigrations(session) ?? []
     let expected = PostgresSchema.migrations(identityKey: []).map(\.name)
-    guard applied == expected else { throw LedgerError.damaged(address, "it lacks the ledger's tables or an update of them") }
+    guard applied == expected else { throw LedgerError.damaged(address, LocalizedText("it lacks the ledger's tables or an update of them", zh: "缺少台账的表或表的更新")) }
     let index = try session.query("""
       SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'payment_key_unvoided'
       """)
     guard let definition = try index.first?.value("indexdef", as: String.self),
       definition.hasPrefix("CREATE UNIQUE INDEX"), definition.hasSuffix("(key) WHERE (voided_at IS NULL)")
-    else { throw LedgerError.damaged(address, "its index `payment_key_unvoided` is missing or not the one the ledger was created with") }
+    else { throw LedgerError.damaged(address, LocalizedText("its index `payment_key_unvoided` is missing or not the one the ledger was created with",
+                                                           zh: "索引 `payment_key_unvoided` 缺失或与创建台账时的不同"))  }
     let triggers = try session.query("""
       SELECT t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
       WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND c.relnamespace = current_schema()::regnamespace
       """).map { try $0.value("tgname", as: String.self) }
     if let missing = PostgresSchema.requiredTriggers.first(where: { !triggers.contains($0) }) {
-      throw LedgerError.damaged(address, "its trigger `\(missing)` is missing or disabled")
+      throw LedgerError.damaged(address, LocalizedText("its trigger `\(missing)` is missing or disabled", zh: "触发器 `\(missing)` 缺失或被停用"))
     }
   }
 

@@ -1,3 +1,4 @@
+import PolicySupport
 import Ledger
 import Foundation
 import Logging
@@ -61,16 +62,19 @@ final class PostgresSession: @unchecked Sendable {
   }
 
   /// The server's own words (and SQLSTATE) for a failed statement, or the connection error.
-  static func reason(_ error: any Error) -> String {
-    if let error = error as? LedgerError { return error.description }
+  /// The server's words have no Chinese: the Chinese quotes them.
+  static func reason(_ error: any Error) -> LocalizedText {
+    if let error = error as? LedgerError { return error.text }
     if let error = error as? PSQLError {
       if let message = error.serverInfo?[.message] {
-        let state = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
-        return message + state
+        let state = error.serverInfo?[.sqlState]
+        return LocalizedText(message + (state.map { " (SQLSTATE \($0))" } ?? ""),
+                             zh: "服务器报错：`\(message)`" + (state.map { "（`SQLSTATE \($0)`）" } ?? ""))
       }
-      return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+      let failure = "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+      return LocalizedText(failure, zh: "无法与服务器通信（`\(failure)`）；请检查地址、用户、密码，以及服务器是否在运行")
     }
-    return "\(error)"
+    return .verbatim("\(error)")
   }
 
   /// The SQLSTATE of a failed statement, if the server sent one.

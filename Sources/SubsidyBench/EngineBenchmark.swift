@@ -54,7 +54,7 @@ public enum EngineBenchmark {
       program = Subsidy.compile(policies).program
       report.checkCompileMillis.append(seconds(since: started) * 1000)
     }
-    guard let program else { throw CSVReader.Failure(line: 0, message: "the policies do not check") }
+    guard let program else { throw CSVReader.Failure(line: 0, message: "the policies do not check", zh: "政策未通过检查") }
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-bench-\(seed)-\(rows).csv").path
     defer { try? FileManager.default.removeItem(atPath: file) }
     let output = try OutputFile(file)

@@ -35,8 +35,10 @@ public enum Subsidy {
   }
 
   /// Parses `YYYY-MM-DD` for a command-line option, explaining a bad date.
-  public static func parseDate(_ text: String) -> (date: CivilDate?, problem: String) {
-    if let date = CivilDate.parse(text) { return (date, "") }
-    return (nil, "`\(text)` is not a date" + (DateText.explain(text).map { ": \($0)" } ?? ""))
+  /// The problem says the text in both languages (its `description` is the English).
+  public static func parseDate(_ text: String) -> (date: CivilDate?, problem: LocalizedText) {
+    if let date = CivilDate.parse(text) { return (date, LocalizedText("", zh: "")) }
+    return (nil, LocalizedText("`\(text)` is not a date" + (DateText.explain(text).map { ": \($0)" } ?? ""),
+                               zh: "`\(text)` 不是日期" + (DateText.explainZh(text).map { "：\($0)" } ?? "")))
   }
 }

@@ -78,7 +78,7 @@ import Testing
       try Sample.commit(store, "b2", [Sample.payment("P1"), Sample.payment("P2"), Sample.payment("P3")])
     } throws: { error in
       guard case LedgerError.damaged(_, let problem) = error else { return false }
-      return problem.contains(named)
+      return problem.en.contains(named)
     }
     #expect(try store.payments(filter: .all).count == 2, "payments were recorded in a damaged ledger")
   }

@@ -67,7 +67,7 @@ struct PostgresLedgerTests {
       try Sample.commit(ledger.store, "b2", [Sample.payment("P1"), Sample.payment("P2")])
     } throws: { error in
       guard case LedgerError.damaged(_, let problem) = error else { return false }
-      return !problem.isEmpty
+      return !problem.en.isEmpty && !problem.zh.isEmpty
     }
     #expect(try ledger.store.payments(filter: .all).count == 1)
   }

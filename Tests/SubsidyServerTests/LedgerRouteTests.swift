@@ -153,9 +153,11 @@ import Testing
     let folder = ServerPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let missing = folder.appendingPathComponent("no-such-folder/ledger.sqlite").path
-    let refused = try await runSubsidy(["serve", "--policies", ServerPaths.policies, "--port", "0", "--ledger", missing], in: folder)
+    let refused = try await runSubsidy(["serve", "--policies", ServerPaths.policies, "--port", "0", "--ledger", missing, "--lang", "en"], in: folder)
     #expect(refused.status == 1)
-    #expect(refused.stderr.contains("error: cannot create the ledger `\(missing)`"), "\(refused.stderr)")
+    #expect(refused.stderr.contains("error: cannot create the ledger `\(missing)`: the ledger file cannot be opened"), "\(refused.stderr)")
+    let chinese = try await runSubsidy(["serve", "--policies", ServerPaths.policies, "--port", "0", "--ledger", missing], in: folder)
+    #expect(chinese.stderr.contains("错误：无法创建台账 `\(missing)`：无法打开台账文件（所在文件夹不存在或不可读）"), "\(chinese.stderr)")
   }
 
   /// Without `--ledger` every ledger route says so: 404 `no-ledger`, never a 500.

@@ -13,8 +13,8 @@ import Testing
     let file = try write(text, to: dir, "unclosed.csv")
     let out = dir.appendingPathComponent("payouts.csv").path
     for arguments in [
-      ["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--out", out, "--ledger", dir.appendingPathComponent("l.sqlite").path],
-      ["compare", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--policy", "yingjiang", "--policy", "sandu"],
+      ["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--out", out, "--ledger", dir.appendingPathComponent("l.sqlite").path, "--lang", "en"],
+      ["compare", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--policy", "yingjiang", "--policy", "sandu", "--lang", "en"],
     ] {
       let r = try #require(try Hostile.runCLIWithin(20, arguments), "`subsidy \(arguments[0])` hung on an unclosed quote")
       #expect(r.status == 1, "\(arguments[0]): \(r.stderr)")
@@ -30,7 +30,7 @@ import Testing
     let rows = try Hostile.distinctRows(3).map { $0.csv() }
     let text = TestCSV.line(BatchFixtures.columns) + "\n" + rows[0] + "\n" + "D9,\"P9" + String(repeating: "x", count: 1_500_000) + "\n" + rows[1] + "\n"
     let file = try write(text, to: dir, "long.csv")
-    let r = try #require(try Hostile.runCLIWithin(30, ["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies]))
+    let r = try #require(try Hostile.runCLIWithin(30, ["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--lang", "en"]))
     #expect(r.status == 1)
     #expect(r.stderr.contains("line 3, column 4"), "\(r.stderr)")
   }
@@ -41,8 +41,8 @@ import Testing
     let text = try BatchFixtures.text("mixed.csv").replacingOccurrences(of: "\n", with: "\r")
     let file = try write(text, to: dir, "mac.csv")
     for arguments in [
-      ["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies],
-      ["compare", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--policy", "yingjiang", "--policy", "sandu"],
+      ["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--lang", "en"],
+      ["compare", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--policy", "yingjiang", "--policy", "sandu", "--lang", "en"],
     ] {
       let r = try runCLI(arguments)
       #expect(r.status == 1, "\(arguments[0]): \(r.stderr)")
@@ -135,7 +135,7 @@ import Testing
       }
     }
     let file = try Hostile.bytes(gbk, in: dir, "gbk.csv")
-    let r = try runCLI(["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies])
+    let r = try runCLI(["batch", file, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--lang", "en"])
     #expect(r.status == 1, "\(r.stderr)")
     #expect(r.stderr.contains("line 2, column 17"), "\(r.stderr)")
     #expect(r.stderr.contains("GBK") && r.stderr.contains("UTF-8"), "\(r.stderr)")
@@ -159,7 +159,7 @@ import Testing
 
     let gbkLine = Array(line.utf8.prefix(30)) + [0xC0, 0xEE, 0xCB, 0xC4] + Array(line.utf8.dropFirst(30 + 6))
     let gbk = try Hostile.bytes(gbkLine + [0x0A], in: dir, "gbk.jsonl")
-    let r = try runCLI(["batch", gbk, "--as-of", Hostile.asOf, "--policies", Paths.policies])
+    let r = try runCLI(["batch", gbk, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--lang", "en"])
     #expect(r.status == 1, "\(r.stderr)")
     #expect(r.stderr.contains("line 1, column 31") && r.stderr.contains("GBK"), "\(r.stderr)")
   }

@@ -54,7 +54,7 @@ import Testing
   }
 
   @Test func badAsOfOptionIsExplained() throws {
-    let r = try runCLI(["eval", "examples/yingjiang.yaml", "--as-of", "2024-13-01"])
+    let r = try runCLI(["eval", "examples/yingjiang.yaml", "--as-of", "2024-13-01", "--lang", "en"])
     #expect(r.status == 1)
     #expect(r.stderr.contains("month 13 does not exist"))
   }

@@ -16,7 +16,7 @@ import Testing
     #expect(first.status == 0 && first.ledgerCounts.committed == 3, "\(first.stdout)\(first.stderr)")
     try DatabaseQueue(path: ledger).writeWithoutTransaction { try $0.execute(sql: "DROP INDEX payment_key_unvoided") }
 
-    let again = try runBatch(input, asOf: Hostile.asOf, ["--policies", Paths.policies, "--commit", "--ledger", ledger], in: dir, name: "again")
+    let again = try runBatch(input, asOf: Hostile.asOf, ["--policies", Paths.policies, "--commit", "--ledger", ledger, "--lang", "en"], in: dir, name: "again")
     #expect(again.status == 1, "\(again.stdout)")
     #expect(again.stderr.contains("is damaged") && again.stderr.contains("payment_key_unvoided"), "\(again.stderr)")
     #expect(again.payoutsText.isEmpty, "a refused commit wrote payouts")

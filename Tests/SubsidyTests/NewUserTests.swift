@@ -42,7 +42,7 @@ import Testing
     #expect(overlayOnly.status == 0, "\(overlayOnly.stderr)")
     #expect(overlayOnly.stdout.contains("jishou"))
     // Two files with one id cannot be loaded together: say so, as a usage error.
-    let same = try runCLI(["diff", "policies/yingjiang.yaml", "policies/yingjiang.yaml"])
+    let same = try runCLI(["diff", "policies/yingjiang.yaml", "policies/yingjiang.yaml", "--lang", "en"])
     #expect(same.status == 64)
     #expect(same.stderr.contains("are both policy `yingjiang`"), "\(same.stderr)")
   }

@@ -34,7 +34,7 @@ import Testing
     ]
     try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
     for extra in cases {
-      let r = try runCLI(["batch", input, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--batch-id", UUID().uuidString] + extra)
+      let r = try runCLI(["batch", input, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--batch-id", UUID().uuidString, "--lang", "en"] + extra)
       #expect(r.status == 1, "\(extra): \(r.stderr)")
       #expect(r.stderr.contains("are the same file"), "\(extra): \(r.stderr)")
     }
@@ -43,10 +43,10 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("x.csv").path))
     #expect(try LedgerStore(readingAt: ledger).integrityCheck() == ["ok"])
 
-    let export = try runCLI(["ledger", "export", "--ledger", ledger, "--out", ledger])
+    let export = try runCLI(["ledger", "export", "--ledger", ledger, "--out", ledger, "--lang", "en"])
     #expect(export.status == 1 && export.stderr.contains("are the same file"), "\(export.stderr)")
     let html = try runCLI(["compare", input, "--as-of", Hostile.asOf, "--policies", Paths.policies,
-                           "--policy", "yingjiang", "--policy", "sandu", "--html", input])
+                           "--policy", "yingjiang", "--policy", "sandu", "--html", input, "--lang", "en"])
     #expect(html.status == 1 && html.stderr.contains("are the same file"), "\(html.stderr)")
     #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == inputBytes, "the input changed")
     #expect(try Self.ledgerCount(ledger) == paid)

@@ -101,7 +101,7 @@ struct PostgresBatchLedgerTests {
     let url = try PostgresForBatch.freshDatabase()
     defer { PostgresForBatch.drop(url) }
     // Reading a database without a ledger is an error, not an empty list.
-    let empty = try runCLI(["ledger", "list", "--ledger", url])
+    let empty = try runCLI(["ledger", "list", "--ledger", url, "--lang", "en"])
     #expect(empty.status != 0 && empty.stderr.contains("no ledger"), "\(empty.stderr)")
 
     let generated = try generateBatch(rows: 300, seed: 7, in: dir)
@@ -143,9 +143,11 @@ struct PostgresBatchLedgerTests {
     #expect(run.status == 0, "\(run.stderr)")
     let first = try runCLI(["ledger", "migrate", "--from", ledger, "--to", url])
     #expect(first.status == 0, "\(first.stderr)")
-    #expect(first.stdout.contains("migrated 1 batches"))
-    let again = try runCLI(["ledger", "migrate", "--from", ledger, "--to", url])
-    #expect(again.status != 0 && again.stderr.contains("already holds a ledger"), "\(again.stderr)")
+    #expect(first.stdout.contains("已迁移 1 个批次"), "\(first.stdout)")
+    let again = try runCLI(["ledger", "migrate", "--from", ledger, "--to", url, "--lang", "en"])
+    #expect(again.status != 0 && again.stderr.contains("already holds a ledger (1 batches)"), "\(again.stderr)")
+    let zh = try runCLI(["ledger", "migrate", "--from", ledger, "--to", url])
+    #expect(zh.stderr.contains("错误：数据库 `") && zh.stderr.contains("已有台账（1 个批次）"), "\(zh.stderr)")
     for args in [["list", "--format", "csv", "--include-voided"], ["summary", "--format", "json"], ["list", "--format", "json"]] {
       let a = try runCLI(["ledger"] + args + ["--ledger", ledger]), b = try runCLI(["ledger"] + args + ["--ledger", url])
       #expect(a.status == 0 && b.status == 0)

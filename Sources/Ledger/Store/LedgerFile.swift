@@ -1,3 +1,4 @@
+import PolicySupport
 import Foundation
 
 /// The ledger file on disk. It holds names, ids and payments — personal data — so a new ledger is
@@ -12,7 +13,7 @@ enum LedgerFile {
     }
     // Already there (an existing ledger keeps its permissions), or SQLite will say why it cannot open it.
     guard errno == EEXIST || errno == EACCES || errno == EROFS || errno == ENOENT else {
-      throw LedgerError.cannotCreate(path, String(cString: strerror(errno)))
+      throw LedgerError.cannotCreate(path, SystemError.text(errno: errno))
     }
   }
 }

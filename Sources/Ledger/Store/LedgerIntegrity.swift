@@ -1,3 +1,4 @@
+import PolicySupport
 import GRDB
 
 /// Checked at the start of every commit, inside its transaction: a ledger whose file is damaged, or
@@ -25,19 +26,31 @@ enum LedgerIntegrity {
   static func check(_ db: Database, path: String) throws {
     let problems = try String.fetchAll(db, sql: "PRAGMA quick_check")
     guard problems == ["ok"] else {
-      throw LedgerError.damaged(path, "SQLite's check found " + problems.prefix(3).joined(separator: "; "))
+      let found = problems.prefix(3).joined(separator: "; ")
+      throw LedgerError.damaged(path, LocalizedText("SQLite's check found " + found, zh: "SQLite 的检查发现：`\(found)`"))
     }
     let present = Dictionary(try schemaObjects(db).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     for (name, object) in expected.sorted(by: { $0.key < $1.key }) {
       guard let found = present[name] else {
-        throw LedgerError.damaged(path, "its \(object.type) `\(name)` is missing")
+        throw LedgerError.damaged(path, LocalizedText("its \(object.type) `\(name)` is missing", zh: "缺少\(kindZh(object.type)) `\(name)`"))
       }
       guard found == object else {
-        throw LedgerError.damaged(path, "its \(object.type) `\(name)` is not the one the ledger was created with")
+        throw LedgerError.damaged(path, LocalizedText("its \(object.type) `\(name)` is not the one the ledger was created with",
+                                                      zh: "\(kindZh(object.type)) `\(name)` 与创建台账时的不同"))
       }
     }
     if let extra = present.values.first(where: { $0.type == "trigger" && expected[$0.name] == nil }) {
-      throw LedgerError.damaged(path, "it has a trigger `\(extra.name)` the ledger never had")
+      throw LedgerError.damaged(path, LocalizedText("it has a trigger `\(extra.name)` the ledger never had", zh: "多了台账从未有过的触发器 `\(extra.name)`"))
+    }
+  }
+
+  /// "table", "index", "trigger" in Chinese.
+  static func kindZh(_ type: String) -> String {
+    switch type {
+    case "table": "表"
+    case "index": "索引"
+    case "trigger": "触发器"
+    default: "`\(type)`"
     }
   }
 

@@ -1,3 +1,4 @@
+import PolicySupport
 import Foundation
 import GRDB
 
@@ -72,7 +73,7 @@ public final class LedgerStore: Sendable {
   private static func openReadOnly(_ path: String, _ configuration: Configuration) throws -> DatabaseQueue {
     let queue = try DatabaseQueue(path: path, configuration: configuration)
     let migrated = try queue.read { db in try LedgerSchema.migrator.hasCompletedMigrations(db) }
-    guard migrated else { throw LedgerError.damaged(path, "it lacks the ledger's tables or an update of them") }
+    guard migrated else { throw LedgerError.damaged(path, LocalizedText("it lacks the ledger's tables or an update of them", zh: "缺少台账的表或表的更新")) }
     return queue
   }
 

@@ -1,19 +1,62 @@
 import Foundation
+import PolicySupport
 
 /// Streams a CSV file (RFC 4180: quotes, `""`, CRLF, a UTF-8 BOM) in chunks of whole records.
 ///
 /// Memory holds one read block and the chunk being cut, whatever the file's size.
 public final class CSVReader {
-  public struct Failure: Error, CustomStringConvertible {
+  /// Why the file cannot be cut into records, and where: a line (0 when the file cannot be opened)
+  /// and a column in characters. English and Chinese, written together.
+  public struct Failure: LocalizedFailure {
     public var line: Int
     public var column: Int?
     public var message: String
-    public init(line: Int, column: Int? = nil, message: String) {
+    /// The same message in Chinese.
+    public var messageZh: String
+    public init(line: Int, column: Int? = nil, message: String, zh: String) {
       self.line = line
       self.column = column
       self.message = message
+      self.messageZh = ChinesePhrase.tidy(zh)
     }
-    public var description: String { "line \(line)\(column.map { ", column \($0)" } ?? ""): \(message)" }
+
+    /// `line 3, column 9: …` / `第 3 行第 9 列：…`.
+    public var text: LocalizedText {
+      guard line > 0 else { return LocalizedText(message, zh: messageZh) }
+      return LocalizedText("line \(line)\(column.map { ", column \($0)" } ?? ""): \(message)",
+                           zh: "第 \(line) 行\(column.map { "第 \($0) 列" } ?? "")：\(messageZh)")
+    }
+
+    /// The same with the file it is in: `x.csv: line 3, column 9: …` / `` `x.csv` 第 3 行第 9 列：… ``
+    /// (a file that cannot be opened is named by the message itself).
+    public func text(file: String) -> LocalizedText {
+      let place = text
+      guard line > 0 else { return place }
+      return LocalizedText("\(file): \(place.en)", zh: "`\(file)` \(place.zh)")
+    }
+
+    /// A file that cannot be opened for reading, with the system's reason.
+    static func cannotOpen(_ path: String, errno code: Int32) -> Failure {
+      let reason = code == 0 ? nil : SystemError.text(errno: code)
+      return Failure(line: 0, message: "cannot open `\(path)`" + (reason.map { ": \($0.en)" } ?? ""),
+                     zh: "无法打开 `\(path)`" + (reason.map { "：\($0.zh)" } ?? ""))
+    }
+
+    /// Lines that end in CR alone: the whole file would read as one line.
+    static func crOnlyLineEnds(_ count: Int) -> Failure {
+      Failure(line: 1, message: "lines end in a carriage return (CR) alone, as classic Mac OS and some exports write them "
+                + "(\(count) such line ends before the first line feed), so the whole file reads as one line; "
+                + "save it with Windows (CRLF) or Unix (LF) line ends",
+              zh: "各行只以回车符（CR）结尾（旧版苹果系统和某些导出程序这样保存；第一个换行符之前有 \(count) 个），"
+                + "整个文件会被读成一行；请改用 Windows（CRLF）或 Unix（LF）换行符另存")
+    }
+
+    /// A byte that is not UTF-8 in a file that reads as GBK.
+    static func gbk(line: Int, column: Int, byte: UInt8) -> Failure {
+      let hex = "0x" + String(byte, radix: 16, uppercase: true)
+      return Failure(line: line, column: column, message: "byte \(hex) is not UTF-8: \(UTF8Check.saveAsUTF8Hint(gbk: true))",
+                     zh: "字节 \(hex) 不是 UTF-8：\(UTF8Check.saveAsUTF8HintZh(gbk: true))")
+    }
   }
 
   /// Reads at most the given number of bytes; empty at the end. A file, bytes in memory, or a stream
@@ -40,9 +83,7 @@ public final class CSVReader {
   static let maximumRecordBytes = 1 << 20
 
   public init(path: String) throws {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      throw Failure(line: 0, message: "cannot open `\(path)`")
-    }
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure.cannotOpen(path, errno: errno) }
     read = { handle.readData(ofLength: $0) }
     close = { try? handle.close() }
     blockSize = Self.blockSize
@@ -92,11 +133,7 @@ public final class CSVReader {
         pending.removeFirst(3)
         bytesConsumed += 3
       }
-      if let lineEnds = LineEnds.crOnly(pending) {
-        throw Failure(line: 1, message: "lines end in a carriage return (CR) alone, as classic Mac OS and some exports write them "
-          + "(\(lineEnds) such line ends before the first line feed), so the whole file reads as one line; "
-          + "save it with Windows (CRLF) or Unix (LF) line ends")
-      }
+      if let lineEnds = LineEnds.crOnly(pending) { throw Failure.crOnlyLineEnds(lineEnds) }
     }
   }
 
@@ -131,7 +168,8 @@ public final class CSVReader {
         }
         if pending.count - position > Self.maximumRecordBytes {
           if openQuote != nil { throw unclosedQuote(recordStart: position) }
-          throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes")
+          throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes",
+                        zh: "一条记录超过 \(Self.maximumRecordBytes) 字节")
         }
         try fill()
         continue
@@ -152,8 +190,7 @@ public final class CSVReader {
     offset = position
     if chunk.count == 0 { return try next(maxRecords: maxRecords) }
     if let gbk = chunk.findCellProblems(firstLine: firstLine) {
-      throw Failure(line: gbk.line, column: gbk.column,
-                    message: "byte 0x\(String(gbk.byte, radix: 16, uppercase: true)) is not UTF-8: \(UTF8Check.saveAsUTF8Hint(gbk: true))")
+      throw Failure.gbk(line: gbk.line, column: gbk.column, byte: gbk.byte)
     }
     return chunk
   }
@@ -170,7 +207,8 @@ public final class CSVReader {
     }
     let column = 1 + pending[lineStart..<quote].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     return Failure(line: quoteLine, column: column,
-                   message: "this quoted cell is never closed: the file ends inside it (add the closing `\"`, or remove the opening one)")
+                   message: "this quoted cell is never closed: the file ends inside it (add the closing `\"`, or remove the opening one)",
+                   zh: "这个带引号的单元格没有闭合：文件在它里面结束（请补上结尾的 `\"`，或删去开头的那个）")
   }
 
   /// Parses one record at `start`; appends its fields to `chunk` only when the record is complete.

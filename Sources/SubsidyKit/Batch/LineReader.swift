@@ -26,7 +26,7 @@ final class LineReader {
   let path: String
 
   init(path: String) throws {
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw CSVReader.Failure(line: 0, message: "cannot open `\(path)`") }
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw CSVReader.Failure.cannotOpen(path, errno: errno) }
     self.handle = handle
     self.path = path
     fileSize = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue
@@ -64,10 +64,7 @@ final class LineReader {
       } else {
         let first = pending.isEmpty && bytesConsumed == 0
         pending.append(contentsOf: data)
-        if first, let count = LineEnds.crOnly(pending) {
-          throw CSVReader.Failure(line: 1, message: "lines end in a carriage return (CR) alone (\(count) before the first line feed), "
-            + "so the whole file reads as one line; save it with Windows (CRLF) or Unix (LF) line ends")
-        }
+        if first, let count = LineEnds.crOnly(pending) { throw CSVReader.Failure.crOnlyLineEnds(count) }
       }
     }
     return out.isEmpty ? nil : out
@@ -79,9 +76,7 @@ final class LineReader {
     var problem = UTF8Check.firstProblem(in: bytes) ?? UTF8Check.Problem(line: 1, column: 1, byte: 0)
     problem.line = line
     if UTF8Check.looksLikeGBK(bytes) {
-      throw CSVReader.Failure(line: line, column: problem.column,
-                              message: "byte 0x\(String(problem.byte, radix: 16, uppercase: true)) is not UTF-8: "
-                                + UTF8Check.saveAsUTF8Hint(gbk: true))
+      throw CSVReader.Failure.gbk(line: line, column: problem.column, byte: problem.byte)
     }
     return JSONLine(line: line, problem: problem)
   }

@@ -1,5 +1,6 @@
-import Ledger
 import Foundation
+import Ledger
+import PolicySupport
 
 /// Which file a path names, so that two paths naming one file are caught before anything is written:
 /// `--out` onto the ledger destroyed it, `--out` equal to `--rejects` lost the payouts, and `--out`
@@ -39,36 +40,66 @@ public enum FileIdentity: Hashable, Sendable {
 /// The files one command reads and writes, by role; refuses a file written under one role and read
 /// or written under another. (Two inputs may be one file: reading twice harms nothing.)
 public struct FileRoles {
-  public struct Clash: Error, CustomStringConvertible {
-    public var first: (role: String, path: String)
-    public var second: (role: String, path: String)
-    public var description: String {
-      let same = first.path == second.path ? "`\(first.path)`" : "`\(first.path)` and `\(second.path)`"
-      return "\(first.role) and \(second.role) are the same file (\(same)); writing one would destroy the other: choose different files"
+  /// What a file is to the command, as the refusal names it.
+  public enum Role: Sendable, Equatable {
+    /// The batch CSV (or JSON Lines) a command reads.
+    case input
+    /// A policy file the command loads.
+    case policyFile
+    /// The cohort `compare` runs.
+    case cohort
+    /// The SQLite ledger of `--ledger`.
+    case ledger
+    /// A file SQLite keeps beside the ledger (`-wal`, `-shm`, `-journal`).
+    case ledgerCompanion(String)
+    /// A file named by an option, e.g. `--out`.
+    case option(String)
+
+    public var text: LocalizedText {
+      switch self {
+      case .input: LocalizedText("the input", zh: "输入文件")
+      case .policyFile: LocalizedText("the policy file", zh: "政策文件")
+      case .cohort: LocalizedText("the cohort", zh: "人群文件")
+      case .ledger: LocalizedText("the ledger (--ledger)", zh: "台账（`--ledger`）")
+      case .ledgerCompanion(let suffix): LocalizedText("the ledger's \(suffix) file", zh: "台账的 `\(suffix)` 文件")
+      case .option(let name): LocalizedText(name, zh: "`\(name)`")
+      }
     }
   }
 
-  private var entries: [(role: String, path: String, identity: FileIdentity, written: Bool)] = []
+  public struct Clash: LocalizedFailure {
+    public var first: (role: Role, path: String)
+    public var second: (role: Role, path: String)
+    public var text: LocalizedText {
+      let same = first.path == second.path ? "`\(first.path)`" : "`\(first.path)` and `\(second.path)`"
+      let sameZh = first.path == second.path ? "`\(first.path)`" : "`\(first.path)` 和 `\(second.path)`"
+      return LocalizedText(
+        "\(first.role.text.en) and \(second.role.text.en) are the same file (\(same)); writing one would destroy the other: choose different files",
+        zh: "\(first.role.text.zh) 和 \(second.role.text.zh) 是同一个文件（\(sameZh)）；写入一个会毁掉另一个：请选用不同的文件")
+    }
+  }
+
+  private var entries: [(role: Role, path: String, identity: FileIdentity, written: Bool)] = []
 
   public init() {}
 
   /// Adds a file the command reads.
-  public mutating func input(_ role: String, _ path: String?) throws { try add(role, path, written: false) }
+  public mutating func input(_ role: Role, _ path: String?) throws { try add(role, path, written: false) }
 
   /// Adds a file the command writes (or must keep intact, as the ledger).
-  public mutating func output(_ role: String, _ path: String?) throws { try add(role, path, written: true) }
+  public mutating func output(_ role: Role, _ path: String?) throws { try add(role, path, written: true) }
 
   /// A SQLite ledger and the files SQLite keeps beside it (`-wal`, `-shm`, `-journal`).
   public mutating func ledger(_ path: String?) throws {
     // A PostgreSQL ledger is no file here: nothing to clash with.
     guard let path, !LedgerOpening.isServer(path) else { return }
-    try output("the ledger (--ledger)", path)
-    for suffix in ["-wal", "-shm", "-journal"] { try output("the ledger's \(suffix) file", path + suffix) }
+    try output(.ledger, path)
+    for suffix in ["-wal", "-shm", "-journal"] { try output(.ledgerCompanion(suffix), path + suffix) }
   }
 
   /// Throws when an earlier role names the same file and one of the two is written.
   /// Paths that resolve nowhere are skipped: their folder does not exist, so nothing can clash.
-  private mutating func add(_ role: String, _ path: String?, written: Bool) throws {
+  private mutating func add(_ role: Role, _ path: String?, written: Bool) throws {
     guard let path, let identity = FileIdentity.of(path) else { return }
     if let earlier = entries.first(where: { $0.identity == identity && ($0.written || written) }) {
       throw Clash(first: (earlier.role, earlier.path), second: (role, path))

@@ -1,4 +1,5 @@
 import Foundation
+import PolicySupport
 
 /// A file the product writes, all or nothing: bytes go to a temporary file beside the destination,
 /// and only `commit()` renames it into place. A run that fails, or is killed, leaves the old file
@@ -10,10 +11,14 @@ import Foundation
 public final class OutputFile: @unchecked Sendable {
   // Unchecked: one writer owns a file at a time (the batch's merging thread, or the command that
   // opened it); `finished` changes only in `commit`, which that owner calls once at the end.
-  public struct Failure: Error, CustomStringConvertible {
+
+  /// The file could not be written, and why (the system's reason, in both languages).
+  public struct Failure: LocalizedFailure {
     public var path: String
-    public var reason: String
-    public var description: String { "cannot write `\(path)`: \(reason)" }
+    public var reason: LocalizedText
+    public var text: LocalizedText {
+      LocalizedText("cannot write `\(path)`: \(reason.en)", zh: "无法写入 `\(path)`：\(reason.zh)")
+    }
   }
 
   /// The path the user gave.
@@ -31,8 +36,8 @@ public final class OutputFile: @unchecked Sendable {
     let resolved = FileIdentity.resolvedPath(path)
     var info = stat()
     if stat(resolved, &info) == 0, info.st_mode & S_IFMT != S_IFREG {
-      guard info.st_mode & S_IFMT != S_IFDIR else { throw Failure(path: path, reason: "it is a directory") }
-      guard let handle = FileHandle(forWritingAtPath: resolved) else { throw Failure(path: path, reason: "cannot open it") }
+      guard info.st_mode & S_IFMT != S_IFDIR else { throw Failure(path: path, reason: LocalizedText("it is a directory", zh: "这是一个文件夹")) }
+      guard let handle = FileHandle(forWritingAtPath: resolved) else { throw Failure(path: path, reason: SystemError.text(errno: errno)) }
       self.handle = handle
       temporaryPath = nil
       destination = resolved
@@ -54,7 +59,7 @@ public final class OutputFile: @unchecked Sendable {
       }
       attempt += 1
       guard errno == EEXIST, attempt < 100 else {
-        throw Failure(path: path, reason: String(cString: strerror(errno)))
+        throw Failure(path: path, reason: SystemError.text(errno: errno))
       }
     }
     destination = resolved
@@ -66,7 +71,7 @@ public final class OutputFile: @unchecked Sendable {
     do {
       try handle.write(contentsOf: data)
     } catch {
-      throw Failure(path: path, reason: error.localizedDescription)
+      throw Failure(path: path, reason: SystemError.text(of: error))
     }
   }
 
@@ -85,10 +90,10 @@ public final class OutputFile: @unchecked Sendable {
       try handle.close()
     } catch {
       unlink(temporaryPath)
-      throw Failure(path: path, reason: error.localizedDescription)
+      throw Failure(path: path, reason: SystemError.text(of: error))
     }
     guard rename(temporaryPath, destination) == 0 else {
-      let reason = String(cString: strerror(errno))
+      let reason = SystemError.text(errno: errno)
       unlink(temporaryPath)
       throw Failure(path: path, reason: reason)
     }

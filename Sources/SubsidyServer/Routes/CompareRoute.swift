@@ -146,7 +146,7 @@ struct CompareRoute: Sendable {
 
   /// A CSV the reader cannot cut into records: its line and column, as `subsidy compare` says them.
   static func csvProblem(_ failure: CSVReader.Failure, file: String) -> Problem {
-    let diagnostic = Diagnostic.error("csv-invalid", failure.message, zh: failure.message,
+    let diagnostic = Diagnostic.error("csv-invalid", failure.message, zh: failure.messageZh,
                                       at: SourceSpan(file: file, line: max(1, failure.line), column: failure.column ?? 1))
     return Problem(.unprocessableContent, "csv-invalid", "the CSV cannot be read", detail: "\(file): \(failure)", diagnostics: [diagnostic])
   }

@@ -21,7 +21,7 @@ struct LedgerAccess: Sendable {
     } catch let error as LedgerError {
       throw error
     } catch {
-      throw LedgerError.cannotCreate(location, String(describing: error))
+      throw LedgerError.cannotCreate(location, LedgerFailureText.of(error))
     }
   }
 

@@ -66,16 +66,14 @@ struct Batch: ParsableCommand {
       throw ExitCode.checkErrors
     }
     guard ["columns", "rows"].contains(engine) else {
-      Terminal.err("error: --engine must be `columns` or `rows`\n")
+      Terminal.error("--engine must be `columns` or `rows`", zh: "`--engine` 只能是 `columns` 或 `rows`", language: lang.diagnostics)
       throw ExitCode.inputError
     }
     program.usesColumnPrograms = engine == "columns"
-    guard let date = Subsidy.parseDate(asOf).date else {
-      Terminal.err("error: --as-of \(Subsidy.parseDate(asOf).problem)\n")
-      throw ExitCode.inputError
-    }
+    let date = try DateOption.parse(asOf, option: "--as-of", language: lang.diagnostics)
     guard chunkRows > 0, threads.map({ $0 > 0 }) ?? true, memory >= 0 else {
-      Terminal.err("error: --chunk-rows and --threads must be positive, --memory not negative\n")
+      Terminal.error("--chunk-rows and --threads must be positive, --memory not negative",
+                     zh: "`--chunk-rows` 和 `--threads` 须为正数，`--memory` 不能为负", language: lang.diagnostics)
       throw ExitCode.inputError
     }
     var options = BatchOptions(input: file, asOf: date)
@@ -97,14 +95,14 @@ struct Batch: ParsableCommand {
     let outputs: BatchOutputs
     do {
       var files = FileRoles()
-      try files.input("the input", file)
-      for source in outcome.sources { try files.input("the policy file", source.path) }
+      try files.input(.input, file)
+      for source in outcome.sources { try files.input(.policyFile, source.path) }
       try files.ledger(commit || ledgerExists ? ledger : nil)
-      try files.output("--out", out)
-      try files.output("--rejects", rejects)
+      try files.output(.option("--out"), out)
+      try files.output(.option("--rejects"), rejects)
       outputs = try BatchOutputs.open(options)
     } catch {
-      Terminal.err("error: \(error)\n")
+      Terminal.error(error, language: lang.diagnostics)
       throw ExitCode.inputError
     }
     do {
@@ -134,15 +132,13 @@ struct Batch: ParsableCommand {
       throw ExitCode(130)
     } catch let error as CSVReader.Failure {
       Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
-      Terminal.err("error: \(file): \(error)\n")
+      Terminal.error(error.text(file: file), language: lang.diagnostics)
       throw ExitCode.inputError
-    } catch let error as OutputFile.Failure {
+    } catch {
+      // An output that cannot be written, a ledger error, or SQLite's own (a file that is no ledger,
+      // a ledger another process holds), each in the command's language.
       Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
-      Terminal.err("error: \(error)\n")
-      throw ExitCode.inputError
-    } catch let error as LedgerError {
-      Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
-      Terminal.err("error: \(error)\n")
+      Terminal.error(LedgerFailureText.of(error), language: lang.diagnostics)
       throw ExitCode.inputError
     }
     Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
@@ -152,8 +148,11 @@ struct Batch: ParsableCommand {
     do {
       try outputs.commit()
     } catch {
-      Terminal.err("error: \(error)\n")
-      if commit { Terminal.err("note: the payments were committed to the ledger; `subsidy ledger export` writes them out again\n") }
+      Terminal.error(error, language: lang.diagnostics)
+      if commit {
+        Terminal.line(.note, LocalizedText("the payments were committed to the ledger; `subsidy ledger export` writes them out again",
+                                           zh: "款项已记入台账；可用 `subsidy ledger export` 重新导出"), language: lang.diagnostics)
+      }
       throw ExitCode.inputError
     }
     let text = summary.render(language: lang)

@@ -55,11 +55,11 @@ struct Compare: ParsableCommand {
   func run() throws {
     do {
       var files = FileRoles()
-      try files.input("the cohort", facts)
-      for path in policies { try files.input("the policy file", path) }
-      try files.output("--html", html)
+      try files.input(.cohort, facts)
+      for path in policies { try files.input(.policyFile, path) }
+      try files.output(.option("--html"), html)
     } catch {
-      Terminal.err("error: \(error)\n")
+      Terminal.error(error, language: lang.diagnostics)
       throw ExitCode.inputError
     }
     var compared: [ComparedPolicy] = []
@@ -68,18 +68,15 @@ struct Compare: ParsableCommand {
       // Each policy alone: its program evaluates only its own rules on its own localised facts.
       let (program, _) = try PolicyLoading.compile(named.paths, only: [id], language: lang.diagnostics)
       guard let policy = ComparedPolicy(program: program) else {
-        Terminal.err("error: `\(argument)` has a jurisdiction that is not a 2-, 4- or 6-digit division prefix\n")
+        Terminal.error("`\(argument)` has a jurisdiction that is not a 2-, 4- or 6-digit division prefix",
+                       zh: "`\(argument)` 的适用地区不是 2、4 或 6 位的行政区划代码前缀", language: lang.diagnostics)
         throw ExitCode.inputError
       }
       compared.append(policy)
     }
     var options = CompareOptions(input: facts)
     if let asOf {
-      guard let date = Subsidy.parseDate(asOf).date else {
-        Terminal.err("error: --as-of \(Subsidy.parseDate(asOf).problem)\n")
-        throw ExitCode.inputError
-      }
-      options.asOf = date
+      options.asOf = try DateOption.parse(asOf, option: "--as-of", language: lang.diagnostics)
     }
     options.detail = detail
     options.language = lang
@@ -97,7 +94,7 @@ struct Compare: ParsableCommand {
       Terminal.err(lang == .zh ? "已中断：未输出任何内容\n" : "interrupted: nothing was written\n")
       throw ExitCode(130)
     } catch let error as CSVReader.Failure {
-      Terminal.err("error: \(facts): \(error)\n")
+      Terminal.error(error.text(file: facts), language: lang.diagnostics)
       throw ExitCode.inputError
     }
     // Quote the facts file's lines only when there is something to say, and never re-read a large CSV for it.
@@ -116,7 +113,7 @@ struct Compare: ParsableCommand {
       do {
         try OutputFile.write(CompareHTML(report: report, language: lang).render(), to: html)
       } catch {
-        Terminal.err("error: \(error)\n")
+        Terminal.error(error, language: lang.diagnostics)
         throw ExitCode.inputError
       }
     }

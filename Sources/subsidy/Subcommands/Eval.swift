@@ -36,17 +36,7 @@ struct Eval: ParsableCommand {
 
   func run() throws {
     let (program, _) = try PolicyLoading.compile(policies, only: only.isEmpty ? nil : only, language: lang.diagnostics)
-    let date: CivilDate?
-    if let asOf {
-      let parsed = Subsidy.parseDate(asOf)
-      guard let value = parsed.date else {
-        Terminal.err("error: --as-of \(parsed.problem)\n")
-        throw ExitCode.inputError
-      }
-      date = value
-    } else {
-      date = nil
-    }
+    let date = try asOf.map { try DateOption.parse($0, option: "--as-of", language: lang.diagnostics) }
     var d = DiagnosticBag()
     guard let (loaded, _) = Subsidy.loadFacts(facts, program: program, asOf: date, into: &d) else {
       // The quoted source lines and the messages must not show an ID number either.
@@ -55,7 +45,8 @@ struct Eval: ParsableCommand {
       throw ExitCode.inputError
     }
     guard let date = date ?? loaded.asOf else {
-      Terminal.err("error: `\(facts)` has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD\n")
+      Terminal.error("`\(facts)` has no `as_of`; give the date to judge on with --as-of YYYY-MM-DD",
+                     zh: "`\(facts)` 没有 `as_of`；请用 `--as-of YYYY-MM-DD` 给出评估日期", language: lang.diagnostics)
       throw ExitCode.inputError
     }
     let results = program.evaluate(loaded, asOf: date)

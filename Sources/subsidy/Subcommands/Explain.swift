@@ -28,23 +28,14 @@ struct Explain: ParsableCommand {
     let name = named.ids[0]
     var date = CivilDate.today ?? CivilDate(year: 2026, month: 1, day: 1)
     if let on {
-      guard let parsed = Subsidy.parseDate(on).date else {
-        Terminal.err("error: --on \(Subsidy.parseDate(on).problem)\n")
-        throw ExitCode.inputError
-      }
-      date = parsed
+      date = try DateOption.parse(on, option: "--on", language: lang.diagnostics)
     }
     let explainer = RuleExplainer(program: program, language: lang)
     let matches = explainer.find(name)
     guard !matches.isEmpty else {
       let names = explainer.allRuleNames + explainer.allRuleNames.map { String($0.split(separator: "/").last ?? "") }
-      if lang == .zh {
-        let help = EditDistance.didYouMeanZh(rule, among: names)
-        Terminal.err("错误：没有规则或政策 `\(rule)`\(help.map { "\n   提示：\($0)" } ?? "")\n")
-      } else {
-        let help = EditDistance.didYouMean(rule, among: names)
-        Terminal.err("error: no rule or policy `\(rule)`\(help.map { "\n   help: \($0)" } ?? "")\n")
-      }
+      let help = EditDistance.didYouMean(rule, among: names).map { LocalizedText($0, zh: EditDistance.didYouMeanZh(rule, among: names) ?? $0) }
+      Terminal.error("no rule or policy `\(rule)`", zh: "没有规则或政策 `\(rule)`", help: help, language: lang.diagnostics)
       throw ExitCode.usage
     }
     guard let date else { throw ExitCode.inputError }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolicySupport
 import SubsidyKit
 import SubsidySynthetic
 
@@ -27,6 +28,9 @@ struct Generate: ParsableCommand {
   @Flag(help: "Write as Excel saves CSV UTF-8: a byte-order mark and CRLF line ends.")
   var excel = false
 
+  @Option(help: "The language of error messages: zh (default) or en. The CSV keeps the contract's names.")
+  var lang: TextReport.Language = .zh
+
   func validate() throws {
     guard rows >= 0 else { throw ValidationError("--rows must be 0 or more, got \(rows)") }
     guard badRate.isFinite, (0...1).contains(badRate) else {
@@ -42,7 +46,14 @@ struct Generate: ParsableCommand {
       try population.writeCSV(rows: rows, to: file?.handle ?? FileHandle.standardOutput, excelBOM: excel)
       try file?.commit()
     } catch {
-      Terminal.err("error: writing \(out.map { "`\($0)`" } ?? "stdout") failed: \(error)\n")
+      // An `OutputFile.Failure` names the file; a broken stdout is the system's error.
+      if error is OutputFile.Failure {
+        Terminal.error(error, language: lang.diagnostics)
+      } else {
+        let reason = SystemError.text(of: error)
+        Terminal.error("writing \(out.map { "`\($0)`" } ?? "stdout") failed: \(reason.en)",
+                       zh: "写入\(out.map { " `\($0)` " } ?? "标准输出")失败：\(reason.zh)", language: lang.diagnostics)
+      }
       throw ExitCode.inputError
     }
   }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import LedgerPostgres
+import PolicySupport
 import SubsidyKit
 
 /// `subsidy ledger`: read, export and void the payments that `subsidy batch
@@ -21,16 +22,18 @@ struct LedgerCommand: ParsableCommand {
     @Option(name: .customLong("ledger"), help: "The ledger: a file (SQLite), or postgres://user@host:port/database (PGHOST, PGUSER, PGPASSWORD… fill in what the URL leaves out).")
     var path: String = "subsidy-ledger.sqlite"
 
-    @Option(help: "Text tables in zh (default) or en; CSV and JSON keep the contract's names.")
+    @Option(help: "Text tables and messages in zh (default) or en; CSV and JSON keep the contract's names.")
     var lang: TextReport.Language = .zh
 
+    var language: DiagnosticLanguage { lang.diagnostics }
+
     func open() throws -> any LedgerBackend {
-      try LedgerCommand.run { try LedgerOpening.open(path, createIfMissing: false) }
+      try LedgerCommand.run(language) { try LedgerOpening.open(path, createIfMissing: false) }
     }
 
     /// For list, summary, export and batches: read-only, so a ledger the user may only read can be read.
     func openForReading() throws -> any LedgerBackend {
-      try LedgerCommand.run { try LedgerOpening.openForReading(path) }
+      try LedgerCommand.run(language) { try LedgerOpening.openForReading(path) }
     }
   }
 
@@ -58,17 +61,18 @@ struct LedgerCommand: ParsableCommand {
 
   enum Format: String, ExpressibleByArgument, CaseIterable { case text, csv, json }
 
-  /// Runs a ledger operation, turning its errors into one `error:` line and
+  /// Runs a ledger operation, turning its errors into one `错误：` / `error:` line and
   /// exit 1 (bad input: a missing or unreadable ledger, an unknown id).
   @discardableResult
-  static func run<T>(_ operation: () throws -> T) throws -> T {
+  static func run<T>(_ language: DiagnosticLanguage, _ operation: () throws -> T) throws -> T {
     do {
       return try operation()
-    } catch let error as LedgerError {
-      Terminal.err("error: \(error)\n")
+    } catch let error as any LocalizedFailure {
+      Terminal.error(error, language: language)
       throw ExitCode.inputError
     } catch {
-      Terminal.err("error: ledger: \(error)\n")
+      let reason = LedgerFailureText.of(error)
+      Terminal.error("ledger: \(reason.en)", zh: "台账出错：\(reason.zh)", language: language)
       throw ExitCode.inputError
     }
   }
@@ -84,11 +88,11 @@ struct LedgerCommand: ParsableCommand {
 
     func run() throws {
       let store = try location.openForReading()
-      let payments = try LedgerCommand.run { try store.payments(filter: filter.value) }
+      let payments = try LedgerCommand.run(location.language) { try store.payments(filter: filter.value) }
       switch format {
       case .text: Terminal.text(LedgerText.payments(payments, showPII: showPii, chinese: location.lang == .zh))
       case .csv: Terminal.out(PaymentCSV.render(payments, showPII: showPii))
-      case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.payments(payments, showPII: showPii) })
+      case .json: Terminal.out(try LedgerCommand.run(location.language) { try PaymentJSON.payments(payments, showPII: showPii) })
       }
     }
   }
@@ -102,10 +106,10 @@ struct LedgerCommand: ParsableCommand {
 
     func run() throws {
       let store = try location.openForReading()
-      let rows = try LedgerCommand.run { try store.summary(filter: filter.value) }
+      let rows = try LedgerCommand.run(location.language) { try store.summary(filter: filter.value) }
       switch format {
       case .text: Terminal.text(LedgerText.summary(rows, chinese: location.lang == .zh))
-      case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.summary(rows) })
+      case .json: Terminal.out(try LedgerCommand.run(location.language) { try PaymentJSON.summary(rows) })
       case .csv: Terminal.out(PaymentCSV.summary(rows))
       }
     }
@@ -126,21 +130,21 @@ struct LedgerCommand: ParsableCommand {
       do {
         var files = FileRoles()
         try files.ledger(location.path)
-        try files.output("--out", out)
+        try files.output(.option("--out"), out)
       } catch {
-        Terminal.err("error: \(error)\n")
+        Terminal.error(error, language: location.language)
         throw ExitCode.inputError
       }
       let store = try location.openForReading()
-      let payments = try LedgerCommand.run { try store.payments(filter: filter.value) }
+      let payments = try LedgerCommand.run(location.language) { try store.payments(filter: filter.value) }
       let text = PaymentCSV.render(payments, showPII: showPii, excel: excel)
       do {
         try OutputFile.write(text, to: out)
       } catch {
-        Terminal.err("error: \(error)\n")
+        Terminal.error(error, language: location.language)
         throw ExitCode.inputError
       }
-      Terminal.err("wrote \(payments.count) payments to \(out)\n")
+      Terminal.text(location.lang == .zh ? "已把 \(payments.count) 笔款项写入 \(out)\n" : "wrote \(payments.count) payments to \(out)\n", toStderr: true)
     }
   }
 
@@ -156,8 +160,8 @@ struct LedgerCommand: ParsableCommand {
 
     func run() throws {
       let store = try location.open()
-      try LedgerCommand.run { try store.void(paymentID: id, reason: reason) }
-      Terminal.out("voided payment \(id)\n")
+      try LedgerCommand.run(location.language) { try store.void(paymentID: id, reason: reason) }
+      Terminal.out(location.lang == .zh ? "已作废款项 \(id)\n" : "voided payment \(id)\n")
     }
   }
 
@@ -169,10 +173,10 @@ struct LedgerCommand: ParsableCommand {
 
     func run() throws {
       let store = try location.openForReading()
-      let batches = try LedgerCommand.run { try store.batches() }
+      let batches = try LedgerCommand.run(location.language) { try store.batches() }
       switch format {
       case .text, .csv: Terminal.text(LedgerText.batches(batches, chinese: location.lang == .zh))
-      case .json: Terminal.out(try LedgerCommand.run { try PaymentJSON.batches(batches) })
+      case .json: Terminal.out(try LedgerCommand.run(location.language) { try PaymentJSON.batches(batches) })
       }
     }
   }
@@ -198,8 +202,8 @@ struct LedgerCommand: ParsableCommand {
     var rowsPerCall: Int = 1
 
     func run() throws {
-      let store = try LedgerCommand.run { try LedgerOpening.open(location.path, createIfMissing: true) }
-      try LedgerCommand.run {
+      let store = try LedgerCommand.run(location.language) { try LedgerOpening.open(location.path, createIfMissing: true) }
+      try LedgerCommand.run(location.language) {
         try StressLoad.run(
           store: store, batches: batches, rows: rows, keyOffset: keyOffset, batchPrefix: batchPrefix,
           delayMicroseconds: delayUs, rowsPerCall: rowsPerCall, progress: { Terminal.out($0 + "\n") })
@@ -218,14 +222,18 @@ extension LedgerCommand {
     var from: String
     @Option(help: "postgres://user@host:port/database (PGHOST, PGUSER, PGPASSWORD… fill in the rest).")
     var to: String
+    @Option(help: "Messages in zh (default) or en.")
+    var lang: TextReport.Language = .zh
 
     func run() throws {
       guard LedgerOpening.isServer(to) else {
-        Terminal.err("error: --to must be a postgres:// URL\n")
+        Terminal.error("--to must be a postgres:// URL", zh: "`--to` 必须是 `postgres://` 地址", language: lang.diagnostics)
         throw ExitCode.inputError
       }
-      let report = try LedgerCommand.run { try LedgerMigration.run(from: from, to: to) }
-      Terminal.out("migrated \(report.batches) batches, \(report.payments) payments (\(report.voids) voided) and \(report.identities) identities\n")
+      let report = try LedgerCommand.run(lang.diagnostics) { try LedgerMigration.run(from: from, to: to) }
+      Terminal.out(lang == .zh
+        ? "已迁移 \(report.batches) 个批次、\(report.payments) 笔款项（其中 \(report.voids) 笔已作废）和 \(report.identities) 个身份记录\n"
+        : "migrated \(report.batches) batches, \(report.payments) payments (\(report.voids) voided) and \(report.identities) identities\n")
     }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolicySupport
 import SubsidyKit
 
 /// `subsidy schema`: the inputs documented from the fact schema (docs/facts.md) and the editors'
@@ -49,20 +50,29 @@ struct Schema: ParsableCommand {
         return
       }
       guard let out else {
-        Terminal.err("error: --format json-schema writes three files: give --out DIRECTORY, or --only policy|tests|facts for one on stdout\n")
+        Terminal.error("--format json-schema writes three files: give --out DIRECTORY, or --only policy|tests|facts for one on stdout",
+                       zh: "`--format json-schema` 会写出三个文件：请用 `--out DIRECTORY` 指定文件夹，或用 `--only policy|tests|facts` 把其中一个输出到标准输出",
+                       language: lang.diagnostics)
         throw ExitCode.usage
       }
-      try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      do {
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+      } catch {
+        let reason = SystemError.text(of: error)
+        Terminal.error("cannot create the folder `\(out)`: \(reason.en)", zh: "无法创建文件夹 `\(out)`：\(reason.zh)", language: lang.diagnostics)
+        throw ExitCode.inputError
+      }
       for (name, json) in all { try write(json.serialized() + "\n", to: (out as NSString).appendingPathComponent(name)) }
     }
   }
 
+  /// Through `OutputFile`, as every file the product writes: all or nothing.
   private func write(_ text: String, to path: String?) throws {
     guard let path else { return Terminal.out(text) }
     do {
-      try text.write(toFile: path, atomically: true, encoding: .utf8)
+      try OutputFile.write(text, to: path)
     } catch {
-      Terminal.err("error: cannot write `\(path)`: \(error.localizedDescription)\n")
+      Terminal.error(error, language: lang.diagnostics)
       throw ExitCode.inputError
     }
   }

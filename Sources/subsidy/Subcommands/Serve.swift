@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The most rows one POST /v1/batch upload may have.")
   var maxBatchRows = ServerOptions.defaultMaxBatchRows
 
+  @Option(help: "The language of this command's own messages at start (errors, warnings): zh (default) or en. Each request chooses its own.")
+  var lang: TextReport.Language = .zh
+
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
     guard maxBody >= 1024, maxBody <= 256 * 1024 * 1024 else { throw ValidationError("--max-body must be between 1024 and 268435456 bytes") }
@@ -45,18 +48,20 @@ struct Serve: AsyncParsableCommand {
     var token: String?
     if let tokenFile {
       guard let data = FileManager.default.contents(atPath: tokenFile), let text = String(data: data, encoding: .utf8) else {
-        Terminal.err("error: cannot read the token file `\(tokenFile)`\n")
+        Terminal.error("cannot read the token file `\(tokenFile)`", zh: "无法读取令牌文件 `\(tokenFile)`", language: lang.diagnostics)
         throw ExitCode.inputError
       }
       let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
       guard trimmed.count >= 16 else {
-        Terminal.err("error: the token in `\(tokenFile)` is shorter than 16 characters\n")
+        Terminal.error("the token in `\(tokenFile)` is shorter than 16 characters", zh: "`\(tokenFile)` 中的令牌短于 16 个字符", language: lang.diagnostics)
         throw ExitCode.inputError
       }
       token = trimmed
     }
     if !["127.0.0.1", "::1", "localhost"].contains(host) {
-      Terminal.err("warning: --host \(host) makes the API reachable from other machines; it serves personal data without TLS\n")
+      Terminal.line(.warning, LocalizedText("--host \(host) makes the API reachable from other machines; it serves personal data without TLS",
+                                            zh: "`--host \(host)` 使其他机器也能访问接口；它在没有 TLS 加密的情况下提供个人数据"),
+                    language: lang.diagnostics)
     }
     let paths = policies.isEmpty ? ["policies"] : policies
     let options = ServerOptions(policies: paths, ledger: ledger, host: host, port: port, token: token, maxBody: maxBody,
@@ -64,12 +69,13 @@ struct Serve: AsyncParsableCommand {
     do {
       try await SubsidyServer.run(options)
     } catch let error as LedgerError {
-      Terminal.err("error: \(error)\n")
+      Terminal.error(error, language: lang.diagnostics)
       throw ExitCode.inputError
     } catch let rejected as PolicySetRejected {
       let outcome = PolicySetLoader.check(paths)
-      Terminal.report(rejected.diagnostics, sources: outcome.sources, language: .zh)
-      Terminal.err("error: the policies have errors; run `subsidy check \(paths.joined(separator: " "))`\n")
+      Terminal.report(rejected.diagnostics, sources: outcome.sources, language: lang.diagnostics)
+      let check = "subsidy check \(paths.joined(separator: " "))"
+      Terminal.error("the policies have errors; run `\(check)`", zh: "政策有错误；请运行 `\(check)`", language: lang.diagnostics)
       throw ExitCode.checkErrors
     }
   }

@@ -14,7 +14,7 @@ enum PolicyLoading {
     let errors = outcome.diagnostics.diagnostics.filter { $0.severity == .error }
     if !errors.isEmpty, errors.allSatisfy({ $0.code == "unknown-policy" }) { throw ExitCode.usage }
     let check = "subsidy check \((paths.isEmpty ? ["policies"] : paths).joined(separator: " "))"
-    Terminal.err(language == .zh ? "错误：政策有错误；请运行 `\(check)`\n" : "error: the policies have errors; run `\(check)`\n")
+    Terminal.error("the policies have errors; run `\(check)`", zh: "政策有错误；请运行 `\(check)`", language: language)
     throw ExitCode.checkErrors
   }
 

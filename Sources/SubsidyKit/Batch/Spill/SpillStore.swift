@@ -1,4 +1,5 @@
 import GRDBSQLite
+import PolicySupport
 
 /// Where a batch keeps what spans rows once it outgrows its memory budget (`--memory`): a private,
 /// temporary SQLite database, so memory stays flat however long the file.
@@ -20,7 +21,8 @@ final class SpillStore {
     guard sqlite3_open_v2("", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nil) == SQLITE_OK else {
       let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
       sqlite3_close(db)
-      throw SpillError(message: "cannot open a temporary database to spill to: \(message)")
+      throw SpillError(text: LocalizedText("cannot open a temporary database to spill to: \(message)",
+                                           zh: "无法打开用于暂存的临时数据库：`\(message)`"))
     }
     try execute("""
       PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -\(Self.cacheKiB);
@@ -40,7 +42,8 @@ final class SpillStore {
     guard sqlite3_exec(db, sql, nil, nil, &error) == SQLITE_OK else {
       let message = error.map { String(cString: $0) } ?? "unknown error"
       sqlite3_free(error)
-      throw SpillError(message: "the temporary database refused `\(sql.prefix(60))`: \(message)")
+      throw SpillError(text: LocalizedText("the temporary database refused `\(sql.prefix(60))`: \(message)",
+                                           zh: "临时数据库拒绝了 `\(sql.prefix(60))`：`\(message)`"))
     }
   }
 
@@ -101,12 +104,13 @@ final class SpillStore {
   }
 
   private func failure(_ sql: String) -> SpillError {
-    SpillError(message: "the temporary database failed on `\(sql.prefix(60))`: \(String(cString: sqlite3_errmsg(db)))")
+    let reason = String(cString: sqlite3_errmsg(db))
+    return SpillError(text: LocalizedText("the temporary database failed on `\(sql.prefix(60))`: \(reason) (is the temporary folder's disk full?)",
+                                          zh: "临时数据库执行 `\(sql.prefix(60))` 失败：`\(reason)`（临时文件夹所在的磁盘是否已满？）"))
   }
 }
 
 /// The temporary database failed (a full disk, most likely): the run stops, and writes nothing.
-struct SpillError: Error, CustomStringConvertible {
-  var message: String
-  var description: String { message }
+struct SpillError: LocalizedFailure {
+  var text: LocalizedText
 }
