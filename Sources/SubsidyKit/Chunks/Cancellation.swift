@@ -1,4 +1,5 @@
 import Foundation
+import PolicySupport
 
 /// A run's "stop now": set by Ctrl-C (`Cancellation.onInterrupt`), by a server whose client went
 /// away, or by a test; the chunk pipeline checks it before every batch of chunks, so a run stops
@@ -19,10 +20,13 @@ public final class Cancellation: @unchecked Sendable {
     if isCancelled { throw Cancelled() }
   }
 
-  /// The run was stopped before it finished.
-  public struct Cancelled: Error, CustomStringConvertible {
+  /// The run was stopped before it finished: nothing was written, nothing committed.
+  public struct Cancelled: LocalizedFailure {
     public init() {}
-    public var description: String { "stopped before the end; nothing was written or committed" }
+    public var text: LocalizedText {
+      LocalizedText("interrupted: no output file was written and nothing was committed to the ledger",
+                    zh: "已中断：未写入任何输出文件，台账中未记入任何款项")
+    }
   }
 
   /// A cancellation that Ctrl-C (SIGINT) and SIGTERM set. The first signal asks the run to stop cleanly

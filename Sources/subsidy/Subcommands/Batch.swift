@@ -126,9 +126,8 @@ struct Batch: ParsableCommand {
     } catch let error as ExitCode {
       Terminal.report(d.sorted, sources: [], language: lang.diagnostics)
       throw error
-    } catch is Cancellation.Cancelled {
-      Terminal.err(lang == .zh ? "已中断：未写入任何输出文件，台账中未记入任何款项\n"
-                               : "interrupted: no output file was written and nothing was committed to the ledger\n")
+    } catch let stopped as Cancellation.Cancelled {
+      Terminal.err(stopped.text.text(in: lang.diagnostics) + "\n")
       throw ExitCode(130)
     } catch let error as CSVReader.Failure {
       Terminal.report(d.sorted, sources: [], language: lang.diagnostics)

@@ -91,7 +91,7 @@ struct Compare: ParsableCommand {
     do {
       found = try CompareRunner(policies: compared, options: options)?.run(into: &d)
     } catch is Cancellation.Cancelled {
-      Terminal.err(lang == .zh ? "已中断：未输出任何内容\n" : "interrupted: nothing was written\n")
+      Terminal.err(LocalizedText("interrupted: nothing was written", zh: "已中断：未输出任何内容").text(in: lang.diagnostics) + "\n")
       throw ExitCode(130)
     } catch let error as CSVReader.Failure {
       Terminal.error(error.text(file: facts), language: lang.diagnostics)
