@@ -208,6 +208,9 @@ public final class BatchRunner: Sendable {
     try payouts.flush()
     try rejects?.flush()
     progress.finish()
+    // A Ctrl-C during the last writes still stops the run: the caller then puts no file in place and
+    // commits nothing, as for one during the chunks.
+    try options.cancellation?.check()
     summary.seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
     return summary
   }
