@@ -34,15 +34,22 @@ public struct Facts: Sendable {
       set { columns[slot][record] = newValue }
     }
 
-    /// Adds a record of defaults to be filled in place (the batch decoder writes cells straight into it).
-    public mutating func appendBlank(id: String, defaults: [Value]) -> Int {
-      let position = ids.count
+    /// The record with this id if there is one; otherwise a new record of defaults, to be filled in
+    /// place (the batch decoder writes cells straight into it). The id is hashed once either way: the
+    /// decoder does this for every role of every row.
+    public mutating func findOrAppendBlank(id: String, defaults: [Value]) -> (position: Int, isNew: Bool) {
+      let next = ids.count
+      // The dictionary's `default:` accessor finds the slot once, and stores `next` if it was empty.
+      let position = Self.settle(&index[id, default: next])
+      guard position == next else { return (position, false) }
       ids.append(id)
       for slot in columns.indices { columns[slot].append(slot < defaults.count ? defaults[slot] : .null) }
-      index[id] = position
       spans.append(nil)
-      return position
+      return (position, true)
     }
+
+    @inline(__always)
+    private static func settle(_ slot: inout Int) -> Int { slot }
 
     /// Takes back the last record (a batch row rejected after its records were begun).
     public mutating func removeLastRecord() {

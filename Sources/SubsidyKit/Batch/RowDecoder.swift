@@ -120,7 +120,9 @@ package struct RowDecoder: Sendable {
           }
           continue
         }
-        if let existing = out.facts.tables[entity].index[id] {
+        let (position, isNew) = out.facts.tables[entity].findOrAppendBlank(id: id, defaults: defaults[r])
+        if !isNew {
+          let existing = position
           if r == 0 {
             rollback(&out.facts, fresh, indices)
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: id, reason: "repeats an earlier row's dispatch id"))
@@ -138,7 +140,6 @@ package struct RowDecoder: Sendable {
           indices[r] = existing
           continue
         }
-        let position = out.facts.tables[entity].appendBlank(id: id, defaults: defaults[r])
         if origin[entity].count == position { origin[entity].append(row) } else if position < origin[entity].count { origin[entity][position] = row }
         indices[r] = position
         fresh[r] = true
