@@ -177,12 +177,12 @@ import Glibc
       let request = "POST /v1/batch?as_of=2024-06-30&commit=true HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
         + "Authorization: Bearer \(testToken)\r\nContent-Length: \(text.utf8.count + 1000)\r\n\r\n" + text
       let started = Date()
-      let answer = try await offThePool { try ServeCommandTests.rawExchange(port: port, request) }
+      let answer = try await offThePool { try Loopback.exchange(port: port, request) }
       #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(300))")
       #expect(answer.contains("\"code\":\"time-limit\""))
       #expect(Date().timeIntervalSince(started) < 20)
       // An upload whose connection closes before the declared length is cut off, not a shorter file.
-      let cut = try await offThePool { try Self.sendAndHalfClose(port: port, request) }
+      let cut = try await offThePool { try Loopback.exchange(port: port, request, halfClose: true) }
       #expect(!cut.hasPrefix("HTTP/1.1 200"), "\(cut.prefix(300))")
       try await Task.sleep(for: .milliseconds(500))
       try await client.execute(uri: "/v1/ledger/payments", method: .get, headers: bearer()) { response in
@@ -191,43 +191,11 @@ import Glibc
       // The same upload whole is recorded: the two above failed for being cut off, not for their rows.
       let whole = request.replacingOccurrences(of: "Content-Length: \(text.utf8.count + 1000)", with: "Content-Length: \(text.utf8.count)")
       let closing = whole.replacingOccurrences(of: "text/csv\r\n", with: "text/csv\r\nConnection: close\r\n")
-      let answer2 = try await offThePool { try Self.sendAndHalfClose(port: port, closing) }
+      let answer2 = try await offThePool { try Loopback.exchange(port: port, closing, halfClose: true) }
       #expect(answer2.hasPrefix("HTTP/1.1 200"), "\(answer2.prefix(300))")
       try await client.execute(uri: "/v1/ledger/payments", method: .get, headers: bearer()) { response in
         #expect((response.object["count"] as? Int ?? 0) > 0)
       }
     }
-  }
-
-  /// Sends `request`, closes the sending side, and reads what comes back until the server closes.
-  static func sendAndHalfClose(port: Int, _ request: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    #expect(connected == 0)
-    var timeout = timeval(tv_sec: 20, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let bytes = Array(request.utf8)
-    var sent = 0
-    while sent < bytes.count {
-      let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
-      if n <= 0 { break }
-      sent += n
-    }
-    shutdown(fd, Int32(SHUT_WR))
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let n = recv(fd, &buffer, buffer.count, 0)
-      if n <= 0 { break }
-      received += buffer[0..<n]
-    }
-    return String(decoding: received, as: UTF8.self)
   }
 }

@@ -62,7 +62,7 @@ import Glibc
     try await app.test(.live) { client in
       let port = try #require(client.port)
       let started = Date()
-      let answer = try Self.rawExchange(port: port, "POST /v1/eval HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/yaml\r\nContent-Length: 100\r\n\r\nas_of: 20")
+      let answer = try Loopback.exchange(port: port, "POST /v1/eval HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/yaml\r\nContent-Length: 100\r\n\r\nas_of: 20")
       #expect(answer.hasPrefix("HTTP/1.1 408"), "\(answer.prefix(300))")
       #expect(answer.contains("\"code\":\"time-limit\""))
       #expect(Date().timeIntervalSince(started) < 20)  // answered within the limit (0.5 s) plus a loaded machine, not held open
@@ -119,7 +119,7 @@ import Glibc
     }
     let bound = try #require(port, "the server did not start: \(log)")
     func generation() throws -> Int? {
-      let answer = try Self.rawExchange(port: bound, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+      let answer = try Loopback.exchange(port: bound, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
       guard let body = answer.range(of: "\r\n\r\n").map({ answer[$0.upperBound...] }),
         let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
       else { return nil }
@@ -142,32 +142,5 @@ import Glibc
     process.waitUntilExit()
     log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(log.contains("SIGHUP: the policy set fails check"), "\(log)")
-  }
-
-  /// Sends `request` on a plain TCP connection and reads until the server closes or 5 seconds pass.
-  static func rawExchange(port: Int, _ request: String) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #expect(fd >= 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    #expect(connected == 0)
-    var timeout = timeval(tv_sec: 20, tv_usec: 0)  // generous: CI machines are shared
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    _ = request.withCString { send(fd, $0, strlen($0), 0) }
-    var received: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while true {
-      let n = recv(fd, &buffer, buffer.count, 0)
-      if n <= 0 { break }
-      received += buffer[0..<n]
-      if let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"), text.hasSuffix("}\n") { break }
-    }
-    return String(decoding: received, as: UTF8.self)
   }
 }

@@ -79,3 +79,43 @@ func yamlHeaders() -> HTTPFields { [.contentType: "application/yaml"] }
 func readExample(_ name: String) throws -> String {
   try String(contentsOf: ServerPaths.examples.appendingPathComponent(name), encoding: .utf8)
 }
+
+/// A plain TCP exchange with a server on the loopback address, for what an HTTP client library will
+/// not send (a body shorter than its `Content-Length`, an upload cut off half way).
+enum Loopback {
+  /// Sends `request`; with `halfClose`, closes the sending side after it (an upload that stops) and
+  /// reads until the server closes. Without, reads until the server closes or a whole JSON answer
+  /// has come (the connection may be kept alive). Reads wait at most 20 s: CI machines are shared.
+  static func exchange(port: Int, _ request: String, halfClose: Bool = false) throws -> String {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #expect(fd >= 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    #expect(connected == 0)
+    var timeout = timeval(tv_sec: 20, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    let bytes = Array(request.utf8)
+    var sent = 0
+    while sent < bytes.count {
+      let n = bytes[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+      if n <= 0 { break }
+      sent += n
+    }
+    if halfClose { shutdown(fd, Int32(SHUT_WR)) }
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let n = recv(fd, &buffer, buffer.count, 0)
+      if n <= 0 { break }
+      received += buffer[0..<n]
+      if !halfClose, let text = String(bytes: received, encoding: .utf8), text.contains("\r\n\r\n"), text.hasSuffix("}\n") { break }
+    }
+    return String(decoding: received, as: UTF8.self)
+  }
+}
