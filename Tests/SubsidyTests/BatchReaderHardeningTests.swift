@@ -139,6 +139,20 @@ import Testing
     #expect(r.status == 1, "\(r.stderr)")
     #expect(r.stderr.contains("line 2, column 17"), "\(r.stderr)")
     #expect(r.stderr.contains("GBK") && r.stderr.contains("UTF-8"), "\(r.stderr)")
+
+    // GBK only from line 4 on, read one record per chunk: a worker finds it while earlier chunks are
+    // merged, and the run still stops there with the same message and writes nothing.
+    let lines = utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    let gbkLines = gbk.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+    let mixed = (lines.prefix(3) + gbkLines.dropFirst(3)).joined(separator: [UInt8(ascii: "\n")])
+    let late = try Hostile.bytes(Array(mixed), in: dir, "gbk-late.csv")
+    let out = dir.appendingPathComponent("late-out.csv").path
+    let r2 = try runCLI(["batch", late, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--lang", "en",
+                         "--chunk-rows", "1", "--threads", "2", "--out", out])
+    #expect(r2.status == 1, "\(r2.stderr)")
+    #expect(r2.stderr.contains("line 4, column"), "\(r2.stderr)")
+    #expect(r2.stderr.contains("GBK"), "\(r2.stderr)")
+    #expect(!FileManager.default.fileExists(atPath: out))
   }
 
   @Test func jsonLinesRejectsBadBytesAndControlCharactersPerLineAndRefusesGBK() throws {

@@ -89,10 +89,14 @@ public final class BatchRunner: Sendable {
   }
 
   struct ChunkWork: Sendable {
-    var chunk: CSVChunk
+    /// A CSV input's records as read; the worker splits them into fields.
+    var slab: CSVSlab?
     /// For a JSON Lines input: the chunk's lines instead of CSV records.
     var jsonLines: [JSONLine] = []
-    var rowCount: Int { jsonLines.isEmpty ? chunk.count : jsonLines.count }
+    var rowCount: Int { slab?.records ?? jsonLines.count }
+    /// Why the worker could not split the slab (a file that reads as GBK): the run stops when this
+    /// chunk's turn to merge comes, as it would have stopped reading there.
+    var failure: CSVReader.Failure?
     var decoded: RowDecoder.Decoded?
     var rowResults: [EvalResult] = []
     var entityResults: [EvalResult] = []
@@ -151,10 +155,10 @@ public final class BatchRunner: Sendable {
     var rowNumber = 0
     func readChunk() throws -> ChunkWork? {
       let work: ChunkWork
-      if let reader, let chunk = try reader.next(maxRecords: options.chunkRows) {
-        work = ChunkWork(chunk: chunk, firstRow: rowNumber)
+      if let reader, let slab = try reader.nextSlab(maxRecords: options.chunkRows) {
+        work = ChunkWork(slab: slab, firstRow: rowNumber)
       } else if let lineReader, let lines = try lineReader.next(maxLines: max(1, options.chunkRows / 16)) {
-        work = ChunkWork(chunk: CSVChunk(), jsonLines: lines, firstRow: rowNumber)
+        work = ChunkWork(jsonLines: lines, firstRow: rowNumber)
       } else {
         return nil
       }
@@ -167,6 +171,7 @@ public final class BatchRunner: Sendable {
     let entityNames = program.schema.entities.map(\.name)
     let rowKind = program.rowKind ?? 0
     func mergeChunk(_ item: ChunkWork) throws {
+      if let failure = item.failure { throw failure }
       guard var decoded = item.decoded else { return }
       var rowResults = item.rowResults
       // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
@@ -225,8 +230,15 @@ public final class BatchRunner: Sendable {
     // A CSV chunk is one set of facts; a JSON Lines chunk is one set per line.
     var parts: [(facts: Facts, lines: [Int])] = []
     var decoded: RowDecoder.Decoded
-    if let decoder, item.jsonLines.isEmpty {
-      decoded = decoder.decode(item.chunk, asOf: asOf)
+    if let decoder, let slab = item.slab {
+      let chunk: CSVChunk
+      do {
+        chunk = try slab.parse()
+      } catch {
+        item.failure = error
+        return item
+      }
+      decoded = decoder.decode(chunk, asOf: asOf)
       parts = [(decoded.facts, decoded.lines)]
       item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
     } else {

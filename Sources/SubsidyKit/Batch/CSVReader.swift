@@ -138,64 +138,62 @@ public final class CSVReader {
   }
 
   /// The next chunk of at most `maxRecords` records, or nil at the end of the file. Blank lines are skipped.
-  public func next(maxRecords: Int) throws -> CSVChunk? {
-    var chunk = CSVChunk()
+  public func next(maxRecords: Int) throws -> CSVChunk? { try nextSlab(maxRecords: maxRecords)?.parse() }
+
+  /// The bytes of the next at most `maxRecords` whole records (blank lines skipped), not yet split into
+  /// fields: the batch's reading thread only finds where records end, and a worker splits them
+  /// (`CSVSlab.parse`), so the one thread every chunk passes through does the least work.
+  public func nextSlab(maxRecords: Int) throws -> CSVSlab? {
     let firstLine = line
+    var records = 0
     if offset > blockSize {
       pending.removeFirst(offset)
       offset = 0
     }
     var position = offset
     if pending.count == offset { try fill() }
-    while chunk.count < maxRecords {
+    while records < maxRecords {
       openQuote = nil
-      let outcome = pending.withUnsafeBufferPointer { parseRecord($0, from: position, into: &chunk) }
+      let outcome = pending.withUnsafeBufferPointer { findRecordEnd($0, from: position) }
       switch outcome {
-      case .record(let end):
+      case .record(let end, let newlines):
         position = end
+        records += 1
+        line += 1 + newlines
+        continue
       case .blank(let end):
         position = end
-      case .needMore:
-        if eof {
-          if position < pending.count {
-            // A last record without a line break gets one; still incomplete after that, a quote is open.
-            guard !terminated else { throw unclosedQuote(recordStart: position) }
-            terminated = true
-            pending.append(UInt8(ascii: "\n"))
-            continue
-          }
-          break
-        }
-        if pending.count - position > Self.maximumRecordBytes {
-          if openQuote != nil { throw unclosedQuote(recordStart: position) }
-          throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes",
-                        zh: "一条记录超过 \(Self.maximumRecordBytes) 字节")
-        }
-        try fill()
+        line += 1
         continue
+      case .needMore:
+        break
       }
-      if case .needMore = outcome { break }
-    }
-    guard chunk.count > 0 || position > offset else { return nil }
-    // Field ranges were taken relative to `pending`; rebase them onto the chunk's own bytes.
-    chunk.bytes = Array(pending[offset..<position])
-    if offset > 0 {
-      let shift = Int32(truncatingIfNeeded: offset)
-      for i in chunk.fieldStart.indices {
-        chunk.fieldStart[i] &-= shift
-        chunk.fieldEnd[i] &-= shift
+      if eof {
+        if position < pending.count {
+          // A last record without a line break gets one; still incomplete after that, a quote is open.
+          guard !terminated else { throw unclosedQuote(recordStart: position) }
+          terminated = true
+          pending.append(UInt8(ascii: "\n"))
+          continue
+        }
+        break
       }
+      if pending.count - position > Self.maximumRecordBytes {
+        if openQuote != nil { throw unclosedQuote(recordStart: position) }
+        throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes",
+                      zh: "一条记录超过 \(Self.maximumRecordBytes) 字节")
+      }
+      try fill()
     }
+    guard records > 0 || position > offset else { return nil }
+    let slab = CSVSlab(bytes: Array(pending[offset..<position]), firstLine: firstLine, records: records)
     bytesConsumed += position - offset
     offset = position
-    if chunk.count == 0 { return try next(maxRecords: maxRecords) }
-    if let gbk = chunk.findCellProblems(firstLine: firstLine) {
-      throw Failure.gbk(line: gbk.line, column: gbk.column, byte: gbk.byte)
-    }
-    return chunk
+    if records == 0 { return try nextSlab(maxRecords: maxRecords) }
+    return slab
   }
 
-  enum Outcome { case record(Int), blank(Int), needMore }
+  enum Outcome { case record(end: Int, newlines: Int), blank(Int), needMore }
 
   /// Where the open quote is, as a line and column (in characters) a person can go to.
   private func unclosedQuote(recordStart: Int) -> Failure {
@@ -211,65 +209,52 @@ public final class CSVReader {
                    zh: "这个带引号的单元格没有闭合：文件在它里面结束（请补上结尾的 `\"`，或删去开头的那个）")
   }
 
-  /// Parses one record at `start`; appends its fields to `chunk` only when the record is complete.
-  private func parseRecord(_ b: UnsafeBufferPointer<UInt8>, from start: Int, into chunk: inout CSVChunk) -> Outcome {
+  /// Where the record at `start` ends (just past its line break) and how many line breaks its quoted
+  /// cells hold, or `needMore` when the buffer ends first. The same grammar as `CSVChunk.parseRecord`,
+  /// without storing fields. A line with no quote at all (nearly every line of an export) is found
+  /// by `memchr` alone.
+  private func findRecordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Outcome {
     let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
     let n = b.count
+    guard start < n, let base = b.baseAddress else { return .needMore }
+    if b[start] == newline || (b[start] == cr && start + 1 < n && b[start + 1] == newline) {
+      return .blank(b[start] == cr ? start + 2 : start + 1)
+    }
+    if let found = memchr(base + start, Int32(newline), n - start) {
+      let end = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+      if memchr(base + start, Int32(quote), end - start) == nil { return .record(end: end + 1, newlines: 0) }
+    }
+    // Quotes: a cell that starts with one runs to its closing quote, line breaks and commas included.
     var p = start
     var newlines = 0
-    let fieldsBefore = chunk.fieldStart.count
-    func rollback() {
-      chunk.fieldStart.removeLast(chunk.fieldStart.count - fieldsBefore)
-      chunk.fieldEnd.removeLast(chunk.fieldEnd.count - fieldsBefore)
-      chunk.fieldEscaped.removeLast(chunk.fieldEscaped.count - fieldsBefore)
-    }
-    if p < n, b[p] == newline || (b[p] == cr && p + 1 < n && b[p + 1] == newline) {
-      line += 1
-      return .blank(b[p] == cr ? p + 2 : p + 1)
-    }
     while true {
-      guard p < n else { rollback(); return .needMore }
-      var fieldStart = p, fieldEnd = p, escaped = false
+      guard p < n else { return .needMore }
       if b[p] == quote {
         openQuote = p
         p += 1
-        fieldStart = p
         while true {
-          guard p < n else { rollback(); return .needMore }
+          guard p < n else { return .needMore }
           if b[p] == quote {
             if p + 1 < n, b[p + 1] == quote {
-              escaped = true
               p += 2
               continue
             }
-            if p + 1 >= n { rollback(); return .needMore }
+            if p + 1 >= n { return .needMore }
             openQuote = nil
             break
           }
           if b[p] == newline { newlines += 1 }
           p += 1
         }
-        fieldEnd = p
-        p += 1  // the closing quote; any text before the separator is kept out of the field
-        while p < n, b[p] != comma, b[p] != newline { p += 1 }
-      } else {
-        while p < n, b[p] != comma, b[p] != newline { p += 1 }
-        fieldEnd = p
-        if fieldEnd > fieldStart, b[fieldEnd - 1] == cr, p < n, b[p] == newline { fieldEnd -= 1 }
+        p += 1
       }
-      guard p < n else { rollback(); return .needMore }
-      chunk.fieldStart.append(Int32(truncatingIfNeeded: fieldStart))
-      chunk.fieldEnd.append(Int32(truncatingIfNeeded: fieldEnd))
-      chunk.fieldEscaped.append(escaped)
+      while p < n, b[p] != comma, b[p] != newline { p += 1 }
+      guard p < n else { return .needMore }
       if b[p] == comma {
         p += 1
         continue
       }
-      // b[p] is the record's line break.
-      chunk.recordFields.append(Int32(truncatingIfNeeded: chunk.fieldStart.count))
-      chunk.lines.append(line)
-      line += 1 + newlines
-      return .record(p + 1)
+      return .record(end: p + 1, newlines: newlines)
     }
   }
 }

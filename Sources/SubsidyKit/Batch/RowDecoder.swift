@@ -78,6 +78,7 @@ package struct RowDecoder: Sendable {
     var out = Decoded(facts: Facts(schema: schema))
     out.facts.asOf = asOf
     out.lines.reserveCapacity(chunk.count)
+    for entity in Set(roleEntity) { out.facts.tables[entity].reserveCapacity(chunk.count) }
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
