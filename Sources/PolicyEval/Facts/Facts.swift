@@ -9,7 +9,8 @@ public struct Facts: Sendable {
   public struct Table: Sendable {
     public var ids: [String] = []
     public private(set) var columns: [FactColumn]
-    public var index: [String: Int] = [:]
+    /// Each id's record.
+    public var index = IDIndex()
     /// Where each record was written, for messages about it.
     public var spans: [SourceSpan?] = []
     public var count: Int { ids.count }
@@ -34,22 +35,41 @@ public struct Facts: Sendable {
       set { columns[slot][record] = newValue }
     }
 
-    /// The record with this id if there is one; otherwise a new record of defaults, to be filled in
-    /// place (the batch decoder writes cells straight into it). The id is hashed once either way: the
-    /// decoder does this for every role of every row.
-    public mutating func findOrAppendBlank(id: String, defaults: [Value]) -> (position: Int, isNew: Bool) {
+    /// The record whose id is these bytes if there is one; otherwise a new record holding `blank`,
+    /// to be filled in place (the batch decoder writes cells straight into it). The bytes are hashed
+    /// once either way, and a `String` is made only for a new record: the decoder does this for every
+    /// role of every row, straight from the CSV cell.
+    public mutating func findOrAppendBlank(id: UnsafeBufferPointer<UInt8>, blank: Blank) -> (position: Int, isNew: Bool) {
       let next = ids.count
-      // The dictionary's `default:` accessor finds the slot once, and stores `next` if it was empty.
-      let position = Self.settle(&index[id, default: next])
-      guard position == next else { return (position, false) }
-      ids.append(id)
-      for slot in columns.indices { columns[slot].append(slot < defaults.count ? defaults[slot] : .null) }
+      let (position, isNew) = index.insertIfAbsent(id, position: next)
+      guard isNew else { return (position, false) }
+      ids.append(String(decoding: id, as: UTF8.self))
+      for slot in columns.indices {
+        if columns[slot].isEncoded {
+          columns[slot].append(encoded: blank.encoded[slot], state: blank.states[slot])
+        } else {
+          columns[slot].append(blank.values[slot])
+        }
+      }
       spans.append(nil)
       return (position, true)
     }
 
-    @inline(__always)
-    private static func settle(_ slot: inout Int) -> Int { slot }
+    /// A new record's values (defaults, else null), in each column's form, made once per run: a new
+    /// record then costs no encoding and no reference counting for its encoded columns.
+    public struct Blank: Sendable {
+      let values: [Value]
+      let encoded: [Int64]
+      let states: [UInt8]
+    }
+
+    /// The blank record of this table's columns holding `defaults` (by slot; missing slots are null).
+    public func blank(_ defaults: [Value]) -> Blank {
+      let values = columns.indices.map { $0 < defaults.count ? defaults[$0] : .null }
+      let encoded = columns.indices.map { FactColumn.encode(values[$0], columns[$0].codec) ?? 0 }
+      let states = values.map { $0.isNull ? FactColumn.null : FactColumn.known }
+      return Blank(values: values, encoded: encoded, states: states)
+    }
 
     /// Takes back the last record (a batch row rejected after its records were begun).
     public mutating func removeLastRecord() {

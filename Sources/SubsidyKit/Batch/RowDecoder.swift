@@ -25,6 +25,8 @@ package struct RowDecoder: Sendable {
   let showPII: Bool
   /// Per role: each field's default value (from the schema), the record a new row starts from.
   let defaults: [[Value]]
+  /// Per role: the same as a blank record of its table, encoded once.
+  let blanks: [Facts.Table.Blank]
   /// Per role: the fields read from the file, (slot, column, spec, required).
   let cells: [[(slot: Int, column: Int, spec: FieldDecoder.Spec, required: Bool)]]
   let idColumns: [Int?]
@@ -47,6 +49,8 @@ package struct RowDecoder: Sendable {
         field.defaultText.flatMap { try? decoder.decodeLiteral($0, field.type).get() } ?? .null
       }
     }
+    let tables = Facts(schema: schema).tables
+    blanks = zip(plan.roles, defaults).map { role, values in tables[role.entity].blank(values) }
     cells = plan.roles.map { role in
       schema.entities[role.entity].fields.compactMap { field in
         if case .reference = field.type { return nil }
@@ -105,26 +109,37 @@ package struct RowDecoder: Sendable {
       for r in stride(from: roleCount - 1, through: 0, by: -1) {
         let entity = roleEntity[r]
         guard let idColumn = idColumns[r] else { continue }
-        let raw = chunk.string(row, idColumn)
-        // Bytes first: only an id holding a byte that may start a control character is looked at closely.
-        if chunk.withField(row, idColumn, { $0.contains(where: CSVChunk.mayStartControl) }), let bad = controlCharacter(raw) {
+        // The id is looked up by its bytes: a `String` is made only for a new record.
+        let lookup = chunk.withField(row, idColumn) { cell -> IDLookup in
+          // Bytes first: only an id holding a byte that may start a control character is looked at closely.
+          if cell.contains(where: CSVChunk.mayStartControl), let bad = controlCharacter(String(decoding: cell, as: UTF8.self)) {
+            return .control(bad)
+          }
+          let id = Self.trimmingSpaces(cell)
+          if id.isEmpty { return .empty }
+          let (position, isNew) = out.facts.tables[entity].findOrAppendBlank(id: id, blank: blanks[r])
+          return .record(position, isNew: isNew)
+        }
+        let position: Int, isNew: Bool
+        switch lookup {
+        case .control(let bad):
           rollback(&out.facts, fresh, indices)
           out.rejects.append(reject(chunk, row, idColumn, TextHygiene.reason(bad), pii: false))
           continue rows
-        }
-        let id = raw.trimmingSpaces
-        if id.isEmpty {
+        case .empty:
           if requiredRole[r] {
             rollback(&out.facts, fresh, indices)
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: "", reason: "is empty, but every row needs it"))
             continue rows
           }
           continue
+        case .record(let p, let n):
+          (position, isNew) = (p, n)
         }
-        let (position, isNew) = out.facts.tables[entity].findOrAppendBlank(id: id, defaults: defaults[r])
         if !isNew {
           let existing = position
           if r == 0 {
+            let id = out.facts.tables[entity].ids[existing]
             rollback(&out.facts, fresh, indices)
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: id, reason: "repeats an earlier row's dispatch id"))
             continue rows
@@ -144,7 +159,7 @@ package struct RowDecoder: Sendable {
         if origin[entity].count == position { origin[entity].append(row) } else if position < origin[entity].count { origin[entity][position] = row }
         indices[r] = position
         fresh[r] = true
-        if let problem = fill(&out.facts, r, position, chunk, row, asOf: asOf) {
+        if let problem = fill(&out.facts.tables[entity], r, position, chunk, row, asOf: asOf) {
           rollback(&out.facts, fresh, indices)
           out.rejects.append(problem)
           continue rows
@@ -162,14 +177,14 @@ package struct RowDecoder: Sendable {
 
   /// Decodes the role's cells into its new record, then the entity's record checks; the first
   /// problem is returned as a reject.
-  private func fill(_ facts: inout Facts, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
-    let entity = roleEntity[r]
+  /// The table is passed in place: one access to the chunk's tables per record, not one per cell.
+  private func fill(_ table: inout Facts.Table, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
     let decoder = self.decoder
     for cell in cells[r] {
       if cell.spec.isText, let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
       switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
       case .value(let v):
-        facts.tables[entity][record: position, slot: cell.slot] = v
+        table[record: position, slot: cell.slot] = v
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
@@ -177,7 +192,7 @@ package struct RowDecoder: Sendable {
       }
     }
     guard hasChecks[r] else { return nil }
-    return recordCheck(r, chunk, row) { facts.tables[entity][record: position, slot: $0] }
+    return recordCheck(r, chunk, row) { table[record: position, slot: $0] }
   }
 
   /// The first of the entity's schema checks (`end >= start`) the record breaks, as a reject at its left column.
@@ -253,6 +268,23 @@ package struct RowDecoder: Sendable {
   }
 
   private func controlCharacter(_ text: String) -> Unicode.Scalar? { ControlCharacters.first(in: text)?.scalar }
+
+  /// What a role's id cell gives: a control character (the row is rejected), nothing, or its record.
+  private enum IDLookup {
+    case control(Unicode.Scalar)
+    case empty
+    case record(Int, isNew: Bool)
+  }
+
+  /// The bytes without leading and trailing spaces, as `String.trimmingSpaces` (tabs are kept: an id
+  /// holding one is refused).
+  @inline(__always)
+  static func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var start = 0, end = bytes.count
+    while start < end, bytes[start] == 0x20 { start += 1 }
+    while end > start, bytes[end - 1] == 0x20 { end -= 1 }
+    return UnsafeBufferPointer(rebasing: bytes[start..<end])
+  }
 
   private func extraCellsEmpty(_ chunk: CSVChunk, _ row: Int, from width: Int) -> Bool {
     (width..<chunk.fieldCount(row)).allSatisfy { column in chunk.withField(row, column) { $0.allSatisfy { $0 == 0x20 } } }
