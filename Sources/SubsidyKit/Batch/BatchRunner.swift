@@ -105,6 +105,8 @@ public final class BatchRunner: Sendable {
     var refused: [Int] = []
     /// The chunk's ID numbers per person, checked across the file in input order.
     var identities: [IdentityClaim] = []
+    /// The fingerprint of each dispatch id, by record, for the file-wide repeated-id check.
+    var dispatchHashes: [UInt64] = []
     var firstRow = 0
   }
 
@@ -176,8 +178,9 @@ public final class BatchRunner: Sendable {
       var rowResults = item.rowResults
       // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
       var repeated = Set<String>()
-      for (i, id) in decoded.facts.tables[rowKind].ids.enumerated() where i < decoded.lines.count {
-        if let earlier = try dispatchIDs.earlierLine(of: id, line: decoded.lines[i]) {
+      for (i, hash) in item.dispatchHashes.enumerated() where i < decoded.lines.count {
+        if let earlier = try dispatchIDs.earlierLine(hash: hash, line: decoded.lines[i]) {
+          let id = decoded.facts.tables[rowKind].ids[i]
           repeated.insert(id)
           decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
         }
@@ -262,6 +265,7 @@ public final class BatchRunner: Sendable {
     }
     item.refused = refused
     item.groups = tables
+    item.dispatchHashes = decoded.facts.tables[program.rowKind ?? 0].ids.map(DispatchIDRegistry.fingerprint)
     item.decoded = decoded
     return item
   }

@@ -6,7 +6,7 @@
 /// rows); the reject then names the line it clashed with. When the run's state outgrows its memory
 /// budget the table moves to the run's `SpillStore`, so memory stays flat however many rows the file has.
 struct DispatchIDRegistry {
-  private var firstLine: [UInt64: Int32] = [:]
+  private var firstLine = FingerprintTable<Int32>()
   private let place: SpillPlace
   private var spilled: SpillStore?
 
@@ -15,15 +15,10 @@ struct DispatchIDRegistry {
   }
 
   /// The line of an earlier row with this id, or nil (and the id is recorded).
-  mutating func earlierLine(of id: String, line: Int) throws -> Int? {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in id.utf8 {
-      hash ^= UInt64(byte)
-      hash = hash &* 0x100_0000_01b3
-    }
+  /// `hash` is the id's `fingerprint`, computed on a worker thread so the merge only looks up.
+  mutating func earlierLine(hash: UInt64, line: Int) throws -> Int? {
     if let spilled { return try Self.earlierLine(hash, line, in: spilled) }
-    if let earlier = firstLine[hash] { return Int(earlier) }
-    firstLine[hash] = Int32(truncatingIfNeeded: line)
+    if let earlier = firstLine.insertIfAbsent(hash, Int32(truncatingIfNeeded: line)) { return Int(earlier) }
     if firstLine.count % place.reportEvery == 0,
       place.report(.dispatchIDs, bytes: firstLine.count * MemoryBudget.hashEntry(valueBytes: 4)) {
       try spill()
@@ -31,13 +26,23 @@ struct DispatchIDRegistry {
     return nil
   }
 
+  /// The id's 64-bit FNV-1a fingerprint.
+  static func fingerprint(_ id: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in id.utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    return hash
+  }
+
   private mutating func spill() throws {
     let store = try place.store(for: .dispatchIDs)
     try store.execute("CREATE TABLE dispatch_ids (hash INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
-    for (hash, line) in firstLine {
+    try firstLine.forEach { hash, line in
       try store.run("INSERT INTO dispatch_ids VALUES (?, ?)", [.int(Int64(bitPattern: hash)), .int(Int64(line))])
     }
-    firstLine = [:]
+    firstLine = FingerprintTable()
     spilled = store
   }
 

@@ -35,9 +35,9 @@ struct IdentityClaim: Sendable {
 /// (probability about n²/2⁶⁵).
 struct IdentityRegistry {
   /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line.
-  private var numberOf: [UInt64: UInt64] = [:]
+  private var numberOf = FingerprintTable<UInt64>()
   /// number fingerprint → the id fingerprint that holds it.
-  private var holderOf: [UInt64: UInt64] = [:]
+  private var holderOf = FingerprintTable<UInt64>()
   /// When the run's state outgrows its memory budget, both tables move to the run's `SpillStore`.
   private let place: SpillPlace
   private var spilled: SpillStore?
@@ -66,8 +66,8 @@ struct IdentityRegistry {
       try spilled.run("INSERT OR IGNORE INTO identity_holders VALUES (?, ?)", [.int(Int64(bitPattern: claim.numberHash)), .int(Int64(bitPattern: claim.idHash))])
       return
     }
-    if numberOf[claim.idHash] == nil { numberOf[claim.idHash] = packed }
-    if holderOf[claim.numberHash] == nil { holderOf[claim.numberHash] = claim.idHash }
+    _ = numberOf.insertIfAbsent(claim.idHash, packed)
+    _ = holderOf.insertIfAbsent(claim.numberHash, claim.idHash)
     let entries = numberOf.count + holderOf.count
     if numberOf.count % place.reportEvery == 0,
       place.report(.identities, bytes: entries * MemoryBudget.hashEntry(valueBytes: 8)) {
@@ -97,14 +97,14 @@ struct IdentityRegistry {
       CREATE TABLE identity_numbers (id_hash INTEGER PRIMARY KEY, packed INTEGER NOT NULL);
       CREATE TABLE identity_holders (number_hash INTEGER PRIMARY KEY, id_hash INTEGER NOT NULL);
       """)
-    for (id, packed) in numberOf {
+    try numberOf.forEach { id, packed in
       try store.run("INSERT INTO identity_numbers VALUES (?, ?)", [.int(Int64(bitPattern: id)), .int(Int64(bitPattern: packed))])
     }
-    for (number, id) in holderOf {
+    try holderOf.forEach { number, id in
       try store.run("INSERT INTO identity_holders VALUES (?, ?)", [.int(Int64(bitPattern: number)), .int(Int64(bitPattern: id))])
     }
-    numberOf = [:]
-    holderOf = [:]
+    numberOf = FingerprintTable()
+    holderOf = FingerprintTable()
     spilled = store
   }
 
@@ -194,9 +194,14 @@ extension IdentityRegistry {
     if checksLedger, let prefetch = ledger?.prefetchIdentities {
       try prefetch(claims.map { IdentityRecord(kind: kinds[$0.entity], id: $0.id, number: $0.number) })
     }
-    for claim in claims {
-      let skip = !repeated.isEmpty || !subjects.isEmpty
-      if skip, !claim.rows.contains(where: { !repeated.contains($0.subject) && !subjects.contains($0.subject) }) { continue }
+    // By index, and the rows looked at in place: this loop runs on the one merging thread for every
+    // person of the file, and copying a claim (four strings and an array) cost more than checking it.
+    for i in claims.indices {
+      if !repeated.isEmpty || !subjects.isEmpty {
+        func live(_ subject: String) -> Bool { !repeated.contains(subject) && !subjects.contains(subject) }
+        if !live(claims[i].subject), !claims[i].more.contains(where: { live($0.subject) }) { continue }
+      }
+      let claim = claims[i]
       var why = try conflict(claim, kind: kinds[claim.entity])
       let record = checksLedger ? IdentityRecord(kind: kinds[claim.entity], id: claim.id, number: claim.number) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }

@@ -197,8 +197,10 @@ package struct RowDecoder: Sendable {
 
   /// The first of the entity's schema checks (`end >= start`) the record breaks, as a reject at its left column.
   private func recordCheck(_ r: Int, _ chunk: CSVChunk, _ row: Int, _ value: (Int) -> Value) -> Reject? {
-    let entity = schema.entities[plan.roles[r].entity]
-    guard !entity.checks.isEmpty, let (check, problem) = decoder.check(entity, value) else { return nil }
+    // Nearly every record passes: the entity (and its message) is looked at only for one that does not.
+    guard hasChecks[r], schema.entities[roleEntity[r]].checks.contains(where: { !$0.holds(value) }) else { return nil }
+    let entity = schema.entities[roleEntity[r]]
+    guard let (check, problem) = decoder.check(entity, value) else { return nil }
     guard let column = plan.roles[r].columns[check.left] else {
       return Reject(line: chunk.lines[row], column: "(row)", value: "", reason: "`\(entity.fields[check.left].name)` \(problem.sentence)")
     }

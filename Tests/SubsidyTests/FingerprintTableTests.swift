@@ -1,0 +1,32 @@
+@testable import SubsidyKit
+import Testing
+
+/// `FingerprintTable`, the registries' map from fingerprints to lines, against a `Dictionary`:
+/// first value kept, growth, key 0 (the empty mark), and keys that differ only in their high bits.
+@Suite struct FingerprintTableTests {
+  @Test func keepsTheFirstValueOfEveryKeyLikeADictionary() {
+    var table = FingerprintTable<Int32>()
+    var model: [UInt64: Int32] = [:]
+    var state: UInt64 = 42
+    for step in 0..<50_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      // Keys from a small range (repeats), 0, and ones differing only above bit 48.
+      let key: UInt64 = switch step % 4 {
+      case 0: state % 20_000
+      case 1: 0
+      case 2: UInt64(step % 300) << 52
+      default: state
+      }
+      let value = Int32(truncatingIfNeeded: step)
+      let earlier = table.insertIfAbsent(key, value)
+      #expect(earlier == model[key])
+      if model[key] == nil { model[key] = value }
+    }
+    #expect(table.count == model.count)
+    var seen: [UInt64: Int32] = [:]
+    table.forEach { seen[$0] = $1 }
+    #expect(seen == model)
+    for (key, value) in model { #expect(table[key] == value) }
+    #expect(table[0xDEAD_BEEF_0000_0001] == nil)
+  }
+}
