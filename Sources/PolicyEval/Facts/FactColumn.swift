@@ -88,6 +88,38 @@ public struct FactColumn: Sendable {
     states.append(state)
   }
 
+  /// Adds `count` records holding slot `slot` of a blank record, in this column's form.
+  @inline(__always)
+  mutating func append(blank: Facts.Table.Blank, _ slot: Int, count: Int = 1) {
+    if codec == .boxed {
+      if count == 1 { boxed.append(blank.values[slot]) } else { boxed.append(contentsOf: repeatElement(blank.values[slot], count: count)) }
+    } else if count == 1 {
+      values.append(blank.encoded[slot])
+      states.append(blank.states[slot])
+    } else {
+      values.append(contentsOf: repeatElement(blank.encoded[slot], count: count))
+      states.append(contentsOf: repeatElement(blank.states[slot], count: count))
+    }
+  }
+
+  /// Puts slot `slot` of a blank record back into `record`.
+  mutating func reset(_ record: Int, to blank: Facts.Table.Blank, _ slot: Int) {
+    if codec == .boxed {
+      boxed[record] = blank.values[slot]
+    } else {
+      values[record] = blank.encoded[slot]
+      states[record] = blank.states[slot]
+    }
+  }
+
+  /// Removes the last `n` records.
+  mutating func removeLast(_ n: Int) {
+    if codec == .boxed { boxed.removeLast(n) } else {
+      values.removeLast(n)
+      states.removeLast(n)
+    }
+  }
+
   public mutating func removeLast() {
     if codec == .boxed {
       boxed.removeLast()

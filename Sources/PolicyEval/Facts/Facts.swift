@@ -44,15 +44,37 @@ public struct Facts: Sendable {
       let (position, isNew) = index.insertIfAbsent(id, position: next)
       guard isNew else { return (position, false) }
       ids.append(String(decoding: id, as: UTF8.self))
-      for slot in columns.indices {
-        if columns[slot].isEncoded {
-          columns[slot].append(encoded: blank.encoded[slot], state: blank.states[slot])
-        } else {
-          columns[slot].append(blank.values[slot])
-        }
+      if laidOut > 0 {
+        laidOut -= 1
+      } else {
+        for slot in columns.indices { columns[slot].append(blank: blank, slot) }
       }
       spans.append(nil)
       return (position, true)
+    }
+
+    /// Blank records already in the columns past `count`: `findOrAppendBlank` takes the next one
+    /// instead of appending to every column.
+    private var laidOut = 0
+    /// The blank they hold, to put back into a record taken back.
+    private var laidOutBlank: Blank?
+
+    /// Lays out `n` blank records past the last one, in bulk (a batch chunk's decoder knows how many
+    /// records it may need): a new record then costs no append per column. `trimBlanks()` removes
+    /// those not taken.
+    public mutating func layOutBlanks(_ n: Int, _ blank: Blank) {
+      trimBlanks()
+      for slot in columns.indices { columns[slot].append(blank: blank, slot, count: n) }
+      laidOut = n
+      laidOutBlank = blank
+    }
+
+    /// Removes the blank records laid out and not taken, so the columns hold exactly `count` records.
+    public mutating func trimBlanks() {
+      guard laidOut > 0 else { return }
+      for slot in columns.indices { columns[slot].removeLast(laidOut) }
+      laidOut = 0
+      laidOutBlank = nil
     }
 
     /// A new record's values (defaults, else null), in each column's form, made once per run: a new
@@ -75,7 +97,13 @@ public struct Facts: Sendable {
     public mutating func removeLastRecord() {
       guard let id = ids.popLast() else { return }
       index[id] = nil
-      for slot in columns.indices { columns[slot].removeLast() }
+      if let blank = laidOutBlank {
+        // The record goes back to being the first laid-out blank.
+        for slot in columns.indices { columns[slot].reset(ids.count, to: blank, slot) }
+        laidOut += 1
+      } else {
+        for slot in columns.indices { columns[slot].removeLast() }
+      }
       spans.removeLast()
     }
 

@@ -82,7 +82,12 @@ package struct RowDecoder: Sendable {
     var out = Decoded(facts: Facts(schema: schema))
     out.facts.asOf = asOf
     out.lines.reserveCapacity(chunk.count)
-    for entity in Set(roleEntity) { out.facts.tables[entity].reserveCapacity(chunk.count) }
+    // Every row may begin a record of each role's table: the blanks are laid out in bulk, and those
+    // not taken are trimmed at the end.
+    for r in 0..<plan.roles.count where !roleEntity[..<r].contains(roleEntity[r]) {
+      out.facts.tables[roleEntity[r]].reserveCapacity(chunk.count)
+      out.facts.tables[roleEntity[r]].layOutBlanks(chunk.count * roleEntity.lazy.filter { $0 == roleEntity[r] }.count, blanks[r])
+    }
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
@@ -172,6 +177,7 @@ package struct RowDecoder: Sendable {
       }
       out.lines.append(chunk.lines[row])
     }
+    for entity in Set(roleEntity) { out.facts.tables[entity].trimBlanks() }
     return out
   }
 
