@@ -35,19 +35,22 @@ public struct Facts: Sendable {
       set { columns[slot][record] = newValue }
     }
 
-    /// The record whose id is these bytes if there is one; otherwise a new record holding `blank`,
-    /// to be filled in place (the batch decoder writes cells straight into it). The bytes are hashed
-    /// once either way, and a `String` is made only for a new record: the decoder does this for every
-    /// role of every row, straight from the CSV cell.
-    public mutating func findOrAppendBlank(id: UnsafeBufferPointer<UInt8>, blank: Blank) -> (position: Int, isNew: Bool) {
+    /// The record whose id is these bytes if there is one; otherwise a new record holding the blank
+    /// given to `layOutBlanks` (which must come first), to be filled in place (the batch decoder
+    /// writes cells straight into it). The bytes are hashed once either way, and a `String` is made
+    /// only for a new record: the decoder does this for every role of every row, straight from the
+    /// CSV cell.
+    public mutating func findOrAppendBlank(id: UnsafeBufferPointer<UInt8>) -> (position: Int, isNew: Bool) {
       let next = ids.count
       let (position, isNew) = index.insertIfAbsent(id, position: next)
       guard isNew else { return (position, false) }
       ids.append(String(decoding: id, as: UTF8.self))
       if laidOut > 0 {
         laidOut -= 1
-      } else {
+      } else if let blank = laidOutBlank {
         for slot in columns.indices { columns[slot].append(blank: blank, slot) }
+      } else {
+        preconditionFailure("findOrAppendBlank before layOutBlanks")
       }
       spans.append(nil)
       return (position, true)
@@ -63,7 +66,7 @@ public struct Facts: Sendable {
     /// records it may need): a new record then costs no append per column. `trimBlanks()` removes
     /// those not taken.
     public mutating func layOutBlanks(_ n: Int, _ blank: Blank) {
-      trimBlanks()
+      if laidOut > 0 { for slot in columns.indices { columns[slot].removeLast(laidOut) } }
       for slot in columns.indices { columns[slot].append(blank: blank, slot, count: n) }
       laidOut = n
       laidOutBlank = blank
@@ -71,8 +74,7 @@ public struct Facts: Sendable {
 
     /// Removes the blank records laid out and not taken, so the columns hold exactly `count` records.
     public mutating func trimBlanks() {
-      guard laidOut > 0 else { return }
-      for slot in columns.indices { columns[slot].removeLast(laidOut) }
+      if laidOut > 0 { for slot in columns.indices { columns[slot].removeLast(laidOut) } }
       laidOut = 0
       laidOutBlank = nil
     }

@@ -201,15 +201,16 @@ extension IdentityRegistry {
         func live(_ subject: String) -> Bool { !repeated.contains(subject) && !subjects.contains(subject) }
         if !live(claims[i].subject), !claims[i].more.contains(where: { live($0.subject) }) { continue }
       }
-      let claim = claims[i]
-      var why = try conflict(claim, kind: kinds[claim.entity])
-      let record = checksLedger ? IdentityRecord(kind: kinds[claim.entity], id: claim.id, number: claim.number) : nil
+      // `claims[i]`, not a copy of it, on the path every accepted claim takes.
+      var why = try conflict(claims[i], kind: kinds[claims[i].entity])
+      let record = checksLedger ? IdentityRecord(kind: kinds[claims[i].entity], id: claims[i].id, number: claims[i].number) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
-        try register(claim)
+        try register(claims[i])
         if let record { try ledger?.recordIdentity?(record) }
         continue
       }
+      let claim = claims[i]
       entities.insert(claim.id)
       for (line, subject) in claim.rows where !repeated.contains(subject) && !subjects.contains(subject) {
         subjects.insert(subject)

@@ -27,8 +27,28 @@ package struct RowDecoder: Sendable {
   let defaults: [[Value]]
   /// Per role: the same as a blank record of its table, encoded once.
   let blanks: [Facts.Table.Blank]
-  /// Per role: the fields read from the file, (slot, column, spec, required).
-  let cells: [[(slot: Int, column: Int, spec: FieldDecoder.Spec, required: Bool)]]
+  /// One field read from the file: where it goes, where it comes from, and how it is decoded.
+  struct Cell: Sendable {
+    let slot: Int
+    let column: Int
+    let required: Bool
+    /// A text cell (an id, a name) checked for control characters (`TextHygiene`).
+    let isText: Bool
+    /// Not counted: `specs` owns every spec for the decoder's lifetime. A counted reference cost a
+    /// retain and a release per cell of every row, more than decoding most cells.
+    let unmanagedSpec: Unmanaged<FieldDecoder.Spec>
+    var spec: FieldDecoder.Spec { unmanagedSpec.takeUnretainedValue() }
+
+    /// Decodes the cell's bytes with its spec, which is borrowed, not retained.
+    @inline(__always)
+    func decode(_ bytes: UnsafeBufferPointer<UInt8>, _ decoder: FieldDecoder, asOf: CivilDate?) -> FieldDecoder.Outcome {
+      unmanagedSpec._withUnsafeGuaranteedRef { decoder.decode(bytes, $0, asOf: asOf) }
+    }
+  }
+  /// Per role: the fields read from the file.
+  let cells: [[Cell]]
+  /// Owns the specs `cells` refer to.
+  private let specs: [FieldDecoder.Spec]
   let idColumns: [Int?]
   let requiredRole: [Bool]
   /// Per role: whether its entity has record checks (`end >= start`) to run after its cells.
@@ -51,13 +71,20 @@ package struct RowDecoder: Sendable {
     }
     let tables = Facts(schema: schema).tables
     blanks = zip(plan.roles, defaults).map { role, values in tables[role.entity].blank(values) }
+    var specs: [FieldDecoder.Spec] = []
     cells = plan.roles.map { role in
       schema.entities[role.entity].fields.compactMap { field in
         if case .reference = field.type { return nil }
         if field.name == "id" { return nil }
-        return role.columns[field.slot].map { (field.slot, $0, decoder.spec(field), field.required) }
+        return role.columns[field.slot].map { column in
+          let spec = decoder.spec(field)
+          specs.append(spec)
+          return Cell(slot: field.slot, column: column, required: field.required, isText: spec.isText && TextHygiene.isText(field.type),
+                      unmanagedSpec: Unmanaged.passUnretained(spec))
+        }
       }
     }
+    self.specs = specs
     hasChecks = plan.roles.map { !schema.entities[$0.entity].checks.isEmpty }
     roleEntity = plan.roles.map(\.entity)
     owned = plan.roles.indices.map { r in
@@ -122,7 +149,7 @@ package struct RowDecoder: Sendable {
           }
           let id = Self.trimmingSpaces(cell)
           if id.isEmpty { return .empty }
-          let (position, isNew) = out.facts.tables[entity].findOrAppendBlank(id: id, blank: blanks[r])
+          let (position, isNew) = out.facts.tables[entity].findOrAppendBlank(id: id)
           return .record(position, isNew: isNew)
         }
         let position: Int, isNew: Bool
@@ -187,8 +214,8 @@ package struct RowDecoder: Sendable {
   private func fill(_ table: inout Facts.Table, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
     let decoder = self.decoder
     for cell in cells[r] {
-      if cell.spec.isText, let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
-      switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
+      if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
+      switch chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }) {
       case .value(let v):
         table[record: position, slot: cell.slot] = v
       case .empty:
@@ -240,8 +267,8 @@ package struct RowDecoder: Sendable {
     var record = defaults[r]
     let entity = schema.entities[plan.roles[r].entity]
     for cell in cells[r] {
-      if cell.spec.isText, let problem = textProblem(chunk, row, cell.column, cell.spec.type) { return problem }
-      switch chunk.withField(row, cell.column, { decoder.decode($0, cell.spec, asOf: asOf) }) {
+      if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
+      switch chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }) {
       case .value(let v):
         record[cell.slot] = v
         if cell.spec.type == .idNumber, case .string = stored[record: existing, slot: cell.slot], stored[record: existing, slot: cell.slot] != v {
@@ -268,10 +295,10 @@ package struct RowDecoder: Sendable {
   /// A text cell (a name, a reference) holding a control character, TAB included (a name may hold a
   /// line break): it is refused, not trimmed, because trimming changed the value silently (`\t=1+1`
   /// became the formula `=1+1`).
-  private func textProblem(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ type: FieldType) -> Reject? {
-    guard TextHygiene.isText(type) else { return nil }
+  private func textProblem(_ chunk: CSVChunk, _ row: Int, _ cell: Cell) -> Reject? {
+    let column = cell.column
     let suspect = chunk.withField(row, column) { bytes in bytes.contains(where: CSVChunk.mayStartControl) }
-    guard suspect, let bad = TextHygiene.firstForbidden(in: chunk.string(row, column), type) else { return nil }
+    guard suspect, let bad = TextHygiene.firstForbidden(in: chunk.string(row, column), cell.spec.type) else { return nil }
     return reject(chunk, row, column, TextHygiene.reason(bad), pii: false)
   }
 
