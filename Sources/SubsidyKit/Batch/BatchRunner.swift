@@ -105,7 +105,10 @@ public final class BatchRunner: Sendable {
     var refused: [Int] = []
     /// The chunk's ID numbers per person, checked across the file in input order.
     var identities: [IdentityClaim] = []
-    /// The fingerprint of each dispatch id, by record, for the file-wide repeated-id check.
+    /// Each dispatch's id and its fingerprint, by record, for the file-wide repeated-id check. The
+    /// decoded facts themselves are dropped once evaluated (they were most of a chunk's memory
+    /// while it waits to be merged); the rare chunk that must be regrouped is decoded again from `slab`.
+    var dispatchIDs: [String] = []
     var dispatchHashes: [UInt64] = []
     var firstRow = 0
   }
@@ -180,7 +183,7 @@ public final class BatchRunner: Sendable {
       var repeated = Set<String>()
       for (i, hash) in item.dispatchHashes.enumerated() where i < decoded.lines.count {
         if let earlier = try dispatchIDs.earlierLine(hash: hash, line: decoded.lines[i]) {
-          let id = decoded.facts.tables[rowKind].ids[i]
+          let id = item.dispatchIDs[i]
           repeated.insert(id)
           decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
         }
@@ -200,8 +203,10 @@ public final class BatchRunner: Sendable {
         try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
       }
       // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back.
-      let groups = !repeated.isEmpty && program.hasGroupRules && item.jsonLines.isEmpty
-        ? regroup(decoded, dropping: repeated) : item.groups
+      var groups = item.groups
+      if !repeated.isEmpty, program.hasGroupRules, let slab = item.slab, let rowDecoder {
+        groups = regroup(rowDecoder.decode(try slab.parse(), asOf: options.asOf), dropping: repeated)
+      }
       try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
@@ -265,7 +270,9 @@ public final class BatchRunner: Sendable {
     }
     item.refused = refused
     item.groups = tables
-    item.dispatchHashes = decoded.facts.tables[program.rowKind ?? 0].ids.map(DispatchIDRegistry.fingerprint)
+    item.dispatchIDs = decoded.facts.tables[program.rowKind ?? 0].ids
+    item.dispatchHashes = item.dispatchIDs.map(DispatchIDRegistry.fingerprint)
+    decoded.facts = Facts(schema: program.schema)
     item.decoded = decoded
     return item
   }
