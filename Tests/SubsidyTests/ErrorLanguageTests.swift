@@ -142,6 +142,22 @@ import Testing
          arguments: { ["serve", "--port", "0", "--token-file", "\($0)/token"] },
          prepare: { try write("short\n", "\($0)/token") },
          zh: ["token` 中的令牌短于 16 个字符"], en: ["token` is shorter than 16 characters"]),
+    // ArgumentParser's own usage errors (exit 64), given in Chinese by `UsageErrorText`.
+    Case(name: "an unknown option, with a suggestion", status: 64,
+         arguments: { _ in ["batch", "x.csv", "--as-of", "2024-06-30", "--outt", "y.csv"] },
+         zh: ["错误：没有选项 `--outt`。是不是要写 `--out`？", "用法：`subsidy batch"], en: ["Error: Unknown option '--outt'. Did you mean '--out'?"]),
+    Case(name: "a missing argument", status: 64,
+         arguments: { _ in ["batch", "x.csv"] },
+         zh: ["错误：缺少 `--as-of <as-of>`"], en: ["Error: Missing expected argument '--as-of <as-of>'"]),
+    Case(name: "a value that does not parse", status: 64,
+         arguments: { _ in ["batch", "x.csv", "--as-of", "2024-06-30", "--threads", "abc"] },
+         zh: ["错误：`abc` 不是 `--threads <threads>` 的有效值"], en: ["Error: The value 'abc' is invalid for '--threads <threads>'"]),
+    Case(name: "an option without its value", status: 64,
+         arguments: { _ in ["batch", "x.csv", "--as-of"] },
+         zh: ["错误：`--as-of <as-of>` 后面缺少值"], en: ["Error: Missing value for '--as-of <as-of>'"]),
+    Case(name: "an extra argument that is an ID number (masked)", status: 64,
+         arguments: { _ in ["batch", "x.csv", "533123199001011234", "--as-of", "2024-06-30"] },
+         zh: ["错误：多余的参数 `533123********1234`"], en: ["Error: Unexpected argument '533123********1234'"]),
   ]
 
   @Test(arguments: cases)
