@@ -48,9 +48,10 @@ extension Program {
   /// Evaluates one accumulated group: conditions and amount read its key and aggregates.
   func finishGroup(_ rule: CompiledRule, _ policy: CompiledPolicy, _ group: GroupAccumulator, _ ctx: EvalContext,
                    asOf: CivilDate, renderer: ValueRenderer, ids: GroupTable.PartyIDs) -> EvalResult? {
-    ctx.key = group.key
+    let key = group.key
+    ctx.key = key
     ctx.aggregates = group.values
-    let subject = zip(group.key, rule.groupBy).map { renderer.render($0, as: $1.1) }.joined(separator: "/")
+    let subject = zip(key, rule.groupBy).map { renderer.render($0, as: $1.1) }.joined(separator: "/")
     guard var result = evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: true) else { return nil }
     result.payee = ids.payee
     result.payeeKind = ids.payeeKind
