@@ -17,7 +17,7 @@ struct MergeState {
   let rules: [RuleTerms]
   /// Best claim so far per limit slot, in the order slots were first claimed (for a stable output order).
   private var limits: SpillingLimitBook
-  private var judgedSubjects = Set<String>()
+  private var judgedSubjects: JudgedSubjects
   private var groups: SpillingGroupBook
   private let place: SpillPlace
 
@@ -25,6 +25,7 @@ struct MergeState {
        place: SpillPlace = SpillPlace()) {
     limits = SpillingLimitBook(place: place)
     groups = SpillingGroupBook(place: place)
+    judgedSubjects = JudgedSubjects(place: place)
     self.place = place
     self.program = program
     self.asOf = asOf
@@ -37,7 +38,7 @@ struct MergeState {
                      summary: inout BatchSummary, out: inout CSVWriter) throws {
     var emit: [PayoutRow] = []
     for r in rows { try consider(r, into: &emit, summary: &summary) }
-    for r in entities where judgedSubjects.insert("\(r.policy)/\(r.rule)/\(r.subject)").inserted {
+    for r in entities where try judgedSubjects.insert("\(r.policy)/\(r.rule)/\(r.subject)") {
       try consider(r, into: &emit, summary: &summary)
     }
     try groups.take(chunkGroups)
