@@ -52,21 +52,17 @@ extension Program {
     }
   }
 
-  /// Results of the group rules from their accumulated tables, limits applied.
+  /// Results of the group rules from their accumulated tables, limits applied (`finishGroups(facts:asOf:groups:claims:emit:)`
+  /// with the tables and the limits in memory).
   public func finishGroups(_ tables: [String: GroupTable], facts: Facts, asOf: CivilDate) -> [EvalResult] {
-    let ctx = EvalContext(facts: facts, date: asOf)
-    let renderer = ValueRenderer(schema: schema, facts: facts)
     var out: [EvalResult] = []
-    for policy in policies {
-      ctx.parameters = policy.checked.parameters
-      for rule in policy.rules where rule.isGroup {
-        guard let table = tables["\(policy.checked.id)/\(rule.checked.id)"] else { continue }
-        var results = zip(table.ordered, table.ids).compactMap { group, ids in
-          finishGroup(rule, policy, group, ctx, asOf: asOf, renderer: renderer, ids: ids)
-        }
-        applyLimits(rule.checked, to: &results)
-        out += results
-      }
+    var claims = GroupClaimBook()
+    do {
+      try finishGroups(facts: facts, asOf: asOf, groups: { name, body in try tables[name]?.pages(4_096, body) },
+                       claims: &claims, emit: { out += $0 })
+    } catch {
+      // Nothing here throws: the tables and the claims are in memory.
+      assertionFailure("\(error)")
     }
     return out
   }

@@ -6,24 +6,30 @@ import PolicyValues
 /// Mergeable, so a group whose members are spread over a whole batch file (a lead entrepreneur's
 /// placements in a year) is summed chunk by chunk in bounded memory: only the distinct values
 /// that `count_distinct` must remember are kept, not the members.
+///
+/// Kept compact, as a batch holds one per group until the file ends: the key is its text
+/// (`ValueText`), distinct values are texts (16 bytes each when short, and exact: two values share a
+/// text only when they are equal), and the payee and beneficiary live in the table as ids.
 public struct GroupAccumulator: Sendable {
-  enum Slot: Sendable {
+  enum Slot: Sendable, Equatable {
     case count(Int)
-    case distinct(Set<Value>)
+    /// The distinct values' identity texts (`ValueText.identity`).
+    case distinct(Set<String>)
+    /// How many distinct values a store holds for the group, the values themselves left there
+    /// (a batch's spill store): read when the group is judged, never merged.
+    case counted(Int)
     case sum(Fixed?, overflow: Bool)
     case minimum(Fixed?)
     case maximum(Fixed?)
   }
   var slots: [Slot]
-  /// Key, payee and beneficiary as read from the group's first member.
-  public var key: [Value]
-  public var payee: Value = .null
-  public var beneficiary: Value = .null
+  /// The key as its first member gave it (`ValueText.encode`): decoded when the group is judged.
+  public internal(set) var keyText: String
   /// Position of the first member in the input (row number in a batch), for a stable order.
   public var firstSeen: Int
 
-  init(aggregates: [(Aggregate, Thunk?)], key: [Value], firstSeen: Int) {
-    self.key = key
+  init(aggregates: [(Aggregate, Thunk?)], keyText: String, firstSeen: Int) {
+    self.keyText = keyText
     self.firstSeen = firstSeen
     slots = aggregates.map { kind, _ in
       switch kind {
@@ -36,6 +42,9 @@ public struct GroupAccumulator: Sendable {
     }
   }
 
+  /// The key's values.
+  public var key: [Value] { ValueText.decode(keyText) ?? [] }
+
   /// Adds the member at `ctx.record`.
   mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext) {
     for (i, (_, inner)) in aggregates.enumerated() {
@@ -43,8 +52,12 @@ public struct GroupAccumulator: Sendable {
       switch slots[i] {
       case .count(let n): slots[i] = .count(n + 1)
       case .distinct(var set):
-        if !v.isNull { set.insert(ctx.facts.canonical(v)) }
+        guard !v.isNull else { continue }
+        // Taken out of the slot while it grows, so the set is not copied.
+        slots[i] = .count(0)
+        set.insert(ValueText.identity(ctx.facts.canonical(v)))
         slots[i] = .distinct(set)
+      case .counted: break
       case .sum(let s, let overflow):
         guard case .number(let n) = v else { continue }
         let next = s.flatMap { $0.adding(n) }
@@ -57,12 +70,16 @@ public struct GroupAccumulator: Sendable {
     }
   }
 
-  /// Folds another accumulator of the same group (from a later chunk) into this one.
+  /// Folds another accumulator of the same group (from a later chunk) into this one. Distinct values
+  /// a store counted (`counted`) are not merged here: the store adds the new ones (`addCounted`).
   public mutating func merge(_ other: GroupAccumulator) {
     for i in slots.indices {
       switch (slots[i], other.slots[i]) {
       case (.count(let a), .count(let b)): slots[i] = .count(a + b)
-      case (.distinct(let a), .distinct(let b)): slots[i] = .distinct(a.union(b))
+      case (.distinct(var a), .distinct(let b)):
+        slots[i] = .count(0)
+        a.formUnion(b)
+        slots[i] = .distinct(a)
       case (.sum(let a, let oa), .sum(let b, let ob)):
         let s = a.flatMap { x in b.flatMap { x.adding($0) } }
         slots[i] = .sum(s, overflow: oa || ob || s == nil)
@@ -71,21 +88,28 @@ public struct GroupAccumulator: Sendable {
       default: break
       }
     }
-    if other.firstSeen < firstSeen {
-      firstSeen = other.firstSeen
-      payee = other.payee
-      beneficiary = other.beneficiary
-    }
+    if other.firstSeen < firstSeen { firstSeen = other.firstSeen }
   }
 
   /// The aggregate values compiled aggregate nodes read.
   var values: [Value] {
     slots.map { slot in
       switch slot {
-      case .count(let n): Fixed(integer: Int64(n)).map(Value.number) ?? .null
+      case .count(let n), .counted(let n): Fixed(integer: Int64(n)).map(Value.number) ?? .null
       case .distinct(let set): Fixed(integer: Int64(set.count)).map(Value.number) ?? .null
       case .sum(let s, let overflow): overflow ? .undetermined(.tooLarge("sum")) : (s.map(Value.number) ?? .null)
       case .minimum(let m), .maximum(let m): m.map(Value.number) ?? .null
+      }
+    }
+  }
+
+  /// How many distinct values each slot holds (0 for slots that are not `count_distinct`).
+  public var distinctCounts: [Int] {
+    slots.map { slot in
+      switch slot {
+      case .distinct(let set): set.count
+      case .counted(let n): n
+      default: 0
       }
     }
   }

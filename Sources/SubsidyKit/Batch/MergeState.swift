@@ -7,7 +7,7 @@ import PolicyValues
 /// - A limit ("once per worker per year") keeps only its best claim so far per key; a claim that
 ///   loses is counted as ineligible and never written.
 /// - People, households and organisations are judged once: the first chunk that holds them wins.
-/// - Group aggregates are merged and judged at the end.
+/// - Group aggregates are merged (`SpillingGroupBook`) and judged at the end, a page at a time.
 struct MergeState {
   let program: Program
   let asOf: CivilDate
@@ -17,12 +17,16 @@ struct MergeState {
   let rules: [RuleTerms]
   /// Best claim so far per limit slot, in the order slots were first claimed (for a stable output order).
   private var limits: SpillingLimitBook
-  private var judgedSubjects = Set<String>()
-  private var groups: [String: GroupTable] = [:]
+  private var judgedSubjects: JudgedSubjects
+  private var groups: SpillingGroupBook
+  private let place: SpillPlace
 
   init(program: Program, asOf: CivilDate, keepExplanation: Bool, showPII: Bool = false,
        place: SpillPlace = SpillPlace()) {
     limits = SpillingLimitBook(place: place)
+    groups = SpillingGroupBook(place: place)
+    judgedSubjects = JudgedSubjects(place: place)
+    self.place = place
     self.program = program
     self.asOf = asOf
     self.keepExplanation = keepExplanation
@@ -34,10 +38,10 @@ struct MergeState {
                      summary: inout BatchSummary, out: inout CSVWriter) throws {
     var emit: [PayoutRow] = []
     for r in rows { try consider(r, into: &emit, summary: &summary) }
-    for r in entities where judgedSubjects.insert("\(r.policy)/\(r.rule)/\(r.subject)").inserted {
+    for r in entities where try judgedSubjects.insert("\(r.policy)/\(r.rule)/\(r.subject)") {
       try consider(r, into: &emit, summary: &summary)
     }
-    for (rule, table) in chunkGroups { groups[rule, default: GroupTable()].merge(table) }
+    try groups.take(chunkGroups)
     try settle(&emit, ledger: ledger, summary: &summary)
     for row in emit {
       summary.count(row, rules)
@@ -60,12 +64,11 @@ struct MergeState {
 
   /// Sizes of what spans rows, for the memory figures in the benchmark notes.
   var heldCounts: String {
-    let distinct = groups.values.reduce(0) { $0 + $1.ordered.count }
-    return "limit winners \(limits.count), judged subjects \(judgedSubjects.count), groups \(distinct)"
+    "limit winners \(limits.count), judged subjects \(judgedSubjects.count), groups \(groups.count)\(groups.isSpilled ? " (more on disk)" : "")"
   }
 
   /// Writes what had to wait for the whole file: limit winners (a page at a time, so winners spilled to
-  /// disk never come back into memory at once) and group results.
+  /// disk never come back into memory at once) and group results (likewise a page at a time).
   mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout CSVWriter) throws {
     // Drained from a copy: the pages are settled by this state's `settle` while the book empties.
     var book = limits
@@ -78,19 +81,24 @@ struct MergeState {
         try row.write(to: &out, rules, showPII: showPII)
       }
     }
-    var rows: [PayoutRow] = []
-    let empty = Facts(schema: program.schema)
-    for r in program.finishGroups(groups, facts: empty, asOf: asOf) {
-      if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-        summary.countIneligible(policy: r.policy, rule: r.rule, status: r.status)
-      } else {
-        rows.append(PayoutRow(r, keepExplanation: keepExplanation))
+    // Likewise drained from a copy.
+    var groupBook = groups
+    defer { groups = groupBook }
+    var claims = SpillingGroupClaims(place: place)
+    try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims) { results in
+      var rows: [PayoutRow] = []
+      for r in results {
+        if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
+          summary.countIneligible(policy: r.policy, rule: r.rule, status: r.status)
+        } else {
+          rows.append(PayoutRow(r, keepExplanation: keepExplanation))
+        }
       }
-    }
-    try settle(&rows, ledger: ledger, summary: &summary)
-    for row in rows {
-      summary.count(row, rules)
-      try row.write(to: &out, rules, showPII: showPII)
+      try settle(&rows, ledger: ledger, summary: &summary)
+      for row in rows {
+        summary.count(row, rules)
+        try row.write(to: &out, rules, showPII: showPII)
+      }
     }
   }
 

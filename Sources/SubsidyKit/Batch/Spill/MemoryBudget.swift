@@ -1,8 +1,9 @@
 /// How much memory a batch's cross-row state may hold before it spills to a `SpillStore` (`--memory`,
-/// in MB). The state is the file-wide dispatch ids, the one-person-one-ID-number registry and the
-/// best claim per limit. They share the budget as one pool (`SpillPlace`): whichever pushes the total
-/// past it moves to disk, so a file of any length runs in about the same memory. Within the budget
-/// nothing touches the disk, and results do not depend on whether anything spilled (`BatchSpillTests`).
+/// in MB). The state is the file-wide dispatch ids, the one-person-one-ID-number registry, the best
+/// claim per limit, the people and organisations already judged, and the group rules' aggregates (and,
+/// while they are judged, their limits' claims). They share the budget as one pool (`SpillPlace`):
+/// whichever pushes the total past it moves to disk, so a file of any length runs in about the same
+/// memory. Within the budget nothing touches the disk, and results do not depend on whether anything spilled (`BatchSpillTests`).
 public struct MemoryBudget: Sendable {
   public var bytes: Int
 
@@ -21,7 +22,7 @@ public struct MemoryBudget: Sendable {
 /// accounts: what each part holds in memory now.
 final class SpillPlace {
   enum Part: Int, CaseIterable {
-    case dispatchIDs, identities, limitWinners
+    case dispatchIDs, identities, limitWinners, groups, groupClaims, judgedSubjects
   }
 
   let budget: Int

@@ -59,9 +59,10 @@ final class SpillStore {
     fileprivate let statement: OpaquePointer
     func int(_ column: Int32) -> Int64 { sqlite3_column_int64(statement, column) }
     func isNull(_ column: Int32) -> Bool { sqlite3_column_type(statement, column) == SQLITE_NULL }
+    /// The column's text, whole: a group's key text may hold any character, NUL included.
     func text(_ column: Int32) -> String {
       guard let bytes = sqlite3_column_text(statement, column) else { return "" }
-      return String(cString: bytes)
+      return String(decoding: UnsafeBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column))), as: UTF8.self)
     }
   }
 

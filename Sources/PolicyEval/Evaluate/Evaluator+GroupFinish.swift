@@ -1,0 +1,119 @@
+import PolicyCheck
+import PolicyValues
+
+/// One group handed back when a batch judges its groups: its accumulator and its parties' ids.
+public struct HeldGroup: Sendable {
+  public var accumulator: GroupAccumulator
+  public var ids: GroupTable.PartyIDs
+  public init(accumulator: GroupAccumulator, ids: GroupTable.PartyIDs) {
+    self.accumulator = accumulator
+    self.ids = ids
+  }
+}
+
+/// A group's claim on its rule's limit: which group (its place in the rule's first-seen order) and
+/// where it stands (`ClaimOrder`).
+public struct GroupClaim: Sendable, Equatable {
+  public var group: Int
+  public var status: Status
+  public var date: CivilDate
+  public var subject: String
+  public init(group: Int, status: Status, date: CivilDate, subject: String) {
+    self.group = group
+    self.status = status
+    self.date = date
+    self.subject = subject
+  }
+  public var order: ClaimOrder { ClaimOrder(status: status, date: date, subject: subject) }
+}
+
+/// The best claim per limit slot of one group rule, settled over all its groups before any is
+/// written: in memory (`GroupClaimBook`) or, for a batch past its memory budget, on disk. Equal
+/// claims: the one offered first keeps the slot, as in `LimitBook`.
+public protocol GroupClaimHolders {
+  mutating func offer(_ claim: GroupClaim, slot: LimitSlot) throws
+  func holder(of slot: LimitSlot) throws -> GroupClaim?
+  /// Forgets every claim: the next rule starts.
+  mutating func removeAll() throws
+}
+
+/// `GroupClaimHolders` in memory: the evaluator's `LimitBook`.
+public struct GroupClaimBook: GroupClaimHolders {
+  private var book = LimitBook<GroupClaim>()
+  public init() {}
+  public var count: Int { book.count }
+  public mutating func offer(_ claim: GroupClaim, slot: LimitSlot) { book.offer(claim, slot: slot, order: claim.order) }
+  public func holder(of slot: LimitSlot) -> GroupClaim? { book.holder(of: slot) }
+  public mutating func removeAll() { book = LimitBook() }
+}
+
+extension GroupTable {
+  /// The groups in first-seen order, `size` at a time.
+  public func pages(_ size: Int, _ body: ([HeldGroup]) throws -> Void) rethrows {
+    let size = max(1, size)
+    for start in stride(from: 0, to: ordered.count, by: size) {
+      let end = min(ordered.count, start + size)
+      try body((start..<end).map { HeldGroup(accumulator: ordered[$0], ids: ids[$0]) })
+    }
+  }
+}
+
+extension Program {
+  /// Judges every group rule's groups, rule by rule in program order and each rule's groups in
+  /// first-seen order, with its limit applied, handing the results to `emit` a page at a time: a batch
+  /// whose groups are on disk never holds them all in memory.
+  ///
+  /// `groups(name, body)` gives the groups of the rule named `policy/rule` to `body`, a page at a time
+  /// in first-seen order. It is asked twice for a rule with a limit: once to settle which group keeps
+  /// each slot (`claims`), once to judge and emit, the others refused as `applyLimits` refuses them.
+  public func finishGroups<Claims: GroupClaimHolders>(
+    facts: Facts, asOf: CivilDate, groups: (String, ([HeldGroup]) throws -> Void) throws -> Void,
+    claims: inout Claims, emit: ([EvalResult]) throws -> Void
+  ) throws {
+    // `emit` is called from inside `groups`' pages, and never kept.
+    try withoutActuallyEscaping(emit) { emitPage in
+      try finishGroups(facts: facts, asOf: asOf, groups: groups, claims: &claims, emitPage: emitPage)
+    }
+  }
+
+  private func finishGroups<Claims: GroupClaimHolders>(
+    facts: Facts, asOf: CivilDate, groups: (String, ([HeldGroup]) throws -> Void) throws -> Void,
+    claims: inout Claims, emitPage: @escaping ([EvalResult]) throws -> Void
+  ) throws {
+    let ctx = EvalContext(facts: facts, date: asOf)
+    let renderer = ValueRenderer(schema: schema, facts: facts)
+    for policy in policies {
+      ctx.parameters = policy.checked.parameters
+      for rule in policy.rules where rule.isGroup {
+        let name = "\(policy.checked.id)/\(rule.checked.id)"
+        let limited = !rule.checked.limit.isEmpty
+        if limited {
+          try claims.removeAll()
+          var n = 0
+          try groups(name) { page in
+            for held in page {
+              defer { n += 1 }
+              guard let r = finishGroup(rule, policy, held.accumulator, ctx, asOf: asOf, renderer: renderer, ids: held.ids),
+                r.status.claimsLimit, let slot = r.limitSlot else { continue }
+              try claims.offer(GroupClaim(group: n, status: r.status, date: r.ruleDate, subject: r.subject), slot: slot)
+            }
+          }
+        }
+        var n = 0
+        try groups(name) { page in
+          var results: [EvalResult] = []
+          for held in page {
+            defer { n += 1 }
+            guard var r = finishGroup(rule, policy, held.accumulator, ctx, asOf: asOf, renderer: renderer, ids: held.ids) else { continue }
+            if limited, r.status.claimsLimit, let slot = r.limitSlot, let holder = try claims.holder(of: slot), holder.group != n {
+              r.refuse(limit: rule.checked.limit, grantedTo: holder.subject, span: rule.checked.syntax.limit.first?.span)
+            }
+            results.append(r)
+          }
+          if !results.isEmpty { try emitPage(results) }
+        }
+        if limited { try claims.removeAll() }
+      }
+    }
+  }
+}
