@@ -127,6 +127,29 @@ import Testing
     #expect(memory.ordered[1].values == [.number(Fixed(integer: 2)!), .number(Fixed(integer: 1)!), .number(Fixed(raw: 3)), .number(Fixed(raw: 7)), .number(Fixed(raw: 7))])
   }
 
+  /// More groups than one page of a flush (4,096), held in memory and then moved to disk at once,
+  /// then more after: every group keeps its own place in first-seen order. (Ordinals restarted at
+  /// each page, so a second page collided with the first: `UNIQUE constraint failed`.)
+  @Test func aFlushOfManyPagesKeepsEveryGroupsPlace() throws {
+    let slots: [GroupAccumulator.Slot] = [.count(1), .distinct([]), .sum(.zero, overflow: false), .minimum(nil), .maximum(nil)]
+    let first = Self.table((0..<10_000).map { ("K\($0)", $0, "O", slots) })
+    let second = Self.table((5_000..<12_000).map { ("K\($0)", 20_000 + $0, "O", slots) })
+    let place = SpillPlace(budget: MemoryBudget(megabytes: 1))
+    var book = SpillingGroupBook(place: place)
+    try book.take(["p/r": first])
+    _ = place.report(.limitWinners, bytes: 2 << 20)  // the pool fills: the next take moves all held groups
+    try book.take(["p/r": second])
+    #expect(book.isSpilled)
+    try book.settle()
+    var keys: [Value] = [], counts: [Value] = []
+    try book.groups(of: "p/r", page: 1_000) { page in
+      keys += page.map { $0.accumulator.key[0] }
+      counts += page.map { $0.accumulator.values[0] }
+    }
+    #expect(keys == (0..<12_000).map { .string("K\($0)") })
+    #expect(counts == (0..<12_000).map { .number(Fixed(integer: $0 >= 5_000 && $0 < 10_000 ? 2 : 1)!) })
+  }
+
   /// The limit's holder per slot, whether the claims stay in memory or move to disk: the claim that
   /// stands first, and of equal claims the one offered first.
   @Test func spilledClaimsSettleAsInMemory() throws {

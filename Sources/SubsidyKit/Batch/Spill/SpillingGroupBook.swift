@@ -86,12 +86,15 @@ struct SpillingGroupBook {
     for (name, table) in held {
       let rule = ruleNumbers[name] ?? ruleNumbers.count
       ruleNumbers[name] = rule
-      let first = moved[name, default: 0]
+      // `pages` hands out pages in order; ordinals continue across them (and across flushes).
+      var ordinal = moved[name, default: 0]
       try table.pages(4_096) { page in
-        for (i, group) in page.enumerated() { try Self.store(group, rule: rule, ordinal: first + i, in: store) }
+        for group in page {
+          try Self.store(group, rule: rule, ordinal: ordinal, in: store)
+          ordinal += 1
+        }
       }
-      // `pages` hands out pages in order; ordinals continue across them.
-      moved[name] = first + table.count
+      moved[name] = ordinal
     }
     held = [:]
     bytes = 0
