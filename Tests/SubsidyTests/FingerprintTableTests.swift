@@ -30,3 +30,16 @@ import Testing
     #expect(table[0xDEAD_BEEF_0000_0001] == nil)
   }
 }
+
+/// `--memory` is the run's: the process and the chunks in flight come out of it before the pool of
+/// the state that spans rows.
+@Suite struct MemoryBudgetShareTests {
+  @Test func thePoolIsWhatTheProcessAndTheChunksLeave() {
+    let mb = 1 << 20
+    let budget = MemoryBudget(megabytes: 128)
+    let inFlight = MemoryBudget.inFlightBytesPerRow * 4_096 * 2
+    #expect(budget.crossRowShare(resident: 40 * mb, chunkRows: 4_096, threads: 2).bytes == 128 * mb - 40 * mb - inFlight)
+    #expect(budget.crossRowShare(resident: 200 * mb, chunkRows: 4_096, threads: 2).bytes == 0)
+    #expect(MemoryBudget(megabytes: 0).crossRowShare(resident: 0, chunkRows: 1, threads: 1).bytes == 0)
+  }
+}

@@ -153,7 +153,9 @@ public final class BatchRunner: Sendable {
     let ruleNames = program.ruleNames
     summary.learnClauses(ruleNames)
     summary.learnKinds(program.checkedPolicies)
-    let spill = SpillPlace(budget: options.memory)
+    // `--memory` is the run's: the process and the chunks in flight are counted before the pool.
+    let spill = SpillPlace(budget: options.memory.crossRowShare(resident: ProcessMemory.residentBytes() ?? 40 << 20,
+                                                                chunkRows: options.chunkRows, threads: options.threads))
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII,
                            place: spill)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)

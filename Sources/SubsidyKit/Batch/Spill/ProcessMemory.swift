@@ -1,0 +1,12 @@
+import Foundation
+
+/// What the process holds in memory now (its resident set), for sharing `--memory` out at the start
+/// of a batch. Linux's `/proc/self/statm`; nil where there is none.
+enum ProcessMemory {
+  static func residentBytes() -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .ascii) else { return nil }
+    let fields = text.split(separator: " ")
+    guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+  }
+}
