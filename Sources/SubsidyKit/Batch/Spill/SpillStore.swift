@@ -106,8 +106,11 @@ final class SpillStore {
 
   private func failure(_ sql: String) -> SpillError {
     let reason = String(cString: sqlite3_errmsg(db))
-    return SpillError(text: LocalizedText("the temporary database failed on `\(sql.prefix(60))`: \(reason) (is the temporary folder's disk full?)",
-                                          zh: "临时数据库执行 `\(sql.prefix(60))` 失败：`\(reason)`（临时文件夹所在的磁盘是否已满？）"))
+    // Only a full or failing disk is the user's to fix; any other failure is the program's.
+    let code = sqlite3_errcode(db) & 0xFF
+    let disk = code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN
+    return SpillError(text: LocalizedText("the temporary database failed on `\(sql.prefix(60))`: \(reason)" + (disk ? " (is the temporary folder's disk full?)" : ""),
+                                          zh: "临时数据库执行 `\(sql.prefix(60))` 失败：`\(reason)`" + (disk ? "（临时文件夹所在的磁盘是否已满？）" : "")))
   }
 }
 
