@@ -246,14 +246,28 @@ struct FactFixer {
   let parameters: [CheckedParameter]
   let date: CivilDate
   var schema: FactSchema { program.schema }
+  /// One compiler and one context for every value the fixer reads (no compiled expression writes to
+  /// its context): each used to be built again per value, a tenth of "what would make it payable".
+  private let compiler: ExprCompiler
+  private let context: EvalContext
+
+  init(program: Program, facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
+    self.program = program
+    self.facts = facts
+    self.subject = subject
+    self.record = record
+    self.parameters = parameters
+    self.date = date
+    compiler = ExprCompiler(schema: program.schema)
+    context = EvalContext(facts: facts, date: date)
+    context.parameters = parameters
+    context.kind = subject
+    context.record = record
+  }
 
   /// The value of `e` for the subject.
   func value(_ e: TypedExpr) -> Value {
-    let ctx = EvalContext(facts: facts, date: date)
-    ctx.parameters = parameters
-    ctx.kind = subject
-    ctx.record = record
-    return ExprCompiler(schema: schema).compile(e)(ctx)
+    compiler.compile(e)(context)
   }
 
   /// The changes that make `e` evaluate to `hold`.

@@ -14,6 +14,8 @@ public struct ResultWords {
   let redactor: PIIRedactor
   /// The policies by id, looked up once per document rather than once per result.
   private let policies: [String: CheckedPolicy]
+  /// The conditions this document has put in words (its results share rules and dates).
+  private let memo = ConditionTexts()
 
   public init(program: Program, facts: Facts, language: TextReport.Language, redactor: PIIRedactor) {
     self.program = program
@@ -50,7 +52,7 @@ public struct ResultWords {
       return .object([("id", .string(e.id)), ("label", .string(name)), ("provided", .bool(e.provided)),
                       ("mark", .string(e.provided ? "☑" : "☐"))])
     }
-    let text = ExplanationText(program: program, facts: facts, language: language, showPII: false)
+    let text = ExplanationText(program: program, facts: facts, language: language, showPII: false, memo: memo)
     let failed = r.explanation.filter { !$0.holds }.map { JSON.string(PIIMask.mask(text.line(redactor.check($0), of: r))) }
     var pairs: [(String, JSON)] = [
       ("status", .string(language == .zh ? r.status.label.zh : r.status.label.en)),
