@@ -11,7 +11,7 @@ struct ExplanationText {
   let facts: Facts
   let language: TextReport.Language
   let showPII: Bool
-  /// The conditions already put in words for this document (a document's results share rules and dates).
+  /// Conditions already put in words (by the policy set being served, or by this document).
   var memo: ConditionTexts? = nil
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
@@ -63,14 +63,14 @@ struct ExplanationText {
   }
 
   /// Condition `index` of rule `rule` and the values it reads, in plain words with the parameters in
-  /// force on `date`; from the memo when this document has said them already.
+  /// force on `date`; from the memo when they have been said already.
   private func conditionWords(rule: Int, index: Int, date: CivilDate) -> ConditionTexts.Words? {
-    let key = ConditionTexts.Key(rule: rule, index: index, date: date)
-    if let known = memo?.words[key] { return known }
+    let key = memo?.key(rule: rule, index: index, language: language, date: date, program: program)
+    if let key, let known = memo?.words(key) { return known }
     guard let parts = program.condition(rule: rule, index: index) else { return nil }
     let plain = PlainExpression(schema: program.schema, parameters: parts.parameters, language: language, date: date)
     let words = ConditionTexts.Words(condition: plain.render(parts.condition), witnesses: parts.witnesses.map(plain.render))
-    memo?.words[key] = words
+    if let key { memo?.remember(words, for: key) }
     return words
   }
 
@@ -128,19 +128,3 @@ struct ExplanationText {
   }
 }
 
-/// Conditions put in words once per document: one answer's results share rules and dates, and saying a
-/// condition walks its expression and the schema's labels. One language per memo (a document's).
-final class ConditionTexts {
-  struct Key: Hashable {
-    let rule: Int
-    let index: Int
-    let date: CivilDate
-  }
-
-  struct Words {
-    let condition: String
-    let witnesses: [String]
-  }
-
-  var words: [Key: Words] = [:]
-}
