@@ -149,6 +149,9 @@ extension Program {
   /// The answer checked by making its changes and judging again: a change that breaks another condition
   /// (one organisation as organiser and as village co-operative, of two kinds) is named as a conflict.
   private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: CheckedRule, facts: Facts, asOf: CivilDate) -> ToPay {
+    // Only a change of a fact's value can be named a conflict below: an answer of documents to provide
+    // and days to wait comes out as it went in, so it is not judged again (most answers are such).
+    guard toPay.steps.contains(where: { if case .set = $0 { true } else { false } }) else { return toPay }
     guard toPay.possible, let (changed, date) = toPay.applied(to: facts, schema: schema, asOf: asOf) else { return toPay }
     guard let again = judgedAgain(r, facts: changed, asOf: date), again.status != .payable
     else { return toPay }
