@@ -28,6 +28,9 @@ public enum PIIMask {
   public static func mask(_ text: String) -> String {
     // Most texts (ids, names, short values) are shorter than an ID number: no copy for them.
     guard text.utf8.count >= 18 else { return text }
+    // Nearly every text has nothing to mask: it is only copied once a run is found.
+    var text = text
+    guard text.withUTF8({ bytes in firstIDRun(in: bytes) != nil }) else { return text }
     var output = Array(text.utf8)
     // Only ASCII digits are replaced by an ASCII `*`, so the bytes stay UTF-8.
     return mask(&output) ? String(decoding: output, as: UTF8.self) : text
@@ -40,24 +43,34 @@ public enum PIIMask {
     guard bytes.count >= 18 else { return false }
     var changed = false
     bytes.withUnsafeMutableBufferPointer { bytes in
-      var index = 0
-      while index < bytes.count {
-        guard isDigit(bytes[index]) else { index += 1; continue }
-        var end = index
-        while end < bytes.count && isDigit(bytes[end]) { end += 1 }
-        var length = end - index
-        if length == 17 && end < bytes.count && (bytes[end] == UInt8(ascii: "X") || bytes[end] == UInt8(ascii: "x")) {
-          length = 18
-          end += 1
-        }
-        if length == 18 {
-          for position in (index + 6)..<(index + 14) { bytes[position] = UInt8(ascii: "*") }
-          changed = true
-        }
-        index = end
+      var from = 0
+      while let run = firstIDRun(in: UnsafeBufferPointer(rebasing: bytes[from...])) {
+        let start = from + run
+        for position in (start + 6)..<(start + 14) { bytes[position] = UInt8(ascii: "*") }
+        changed = true
+        from = start + 18
       }
     }
     return changed
+  }
+
+  /// Where the first ID-number-looking run in `bytes` starts (18 characters, 17 ASCII digits then a
+  /// digit or `X`, not part of a longer run of digits), or nil.
+  static func firstIDRun(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    var index = 0
+    while index < bytes.count {
+      guard isDigit(bytes[index]) else { index += 1; continue }
+      var end = index
+      while end < bytes.count && isDigit(bytes[end]) { end += 1 }
+      var length = end - index
+      if length == 17 && end < bytes.count && (bytes[end] == UInt8(ascii: "X") || bytes[end] == UInt8(ascii: "x")) {
+        length = 18
+        end += 1
+      }
+      if length == 18 { return index }
+      index = end
+    }
+    return nil
   }
 
   /// `mask(text)` unless the caller asked to see personal data.

@@ -15,6 +15,9 @@ public struct PolicySnapshot: Sendable {
   /// they test: the page's 规则编辑 runs them against a draft through `POST /v1/test`.
   public let testSources: [String: [SourceFile]]
   public let redactor: PIIRedactor
+  /// The conditions of `program` put in words so far (`POST /v1/eval`'s `failed_checks`): per policy
+  /// set, so a reload, which swaps the whole snapshot, starts afresh.
+  public let conditionTexts = ConditionTexts()
   /// Counts up with each successful reload (1 for the set loaded at start).
   public let generation: Int
 

@@ -30,6 +30,15 @@ public enum YAMLLoader {
                              help: "a key is a plain name: write it out instead of `*alias`", helpZh: "键是一个普通名称：请直接写出，不要用 `*别名`"))
       return nil
     }
+    // The common document is built straight from libyaml's events; anything else goes through Yams.
+    if let node = DirectComposer.compose(file.text, file: file.path) { return node }
+    return throughYams(file, into: &diagnostics)
+  }
+
+  /// `file` composed by Yams and copied into `YAMLNode`s, or its diagnostic: the answer for every
+  /// document `DirectComposer` leaves (and, in its tests, the tree it must equal).
+  static func throughYams(_ file: SourceFile, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
+    let whole = SourceSpan(file: file.path, line: 1, column: 1)
     let root: Node?
     do {
       root = try compose(file.text)

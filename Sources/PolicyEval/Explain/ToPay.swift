@@ -149,6 +149,9 @@ extension Program {
   /// The answer checked by making its changes and judging again: a change that breaks another condition
   /// (one organisation as organiser and as village co-operative, of two kinds) is named as a conflict.
   private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: CheckedRule, facts: Facts, asOf: CivilDate) -> ToPay {
+    // Only a change of a fact's value can be named a conflict below: an answer of documents to provide
+    // and days to wait comes out as it went in, so it is not judged again (most answers are such).
+    guard toPay.steps.contains(where: { if case .set = $0 { true } else { false } }) else { return toPay }
     guard toPay.possible, let (changed, date) = toPay.applied(to: facts, schema: schema, asOf: asOf) else { return toPay }
     guard let again = judgedAgain(r, facts: changed, asOf: date), again.status != .payable
     else { return toPay }
@@ -246,14 +249,28 @@ struct FactFixer {
   let parameters: [CheckedParameter]
   let date: CivilDate
   var schema: FactSchema { program.schema }
+  /// One compiler and one context for every value the fixer reads (no compiled expression writes to
+  /// its context): each used to be built again per value, a tenth of "what would make it payable".
+  private let compiler: ExprCompiler
+  private let context: EvalContext
+
+  init(program: Program, facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
+    self.program = program
+    self.facts = facts
+    self.subject = subject
+    self.record = record
+    self.parameters = parameters
+    self.date = date
+    compiler = ExprCompiler(schema: program.schema)
+    context = EvalContext(facts: facts, date: date)
+    context.parameters = parameters
+    context.kind = subject
+    context.record = record
+  }
 
   /// The value of `e` for the subject.
   func value(_ e: TypedExpr) -> Value {
-    let ctx = EvalContext(facts: facts, date: date)
-    ctx.parameters = parameters
-    ctx.kind = subject
-    ctx.record = record
-    return ExprCompiler(schema: schema).compile(e)(ctx)
+    compiler.compile(e)(context)
   }
 
   /// The changes that make `e` evaluate to `hold`.

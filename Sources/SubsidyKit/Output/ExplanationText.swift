@@ -11,6 +11,8 @@ struct ExplanationText {
   let facts: Facts
   let language: TextReport.Language
   let showPII: Bool
+  /// Conditions already put in words (by the policy set being served, or by this document).
+  var memo: ConditionTexts? = nil
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
 
@@ -19,18 +21,17 @@ struct ExplanationText {
     guard let reason = check.reason else { return "\(check.check)　" + t("实际：", "saw: ") + check.value }
     switch reason {
     case .condition(let rule, let index, let witnesses, let value):
-      guard let parts = program.condition(rule: rule, index: index) else { return check.check }
-      let plain = PlainExpression(schema: program.schema, parameters: parts.parameters, language: language, date: r.ruleDate)
+      guard let words = conditionWords(rule: rule, index: index, date: r.ruleDate) else { return check.check }
       let saw: String
-      if witnesses.isEmpty || witnesses.count != parts.witnesses.count {
+      if witnesses.isEmpty || witnesses.count != words.witnesses.count {
         saw = self.value(value, .bool)
       } else {
-        saw = zip(parts.witnesses, witnesses).map { expr, w in
-          w.value.isNull ? "\(plain.render(expr))\(t("未填", " not given"))" : "\(plain.render(expr))\(t("为", " is "))\(self.value(w.value, w.type))"
+        saw = zip(words.witnesses, witnesses).map { expr, w in
+          w.value.isNull ? "\(expr)\(t("未填", " not given"))" : "\(expr)\(t("为", " is "))\(self.value(w.value, w.type))"
         }
           .joined(separator: t("，", "; "))
       }
-      return t("须：", "needs: ") + plain.render(parts.condition) + t("（实际：", " (saw: ") + saw + t("）", ")")
+      return t("须：", "needs: ") + words.condition + t("（实际：", " (saw: ") + saw + t("）", ")")
     case .stableEmployment(let duration, let start, let vests, let end):
       let span = Self.duration(duration, chinese: language == .zh)
       let from = start.map(\.description) ?? t("未填", "not given")
@@ -59,6 +60,18 @@ struct ExplanationText {
     case .overlay(let base, let area):
       return t("实施细则在 \(area) 取代 \(base)", "an overlay superseding \(base) in \(area)")
     }
+  }
+
+  /// Condition `index` of rule `rule` and the values it reads, in plain words with the parameters in
+  /// force on `date`; from the memo when they have been said already.
+  private func conditionWords(rule: Int, index: Int, date: CivilDate) -> ConditionTexts.Words? {
+    let key = memo?.key(rule: rule, index: index, language: language, date: date, program: program)
+    if let key, let known = memo?.words(key) { return known }
+    guard let parts = program.condition(rule: rule, index: index) else { return nil }
+    let plain = PlainExpression(schema: program.schema, parameters: parts.parameters, language: language, date: date)
+    let words = ConditionTexts.Words(condition: plain.render(parts.condition), witnesses: parts.witnesses.map(plain.render))
+    if let key { memo?.remember(words, for: key) }
+    return words
   }
 
   /// The rule's event date (or `vesting.on` date) in plain words: 为社员购买人身意外保险生效日期.
@@ -114,3 +127,4 @@ struct ExplanationText {
     chinese ? keys.map { "每个\(partZh($0))" }.joined() : "per " + keys.joined(separator: " and ")
   }
 }
+

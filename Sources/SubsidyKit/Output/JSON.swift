@@ -41,10 +41,13 @@ public indirect enum JSON: Sendable, Equatable {
         return
       }
       out.append(UInt8(ascii: "["))
-      for (i, item) in items.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        JSON.newline(&out, indent: indent + 1, pretty: pretty)
-        item.write(to: &out, indent: indent + 1, pretty: pretty)
+      // Read in place through the buffer: no element is copied (retained and released) to be written.
+      items.withUnsafeBufferPointer { items in
+        for i in items.indices {
+          if i > 0 { out.append(UInt8(ascii: ",")) }
+          JSON.newline(&out, indent: indent + 1, pretty: pretty)
+          items[i].write(to: &out, indent: indent + 1, pretty: pretty)
+        }
       }
       JSON.newline(&out, indent: indent, pretty: pretty)
       out.append(UInt8(ascii: "]"))
@@ -54,13 +57,15 @@ public indirect enum JSON: Sendable, Equatable {
         return
       }
       out.append(UInt8(ascii: "{"))
-      for (i, (key, value)) in pairs.enumerated() {
-        if i > 0 { out.append(UInt8(ascii: ",")) }
-        JSON.newline(&out, indent: indent + 1, pretty: pretty)
-        JSON.quote(key, into: &out)
-        out.append(UInt8(ascii: ":"))
-        if pretty { out.append(UInt8(ascii: " ")) }
-        value.write(to: &out, indent: indent + 1, pretty: pretty)
+      pairs.withUnsafeBufferPointer { pairs in
+        for i in pairs.indices {
+          if i > 0 { out.append(UInt8(ascii: ",")) }
+          JSON.newline(&out, indent: indent + 1, pretty: pretty)
+          JSON.quote(pairs[i].0, into: &out)
+          out.append(UInt8(ascii: ":"))
+          if pretty { out.append(UInt8(ascii: " ")) }
+          pairs[i].1.write(to: &out, indent: indent + 1, pretty: pretty)
+        }
       }
       JSON.newline(&out, indent: indent, pretty: pretty)
       out.append(UInt8(ascii: "}"))
@@ -85,27 +90,33 @@ public indirect enum JSON: Sendable, Equatable {
   /// `s` as a JSON string: its UTF-8 copied in runs, only `"`, `\` and control characters escaped.
   static func quote(_ s: String, into out: inout [UInt8]) {
     out.append(UInt8(ascii: "\""))
-    var text = s
-    text.withUTF8 { bytes in
-      var run = 0
-      for i in 0..<bytes.count {
-        let byte = bytes[i]
-        guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-        run = i + 1
-        switch byte {
-        case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-        case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-        case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-        case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-        case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-        default:
-          let hex = Array("0123456789abcdef".utf8)
-          out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
-        }
-      }
-      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
+    // A native string's bytes are read where they are (no copy of the String to make them contiguous).
+    if s.utf8.withContiguousStorageIfAvailable({ escape($0, into: &out) }) == nil {
+      var text = s
+      text.withUTF8 { escape($0, into: &out) }
     }
     out.append(UInt8(ascii: "\""))
+  }
+
+  /// `bytes` copied in runs, only `"`, `\` and control characters escaped.
+  private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+    var run = 0
+    for i in 0..<bytes.count {
+      let byte = bytes[i]
+      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+      out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+      run = i + 1
+      switch byte {
+      case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+      case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+      case UInt8(ascii: "\n"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+      case UInt8(ascii: "\r"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+      case UInt8(ascii: "\t"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+      default:
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+      }
+    }
+    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
   }
 }

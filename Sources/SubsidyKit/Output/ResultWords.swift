@@ -14,9 +14,12 @@ public struct ResultWords {
   let redactor: PIIRedactor
   /// The policies by id, looked up once per document rather than once per result.
   private let policies: [String: CheckedPolicy]
+  /// Conditions already put in words: the served policy set's, or this document's own.
+  private let memo: ConditionTexts
 
-  public init(program: Program, facts: Facts, language: TextReport.Language, redactor: PIIRedactor) {
+  public init(program: Program, facts: Facts, language: TextReport.Language, redactor: PIIRedactor, memo: ConditionTexts = ConditionTexts()) {
     self.program = program
+    self.memo = memo
     self.facts = facts
     self.language = language
     self.redactor = redactor
@@ -27,10 +30,11 @@ public struct ResultWords {
 
   /// The server's document: `eval --format json`'s (masked results, `to_pay` judged on the masked
   /// result as the CLI does), `lang`, and each result's `words`. "What would make it payable" is
-  /// worked out once per result and used for both.
+  /// worked out once per result and used for both. `memo` holds the conditions `program` has put in
+  /// words already (a server keeps one per policy set).
   public static func document(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts, redactor: PIIRedactor,
-                              language: TextReport.Language) -> JSON {
-    let words = ResultWords(program: program, facts: facts, language: language, redactor: redactor)
+                              language: TextReport.Language, memo: ConditionTexts = ConditionTexts()) -> JSON {
+    let words = ResultWords(program: program, facts: facts, language: language, redactor: redactor, memo: memo)
     let items: [JSON] = results.map { r in
       let shown = redactor.result(r)
       let toPay = program.toPay(shown, facts: facts, asOf: asOf)
@@ -50,7 +54,7 @@ public struct ResultWords {
       return .object([("id", .string(e.id)), ("label", .string(name)), ("provided", .bool(e.provided)),
                       ("mark", .string(e.provided ? "☑" : "☐"))])
     }
-    let text = ExplanationText(program: program, facts: facts, language: language, showPII: false)
+    let text = ExplanationText(program: program, facts: facts, language: language, showPII: false, memo: memo)
     let failed = r.explanation.filter { !$0.holds }.map { JSON.string(PIIMask.mask(text.line(redactor.check($0), of: r))) }
     var pairs: [(String, JSON)] = [
       ("status", .string(language == .zh ? r.status.label.zh : r.status.label.en)),

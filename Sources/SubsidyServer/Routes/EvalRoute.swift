@@ -32,7 +32,7 @@ struct EvalRoute: Sendable {
     let results = program.evaluate(facts, asOf: asOf)
     metrics.evaluated(results.map(\.status.rawValue))
     return Respond.json(ResultWords.document(asOf: asOf, results: results, program: program, facts: facts,
-                                             redactor: snapshot.redactor, language: language))
+                                             redactor: snapshot.redactor, language: language, memo: snapshot.conditionTexts))
   }
 
   enum Format { case json, yaml }

@@ -32,12 +32,19 @@ enum RequestInput {
       }
       return buffer
     }
-    var bytes = Array(buffer.readableBytesView)
-    if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-    guard let text = String(bytes: bytes, encoding: .utf8) else {
+    let view = buffer.readableBytesView
+    let bytes = view.starts(with: [0xEF, 0xBB, 0xBF]) ? view.dropFirst(3) : view[...]
+    guard let text = utf8Text(bytes) else {
       throw Problem.badRequest("not-text", "the request body is not UTF-8 text")
     }
     return text
+  }
+
+  /// The bytes as a String when they are UTF-8, else nil: validated by the standard library where it
+  /// can (no copy into an Array, no Foundation decoder), by Foundation on older macOS.
+  static func utf8Text(_ bytes: some Collection<UInt8>) -> String? {
+    if #available(macOS 15, *) { return String(validating: bytes, as: UTF8.self) }
+    return String(bytes: Array(bytes), encoding: .utf8)
   }
 
   static func tooLarge(_ limit: Int) -> Problem {

@@ -1,0 +1,116 @@
+import CYaml
+import PolicySupport
+
+/// Builds `YAMLNode`s straight from libyaml's events, for the common document: no alias, every
+/// mapping key a scalar, no key written twice, one document. Yams would build its own node tree first
+/// (a class per tag, an event object per node, every mapping's keys hashed) and `YAMLLoader` would then
+/// copy it into ours: most of the time a served case spends being read.
+///
+/// It answers only when it is sure to give the tree `YAMLLoader`'s Yams path gives, node for node and
+/// span for span; on anything else (a syntax error, an alias, a key that is a list or mapping, two keys
+/// with the same text, a second document, nesting deeper than `maximumDepth`) it returns nil and the
+/// text is composed through Yams, whose answer (a tree or the diagnostic) is the one given. Two keys
+/// with the same text are a superset of what Yams calls duplicates (it also compares tags), so
+/// nothing Yams refuses is accepted here.
+enum DirectComposer {
+  /// Deeper documents are left to Yams (no file of the contract nests past 6 levels).
+  static let maximumDepth = 64
+
+  static func compose(_ text: String, file: String) -> YAMLNode? {
+    var text = text
+    return text.withUTF8 { bytes in compose(bytes, file: file) }
+  }
+
+  private struct Frame {
+    var isMapping: Bool
+    var span: SourceSpan
+    var items: [YAMLNode] = []
+    var pairs: [(key: Located<String>, value: YAMLNode)] = []
+    var key: YAMLNode?
+    /// The keys so far, once a mapping has too many to compare one by one.
+    var keys: Set<String>?
+
+    /// Whether `text` is not yet a key of this mapping (and now is one).
+    mutating func newKey(_ text: String) -> Bool {
+      if keys == nil {
+        if pairs.count < 16 { return !pairs.contains { $0.key.value == text } }
+        keys = Set(pairs.map(\.key.value))
+      }
+      return keys!.insert(text).inserted
+    }
+  }
+
+  private static func compose(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> YAMLNode? {
+    var parser = yaml_parser_t()
+    guard yaml_parser_initialize(&parser) == 1 else { return nil }
+    defer { yaml_parser_delete(&parser) }
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+    yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+    // The walk's budget of `YAMLLoader.load`, which only aliases can exhaust; kept so that cannot change.
+    var nodes = 20 * bytes.count + 10_000
+    var scalarBytes = bytes.count + YAMLLoader.maximumAliasBytes
+    var stack: [Frame] = []
+    var root: YAMLNode?
+    var documents = 0
+    var event = yaml_event_t()
+    while true {
+      guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
+      defer { yaml_event_delete(&event) }
+      let line = Int(event.start_mark.line) + 1, column = Int(event.start_mark.column) + 1
+      var finished: YAMLNode?
+      switch event.type {
+      case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
+        continue
+      case YAML_DOCUMENT_START_EVENT:
+        documents += 1
+        guard documents == 1 else { return nil }
+        continue
+      case YAML_STREAM_END_EVENT:
+        return root
+      case YAML_ALIAS_EVENT:
+        return nil
+      case YAML_SCALAR_EVENT:
+        nodes -= 1
+        let scalar = event.data.scalar
+        scalarBytes -= scalar.length
+        guard nodes >= 0, scalarBytes >= 0 else { return nil }
+        let value = scalar.length == 0 ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+        let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
+        let quoted = scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
+        let length = plain || quoted ? value.unicodeScalars.count + (quoted ? 2 : 0) : 1
+        finished = YAMLNode(kind: .scalar(value, plain: plain), span: SourceSpan(file: file, line: line, column: column, length: length),
+                            contentOffset: plain ? 0 : quoted ? 1 : -1)
+      case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+        nodes -= 1
+        guard nodes >= 0, stack.count < maximumDepth else { return nil }
+        // A list or mapping as a key: left to Yams (its key text is a description, not a name).
+        if let top = stack.last, top.isMapping, top.key == nil { return nil }
+        stack.append(Frame(isMapping: event.type == YAML_MAPPING_START_EVENT, span: SourceSpan(file: file, line: line, column: column)))
+        continue
+      case YAML_SEQUENCE_END_EVENT:
+        let frame = stack.removeLast()
+        finished = YAMLNode(kind: .sequence(frame.items), span: frame.span)
+      case YAML_MAPPING_END_EVENT:
+        let frame = stack.removeLast()
+        finished = YAMLNode(kind: .mapping(frame.pairs), span: frame.span)
+      default:
+        return nil
+      }
+      guard let node = finished else { continue }
+      guard !stack.isEmpty else {
+        root = node
+        continue
+      }
+      let top = stack.count - 1
+      if !stack[top].isMapping {
+        stack[top].items.append(node)
+      } else if let key = stack[top].key {
+        stack[top].key = nil
+        stack[top].pairs.append((Located(key.scalar ?? "", at: key.span), node))
+      } else {
+        guard let text = node.scalar, stack[top].newKey(text) else { return nil }
+        stack[top].key = node
+      }
+    }
+  }
+}
