@@ -70,8 +70,11 @@ struct MergeState {
   /// Writes what had to wait for the whole file: limit winners (a page at a time, so winners spilled to
   /// disk never come back into memory at once) and group results (likewise a page at a time).
   mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout CSVWriter) throws {
-    // Drained from a copy: the pages are settled by this state's `settle` while the book empties.
+    // Drained outside the state (the pages are settled by this state's `settle` while the book
+    // empties), and moved out, not copied: a copy shared the book's storage, so draining it copied
+    // every winner held in memory, the end of a long run's peak.
     var book = limits
+    limits = SpillingLimitBook(place: place)
     defer { limits = book }
     try book.drain(page: 4_096) { page in
       var rows = page
@@ -81,8 +84,9 @@ struct MergeState {
         try row.write(to: &out, rules, showPII: showPII)
       }
     }
-    // Likewise drained from a copy.
+    // Likewise moved out.
     var groupBook = groups
+    groups = SpillingGroupBook(place: place)
     defer { groups = groupBook }
     var claims = SpillingGroupClaims(place: place)
     try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims) { results in
