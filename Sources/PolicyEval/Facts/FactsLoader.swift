@@ -82,7 +82,10 @@ public struct FactsLoader {
     var spans = [SourceSpan?](repeating: nil, count: entity.fields.count)
     var refs: [(slot: Int, target: Int, id: Located<String>)] = []
     var ok = true
-    for field in entity.fields {
+    // By index: a `for field in` copy of each field (its name, type and bounds) per record was a
+    // good part of loading a case.
+    for i in entity.fields.indices {
+      let field = entity.fields[i]
       let value = m.optional(field.name)
       guard let value, !value.isNull else {
         if field.required {
