@@ -36,7 +36,7 @@ public struct Facts: Sendable {
     }
 
     /// The record whose id is these bytes if there is one; otherwise a new record holding the blank
-    /// given to `layOutBlanks` (which must come first), to be filled in place (the batch decoder
+    /// given to `layOutBlanks` (all null if none was), to be filled in place (the batch decoder
     /// writes cells straight into it). The bytes are hashed once either way, and a `String` is made
     /// only for a new record: the decoder does this for every role of every row, straight from the
     /// CSV cell.
@@ -47,10 +47,11 @@ public struct Facts: Sendable {
       ids.append(String(decoding: id, as: UTF8.self))
       if laidOut > 0 {
         laidOut -= 1
-      } else if let blank = laidOutBlank {
-        for slot in columns.indices { columns[slot].append(blank: blank, slot) }
       } else {
-        preconditionFailure("findOrAppendBlank before layOutBlanks")
+        // Without a blank laid out (the batch decoder always lays one out), the record is all null,
+        // as `append(id:record:)` pads a short record.
+        let blank = laidOutBlank ?? self.blank([])
+        for slot in columns.indices { columns[slot].append(blank: blank, slot) }
       }
       spans.append(nil)
       return (position, true)
