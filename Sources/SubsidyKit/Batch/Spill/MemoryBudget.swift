@@ -69,4 +69,9 @@ final class SpillPlace {
   }
 
   var isOpen: Bool { opened != nil }
+
+  /// What each part last reported holding, in KB, for the memory figures in the benchmark notes.
+  var heldSummary: String {
+    Part.allCases.map { "\($0) \(held[$0.rawValue] >> 10) KB" }.joined(separator: ", ")
+  }
 }
