@@ -28,6 +28,9 @@ extension Program {
     policies.flatMap { p in p.rules.map { (p.checked.id, $0.checked.id, $0.checked.syntax.clause.value) } }
   }
 
+  /// The entity kind of each rule's subject, by rule index (for groups, of the members).
+  public var ruleSubjectKinds: [Int] { policies.flatMap { $0.rules.map(\.checked.subject) } }
+
   /// What a batch writes for each rule, by rule index: names, funding source and limit keys.
   public var ruleInfo: [RuleTerms] {
     policies.flatMap { p in

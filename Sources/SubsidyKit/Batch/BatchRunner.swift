@@ -98,8 +98,10 @@ public final class BatchRunner: Sendable {
     /// chunk's turn to merge comes, as it would have stopped reading there.
     var failure: CSVReader.Failure?
     var decoded: RowDecoder.Decoded?
-    var rowResults: [EvalResult] = []
-    var entityResults: [EvalResult] = []
+    /// Kept results as the lines they will be written as (made here, on a worker, not on the merging
+    /// thread; far smaller than the results), each list in input order.
+    var rowResults: [PayoutRow] = []
+    var entityResults: [PayoutRow] = []
     var groups: [String: GroupTable] = [:]
     /// Refused results by rule index: counted, not built.
     var refused: [Int] = []
@@ -238,7 +240,7 @@ public final class BatchRunner: Sendable {
     var refused = [Int](repeating: 0, count: program.ruleCount)
     var tables: [String: GroupTable] = [:]
     // A CSV chunk is one set of facts; a JSON Lines chunk is one set per line.
-    var parts: [(facts: Facts, lines: [Int])] = []
+    var parts: [(facts: Facts, lines: [Int], firstLines: [[Int]]?)] = []
     var decoded: RowDecoder.Decoded
     if let decoder, let slab = item.slab {
       let chunk: CSVChunk
@@ -249,7 +251,7 @@ public final class BatchRunner: Sendable {
         return item
       }
       decoded = decoder.decode(chunk, asOf: asOf)
-      parts = [(decoded.facts, decoded.lines)]
+      parts = [(decoded.facts, decoded.lines, decoded.firstLines)]
       item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
     } else {
       decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
@@ -258,16 +260,29 @@ public final class BatchRunner: Sendable {
         case .success(let facts):
           item.identities += IdentityClaim.claims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0)
           let rows = facts.tables[program.rowKind ?? 0].count
-          parts.append((facts, Array(repeating: jsonLine.line, count: rows)))
+          parts.append((facts, Array(repeating: jsonLine.line, count: rows), nil))
           decoded.lines.append(jsonLine.line)
         case .failure(let reject):
           decoded.rejects.append(reject)
         }
       }
     }
-    for (facts, lines) in parts {
-      item.rowResults += program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept)
-      if program.hasEntityRules { item.entityResults += program.evaluateEntityRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept) }
+    let kinds = program.ruleSubjectKinds
+    for (facts, lines, firstLines) in parts {
+      // The line a result's subject came from: a dispatch's own line, another record's first row
+      // (a JSON Lines part is one line).
+      func kept(_ results: [EvalResult]) -> [PayoutRow] {
+        PayoutRow.inInputOrder(results.map { r in
+          let kind = r.ruleIndex >= 0 && r.ruleIndex < kinds.count ? kinds[r.ruleIndex] : -1
+          var line = lines.first ?? Int.max
+          if let firstLines, kind >= 0, let record = facts.tables[kind].index[r.subject], record < firstLines[kind].count {
+            line = firstLines[kind][record]
+          }
+          return PayoutRow(r, keepExplanation: explainKept, line: line)
+        })
+      }
+      item.rowResults += kept(program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept))
+      if program.hasEntityRules { item.entityResults += kept(program.evaluateEntityRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept)) }
       if program.hasGroupRules { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max }) }
     }
     item.refused = refused

@@ -34,13 +34,15 @@ struct MergeState {
     self.rules = program.ruleInfo
   }
 
-  mutating func take(rows: [EvalResult], entities: [EvalResult], groups chunkGroups: [String: GroupTable], ledger: LedgerHooks?,
+  /// Takes one chunk's kept results, already in input order (see `PayoutRow.inputOrder`): `rows` about
+  /// the chunk's dispatches, `entities` about the people and organisations it holds (judged once in
+  /// the file: a subject judged in an earlier chunk is skipped).
+  mutating func take(rows: [PayoutRow], entities: [PayoutRow], groups chunkGroups: [String: GroupTable], ledger: LedgerHooks?,
                      summary: inout BatchSummary, out: inout CSVWriter) throws {
+    var fresh: [PayoutRow] = []
+    for r in entities where try judgedSubjects.insert("\(r.ruleIndex)/\(r.subject)") { fresh.append(r) }
     var emit: [PayoutRow] = []
-    for r in rows { try consider(r, into: &emit, summary: &summary) }
-    for r in entities where try judgedSubjects.insert("\(r.policy)/\(r.rule)/\(r.subject)") {
-      try consider(r, into: &emit, summary: &summary)
-    }
+    for r in PayoutRow.merged(rows, fresh) { try consider(r, into: &emit, summary: &summary) }
     try groups.take(chunkGroups)
     try settle(&emit, ledger: ledger, summary: &summary)
     for row in emit {
@@ -49,13 +51,13 @@ struct MergeState {
     }
   }
 
-  private mutating func consider(_ r: EvalResult, into emit: inout [PayoutRow], summary: inout BatchSummary) throws {
-    if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-      summary.countIneligible(policy: r.policy, rule: r.rule, status: r.status)
+  private mutating func consider(_ row: PayoutRow, into emit: inout [PayoutRow], summary: inout BatchSummary) throws {
+    if row.status == .ineligible || row.status == .notApplicable || row.status == .notMet {
+      let info = rules[row.ruleIndex]
+      summary.countIneligible(policy: info.policy, rule: info.rule, status: row.status)
       return
     }
-    let row = PayoutRow(r, keepExplanation: keepExplanation)
-    guard r.status.claimsLimit, let slot = row.slot else {
+    guard row.status.claimsLimit, let slot = row.slot else {
       emit.append(row)
       return
     }

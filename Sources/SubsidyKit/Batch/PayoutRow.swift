@@ -22,6 +22,10 @@ public struct PayoutRow: Sendable {
   public var slot: LimitSlot?
   /// The result's explanation as JSON, kept only when payments are committed to the ledger.
   public var explanationJSON: String?
+  /// The input line that brought the result (a dispatch's row; a person's or an organisation's first
+  /// row): a chunk's lines are written in this order, so the payouts file is the same however the
+  /// input is cut into chunks. Not kept for a limit's winner once it is set aside (0 when read back).
+  public var line = 0
 
   /// A row read back from a batch's spill store.
   init(ruleIndex: Int, subject: String, beneficiary: String, payee: String, amount: Fixed?, status: Status, eligibleFrom: CivilDate?,
@@ -40,7 +44,8 @@ public struct PayoutRow: Sendable {
     self.explanationJSON = explanationJSON
   }
 
-  public init(_ r: EvalResult, keepExplanation: Bool) {
+  public init(_ r: EvalResult, keepExplanation: Bool, line: Int = 0) {
+    self.line = line
     ruleIndex = r.ruleIndex
     subject = r.subject
     beneficiary = r.beneficiary ?? ""
@@ -53,6 +58,37 @@ public struct PayoutRow: Sendable {
     ruleDate = r.ruleDate
     slot = r.limitSlot
     explanationJSON = keepExplanation ? ResultJSON.result(r).serialized(pretty: false) : nil
+  }
+
+  /// The order a chunk's lines are written in: by input line, then by rule.
+  static func inputOrder(_ a: PayoutRow, _ b: PayoutRow) -> Bool {
+    a.line != b.line ? a.line < b.line : a.ruleIndex < b.ruleIndex
+  }
+
+  /// `rows` sorted in input order, stably (results of one rule for one line keep the evaluator's order).
+  static func inInputOrder(_ rows: [PayoutRow]) -> [PayoutRow] {
+    rows.indices.sorted { a, b in
+      inputOrder(rows[a], rows[b]) || (!inputOrder(rows[b], rows[a]) && a < b)
+    }.map { rows[$0] }
+  }
+
+  /// Two lists in input order merged into one; on a tie `first`'s row comes first.
+  static func merged(_ first: [PayoutRow], _ second: [PayoutRow]) -> [PayoutRow] {
+    if second.isEmpty { return first }
+    if first.isEmpty { return second }
+    var out: [PayoutRow] = []
+    out.reserveCapacity(first.count + second.count)
+    var i = 0, j = 0
+    while i < first.count, j < second.count {
+      if inputOrder(second[j], first[i]) {
+        out.append(second[j]); j += 1
+      } else {
+        out.append(first[i]); i += 1
+      }
+    }
+    out += first[i...]
+    out += second[j...]
+    return out
   }
 
   /// Where this claim stands against others for its limit slot (as `EvalResult.claimOrder`).

@@ -102,6 +102,8 @@ package struct RowDecoder: Sendable {
     package var facts: Facts
     /// The line of each dispatch record, by its index in the dispatch table.
     var lines: [Int] = []
+    /// Per entity kind, the line each record was decoded from (its first row in the chunk).
+    var firstLines: [[Int]] = []
     var rejects: [Reject] = []
   }
 
@@ -205,6 +207,7 @@ package struct RowDecoder: Sendable {
       out.lines.append(chunk.lines[row])
     }
     for entity in Set(roleEntity) { out.facts.tables[entity].trimBlanks() }
+    out.firstLines = origin.map { rows in rows.map { chunk.lines[$0] } }
     return out
   }
 
