@@ -178,7 +178,6 @@ public final class BatchRunner: Sendable {
     var dispatchIDs = DispatchIDRegistry(place: spill)
     var identities = IdentityRegistry(place: spill)
     let entityNames = program.schema.entities.map(\.name)
-    let rowKind = program.rowKind ?? 0
     func mergeChunk(_ item: ChunkWork) throws {
       if let failure = item.failure { throw failure }
       guard var decoded = item.decoded else { return }
