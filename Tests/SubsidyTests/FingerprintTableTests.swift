@@ -37,9 +37,26 @@ import Testing
   @Test func thePoolIsWhatTheProcessAndTheChunksLeave() {
     let mb = 1 << 20
     let budget = MemoryBudget(megabytes: 128)
-    let inFlight = MemoryBudget.inFlightBytesPerRow * 4_096 * 2
+    let inFlight = MemoryBudget.inFlightBytesPerRow * 4_096 * 2 + MemoryBudget.readerBytes
     #expect(budget.crossRowShare(resident: 40 * mb, chunkRows: 4_096, threads: 2).bytes == 128 * mb - 40 * mb - inFlight)
     #expect(budget.crossRowShare(resident: 200 * mb, chunkRows: 4_096, threads: 2).bytes == 0)
     #expect(MemoryBudget(megabytes: 0).crossRowShare(resident: 0, chunkRows: 1, threads: 1).bytes == 0)
+  }
+
+  /// The accounts are estimates: a process over `--memory` makes a part that holds something spill,
+  /// however little the accounts say the pool holds; a process within it, or a part holding next to
+  /// nothing, does not.
+  @Test func aProcessOverItsMemoryMakesAPartSpill() {
+    let mb = 1 << 20
+    func reportsUntilSpill(resident: Int, holding: Int) -> Int? {
+      let place = SpillPlace(budget: MemoryBudget(megabytes: 64), ceiling: MemoryBudget(megabytes: 128), resident: { resident })
+      for n in 1...100 where place.report(.identities, bytes: holding) { return n }
+      return nil
+    }
+    #expect(reportsUntilSpill(resident: 150 * mb, holding: 2 * mb) == 16)
+    #expect(reportsUntilSpill(resident: 100 * mb, holding: 2 * mb) == nil)
+    #expect(reportsUntilSpill(resident: 150 * mb, holding: mb / 2) == nil)
+    // Over the pool's own budget it spills at once, whatever the process holds.
+    #expect(reportsUntilSpill(resident: 0, holding: 65 * mb) == 1)
   }
 }

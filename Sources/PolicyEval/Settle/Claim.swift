@@ -100,9 +100,19 @@ public struct LimitBook<Claim: Sendable>: Sendable {
 
   /// The winning claims in the order their slots were first claimed; the book is emptied.
   public mutating func drain() -> [Claim] {
-    let settled = claims.map(\.claim)
-    places = [:]
-    claims = []
+    var settled: [Claim] = []
+    settled.reserveCapacity(claims.count)
+    drain { settled.append($0) }
     return settled
+  }
+
+  /// Each winning claim in the order its slot was first claimed; the book is emptied. The index of
+  /// slots is freed first and the claims are moved out, not copied: a book moved to disk when memory
+  /// runs short is never held twice.
+  public mutating func drain(_ body: (Claim) throws -> Void) rethrows {
+    places = [:]
+    let held = claims
+    claims = []
+    for entry in held { try body(entry.claim) }
   }
 }

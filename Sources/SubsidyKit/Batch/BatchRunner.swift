@@ -13,7 +13,10 @@ public struct BatchOptions: Sendable {
   public var rejectsPath: String?
   public var excelBOM = false
   public var showPII = false
-  public var chunkRows = 4_096
+  public var chunkRows = BatchOptions.defaultChunkRows
+  /// Rows a worker decodes and evaluates at once. Measured on 1M generated rows: 1,024 is as fast as
+  /// 4,096 or faster (a chunk's columns stay in the core's cache) and holds 30 MB less in flight.
+  public static let defaultChunkRows = 1_024
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   public var progress = false
   /// What the state spanning rows may hold in memory before it spills to a temporary database.
@@ -157,7 +160,8 @@ public final class BatchRunner: Sendable {
     summary.learnKinds(program.checkedPolicies)
     // `--memory` is the run's: the process and the chunks in flight are counted before the pool.
     let spill = SpillPlace(budget: options.memory.crossRowShare(resident: ProcessMemory.residentBytes() ?? 40 << 20,
-                                                                chunkRows: options.chunkRows, threads: options.threads))
+                                                                chunkRows: options.chunkRows, threads: options.threads),
+                           ceiling: options.memory)
     var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII,
                            place: spill)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
@@ -214,11 +218,13 @@ public final class BatchRunner: Sendable {
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
     let explainKept = ledger?.record != nil
+    let debug = ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil
+    if debug { FileHandle.standardError.write(Data("peak before the rows: \((ProcessMemory.peakBytes() ?? 0) >> 10) KB\n".utf8)) }
     let pipeline = ChunkPipeline<ChunkWork, ChunkWork>(threads: options.threads, cancellation: options.cancellation)
     try pipeline.run(read: readChunk, work: { [self] in evaluate($0, decoder: rowDecoder, explainKept: explainKept) }, merge: mergeChunk)
     try options.cancellation?.check()
-    if ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil {
-      FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB\n".utf8))
+    if debug {
+      FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB; peak before the end \((ProcessMemory.peakBytes() ?? 0) >> 10) KB\n".utf8))
     }
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     try payouts.flush()

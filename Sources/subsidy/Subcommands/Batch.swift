@@ -45,7 +45,7 @@ struct Batch: ParsableCommand {
   var showPii = false
 
   @Option(help: "Rows per chunk.")
-  var chunkRows: Int = 4_096
+  var chunkRows: Int = BatchOptions.defaultChunkRows
 
   @Option(help: "Threads (default: all cores).")
   var threads: Int?

@@ -23,11 +23,14 @@ public struct MemoryBudget: Sendable {
   /// run of one row.
   static let inFlightBytesPerRow = 4_608
 
+  /// The reader's buffer: the block read and what is not yet cut into chunks.
+  static let readerBytes = 3 * CSVReader.blockSize
+
   /// The pool left for the cross-row state once the process (`resident` now) and the chunks in flight
   /// (`chunkRows` × `threads`) are counted; 0 (everything spills) when they already fill the budget.
   func crossRowShare(resident: Int, chunkRows: Int, threads: Int) -> MemoryBudget {
     var share = self
-    share.bytes = max(0, bytes - resident - Self.inFlightBytesPerRow * chunkRows * max(1, threads))
+    share.bytes = max(0, bytes - resident - Self.inFlightBytesPerRow * chunkRows * max(1, threads) - Self.readerBytes)
     return share
   }
 
@@ -44,19 +47,39 @@ final class SpillPlace {
   }
 
   let budget: Int
+  /// The whole run's `--memory`, held against what the process really holds: the parts' own
+  /// accounts are estimates, and the allocator's spare pages, the spill store's cache and the code
+  /// paged in as the run goes are in no account. Nil: only the accounts count (tests).
+  private let ceiling: Int?
+  private let resident: () -> Int?
+  private var reports = 0
   private var held = [Int](repeating: 0, count: Part.allCases.count)
   private var opened: SpillStore?
 
-  init(budget: MemoryBudget = MemoryBudget()) { self.budget = budget.bytes }
+  init(budget: MemoryBudget = MemoryBudget(), ceiling: MemoryBudget? = nil, resident: @escaping () -> Int? = ProcessMemory.residentBytes) {
+    self.budget = budget.bytes
+    self.ceiling = ceiling?.bytes
+    self.resident = resident
+  }
 
   /// How often (in entries added) a part reports what it holds: often enough that the pool overshoots
   /// by little, rarely enough to cost nothing per row. Every entry when the budget is 0 (tests).
   var reportEvery: Int { budget == 0 ? 1 : 1_024 }
 
-  /// A part reports what it now holds; true when the pool is over budget and this part must spill.
+  /// A part that holds less than this is not made to spill for the process's size: moving it would
+  /// free next to nothing.
+  static let smallestSpill = 1 << 20
+
+  /// A part reports what it now holds; true when this part must spill: the pool is over budget, or
+  /// the process as a whole is over `--memory` (looked at every 16th report: reading it costs a
+  /// system call) and the part holds enough to matter.
   func report(_ part: Part, bytes: Int) -> Bool {
     held[part.rawValue] = bytes
-    return held.reduce(0, +) > budget
+    if held.reduce(0, +) > budget { return true }
+    guard let ceiling, bytes >= Self.smallestSpill else { return false }
+    reports += 1
+    guard reports % 16 == 0, let now = resident() else { return false }
+    return now > ceiling
   }
 
   /// The store; the part that spilled now holds nothing in memory.

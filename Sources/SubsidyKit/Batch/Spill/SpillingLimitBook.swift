@@ -34,10 +34,17 @@ struct SpillingLimitBook {
   /// The winners in the order their slots were first claimed, `page` at a time; the book is emptied.
   mutating func drain(page: Int, _ body: ([PayoutRow]) throws -> Void) throws {
     guard let spilled else {
-      let rows = book.drain()
-      for start in stride(from: 0, to: rows.count, by: max(1, page)) {
-        try body(Array(rows[start..<min(rows.count, start + max(1, page))]))
+      var rows: [PayoutRow] = []
+      rows.reserveCapacity(max(1, page))
+      try book.drain { row in
+        rows.append(row)
+        if rows.count >= max(1, page) {
+          try body(rows)
+          rows.removeAll(keepingCapacity: true)
+        }
       }
+      if !rows.isEmpty { try body(rows) }
+      bytes = 0
       return
     }
     var rows: [PayoutRow] = []
@@ -63,21 +70,25 @@ struct SpillingLimitBook {
 
   private mutating func spill() throws {
     let store = try place.store(for: .limitWinners)
+    // Keyed by first-claim order (the rowid: new slots append), with the slot as a unique index: the
+    // winners are read back in that order by walking the table, not by sorting it at the end (a sort
+    // held the end of a long run's peak memory).
     try store.execute("""
       CREATE TABLE limit_winners (
+        first_order INTEGER PRIMARY KEY,
         rule INTEGER NOT NULL, beneficiary TEXT NOT NULL, payee TEXT NOT NULL, year INTEGER NOT NULL,
-        first_order INTEGER NOT NULL,
         rule_index INTEGER NOT NULL, subject TEXT NOT NULL, row_beneficiary TEXT NOT NULL, row_payee TEXT NOT NULL,
         amount INTEGER, status TEXT NOT NULL, eligible_from INTEGER, expires INTEGER, missing_evidence TEXT NOT NULL,
         rule_date INTEGER NOT NULL, explanation TEXT,
-        PRIMARY KEY (rule, beneficiary, payee, year)) WITHOUT ROWID;
+        UNIQUE (rule, beneficiary, payee, year));
       """)
-    let rows = book.drain()
-    for row in rows {
-      guard let slot = row.slot else { continue }
-      try Self.insert(row, slot: slot, order: nextOrder, in: store)
-      nextOrder += 1
+    var order = nextOrder
+    try book.drain { row in
+      guard let slot = row.slot else { return }
+      try Self.insert(row, slot: slot, order: order, in: store)
+      order += 1
     }
+    nextOrder = order
     bytes = 0
     spilled = store
   }
@@ -109,8 +120,10 @@ struct SpillingLimitBook {
 
   private static func offer(_ row: PayoutRow, slot: LimitSlot, order: inout Int, in store: SpillStore) throws -> Int? {
     var holder: PayoutRow?
-    try store.run("SELECT \(columns) FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?", key(slot)) {
+    var holderOrder: Int64 = 0
+    try store.run("SELECT \(columns), first_order FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?", key(slot)) {
       holder = payoutRow($0)
+      holderOrder = $0.int(15)
     }
     guard let holder else {
       try insert(row, slot: slot, order: order, in: store)
@@ -121,8 +134,8 @@ struct SpillingLimitBook {
     try store.run("""
       UPDATE limit_winners SET rule_index = ?, subject = ?, row_beneficiary = ?, row_payee = ?, amount = ?, status = ?, eligible_from = ?,
         expires = ?, missing_evidence = ?, rule_date = ?, explanation = ?
-      WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?
-      """, values(row) + key(slot))
+      WHERE first_order = ?
+      """, values(row) + [.int(holderOrder)])
     return holder.ruleIndex
   }
 
