@@ -69,39 +69,50 @@ public struct ClaimOrder: Comparable, Sendable {
 /// The best claim so far for each limit slot, in the order slots were first claimed, mergeable chunk by
 /// chunk: the settlement of limits that `eval` (one case), `batch` and `compare` (a file in chunks) share.
 public struct LimitBook<Claim: Sendable>: Sendable {
-  /// Each slot's place in `claims`: slots are numbered in the order they were first claimed, so the
-  /// winners come out in that order with no sort.
+  private typealias Entry = (claim: Claim, by: ClaimOrder)
+  /// Each slot's place among the claims: slots are numbered in the order they were first claimed, so
+  /// the winners come out in that order with no sort.
   private var places: [LimitSlot: Int] = [:]
-  private var claims: [(claim: Claim, by: ClaimOrder)] = []
+  /// The claims in pages of `pageSize`: a book of a long file grows a page at a time, where one array
+  /// doubled, holding its old and new storage at once (most of a 1M-row batch's peak memory).
+  private var pages: [[Entry]] = []
+  public private(set) var count = 0
+  private static var pageSize: Int { 4_096 }
 
   public init() {}
-
-  public var count: Int { claims.count }
 
   /// Offers a claim for `slot`. Returns the claim that lost: the one offered, or the holder it displaced;
   /// nil when the slot was free.
   @discardableResult
   public mutating func offer(_ claim: Claim, slot: LimitSlot, order: ClaimOrder) -> Claim? {
     guard let place = places[slot] else {
-      places[slot] = claims.count
-      claims.append((claim, order))
+      places[slot] = count
+      if count % Self.pageSize == 0 {
+        pages.append([])
+        pages[pages.count - 1].reserveCapacity(Self.pageSize)
+      }
+      pages[pages.count - 1].append((claim, order))
+      count += 1
       return nil
     }
-    if order < claims[place].by {
-      let displaced = claims[place].claim
-      claims[place] = (claim, order)
+    let page = place / Self.pageSize, offset = place % Self.pageSize
+    if order < pages[page][offset].by {
+      let displaced = pages[page][offset].claim
+      pages[page][offset] = (claim, order)
       return displaced
     }
     return claim
   }
 
   /// The claim holding `slot`, if any.
-  public func holder(of slot: LimitSlot) -> Claim? { places[slot].map { claims[$0].claim } }
+  public func holder(of slot: LimitSlot) -> Claim? {
+    places[slot].map { pages[$0 / Self.pageSize][$0 % Self.pageSize].claim }
+  }
 
   /// The winning claims in the order their slots were first claimed; the book is emptied.
   public mutating func drain() -> [Claim] {
     var settled: [Claim] = []
-    settled.reserveCapacity(claims.count)
+    settled.reserveCapacity(count)
     drain { settled.append($0) }
     return settled
   }
@@ -111,8 +122,13 @@ public struct LimitBook<Claim: Sendable>: Sendable {
   /// runs short is never held twice.
   public mutating func drain(_ body: (Claim) throws -> Void) rethrows {
     places = [:]
-    let held = claims
-    claims = []
-    for entry in held { try body(entry.claim) }
+    var held = pages
+    pages = []
+    count = 0
+    // Each page is freed once it has been handed over.
+    for i in held.indices {
+      for entry in held[i] { try body(entry.claim) }
+      held[i] = []
+    }
   }
 }
