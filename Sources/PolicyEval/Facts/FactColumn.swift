@@ -5,10 +5,11 @@ import PolicyValues
 /// into and both evaluators read.
 ///
 /// A field whose type has a fixed-width form (a bool, a number or amount, a date, a division code, an
-/// enum case, a reference) is held *encoded*: one `Int64` and one state byte per record, in the form
-/// the column programs (`FactBatch`, `RuleProgram`) compute on, so they read the table's own arrays
-/// with no conversion, and a record costs no reference counting. Text (ids, names, ID numbers) and
-/// lists are held as `Value`s.
+/// enum case, a reference, a list of cases of an enum of at most 63 cases) is held *encoded*: one
+/// `Int64` and one state byte per record, in the form the column programs (`FactBatch`, `RuleProgram`)
+/// compute on, so they read the table's own arrays with no conversion, and a record costs no
+/// reference counting and no allocation. Text (ids, names, ID numbers) and other lists are held as
+/// `Value`s.
 ///
 /// A value that does not fit the column's form (the engine never stores one, but `ToPay` and tests may
 /// write any value) turns the column into `Value`s for good, so nothing written is ever lost.
@@ -18,8 +19,15 @@ public struct FactColumn: Sendable {
     case bool, number, date, code, enumCase
     /// A reference to a record of the entity kind at this index.
     case entity(kind: Int)
+    /// A list of cases of one enum (the evidence a record has), as one bit per case. The list reads
+    /// back in the enum's order, each case once: lists of evidence are sets (what is missing is what
+    /// is not in them), and that is the order a person reads a checklist in.
+    case enumSet
     /// Not encoded: the column holds `Value`s.
     case boxed
+
+    /// The most cases an enum may have for a list of it to be held as bits.
+    public static let enumSetCases = 63
 
     /// The form a field of `type` is held in.
     public init(_ type: FieldType, schema: FactSchema) {
@@ -30,6 +38,7 @@ public struct FactColumn: Sendable {
       case .code: self = .code
       case .enumeration: self = .enumCase
       case .reference(let target): self = schema.entityIndex[target].map { .entity(kind: $0) } ?? .boxed
+      case .list(.enumeration(let name)) where (schema.enums[name]?.cases.count ?? 64) <= Self.enumSetCases: self = .enumSet
       case .id, .string, .idNumber, .list: self = .boxed
       }
     }
@@ -158,6 +167,13 @@ public struct FactColumn: Sendable {
     case (.code(let c), .code): return Int64(c.value)
     case (.enumCase(let i), .enumCase): return Int64(i)
     case (.entity(let k, let i), .entity(let kind)) where k == kind: return Int64(i)
+    case (.list(let items), .enumSet):
+      var bits: Int64 = 0
+      for item in items {
+        guard case .enumCase(let i) = item, i >= 0, i < Codec.enumSetCases else { return nil }
+        bits |= 1 << Int64(i)
+      }
+      return bits
     default: return nil
     }
   }
@@ -171,6 +187,14 @@ public struct FactColumn: Sendable {
     case .code: return .code(DivisionCode(stored: Int32(truncatingIfNeeded: v)))
     case .enumCase: return .enumCase(Int(v))
     case .entity(let kind): return .entity(kind: kind, index: Int(v))
+    case .enumSet:
+      var items: [Value] = []
+      var rest = UInt64(bitPattern: v)
+      while rest != 0 {
+        items.append(.enumCase(rest.trailingZeroBitCount))
+        rest &= rest - 1
+      }
+      return .list(items)
     case .boxed: return .null
     }
   }
