@@ -138,22 +138,27 @@ extension IdentityClaim {
     var claims: [IdentityClaim] = []
     var position: [Int: Int] = [:]
     let table = facts.tables[rowKind]
-    let targets = paths.map { facts.tables[$0.entity] }
+    // The columns read, taken out once: reading a cell through its table per row copied the whole
+    // table (every column array retained and released) for each row and path.
+    let references = paths.map { table.columns[$0.refSlot] }
+    let numbers = paths.map { facts.tables[$0.entity].columns[$0.slot] }
+    let targetIDs = paths.map { facts.tables[$0.entity].ids }
+    let subjects = table.ids
     let lines = decoded.lines
     for row in 0..<min(table.count, lines.count) {
-      for (p, path) in paths.enumerated() {
-        guard case .entity(let kind, let index) = table[record: row, slot: path.refSlot], kind == path.entity,
-          case .string(let number) = targets[p][record: index, slot: path.slot]
+      for p in paths.indices {
+        guard case .entity(let kind, let index) = references[p][row], kind == paths[p].entity,
+          case .string(let number) = numbers[p][index]
         else { continue }
         let key = (kind << 40) | index
         if let i = position[key] {
-          claims[i].more.append((lines[row], table.ids[row]))
+          claims[i].more.append((lines[row], subjects[row]))
         } else {
           position[key] = claims.count
-          let id = targets[p].ids[index]
+          let id = targetIDs[p][index]
           claims.append(IdentityClaim(entity: kind, id: id, number: number,
                                       idHash: IdentityRegistry.fingerprint(kind, id), numberHash: IdentityRegistry.fingerprint(kind, number),
-                                      column: path.column, line: lines[row], subject: table.ids[row]))
+                                      column: paths[p].column, line: lines[row], subject: subjects[row]))
         }
       }
     }
