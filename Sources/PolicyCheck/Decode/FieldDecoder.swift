@@ -165,8 +165,8 @@ public struct FieldDecoder: Sendable {
       }
     case .enumeration(let e):
       guard e >= 0, e < enums.count else { return .bad(Problem("unknown-enum", "has a type naming an unknown enum", zh: "的类型指向未知的枚举")) }
+      if let i = caseIndex(e, bytes) { return .value(.enumCase(i)) }
       let cases = enums[e].cases
-      for (i, c) in cases.enumerated() where c.count == bytes.count && c.elementsEqual(bytes) { return .value(.enumCase(i)) }
       let s = String(decoding: bytes, as: UTF8.self)
       let names = cases.map { String(decoding: $0, as: UTF8.self) }
       return .bad(Problem("unknown-enum-value", "\(quoted(bytes, spec)) is not a value of `\(enums[e].name)`",
@@ -249,6 +249,22 @@ public struct FieldDecoder: Sendable {
     while hi > lo, b[hi - 1] == UInt8(ascii: " ") || b[hi - 1] == UInt8(ascii: "\t") { hi -= 1 }
     if lo == 0, hi == b.count { return b }
     return UnsafeBufferPointer(rebasing: b[lo..<hi])
+  }
+
+  /// The case of enum `e` spelled by `bytes`, compared byte by byte in place (a generic sequence
+  /// comparison per case cost more than the rest of decoding an enum cell).
+  private func caseIndex(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    let n = bytes.count
+    return enums[e].cases.withUnsafeBufferPointer { cases in
+      for i in 0..<cases.count where cases[i].count == n {
+        let same = cases[i].withUnsafeBufferPointer { c in
+          for j in 0..<n where c[j] != bytes[j] { return false }
+          return true
+        }
+        if same { return i }
+      }
+      return nil
+    }
   }
 
   /// `word` (lowercase), its capitalised form, or all capitals: YAML 1.2's spellings of a boolean.

@@ -215,10 +215,12 @@ package struct RowDecoder: Sendable {
   /// problem is returned as a reject.
   /// The table is passed in place: one access to the chunk's tables per record, not one per cell.
   private func fill(_ table: inout Facts.Table, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
-    let decoder = self.decoder
-    for cell in cells[r] {
+    // By index, with the decoder read in place: a copy of the decoder or an iterator over the cells
+    // cost reference counting for every record of every row.
+    for c in cells[r].indices {
+      let cell = cells[r][c]
       if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
-      switch chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }) {
+      switch chunk.withField(row, cell.column, { cell.decode($0, self.decoder, asOf: asOf) }) {
       case .value(let v):
         table[record: position, slot: cell.slot] = v
       case .empty:
