@@ -19,6 +19,13 @@ public struct CSVSlab: Sendable {
     var line = firstLine
     bytes.withUnsafeBufferPointer { b in
       var p = 0
+      if p < b.count { p = Self.parseRecord(b, from: p, line: &line, into: &chunk) }
+      // Records of an export have as many fields as the first: room for them all at once, not by
+      // doubling three arrays as they fill.
+      let width = chunk.fieldStart.count
+      chunk.fieldStart.reserveCapacity(width * records)
+      chunk.fieldEnd.reserveCapacity(width * records)
+      chunk.fieldEscaped.reserveCapacity(width * records)
       while p < b.count { p = Self.parseRecord(b, from: p, line: &line, into: &chunk) }
     }
     chunk.bytes = bytes
@@ -26,6 +33,28 @@ public struct CSVSlab: Sendable {
       throw CSVReader.Failure.gbk(line: gbk.line, column: gbk.column, byte: gbk.byte)
     }
     return chunk
+  }
+
+  /// Where the next `,` or line feed is at or after `p` (`b.count` if none): eight bytes at a time,
+  /// each tested for both with the "has a zero byte" arithmetic (the lowest byte found is exact, and a
+  /// byte of a multi-byte character never matches), then byte by byte for the last few.
+  @inline(__always)
+  static func nextDelimiter(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+    let n = b.count
+    var p = start
+    if let base = b.baseAddress {
+      let raw = UnsafeRawPointer(base)
+      let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+      while p + 8 <= n {
+        let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+        let commas = x ^ 0x2C2C_2C2C_2C2C_2C2C, feeds = x ^ 0x0A0A_0A0A_0A0A_0A0A
+        let found = ((commas &- ones) & ~commas | (feeds &- ones) & ~feeds) & highs
+        if found != 0 { return p + found.trailingZeroBitCount / 8 }
+        p += 8
+      }
+    }
+    while p < n, b[p] != UInt8(ascii: ","), b[p] != UInt8(ascii: "\n") { p += 1 }
+    return p
   }
 
   /// Splits the record (or blank line) at `start`, which ends with a line break inside `b`; returns
@@ -61,7 +90,7 @@ public struct CSVSlab: Sendable {
         p += 1
         while p < n, b[p] != comma, b[p] != newline { p += 1 }
       } else {
-        while p < n, b[p] != comma, b[p] != newline { p += 1 }
+        p = Self.nextDelimiter(b, from: p)
         fieldEnd = p
         if fieldEnd > fieldStart, b[fieldEnd - 1] == cr, p < n, b[p] == newline { fieldEnd -= 1 }
       }
