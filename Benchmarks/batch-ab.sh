@@ -20,5 +20,11 @@ for i in $(seq "$runs"); do
     cat "$work/time"
   done
 done
-cmp "$work/out-before.csv" "$work/out-after.csv" && cmp "$work/rej-before.csv" "$work/rej-after.csv" && echo "payouts and rejects identical"
+if cmp -s "$work/out-before.csv" "$work/out-after.csv" && cmp -s "$work/rej-before.csv" "$work/rej-after.csv"; then
+  echo "payouts and rejects byte-identical"
+elif cmp -s <(sort "$work/out-before.csv") <(sort "$work/out-after.csv") && cmp -s <(sort "$work/rej-before.csv") <(sort "$work/rej-after.csv"); then
+  echo "payouts and rejects hold the same lines, in another order"
+else
+  echo "payouts or rejects DIFFER"
+fi
 [ -f "$baseline" ] && echo "c-baseline median of 3: $(bash "$baseline" "$file" "$as_of" 3) s"
