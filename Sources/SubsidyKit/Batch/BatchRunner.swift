@@ -217,7 +217,7 @@ public final class BatchRunner: Sendable {
     try pipeline.run(read: readChunk, work: { [self] in evaluate($0, decoder: rowDecoder, explainKept: explainKept) }, merge: mergeChunk)
     try options.cancellation?.check()
     if ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil {
-      FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB\n".utf8))
+      FileHandle.standardError.write(Data("held across rows: \(dispatchIDs.summary), \(identities.summary), \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB\n".utf8))
     }
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     try payouts.flush()

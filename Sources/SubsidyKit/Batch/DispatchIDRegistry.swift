@@ -19,6 +19,9 @@ struct DispatchIDRegistry {
     try firstLine.insertIfAbsent(hash, Int32(truncatingIfNeeded: line)).map(Int.init)
   }
 
+  /// What it holds, for the debug line.
+  var summary: String { "dispatch ids \(firstLine.summary)" }
+
   /// The id's 64-bit FNV-1a fingerprint.
   static func fingerprint(_ id: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -64,6 +64,9 @@ struct IdentityRegistry {
     _ = try holderOf.insertIfAbsent(claim.numberHash, claim.idHash)
   }
 
+  /// What it holds, for the debug line.
+  var summary: String { "identities \(numberOf.summary), their numbers \(holderOf.summary)" }
+
   static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
     var text = text

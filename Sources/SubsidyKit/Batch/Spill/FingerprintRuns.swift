@@ -49,6 +49,9 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   /// Runs on disk now.
   var runCount: Int { runs.count }
 
+  /// Entries, runs and merges, for the debug line (`SUBSIDY_BATCH_DEBUG`).
+  var summary: String { "\(count)\(runs.isEmpty ? "" : " (\(runs.count) runs on disk, \(merges) merges)")" }
+
   /// What the part holds in memory: the table (as the pool counts a hash table's entry) and the
   /// runs' filters and sparse indices.
   var memoryBytes: Int { table.count * MemoryBudget.hashEntry(valueBytes: MemoryLayout<Value>.size) + runBytes }
