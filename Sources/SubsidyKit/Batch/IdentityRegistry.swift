@@ -45,23 +45,37 @@ struct IdentityRegistry {
     holderOf = FingerprintRuns(place: place, part: .identityHolders)
   }
 
-  /// Nil when the claim agrees with what was seen before in the file; else the reason to reject.
-  func conflict(_ claim: IdentityClaim, kind: String) throws -> String? {
-    if let earlier = try numberOf.value(for: claim.idHash), earlier >> 32 != claim.numberHash >> 32 {
+  /// What the registry holds for a claim's id and number: looked up once, for both the check and
+  /// the record (past the budget each lookup may read the disk).
+  struct Held {
+    /// The id's packed number and first line.
+    var number: UInt64?
+    /// The number's holder.
+    var holder: UInt64?
+  }
+
+  func held(_ claim: IdentityClaim) throws -> Held {
+    Held(number: try numberOf.value(for: claim.idHash), holder: try holderOf.value(for: claim.numberHash))
+  }
+
+  /// Nil when the claim agrees with what was seen before in the file (`held`); else the reason to reject.
+  func conflict(_ claim: IdentityClaim, kind: String, held: Held) throws -> String? {
+    if let earlier = held.number, earlier >> 32 != claim.numberHash >> 32 {
       return "\(kind) `\(claim.id)` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
     }
-    if let holder = try holderOf.value(for: claim.numberHash), holder != claim.idHash {
+    if let holder = held.holder, holder != claim.idHash {
       let line = try numberOf.value(for: holder).map { String($0 & 0xFFFF_FFFF) } ?? "?"
       return "is the ID number of another \(kind) on line \(line); an ID number identifies one \(kind)"
     }
     return nil
   }
 
-  /// Records an accepted claim (the first line that gave the id and the number).
-  mutating func register(_ claim: IdentityClaim) throws {
+  /// Records an accepted claim (the first line that gave the id and the number); `held` is what
+  /// `held(claim)` answered, nothing having been registered since.
+  mutating func register(_ claim: IdentityClaim, held: Held) throws {
     let packed = (claim.numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: claim.line))
-    _ = try numberOf.insertIfAbsent(claim.idHash, packed)
-    _ = try holderOf.insertIfAbsent(claim.numberHash, claim.idHash)
+    if held.number == nil { try numberOf.insertAbsent(claim.idHash, packed) }
+    if held.holder == nil { try holderOf.insertAbsent(claim.numberHash, claim.idHash) }
   }
 
   /// What it holds, for the debug line.
@@ -161,11 +175,12 @@ extension IdentityRegistry {
         if !live(claims[i].subject), !claims[i].more.contains(where: { live($0.subject) }) { continue }
       }
       // `claims[i]`, not a copy of it, on the path every accepted claim takes.
-      var why = try conflict(claims[i], kind: kinds[claims[i].entity])
+      let held = try held(claims[i])
+      var why = try conflict(claims[i], kind: kinds[claims[i].entity], held: held)
       let record = checksLedger ? IdentityRecord(kind: kinds[claims[i].entity], id: claims[i].id, number: claims[i].number) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
-        try register(claims[i])
+        try register(claims[i], held: held)
         if let record { try ledger?.recordIdentity?(record) }
         continue
       }

@@ -24,7 +24,7 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   private let makeFile: () throws -> SpillFile
   private let block = FingerprintBlock()
   /// Entries inserted, for reporting every `place.reportEvery`.
-  private var inserted = 0
+  private var insertions = 0
   /// The runs' filters and sparse indices, in bytes.
   private var runBytes = 0
   /// Merges done so far (for tests and the debug line).
@@ -69,13 +69,25 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
       if let earlier = try onDisk(key) { return earlier }
     }
     if let earlier = table.insertIfAbsent(key, value) { return earlier }
-    inserted += 1
+    try inserted()
+    return nil
+  }
+
+  /// Stores `value` for `key`, which `value(for:)` has just answered nil for: the runs are not asked
+  /// again (a key held on disk would then be held twice, the table's answer winning).
+  mutating func insertAbsent(_ key: UInt64, _ value: Value) throws {
+    guard table.insertIfAbsent(key, value) == nil else { return }
+    try inserted()
+  }
+
+  /// Counts an entry the table took, and spills when it is time.
+  private mutating func inserted() throws {
+    insertions += 1
     if !runs.isEmpty, table.count >= runEntries {
       try spill()
-    } else if inserted % place.reportEvery == 0, place.report(part, bytes: memoryBytes), table.count >= runEntries {
+    } else if insertions % place.reportEvery == 0, place.report(part, bytes: memoryBytes), table.count >= runEntries {
       try spill()
     }
-    return nil
   }
 
   private func onDisk(_ key: UInt64) throws -> Value? {
