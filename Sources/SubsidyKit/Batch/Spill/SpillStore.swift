@@ -2,7 +2,8 @@ import GRDBSQLite
 import PolicySupport
 
 /// Where a batch keeps what spans rows once it outgrows its memory budget (`--memory`): a private,
-/// temporary SQLite database, so memory stays flat however long the file.
+/// temporary SQLite database, so memory stays flat however long the file. (The fingerprint
+/// registries, which every row passes through, spill to sorted runs instead: `FingerprintRuns`.)
 ///
 /// SQLite's empty file name opens a database on disk that no other process can name and that SQLite
 /// deletes when it is closed (or when the process dies: the file is unlinked as soon as it is open),
