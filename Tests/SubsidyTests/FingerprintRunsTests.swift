@@ -88,6 +88,10 @@ import Testing
     }
     #expect(runs.runCount > 1)
     for (key, value) in model { #expect(try runs.value(for: key) == value) }
+    // Past the file's last row the batch forgets it all.
+    runs.removeAll()
+    #expect(runs.count == 0 && runs.runCount == 0 && runs.memoryBytes == 0)
+    for key in model.keys.prefix(100) { #expect(try runs.value(for: key) == nil) }
   }
 
   /// A file the system will not write (`/dev/full`: "no space left on device") stops the spill with

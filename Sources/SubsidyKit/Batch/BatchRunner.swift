@@ -219,6 +219,10 @@ public final class BatchRunner: Sendable {
     if ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil {
       FileHandle.standardError.write(Data("held across rows: \(dispatchIDs.summary), \(identities.summary), \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB\n".utf8))
     }
+    // No row comes after the last chunk: the registries' memory (and files) go before the limit
+    // winners and the groups are written out, which the pool then has to itself.
+    dispatchIDs.removeAll()
+    identities.removeAll()
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     try payouts.flush()
     try rejects?.flush()

@@ -19,6 +19,9 @@ struct DispatchIDRegistry {
     try firstLine.insertIfAbsent(hash, Int32(truncatingIfNeeded: line)).map(Int.init)
   }
 
+  /// Forgets every id: past the file's last row, its memory goes to what the end judges.
+  mutating func removeAll() { firstLine.removeAll() }
+
   /// What it holds, for the debug line.
   var summary: String { "dispatch ids \(firstLine.summary)" }
 

@@ -78,6 +78,12 @@ struct IdentityRegistry {
     if held.holder == nil { try holderOf.insertAbsent(claim.numberHash, claim.idHash) }
   }
 
+  /// Forgets every id and number: past the file's last row, its memory goes to what the end judges.
+  mutating func removeAll() {
+    numberOf.removeAll()
+    holderOf.removeAll()
+  }
+
   /// What it holds, for the debug line.
   var summary: String { "identities \(numberOf.summary), their numbers \(holderOf.summary)" }
 

@@ -97,6 +97,15 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
     return nil
   }
 
+  /// Forgets everything (its files are closed, so the system frees them), and tells the pool.
+  mutating func removeAll() {
+    table = FingerprintTable()
+    runs = []
+    block.forget()
+    runBytes = 0
+    _ = place.report(part, bytes: 0)
+  }
+
   /// Writes the table out as a new run and empties it, then merges any tier that is full.
   mutating func spill() throws {
     guard table.count > 0 else { return }
