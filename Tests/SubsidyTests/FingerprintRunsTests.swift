@@ -144,3 +144,48 @@ import Testing
     #expect(error?.text.en.contains("ended early") == true, "\(String(describing: error))")
   }
 }
+
+/// The filter that keeps a lookup of a new key off the disk: never a false "no", and about 1 % false
+/// "maybe" at 10 bits a key (a key mapped to the wrong block, or every key to one, answers "maybe"
+/// nearly always and still passes every test of answers).
+@Suite struct BlockedBloomFilterTests {
+  @Test(arguments: [1, 1_000, 200_000])
+  func aKeyNotAddedIsRarelyAMaybe(keys: Int) {
+    let filter = BlockedBloomFilter(keys: keys)
+    var state: UInt64 = 7
+    func next() -> UInt64 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return state
+    }
+    var added: [UInt64] = []
+    for i in 0..<keys {
+      // Half random, half differing only in their high bits.
+      let key = i % 2 == 0 ? next() : UInt64(i) << 44
+      added.append(key)
+      filter.insert(key)
+    }
+    #expect(added.allSatisfy(filter.mayContain))
+    #expect(filter.bytes <= max(64, keys * BlockedBloomFilter.bitsPerKey / 8 + 64))
+    let probes = 100_000
+    var maybes = 0
+    for _ in 0..<probes where filter.mayContain(next() | 1) { maybes += 1 }
+    #expect(maybes < probes / 50, "\(maybes) of \(probes) keys never added answered maybe")
+  }
+}
+
+/// Lookups of keys the runs do not hold (most rows: a new dispatch id) read about one block in a hundred.
+@Suite struct FingerprintRunsReadTests {
+  @Test func aMissRarelyReadsTheDisk() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-reads-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), part: .dispatchIDs,
+                                      runEntries: 5_000, makeFile: { try SpillFile(in: dir.path) })
+    for key in UInt64(1)...50_000 { _ = try runs.insertIfAbsent(key &* 0x9E37_79B9_7F4A_7C15, 1) }
+    #expect(runs.runCount >= 3)
+    let before = runs.blockReads
+    for key in UInt64(1)...20_000 { #expect(try runs.value(for: key &* 0xC2B2_AE3D_27D4_EB4F | 1 << 63) == nil) }
+    let reads = runs.blockReads - before
+    #expect(reads < 20_000 * runs.runCount / 50, "\(reads) blocks read for 20,000 misses over \(runs.runCount) runs")
+  }
+}

@@ -47,7 +47,8 @@ final class BlockedBloomFilter {
   @inline(__always)
   private func place(_ key: UInt64) -> (base: Int, bits: UInt64) {
     let h = Self.mix(key ^ Self.seed)
-    let block = Int(truncatingIfNeeded: (h >> 32) &* UInt64(blocks) >> 32)
+    // The upper 32 bits scaled to the block count (Lemire's multiply-shift, no division).
+    let block = Int(truncatingIfNeeded: ((h >> 32) &* UInt64(blocks)) >> 32)
     return (block * 8, Self.mix(h ^ 0x9E37_79B9_7F4A_7C15))
   }
 

@@ -65,6 +65,8 @@ final class FingerprintBlock {
   /// The run and block the buffer holds (the run kept alive, so its identity cannot be reused).
   private var run: AnyObject?
   private var index = -1
+  /// Blocks read from disk so far (lookups and merges), for tests and the debug line.
+  private(set) var reads = 0
 
   deinit { buffer.deallocate() }
 
@@ -74,6 +76,7 @@ final class FingerprintBlock {
     if self.run !== run || index != b {
       self.run = nil
       try run.file.read(into: bytes, at: b * FingerprintRun<Value>.blockBytes)
+      reads += 1
       self.run = run
       index = b
     }

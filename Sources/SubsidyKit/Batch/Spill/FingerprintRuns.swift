@@ -50,7 +50,10 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   var runCount: Int { runs.count }
 
   /// Entries, runs and merges, for the debug line (`SUBSIDY_BATCH_DEBUG`).
-  var summary: String { "\(count)\(runs.isEmpty ? "" : " (\(runs.count) runs on disk, \(merges) merges)")" }
+  var summary: String { "\(count)\(runs.isEmpty ? "" : " (\(runs.count) runs on disk, \(merges) merges, \(blockReads) blocks read)")" }
+
+  /// Blocks read from disk so far: lookups that passed a filter, and merges.
+  var blockReads: Int { block.reads }
 
   /// What the part holds in memory: the table (as the pool counts a hash table's entry) and the
   /// runs' filters and sparse indices.
