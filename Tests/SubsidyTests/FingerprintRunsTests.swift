@@ -94,6 +94,29 @@ import Testing
     for key in model.keys.prefix(100) { #expect(try runs.value(for: key) == nil) }
   }
 
+  /// A table past `sliceEntries` is written a slice of the key range at a time, into one sorted run:
+  /// keys at the slices' edges (0, 2⁶³ − 1, 2⁶³, the top) land in it once and in order.
+  @Test func aLargeTableIsWrittenInSlices() throws {
+    let dir = try directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let entries = 2 * FingerprintRuns<Int32>.sliceEntries + 123
+    var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), part: .dispatchIDs,
+                                      runEntries: entries, makeFile: { try SpillFile(in: dir.path) })
+    var model: [UInt64: Int32] = [:]
+    let edges: [UInt64] = [0, 1 << 63 - 1, 1 << 63, UInt64.max / 3, UInt64.max / 3 + 1, UInt64.max]
+    var keys = Keys(state: 5)
+    var step = 0
+    while model.count < entries {
+      let key = model.count < edges.count ? edges[model.count] : keys.next(step | 3)
+      step += 1
+      if model[key] == nil { model[key] = Int32(model.count) }
+      _ = try runs.insertIfAbsent(key, model[key] ?? 0)
+    }
+    #expect(runs.runCount == 1)
+    for (key, value) in model { #expect(try runs.value(for: key) == value, "key \(key)") }
+    #expect(try runs.value(for: 12_345) == model[12_345])
+  }
+
   /// A file the system will not write (`/dev/full`: "no space left on device") stops the spill with
   /// the store's "disk full?" hint; a folder that does not exist, without it. Nothing is lost from
   /// memory by a failed spill.

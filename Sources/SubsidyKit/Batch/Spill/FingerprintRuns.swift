@@ -33,6 +33,9 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   /// Runs of one tier merged into one.
   static var fanout: Int { 4 }
 
+  /// Entries sorted at a time when the table is written out.
+  static var sliceEntries: Int { 1 << 16 }
+
   /// `runEntries`: nil takes the pool's `runBytes` worth. `makeFile`: where a run goes (tests
   /// give a file the system refuses to write).
   init(place: SpillPlace, part: SpillPlace.Part, runEntries: Int? = nil,
@@ -110,14 +113,27 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   }
 
   /// Writes the table out as a new run and empties it, then merges any tier that is full.
+  ///
+  /// The table is sorted a slice of the key range at a time (about `sliceEntries` entries each, the
+  /// keys being hashes), into one run: the first spill of a table that filled the pool costs a
+  /// slice's copy, not a copy of the whole table beside it.
   mutating func spill() throws {
     guard table.count > 0 else { return }
+    var writer = FingerprintRunWriter<Value>(file: try makeFile(), keys: table.count)
+    let slices = (table.count + Self.sliceEntries - 1) / Self.sliceEntries
     var entries: [(key: UInt64, value: Value)] = []
-    entries.reserveCapacity(table.count)
-    table.forEach { entries.append(($0, $1)) }
-    entries.sort { $0.key < $1.key }
-    var writer = FingerprintRunWriter<Value>(file: try makeFile(), keys: entries.count)
-    for entry in entries { try writer.append(entry.key, entry.value) }
+    entries.reserveCapacity(min(table.count, 2 * Self.sliceEntries))
+    for slice in 0..<slices {
+      // Keys from ⌊slice · 2⁶⁴ / slices⌋ up to the next slice's first.
+      let low = UInt64(slices).dividingFullWidth((high: UInt64(slice), low: 0)).quotient
+      let high = slice + 1 < slices ? UInt64(slices).dividingFullWidth((high: UInt64(slice + 1), low: 0)).quotient : nil
+      entries.removeAll(keepingCapacity: true)
+      table.forEach { key, value in
+        if key >= low, high.map({ key < $0 }) ?? true { entries.append((key, value)) }
+      }
+      entries.sort { $0.key < $1.key }
+      for entry in entries { try writer.append(entry.key, entry.value) }
+    }
     runs.append(try writer.finish())
     // Emptied only once its run is written: a failed write leaves every entry where it was.
     table = FingerprintTable()
