@@ -69,6 +69,13 @@ import Testing
     other[id] = "SPILL-1"
     other[number] = generated.records[30][number]
     lines.append(other)
+    // A new person with the 40th row's ID number: the reject names the line of the number's holder,
+    // looked up on disk once the registry has spilled.
+    let person = try #require(header.firstIndex(of: "person_id"))
+    var newcomer = generated.records[40]
+    newcomer[id] = "SPILL-2"
+    newcomer[person] = "SPILL-P2"
+    lines.append(newcomer)
     let path = dir.appendingPathComponent("spill.csv").path
     try lines.map { $0.joined(separator: ",") }.joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
     return path
@@ -97,7 +104,8 @@ import Testing
       #expect(loans.count > 100)
       #expect(Set(loans.map { $0["subject"] ?? "" }).count == loans.count, "a person judged twice")
     } else {
-      #expect(held.rejectsText.contains("ID number"), "the file should give a person a second ID number")
+      #expect(held.rejectsText.contains("has another ID number on line"), "the file should give a person a second ID number")
+      #expect(held.rejectsText.contains("is the ID number of another person on line 42"), "\(held.rejectsText.suffix(400))")
     }
     #expect(held.payouts.contains { ["payable", "missing_evidence"].contains($0["status"]) && !($0["beneficiary"] ?? "").isEmpty })
     #expect(spilled.payoutsText == held.payoutsText)

@@ -224,8 +224,12 @@ public final class BatchRunner: Sendable {
     try pipeline.run(read: readChunk, work: { [self] in evaluate($0, decoder: rowDecoder, explainKept: explainKept) }, merge: mergeChunk)
     try options.cancellation?.check()
     if debug {
-      FileHandle.standardError.write(Data("held across rows: \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB; peak before the end \((ProcessMemory.peakBytes() ?? 0) >> 10) KB\n".utf8))
+      FileHandle.standardError.write(Data("held across rows: \(dispatchIDs.summary), \(identities.summary), \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB; peak before the end \((ProcessMemory.peakBytes() ?? 0) >> 10) KB\n".utf8))
     }
+    // No row comes after the last chunk: the registries' memory (and files) go before the limit
+    // winners and the groups are written out, which the pool then has to itself.
+    dispatchIDs.removeAll()
+    identities.removeAll()
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     try payouts.flush()
     try rejects?.flush()

@@ -35,78 +35,57 @@ struct IdentityClaim: Sendable {
 /// (probability about n²/2⁶⁵).
 struct IdentityRegistry {
   /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line.
-  private var numberOf = FingerprintTable<UInt64>()
+  private var numberOf: FingerprintRuns<UInt64>
   /// number fingerprint → the id fingerprint that holds it.
-  private var holderOf = FingerprintTable<UInt64>()
-  /// When the run's state outgrows its memory budget, both tables move to the run's `SpillStore`.
-  private let place: SpillPlace
-  private var spilled: SpillStore?
+  /// Past the run's memory budget each spills to sorted runs on disk (`FingerprintRuns`).
+  private var holderOf: FingerprintRuns<UInt64>
 
   init(place: SpillPlace = SpillPlace()) {
-    self.place = place
+    numberOf = FingerprintRuns(place: place, part: .identities)
+    holderOf = FingerprintRuns(place: place, part: .identityHolders)
   }
 
-  /// Nil when the claim agrees with what was seen before in the file; else the reason to reject.
-  func conflict(_ claim: IdentityClaim, kind: String) throws -> String? {
-    if let earlier = try number(of: claim.idHash), earlier >> 32 != claim.numberHash >> 32 {
+  /// What the registry holds for a claim's id and number: looked up once, for both the check and
+  /// the record (past the budget each lookup may read the disk).
+  struct Held {
+    /// The id's packed number and first line.
+    var number: UInt64?
+    /// The number's holder.
+    var holder: UInt64?
+  }
+
+  func held(_ claim: IdentityClaim) throws -> Held {
+    Held(number: try numberOf.value(for: claim.idHash), holder: try holderOf.value(for: claim.numberHash))
+  }
+
+  /// Nil when the claim agrees with what was seen before in the file (`held`); else the reason to reject.
+  func conflict(_ claim: IdentityClaim, kind: String, held: Held) throws -> String? {
+    if let earlier = held.number, earlier >> 32 != claim.numberHash >> 32 {
       return "\(kind) `\(claim.id)` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
     }
-    if let holder = try holder(of: claim.numberHash), holder != claim.idHash {
-      let line = try number(of: holder).map { String($0 & 0xFFFF_FFFF) } ?? "?"
+    if let holder = held.holder, holder != claim.idHash {
+      let line = try numberOf.value(for: holder).map { String($0 & 0xFFFF_FFFF) } ?? "?"
       return "is the ID number of another \(kind) on line \(line); an ID number identifies one \(kind)"
     }
     return nil
   }
 
-  /// Records an accepted claim (the first line that gave the id and the number).
-  mutating func register(_ claim: IdentityClaim) throws {
+  /// Records an accepted claim (the first line that gave the id and the number); `held` is what
+  /// `held(claim)` answered, nothing having been registered since.
+  mutating func register(_ claim: IdentityClaim, held: Held) throws {
     let packed = (claim.numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: claim.line))
-    if let spilled {
-      try spilled.run("INSERT OR IGNORE INTO identity_numbers VALUES (?, ?)", [.int(Int64(bitPattern: claim.idHash)), .int(Int64(bitPattern: packed))])
-      try spilled.run("INSERT OR IGNORE INTO identity_holders VALUES (?, ?)", [.int(Int64(bitPattern: claim.numberHash)), .int(Int64(bitPattern: claim.idHash))])
-      return
-    }
-    _ = numberOf.insertIfAbsent(claim.idHash, packed)
-    _ = holderOf.insertIfAbsent(claim.numberHash, claim.idHash)
-    let entries = numberOf.count + holderOf.count
-    if numberOf.count % place.reportEvery == 0,
-      place.report(.identities, bytes: entries * MemoryBudget.hashEntry(valueBytes: 8)) {
-      try spill()
-    }
+    if held.number == nil { try numberOf.insertAbsent(claim.idHash, packed) }
+    if held.holder == nil { try holderOf.insertAbsent(claim.numberHash, claim.idHash) }
   }
 
-  private func number(of idHash: UInt64) throws -> UInt64? {
-    guard let spilled else { return numberOf[idHash] }
-    return try Self.lookup("SELECT packed FROM identity_numbers WHERE id_hash = ?", idHash, in: spilled)
+  /// Forgets every id and number: past the file's last row, its memory goes to what the end judges.
+  mutating func removeAll() {
+    numberOf.removeAll()
+    holderOf.removeAll()
   }
 
-  private func holder(of numberHash: UInt64) throws -> UInt64? {
-    guard let spilled else { return holderOf[numberHash] }
-    return try Self.lookup("SELECT id_hash FROM identity_holders WHERE number_hash = ?", numberHash, in: spilled)
-  }
-
-  private static func lookup(_ sql: String, _ key: UInt64, in store: SpillStore) throws -> UInt64? {
-    var found: UInt64?
-    try store.run(sql, [.int(Int64(bitPattern: key))]) { found = UInt64(bitPattern: $0.int(0)) }
-    return found
-  }
-
-  private mutating func spill() throws {
-    let store = try place.store(for: .identities)
-    try store.execute("""
-      CREATE TABLE identity_numbers (id_hash INTEGER PRIMARY KEY, packed INTEGER NOT NULL);
-      CREATE TABLE identity_holders (number_hash INTEGER PRIMARY KEY, id_hash INTEGER NOT NULL);
-      """)
-    try numberOf.forEach { id, packed in
-      try store.run("INSERT INTO identity_numbers VALUES (?, ?)", [.int(Int64(bitPattern: id)), .int(Int64(bitPattern: packed))])
-    }
-    try holderOf.forEach { number, id in
-      try store.run("INSERT INTO identity_holders VALUES (?, ?)", [.int(Int64(bitPattern: number)), .int(Int64(bitPattern: id))])
-    }
-    numberOf = FingerprintTable()
-    holderOf = FingerprintTable()
-    spilled = store
-  }
+  /// What it holds, for the debug line.
+  var summary: String { "identities \(numberOf.summary), their numbers \(holderOf.summary)" }
 
   static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
@@ -207,11 +186,12 @@ extension IdentityRegistry {
         if !live(claims[i].subject), !claims[i].more.contains(where: { live($0.subject) }) { continue }
       }
       // `claims[i]`, not a copy of it, on the path every accepted claim takes.
-      var why = try conflict(claims[i], kind: kinds[claims[i].entity])
+      let held = try held(claims[i])
+      var why = try conflict(claims[i], kind: kinds[claims[i].entity], held: held)
       let record = checksLedger ? IdentityRecord(kind: kinds[claims[i].entity], id: claims[i].id, number: claims[i].number) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
-        try register(claims[i])
+        try register(claims[i], held: held)
         if let record { try ledger?.recordIdentity?(record) }
         continue
       }

@@ -7,7 +7,8 @@ struct JudgedSubjects {
   /// What `seen` costs, estimated: an entry at a set's load, and the text's bytes when not inline.
   private var bytes = 0
   private let place: SpillPlace
-  private var spilled: SpillStore?
+  /// The store once spilled, with its one statement prepared.
+  private var spilled: (store: SpillStore, insert: SpillStore.Statement)?
 
   init(place: SpillPlace = SpillPlace()) {
     self.place = place
@@ -18,7 +19,7 @@ struct JudgedSubjects {
 
   /// Records `subject`; true when it had not been judged before.
   mutating func insert(_ subject: String) throws -> Bool {
-    if let spilled { return try spilled.run("INSERT OR IGNORE INTO judged_subjects VALUES (?)", [.text(subject)]) == 1 }
+    if let spilled { return try spilled.store.run(spilled.insert, [.text(subject)]) == 1 }
     guard seen.insert(subject).inserted else { return false }
     bytes += 48 + (subject.utf8.count > 15 ? 32 + subject.utf8.count : 0)
     if seen.count % place.reportEvery == 0, place.report(.judgedSubjects, bytes: bytes) { try spill() }
@@ -28,9 +29,10 @@ struct JudgedSubjects {
   private mutating func spill() throws {
     let store = try place.store(for: .judgedSubjects)
     try store.execute("CREATE TABLE judged_subjects (subject TEXT PRIMARY KEY) WITHOUT ROWID")
-    for subject in seen { try store.run("INSERT INTO judged_subjects VALUES (?)", [.text(subject)]) }
+    let insert = try store.prepare("INSERT OR IGNORE INTO judged_subjects VALUES (?)")
+    for subject in seen { try store.run(insert, [.text(subject)]) }
     seen = []
     bytes = 0
-    spilled = store
+    spilled = (store, insert)
   }
 }

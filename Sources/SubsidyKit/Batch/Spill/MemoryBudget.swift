@@ -43,7 +43,8 @@ public struct MemoryBudget: Sendable {
 /// accounts: what each part holds in memory now.
 final class SpillPlace {
   enum Part: Int, CaseIterable {
-    case dispatchIDs, identities, limitWinners, groups, groupClaims, judgedSubjects
+    /// `identities`: each person's number; `identityHolders`: each number's person.
+    case dispatchIDs, identities, identityHolders, limitWinners, groups, groupClaims, judgedSubjects
   }
 
   let budget: Int
@@ -55,6 +56,8 @@ final class SpillPlace {
   private var reports = 0
   private var held = [Int](repeating: 0, count: Part.allCases.count)
   private var opened: SpillStore?
+  /// Whether a part has written runs (`FingerprintRuns`) rather than moving to the store.
+  private var wroteRuns = false
 
   init(budget: MemoryBudget = MemoryBudget(), ceiling: MemoryBudget? = nil, resident: @escaping () -> Int? = ProcessMemory.residentBytes) {
     self.budget = budget.bytes
@@ -91,7 +94,19 @@ final class SpillPlace {
     return store
   }
 
-  var isOpen: Bool { opened != nil }
+  /// A part that spills to sorted runs (`FingerprintRuns`) has written one, and now holds `bytes`.
+  func spilled(_ part: Part, holding bytes: Int) {
+    held[part.rawValue] = bytes
+    wroteRuns = true
+  }
+
+  /// What a part that spills to runs writes at a time, once it has spilled: a sixteenth of the pool,
+  /// so it leaves the pool to the others, between 16 KB (a budget of 0: runs of some hundred entries,
+  /// not one a row) and 8 MB.
+  var runBytes: Int { min(8 << 20, max(16 << 10, budget / 16)) }
+
+  /// Whether anything has gone to disk.
+  var isOpen: Bool { opened != nil || wroteRuns }
 
   /// What each part last reported holding, in KB, for the memory figures in the benchmark notes.
   var heldSummary: String {

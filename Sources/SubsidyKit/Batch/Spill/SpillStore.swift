@@ -2,7 +2,8 @@ import GRDBSQLite
 import PolicySupport
 
 /// Where a batch keeps what spans rows once it outgrows its memory budget (`--memory`): a private,
-/// temporary SQLite database, so memory stays flat however long the file.
+/// temporary SQLite database, so memory stays flat however long the file. (The fingerprint
+/// registries, which every row passes through, spill to sorted runs instead: `FingerprintRuns`.)
 ///
 /// SQLite's empty file name opens a database on disk that no other process can name and that SQLite
 /// deletes when it is closed (or when the process dies: the file is unlinked as soon as it is open),
@@ -66,11 +67,30 @@ final class SpillStore {
     }
   }
 
+  /// A statement prepared once, for a caller that runs it for every row: its handle is held by the
+  /// caller, so running it does not hash its text to find it. Finalized when the store closes.
+  struct Statement {
+    fileprivate let handle: OpaquePointer
+    fileprivate let sql: String
+  }
+
+  /// Prepares `sql` for `run(_:_:row:)`.
+  func prepare(_ sql: String) throws -> Statement {
+    Statement(handle: try prepared(sql), sql: sql)
+  }
+
   /// Runs `sql` (prepared once and kept) with `arguments`, calling `row` for each row of its answer.
   /// Returns the number of rows the statement changed.
   @discardableResult
   func run(_ sql: String, _ arguments: [Argument] = [], row: (Row) throws -> Void = { _ in }) throws -> Int {
-    let statement = try prepared(sql)
+    try run(prepare(sql), arguments, row: row)
+  }
+
+  /// Runs a prepared statement with `arguments`, calling `row` for each row of its answer.
+  /// Returns the number of rows the statement changed.
+  @discardableResult
+  func run(_ prepared: Statement, _ arguments: [Argument] = [], row: (Row) throws -> Void = { _ in }) throws -> Int {
+    let statement = prepared.handle, sql = prepared.sql
     defer {
       sqlite3_reset(statement)
       sqlite3_clear_bindings(statement)
@@ -109,12 +129,16 @@ final class SpillStore {
     // Only a full or failing disk is the user's to fix; any other failure is the program's.
     let code = sqlite3_errcode(db) & 0xFF
     let disk = code == SQLITE_FULL || code == SQLITE_IOERR || code == SQLITE_CANTOPEN
-    return SpillError(text: LocalizedText("the temporary database failed on `\(sql.prefix(60))`: \(reason)" + (disk ? " (is the temporary folder's disk full?)" : ""),
-                                          zh: "临时数据库执行 `\(sql.prefix(60))` 失败：`\(reason)`" + (disk ? "（临时文件夹所在的磁盘是否已满？）" : "")))
+    return SpillError(text: LocalizedText("the temporary database failed on `\(sql.prefix(60))`: \(reason)" + (disk ? SpillError.diskFullHint.en : ""),
+                                          zh: "临时数据库执行 `\(sql.prefix(60))` 失败：`\(reason)`" + (disk ? SpillError.diskFullHint.zh : "")))
   }
 }
 
 /// The temporary database failed (a full disk, most likely): the run stops, and writes nothing.
 struct SpillError: LocalizedFailure {
   var text: LocalizedText
+
+  /// Added where the system says the disk is full (or, for the store, failing): only then is it the
+  /// user's to fix.
+  static let diskFullHint = LocalizedText(" (is the temporary folder's disk full?)", zh: "（临时文件夹所在的磁盘是否已满？）")
 }

@@ -16,7 +16,7 @@ struct SpillingGroupBook {
   /// What `held` costs, estimated as it grows (`GroupTable.merge`).
   private var bytes = 0
   private let place: SpillPlace
-  private var spilled: SpillStore?
+  private var spilled: Statements?
   /// Each rule's number in the store.
   private var ruleNumbers: [String: Int] = [:]
   /// Per rule, how many groups moved to disk from `held` so far: the first-seen place of `held`'s first group.
@@ -49,7 +49,7 @@ struct SpillingGroupBook {
     held = [:]
     bytes = 0
     _ = place.report(.groups, bytes: 0)
-    try spilled?.execute("DELETE FROM groups; DELETE FROM group_distinct;")
+    try spilled?.store.execute("DELETE FROM groups; DELETE FROM group_distinct;")
   }
 
   /// Once anything is on disk, moves the rest there too, so `groups(of:)` reads one place.
@@ -61,7 +61,7 @@ struct SpillingGroupBook {
   func groups(of name: String, page: Int, _ body: ([HeldGroup]) throws -> Void) throws {
     if let spilled {
       guard let number = ruleNumbers[name] else { return }
-      try Self.pages(rule: number, size: page, in: spilled, body)
+      try Self.pages(rule: number, size: page, in: spilled.store, body)
     } else {
       try held[name]?.pages(page, body)
     }
@@ -69,8 +69,12 @@ struct SpillingGroupBook {
 
   /// Moves every held group to disk, merging it into the stored group of the same rule and key.
   private mutating func flush() throws {
+    // Asked on every flush: the store is the pool's account that the groups now hold nothing.
     let store = try place.store(for: .groups)
-    if spilled == nil {
+    let statements: Statements
+    if let spilled {
+      statements = spilled
+    } else {
       try store.execute("""
         CREATE TABLE groups (
           rule INTEGER NOT NULL, key TEXT NOT NULL, key_text TEXT, ordinal INTEGER NOT NULL, first_seen INTEGER NOT NULL,
@@ -81,7 +85,8 @@ struct SpillingGroupBook {
           rule INTEGER NOT NULL, key TEXT NOT NULL, slot INTEGER NOT NULL, value TEXT NOT NULL,
           PRIMARY KEY (rule, key, slot, value)) WITHOUT ROWID;
         """)
-      spilled = store
+      statements = try Statements(store)
+      spilled = statements
     }
     for (name, table) in held {
       let rule = ruleNumbers[name] ?? ruleNumbers.count
@@ -90,7 +95,7 @@ struct SpillingGroupBook {
       var ordinal = moved[name, default: 0]
       try table.pages(4_096) { page in
         for group in page {
-          try Self.store(group, rule: rule, ordinal: ordinal, in: store)
+          try Self.store(group, rule: rule, ordinal: ordinal, with: statements)
           ordinal += 1
         }
       }
@@ -101,28 +106,25 @@ struct SpillingGroupBook {
   }
 
   /// Writes one group, or folds it into the stored group with its key.
-  private static func store(_ group: HeldGroup, rule: Int, ordinal: Int, in store: SpillStore) throws {
+  private static func store(_ group: HeldGroup, rule: Int, ordinal: Int, with store: Statements) throws {
     let text = group.accumulator.keyText
     let key = ValueText.identity(ofText: text) ?? ValueText.identity(group.accumulator.key)
     let groupKey: [SpillStore.Argument] = [.int(Int64(rule)), .text(key)]
     var stored: (firstSeen: Int, state: String)?
-    try store.run("SELECT first_seen, state FROM groups WHERE rule = ? AND key = ?", groupKey) { stored = (Int($0.int(0)), $0.text(1)) }
+    try store.store.run(store.select, groupKey) { stored = (Int($0.int(0)), $0.text(1)) }
     // Distinct values go to their own rows; those new to the group are counted.
     var added: [(slot: Int, count: Int)] = []
     for (slot, values) in group.accumulator.distinctValues {
       var count = 0
       for value in values {
-        count += try store.run("INSERT OR IGNORE INTO group_distinct VALUES (?, ?, ?, ?)", groupKey + [.int(Int64(slot)), .text(value)])
+        count += try store.store.run(store.insertDistinct, groupKey + [.int(Int64(slot)), .text(value)])
       }
       added.append((slot, count))
     }
     guard let stored else {
-      try store.run("""
-        INSERT INTO groups (rule, key, key_text, ordinal, first_seen, payee, beneficiary, payee_kind, state)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, groupKey + [text == key ? .null : .text(text), .int(Int64(ordinal)), .int(Int64(group.accumulator.firstSeen)),
-                       optional(group.ids.payee), optional(group.ids.beneficiary), optional(group.ids.payeeKind),
-                       .text(group.accumulator.storedState)])
+      try store.store.run(store.insert, groupKey + [text == key ? .null : .text(text), .int(Int64(ordinal)), .int(Int64(group.accumulator.firstSeen)),
+                                                    optional(group.ids.payee), optional(group.ids.beneficiary), optional(group.ids.payeeKind),
+                                                    .text(group.accumulator.storedState)])
       return
     }
     guard var merged = GroupAccumulator(keyText: text, firstSeen: stored.firstSeen, storedState: stored.state) else {
@@ -132,11 +134,11 @@ struct SpillingGroupBook {
     for (slot, count) in added { merged.addCounted(count, slot: slot) }
     merged.merge(group.accumulator)
     if group.accumulator.firstSeen < stored.firstSeen {
-      try store.run("UPDATE groups SET first_seen = ?, payee = ?, beneficiary = ?, payee_kind = ?, state = ? WHERE rule = ? AND key = ?",
-                    [.int(Int64(merged.firstSeen)), optional(group.ids.payee), optional(group.ids.beneficiary),
-                     optional(group.ids.payeeKind), .text(merged.storedState)] + groupKey)
+      try store.store.run(store.updateFirstSeen,
+                          [.int(Int64(merged.firstSeen)), optional(group.ids.payee), optional(group.ids.beneficiary),
+                           optional(group.ids.payeeKind), .text(merged.storedState)] + groupKey)
     } else {
-      try store.run("UPDATE groups SET state = ? WHERE rule = ? AND key = ?", [.text(merged.storedState)] + groupKey)
+      try store.store.run(store.updateState, [.text(merged.storedState)] + groupKey)
     }
   }
 
@@ -171,4 +173,22 @@ struct SpillingGroupBook {
   }
 
   private static func optional(_ s: String?) -> SpillStore.Argument { s.map { .text($0) } ?? .null }
+
+  /// The store and the statements run for every group moved to it, prepared once.
+  private struct Statements {
+    let store: SpillStore
+    let select, insertDistinct, insert, updateFirstSeen, updateState: SpillStore.Statement
+
+    init(_ store: SpillStore) throws {
+      self.store = store
+      select = try store.prepare("SELECT first_seen, state FROM groups WHERE rule = ? AND key = ?")
+      insertDistinct = try store.prepare("INSERT OR IGNORE INTO group_distinct VALUES (?, ?, ?, ?)")
+      insert = try store.prepare("""
+        INSERT INTO groups (rule, key, key_text, ordinal, first_seen, payee, beneficiary, payee_kind, state)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+      updateFirstSeen = try store.prepare("UPDATE groups SET first_seen = ?, payee = ?, beneficiary = ?, payee_kind = ?, state = ? WHERE rule = ? AND key = ?")
+      updateState = try store.prepare("UPDATE groups SET state = ? WHERE rule = ? AND key = ?")
+    }
+  }
 }

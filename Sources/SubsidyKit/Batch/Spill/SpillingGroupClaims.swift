@@ -13,14 +13,14 @@ struct SpillingGroupClaims: GroupClaimHolders {
   private var book = LimitBook<Slotted>()
   private var bytes = 0
   private let place: SpillPlace
-  private var spilled: SpillStore?
+  private var spilled: Statements?
 
   init(place: SpillPlace = SpillPlace()) {
     self.place = place
   }
 
   mutating func offer(_ claim: GroupClaim, slot: LimitSlot) throws {
-    if let spilled { return try Self.offer(claim, slot: slot, in: spilled) }
+    if let spilled { return try Self.offer(claim, slot: slot, with: spilled) }
     if book.offer(Slotted(slot: slot, claim: claim), slot: slot, order: claim.order) == nil {
       bytes += 2 * MemoryLayout<Slotted>.stride + 64 + slot.beneficiary.utf8.count + slot.payee.utf8.count + 2 * claim.subject.utf8.count
       if book.count % place.reportEvery == 0, place.report(.groupClaims, bytes: bytes) { try spill() }
@@ -30,8 +30,7 @@ struct SpillingGroupClaims: GroupClaimHolders {
   func holder(of slot: LimitSlot) throws -> GroupClaim? {
     guard let spilled else { return book.holder(of: slot)?.claim }
     var holder: GroupClaim?
-    try spilled.run("SELECT grp, status, date, subject FROM group_claims WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?",
-                    Self.key(slot)) { holder = Self.stored($0) }
+    try spilled.store.run(spilled.select, Self.key(slot)) { holder = Self.stored($0) }
     return holder
   }
 
@@ -39,7 +38,7 @@ struct SpillingGroupClaims: GroupClaimHolders {
     book = LimitBook()
     bytes = 0
     _ = place.report(.groupClaims, bytes: 0)
-    try spilled?.execute("DELETE FROM group_claims")
+    try spilled?.store.execute("DELETE FROM group_claims")
   }
 
   private mutating func spill() throws {
@@ -50,9 +49,23 @@ struct SpillingGroupClaims: GroupClaimHolders {
         grp INTEGER NOT NULL, status TEXT NOT NULL, date INTEGER NOT NULL, subject TEXT NOT NULL,
         PRIMARY KEY (rule, beneficiary, payee, year)) WITHOUT ROWID;
       """)
-    for held in book.drain() { try Self.insert(held.claim, slot: held.slot, in: store) }
+    let statements = try Statements(store)
+    for held in book.drain() { try Self.insert(held.claim, slot: held.slot, with: statements) }
     bytes = 0
-    spilled = store
+    spilled = statements
+  }
+
+  /// The store and the statements run for every claim, prepared once.
+  private struct Statements {
+    let store: SpillStore
+    let select, insert, update: SpillStore.Statement
+
+    init(_ store: SpillStore) throws {
+      self.store = store
+      select = try store.prepare("SELECT grp, status, date, subject FROM group_claims WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?")
+      insert = try store.prepare("INSERT INTO group_claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      update = try store.prepare("UPDATE group_claims SET grp = ?, status = ?, date = ?, subject = ? WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?")
+    }
   }
 
   private static func key(_ slot: LimitSlot) -> [SpillStore.Argument] {
@@ -68,18 +81,16 @@ struct SpillingGroupClaims: GroupClaimHolders {
                date: CivilDate(packed: UInt32(truncatingIfNeeded: row.int(2))), subject: row.text(3))
   }
 
-  private static func insert(_ claim: GroupClaim, slot: LimitSlot, in store: SpillStore) throws {
-    try store.run("INSERT INTO group_claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)", key(slot) + values(claim))
+  private static func insert(_ claim: GroupClaim, slot: LimitSlot, with store: Statements) throws {
+    try store.store.run(store.insert, key(slot) + values(claim))
   }
 
   /// As `LimitBook.offer`: the holder keeps the slot unless the claim stands strictly before it.
-  private static func offer(_ claim: GroupClaim, slot: LimitSlot, in store: SpillStore) throws {
+  private static func offer(_ claim: GroupClaim, slot: LimitSlot, with store: Statements) throws {
     var holder: GroupClaim?
-    try store.run("SELECT grp, status, date, subject FROM group_claims WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?",
-                  key(slot)) { holder = stored($0) }
-    guard let holder else { return try insert(claim, slot: slot, in: store) }
+    try store.store.run(store.select, key(slot)) { holder = stored($0) }
+    guard let holder else { return try insert(claim, slot: slot, with: store) }
     guard claim.order < holder.order else { return }
-    try store.run("UPDATE group_claims SET grp = ?, status = ?, date = ?, subject = ? WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?",
-                  values(claim) + key(slot))
+    try store.store.run(store.update, values(claim) + key(slot))
   }
 }

@@ -9,7 +9,7 @@ struct SpillingLimitBook {
   /// Bytes the book holds, estimated from each claim's strings.
   private var bytes = 0
   private let place: SpillPlace
-  private var spilled: SpillStore?
+  private var spilled: Statements?
   /// The next slot's first-claim order, once spilled.
   private var nextOrder = 0
 
@@ -22,7 +22,7 @@ struct SpillingLimitBook {
   /// Offers a claim for its slot; returns the rule index of the claim that lost (the one offered, or
   /// the holder it displaced), nil when the slot was free.
   mutating func offer(_ row: PayoutRow, slot: LimitSlot) throws -> Int? {
-    if let spilled { return try Self.offer(row, slot: slot, order: &nextOrder, in: spilled) }
+    if let spilled { return try Self.offer(row, slot: slot, order: &nextOrder, with: spilled) }
     let loser = book.offer(row, slot: slot, order: row.claimOrder)
     if loser == nil {
       bytes += Self.estimate(row)
@@ -49,7 +49,7 @@ struct SpillingLimitBook {
     }
     var rows: [PayoutRow] = []
     rows.reserveCapacity(page)
-    try spilled.run("SELECT \(Self.columns) FROM limit_winners ORDER BY first_order") { row in
+    try spilled.store.run("SELECT \(Self.columns) FROM limit_winners ORDER BY first_order") { row in
       rows.append(Self.payoutRow(row))
       if rows.count >= page {
         try body(rows)
@@ -57,7 +57,7 @@ struct SpillingLimitBook {
       }
     }
     if !rows.isEmpty { try body(rows) }
-    try spilled.execute("DELETE FROM limit_winners")
+    try spilled.store.execute("DELETE FROM limit_winners")
     nextOrder = 0
   }
 
@@ -82,15 +82,37 @@ struct SpillingLimitBook {
         rule_date INTEGER NOT NULL, explanation TEXT,
         UNIQUE (rule, beneficiary, payee, year));
       """)
+    let statements = try Statements(store)
     var order = nextOrder
     try book.drain { row in
       guard let slot = row.slot else { return }
-      try Self.insert(row, slot: slot, order: order, in: store)
+      try Self.insert(row, slot: slot, order: order, with: statements)
       order += 1
     }
     nextOrder = order
     bytes = 0
-    spilled = store
+    spilled = statements
+  }
+
+  /// The store and the statements run for every claim, prepared once.
+  private struct Statements {
+    let store: SpillStore
+    let select, insert, update: SpillStore.Statement
+
+    init(_ store: SpillStore) throws {
+      self.store = store
+      select = try store.prepare("SELECT \(SpillingLimitBook.columns), first_order FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?")
+      insert = try store.prepare("""
+        INSERT INTO limit_winners (rule, beneficiary, payee, year, first_order, rule_index, subject, row_beneficiary, row_payee, amount,
+          status, eligible_from, expires, missing_evidence, rule_date, explanation)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+      update = try store.prepare("""
+        UPDATE limit_winners SET rule_index = ?, subject = ?, row_beneficiary = ?, row_payee = ?, amount = ?, status = ?, eligible_from = ?,
+          expires = ?, missing_evidence = ?, rule_date = ?, explanation = ?
+        WHERE first_order = ?
+        """)
+    }
   }
 
   private static let columns = """
@@ -109,33 +131,24 @@ struct SpillingLimitBook {
      .text(row.missingEvidence), .int(Int64(row.ruleDate.packedValue)), row.explanationJSON.map { .text($0) } ?? .null]
   }
 
-  private static func insert(_ row: PayoutRow, slot: LimitSlot, order: Int, in store: SpillStore) throws {
-    try store.run("""
-      INSERT INTO limit_winners (rule, beneficiary, payee, year, first_order, rule_index, subject, row_beneficiary, row_payee, amount,
-        status, eligible_from, expires, missing_evidence, rule_date, explanation)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """,
-                  key(slot) + [.int(Int64(order))] + values(row))
+  private static func insert(_ row: PayoutRow, slot: LimitSlot, order: Int, with store: Statements) throws {
+    try store.store.run(store.insert, key(slot) + [.int(Int64(order))] + values(row))
   }
 
-  private static func offer(_ row: PayoutRow, slot: LimitSlot, order: inout Int, in store: SpillStore) throws -> Int? {
+  private static func offer(_ row: PayoutRow, slot: LimitSlot, order: inout Int, with store: Statements) throws -> Int? {
     var holder: PayoutRow?
     var holderOrder: Int64 = 0
-    try store.run("SELECT \(columns), first_order FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?", key(slot)) {
+    try store.store.run(store.select, key(slot)) {
       holder = payoutRow($0)
       holderOrder = $0.int(15)
     }
     guard let holder else {
-      try insert(row, slot: slot, order: order, in: store)
+      try insert(row, slot: slot, order: order, with: store)
       order += 1
       return nil
     }
     guard row.claimOrder < holder.claimOrder else { return row.ruleIndex }
-    try store.run("""
-      UPDATE limit_winners SET rule_index = ?, subject = ?, row_beneficiary = ?, row_payee = ?, amount = ?, status = ?, eligible_from = ?,
-        expires = ?, missing_evidence = ?, rule_date = ?, explanation = ?
-      WHERE first_order = ?
-      """, values(row) + [.int(holderOrder)])
+    try store.store.run(store.update, values(row) + [.int(holderOrder)])
     return holder.ruleIndex
   }
 
