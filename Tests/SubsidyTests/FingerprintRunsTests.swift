@@ -28,6 +28,24 @@ import Testing
     return dir
   }
 
+  /// The table is written out before it doubles past the pool, not after: what it holds never goes
+  /// over the budget, even between two of its reports (every 1,024 entries).
+  @Test func theTableSpillsBeforeItDoublesPastThePool() throws {
+    let dir = try directory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let budget = MemoryBudget(megabytes: 1)
+    var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: budget), part: .dispatchIDs, runEntries: 1_024,
+                                      makeFile: { try SpillFile(in: dir.path) })
+    var keys = Keys(state: 99)
+    var most = 0
+    for step in 0..<150_000 {
+      _ = try runs.insertIfAbsent(keys.next(4) | 1, Int32(truncatingIfNeeded: step))
+      most = max(most, runs.memoryBytes)
+    }
+    #expect(runs.runCount > 0)
+    #expect(most <= budget.bytes, "held \(most) bytes against a pool of \(budget.bytes)")
+  }
+
   @Test(arguments: [16, 64, 1_000])
   func answersLikeADictionaryAcrossRunsAndMerges(runEntries: Int) throws {
     let dir = try directory()

@@ -52,6 +52,13 @@ struct FingerprintTable<Value: FixedWidthInteger> {
     return nil
   }
 
+  /// What its arrays take now, in bytes (0 while empty: an empty table's 16 slots are not worth a report).
+  var allocatedBytes: Int { count == 0 ? 0 : keys.count * (MemoryLayout<UInt64>.stride + MemoryLayout<Value>.stride) }
+
+  /// Whether one more key makes the arrays double: while they do, the old arrays and the new ones,
+  /// twice their size, are held at once (three times `allocatedBytes`).
+  var growsOnNextInsert: Bool { (count + 1) * 4 > keys.count * 3 }
+
   /// Every entry, in no particular order (for moving the table to disk).
   func forEach(_ body: (UInt64, Value) throws -> Void) rethrows {
     if let zero { try body(0, zero) }

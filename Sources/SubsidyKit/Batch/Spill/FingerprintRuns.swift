@@ -58,9 +58,8 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   /// Blocks read from disk so far: lookups that passed a filter, and merges.
   var blockReads: Int { block.reads }
 
-  /// What the part holds in memory: the table (as the pool counts a hash table's entry) and the
-  /// runs' filters and sparse indices.
-  var memoryBytes: Int { table.count * MemoryBudget.hashEntry(valueBytes: MemoryLayout<Value>.size) + runBytes }
+  /// What the part holds in memory: the table's arrays and the runs' filters and sparse indices.
+  var memoryBytes: Int { table.allocatedBytes + runBytes }
 
   /// The value held for `key`.
   func value(for key: UInt64) throws -> Value? {
@@ -74,6 +73,10 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
       if let earlier = table[key] { return earlier }
       if let earlier = try onDisk(key) { return earlier }
     }
+    if table.growsOnNextInsert {
+      if let earlier = table[key] { return earlier }
+      try beforeGrowing()
+    }
     if let earlier = table.insertIfAbsent(key, value) { return earlier }
     try inserted()
     return nil
@@ -82,6 +85,7 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   /// Stores `value` for `key`, which `value(for:)` has just answered nil for: the runs are not asked
   /// again (a key held on disk would then be held twice, the table's answer winning).
   mutating func insertAbsent(_ key: UInt64, _ value: Value) throws {
+    if table.growsOnNextInsert, table[key] == nil { try beforeGrowing() }
     guard table.insertIfAbsent(key, value) == nil else { return }
     try inserted()
   }
@@ -94,6 +98,13 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
     } else if insertions % place.reportEvery == 0, place.report(part, bytes: memoryBytes), table.count >= runEntries {
       try spill()
     }
+  }
+
+  /// The table is about to double: the pool is told what it will hold while it does, and when that
+  /// is more than the pool has, the table is written out instead of grown. (Counted only after each
+  /// 1,024 entries, the doubling of a large table took a run past its budget between two reports.)
+  private mutating func beforeGrowing() throws {
+    if place.report(part, bytes: runBytes + 3 * table.allocatedBytes), table.count >= runEntries { try spill() }
   }
 
   private func onDisk(_ key: UInt64) throws -> Value? {

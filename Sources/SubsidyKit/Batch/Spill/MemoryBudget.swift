@@ -12,7 +12,10 @@
 public struct MemoryBudget: Sendable {
   public var bytes: Int
 
-  public static let defaultMegabytes = 128
+  /// Measured on 1M generated rows: the whole run peaks at 96 MB with it, as fast as with 128 (which
+  /// peaked at 126 MB): what spans rows that does not fit spills to run files and the temporary
+  /// database at little cost.
+  public static let defaultMegabytes = 96
 
   public init(megabytes: Int = MemoryBudget.defaultMegabytes) {
     bytes = max(0, megabytes) * 1024 * 1024
@@ -78,7 +81,7 @@ final class SpillPlace {
   /// system call) and the part holds enough to matter.
   func report(_ part: Part, bytes: Int) -> Bool {
     held[part.rawValue] = bytes
-    if held.reduce(0, +) > budget { return true }
+    if held.reduce(0, +) + storeCache > budget { return true }
     guard let ceiling, bytes >= Self.smallestSpill else { return false }
     reports += 1
     guard reports % 16 == 0, let now = resident() else { return false }
@@ -91,8 +94,13 @@ final class SpillPlace {
     if let opened { return opened }
     let store = try SpillStore()
     opened = store
+    storeCache = SpillStore.cacheKiB * 1024
     return store
   }
+
+  /// The store's page cache, from the moment it is opened: it fills as the store is used, so the
+  /// parts left in memory share what remains.
+  private var storeCache = 0
 
   /// A part that spills to sorted runs (`FingerprintRuns`) has written one, and now holds `bytes`.
   func spilled(_ part: Part, holding bytes: Int) {
@@ -110,6 +118,6 @@ final class SpillPlace {
 
   /// What each part last reported holding, in KB, for the memory figures in the benchmark notes.
   var heldSummary: String {
-    Part.allCases.map { "\($0) \(held[$0.rawValue] >> 10) KB" }.joined(separator: ", ")
+    (Part.allCases.map { "\($0) \(held[$0.rawValue] >> 10) KB" } + ["store cache \(storeCache >> 10) KB"]).joined(separator: ", ")
   }
 }
