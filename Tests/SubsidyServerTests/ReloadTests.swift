@@ -114,7 +114,7 @@ import Testing
         #expect(Self.amounts(response) == ["100.00", "100.00"])
       }
       try await client.execute(uri: "/v1/eval", method: .post, headers: yamlHeaders(), body: ByteBuffer(string: nicknamed)) { response in
-        _ = expectProblem(response, .unprocessableContent, code: "facts-invalid")
+        _ = expectProblem(response, .unprocessableContent, code: "unknown-key")
       }
       let policy = folder.appendingPathComponent("yingjiang.yaml")
       try (try String(contentsOf: policy, encoding: .utf8))

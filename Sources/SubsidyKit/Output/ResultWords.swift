@@ -38,8 +38,8 @@ public struct ResultWords {
     let items: [JSON] = results.map { r in
       let shown = redactor.result(r)
       let toPay = program.toPay(shown, facts: facts, asOf: asOf)
-      guard case .object(let fields) = ResultJSON.result(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) }) else { return .null }
-      return .object(fields + [("words", words.json(r, toPay: toPay))])
+      return ResultJSON.result(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) },
+                               appending: [("words", words.json(r, toPay: toPay))])
     }
     return .object([("as_of", .string(asOf.description)), ("lang", .string(language.rawValue)), ("results", .array(items))])
   }
