@@ -5,13 +5,15 @@
 /// adapts to the program, and the next answer (a 55 KB body, its JSON buffer, the facts of the case)
 /// faults the same pages in again: under `wrk`, page faults, `madvise` and the TLB shootdowns it
 /// sends to the other core were a twentieth of the server's CPU. A fixed trim threshold keeps up to
-/// that much free memory per arena (bounded: it is what the busiest moment used), and a fixed mmap
-/// threshold keeps buffers under it in the arenas. Process-wide, so only `subsidy serve` sets it.
+/// that much free memory per arena, enough for the answers in flight, not so much that the memory a
+/// batch upload freed stays with the process; setting it also fixes the mmap threshold, so buffers
+/// from a megabyte up (a batch's) keep their own mappings and go back to the system when freed.
+/// Process-wide, so only `subsidy serve` sets it.
 enum AllocatorTuning {
   /// Free memory an arena keeps before trimming (bytes).
-  static let trimThreshold: Int32 = 64 << 20
+  static let trimThreshold: Int32 = 16 << 20
   /// Allocations from this size up get their own mapping (bytes); below it they come from an arena.
-  static let mmapThreshold: Int32 = 4 << 20
+  static let mmapThreshold: Int32 = 1 << 20
 
   static func apply() {
     #if os(Linux) && canImport(Glibc)
