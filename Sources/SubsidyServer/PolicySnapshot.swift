@@ -18,6 +18,9 @@ public struct PolicySnapshot: Sendable {
   /// The conditions of `program` put in words so far (`POST /v1/eval`'s `failed_checks`): per policy
   /// set, so a reload, which swaps the whole snapshot, starts afresh.
   public let conditionTexts = ConditionTexts()
+  /// The facts loader for `program`'s schema, made once per set: `POST /v1/eval` builds no decoder
+  /// or field specs per request.
+  public let factsLoader: FactsLoader
   /// Counts up with each successful reload (1 for the set loaded at start).
   public let generation: Int
 
@@ -33,7 +36,8 @@ public struct PolicySnapshot: Sendable {
       if let source = outcome.sources.first(where: { $0.path == file.path }) { policies[file.id.value] = source }
     }
     return .success(PolicySnapshot(program: program, schemaSources: schemas, policySources: policies,
-                                   testSources: testFiles(paths), redactor: PIIRedactor(program: program), generation: generation))
+                                   testSources: testFiles(paths), redactor: PIIRedactor(program: program),
+                                   factsLoader: FactsLoader(schema: program.schema), generation: generation))
   }
 
   /// The test files in `tests/` of each policy folder, by the policy each names (a file whose

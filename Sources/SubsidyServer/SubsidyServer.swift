@@ -56,6 +56,7 @@ public enum SubsidyServer {
   /// Loads the policies (refusing to start on a set that fails `check`), then serves until SIGTERM or
   /// SIGINT; SIGHUP reloads the policies as `POST /v1/reload` does.
   public static func run(_ options: ServerOptions, logger: Logger = Logger(label: "subsidy.serve")) async throws {
+    AllocatorTuning.apply()
     let initial: PolicySnapshot
     switch PolicySnapshot.load(options.policies, generation: 1) {
     case .success(let snapshot): initial = snapshot

@@ -25,6 +25,13 @@ import Testing
     try changed.write(to: file, atomically: true, encoding: .utf8)
   }
 
+  /// The `words` of yingjiang's first 七（一） result.
+  static func words(_ response: TestResponse) -> [String: Any] {
+    let results = response.object["results"] as? [[String: Any]] ?? []
+    let first = results.first { $0["policy"] as? String == "yingjiang" && $0["rule"] as? String == "employment-service-subsidy" }
+    return first?["words"] as? [String: Any] ?? [:]
+  }
+
   static func amounts(_ response: TestResponse) -> [String] {
     (response.object["results"] as? [[String: Any]] ?? [])
       .filter { $0["policy"] as? String == "yingjiang" && ["D1", "D9"].contains($0["subject"] as? String) && $0["status"] as? String == "payable" }
@@ -84,6 +91,53 @@ import Testing
       }
       try await client.execute(uri: "/healthz", method: .get) { response in
         #expect(response.object["generation"] as? Int == 2)
+      }
+    }
+  }
+
+  /// What a policy set's requests share (the facts loader of its schema, its clause texts and
+  /// condition words) is made per set: after a reload, a request sees the new set's schema, titles,
+  /// clause texts and amounts, never what was kept for the old one.
+  @Test func aReloadServesTheNewSetNeverAStaleCache() async throws {
+    let folder = try Self.copyOfPolicies()
+    defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+    let (app, _) = try makeApp(paths: [folder.path])
+    let facts = try readExample("yingjiang.yaml")
+    // A person with a field the shipped schema does not have.
+    let nicknamed = facts.replacingOccurrences(of: "{id: P1, name: 排早干,", with: "{id: P1, nickname: 阿干, name: 排早干,")
+    #expect(nicknamed != facts)
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/v1/eval", method: .post, headers: yamlHeaders(), body: ByteBuffer(string: facts)) { response in
+        #expect(response.status == .ok)
+        #expect((Self.words(response)["title"] as? String)?.hasPrefix("盈江县合作社组织化务工") == true)
+        #expect((Self.words(response)["clause_text"] as? String)?.hasPrefix("就业补助资金。") == true)
+        #expect(Self.amounts(response) == ["100.00", "100.00"])
+      }
+      try await client.execute(uri: "/v1/eval", method: .post, headers: yamlHeaders(), body: ByteBuffer(string: nicknamed)) { response in
+        _ = expectProblem(response, .unprocessableContent, code: "unknown-key")
+      }
+      let policy = folder.appendingPathComponent("yingjiang.yaml")
+      try (try String(contentsOf: policy, encoding: .utf8))
+        .replacingOccurrences(of: "title: 盈江县合作社组织化务工", with: "title: 修订：盈江县合作社组织化务工")
+        .replacingOccurrences(of: "    text: 就业补助资金。", with: "    text: 修订后的就业补助资金。")
+        .write(to: policy, atomically: true, encoding: .utf8)
+      try Self.setRate(120, in: folder)
+      let schema = folder.appendingPathComponent("facts.schema.yaml")
+      try (try String(contentsOf: schema, encoding: .utf8))
+        .replacingOccurrences(of: "      name: {type: string, label: {zh: 姓名, en: name}}\n",
+                              with: "      name: {type: string, label: {zh: 姓名, en: name}}\n      nickname: {type: string, label: {zh: 昵称, en: nickname}}\n")
+        .write(to: schema, atomically: true, encoding: .utf8)
+      try await client.execute(uri: "/v1/reload", method: .post, headers: [.authorization: "Bearer \(testToken)"]) { response in
+        #expect(response.status == .ok, "\(response.text.prefix(300))")
+      }
+      try await client.execute(uri: "/v1/eval", method: .post, headers: yamlHeaders(), body: ByteBuffer(string: facts)) { response in
+        #expect(response.status == .ok)
+        #expect((Self.words(response)["title"] as? String)?.hasPrefix("修订：盈江县合作社组织化务工") == true)
+        #expect((Self.words(response)["clause_text"] as? String)?.hasPrefix("修订后的就业补助资金。") == true)
+        #expect(Self.amounts(response) == ["120.00", "120.00"])
+      }
+      try await client.execute(uri: "/v1/eval", method: .post, headers: yamlHeaders(), body: ByteBuffer(string: nicknamed)) { response in
+        #expect(response.status == .ok, "\(response.text.prefix(300))")
       }
     }
   }

@@ -90,6 +90,9 @@ import Glibc
     #expect(broken.stderr.contains("broken.yaml:"), "\(broken.stderr)")
     let bad = try EvalParityTests.run(executable, ["serve", "--port", "70000"])
     #expect(bad.status == 64)
+    let budget = try EvalParityTests.run(executable, ["serve", "--batch-memory=-1", "--port", "0", "--lang", "en"])
+    #expect(budget.status == 64)
+    #expect(budget.stderr.contains("--batch-memory must not be negative"), "\(budget.stderr)")
   }
 
   /// The real process: `subsidy serve` on an ephemeral port answers /healthz, SIGHUP reloads its

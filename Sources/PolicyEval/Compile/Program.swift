@@ -64,6 +64,9 @@ public struct Program: Sendable {
 
   /// Whether some rule places its subject through household members (so their codes must be gathered).
   let needsHouseholdCodes: Bool
+  /// Where each rule is, by program rule index: `rule(at:)` and `condition(rule:index:)` are asked for
+  /// every result a report explains, and a search copied each policy and rule it passed.
+  private let ruleAt: [(policy: Int, rule: Int)]
 
   /// Each rule's conditions as a column program (nil where it has no column form), by rule index: the
   /// batch refuses whole columns of subjects with them before the row-by-row evaluator sees the rest.
@@ -87,12 +90,15 @@ public struct Program: Sendable {
       policies[b].supersededBy.append((policies[p].checked.id, policies[p].jurisdiction))
     }
     var n = 0
+    var ruleAt: [(policy: Int, rule: Int)] = []
     for p in policies.indices {
       for r in policies[p].rules.indices {
         policies[p].rules[r].index = n
+        ruleAt.append((p, r))
         n += 1
       }
     }
+    self.ruleAt = ruleAt
     needsHouseholdCodes = policies.contains { p in
       p.rules.contains { if case .householdMembers = $0.anchor.mode { true } else { false } }
     }
@@ -105,21 +111,25 @@ public struct Program: Sendable {
   /// values of (in the order `CheckReason.condition` holds them), and the rule's parameters: what a
   /// report needs to say the condition in plain words.
   public func condition(rule: Int, index: Int) -> (condition: TypedExpr, witnesses: [TypedExpr], parameters: [CheckedParameter])? {
-    for policy in policies {
-      guard let compiled = policy.rules.first(where: { $0.index == rule }) else { continue }
-      guard index < compiled.checked.conditions.count else { return nil }
-      let c = compiled.checked.conditions[index]
-      return (c, Self.distinct(Self.witnesses(of: c)), policy.checked.parameters)
-    }
-    return nil
+    guard rule >= 0, rule < ruleAt.count else { return nil }
+    let (p, r) = ruleAt[rule]
+    guard index < policies[p].rules[r].checked.conditions.count else { return nil }
+    let c = policies[p].rules[r].checked.conditions[index]
+    return (c, Self.distinct(Self.witnesses(of: c)), policies[p].checked.parameters)
   }
 
   /// The typed rule at program index `rule` with its policy's parameters (for plain-word reports).
   public func rule(at index: Int) -> (rule: CheckedRule, parameters: [CheckedParameter])? {
-    for policy in policies {
-      if let compiled = policy.rules.first(where: { $0.index == index }) { return (compiled.checked, policy.checked.parameters) }
-    }
-    return nil
+    guard index >= 0, index < ruleAt.count else { return nil }
+    let (p, r) = ruleAt[index]
+    return (policies[p].rules[r].checked, policies[p].checked.parameters)
+  }
+
+  /// The compiled rule at program index `index` and the index of its policy in `policies`.
+  func compiledRule(at index: Int) -> (policy: Int, rule: CompiledRule)? {
+    guard index >= 0, index < ruleAt.count else { return nil }
+    let (p, r) = ruleAt[index]
+    return (p, policies[p].rules[r])
   }
 
   /// How many rules have a column program, of how many (for `subsidy bench`).

@@ -180,11 +180,10 @@ extension Program {
   /// area, unexplained, because another's claim can take the slot (a refused subject claims nothing, so
   /// it is left out; the order of the claims, and so the holder of each slot, is the one `evaluate` sees).
   private func judgedAgain(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> EvalResult? {
-    guard let policy = policies.first(where: { $0.rules.contains { $0.index == r.ruleIndex } }),
-      let rule = policy.rules.first(where: { $0.index == r.ruleIndex }), !rule.isGroup
-    else {
+    guard let (p, rule) = compiledRule(at: r.ruleIndex), !rule.isGroup else {
       return evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
     }
+    let policy = policies[p]
     let kind = rule.checked.subject
     let table = facts.tables[kind]
     guard let subject = table.index[r.subject] else { return nil }

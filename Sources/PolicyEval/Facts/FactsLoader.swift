@@ -7,10 +7,16 @@ import PolicyValues
 ///
 /// Every problem becomes a diagnostic with file:line:column; nothing is silently dropped. References
 /// (`dispatch.person`) are resolved after all records are read, so order in the file does not matter.
-public struct FactsLoader {
+public struct FactsLoader: Sendable {
   let schema: FactSchema
+  /// The decoder and the fields' specs, made with the loader: one loader kept for many loads (a
+  /// server's, per policy set) makes them once.
+  let specs: FieldSpecs
 
-  public init(schema: FactSchema) { self.schema = schema }
+  public init(schema: FactSchema) {
+    self.schema = schema
+    specs = FieldSpecs(schema: schema)
+  }
 
   /// Loads a file. `asOf` (the command line's `--as-of`) overrides the file's `as_of` for the checks
   /// that need the date judged on (an ID number's birth date cannot be later).
@@ -26,8 +32,8 @@ public struct FactsLoader {
     if let asOf = top.optional("as_of"), !asOf.isNull {
       facts.asOf = ScalarReader.date(asOf, "`as_of`", into: &d)?.value
     }
-    let converter = FieldConverter(schema: schema, asOf: asOf ?? facts.asOf)
-    var identities = IdentityIndex()
+    let converter = FieldConverter(specs: specs, asOf: asOf ?? facts.asOf)
+    var identities = IdentityIndex(schema: schema)
     var pendingRefs: [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)] = []
     // Ids of records rejected for a bad field, per entity kind: references to them are not
     // reported again as unknown (the record's own error is the one to fix).
@@ -82,29 +88,31 @@ public struct FactsLoader {
     var spans = [SourceSpan?](repeating: nil, count: entity.fields.count)
     var refs: [(slot: Int, target: Int, id: Located<String>)] = []
     var ok = true
-    // By index: a `for field in` copy of each field (its name, type and bounds) per record was a
-    // good part of loading a case.
-    for i in entity.fields.indices {
-      let field = entity.fields[i]
-      let value = m.optional(field.name)
-      guard let value, !value.isNull else {
-        if field.required {
-          d.add(.error("missing-field", "\(entity.name) has no `\(field.name)`, which is required",
-                       zh: "`\(entity.name)` 缺少必填字段 `\(field.name)`", at: node.span))
-          ok = false
-        } else if let text = field.defaultText {
-          record[field.slot] = converter.defaultValue(text, field.type) ?? .null
+    // Read in place through the buffer: a copy of each field (its name, type, label and bounds, a
+    // dozen reference counts) per record, by `for field in` or `let field = fields[i]`, was a good
+    // part of loading a case.
+    entity.fields.withUnsafeBufferPointer { fields in
+      for i in fields.indices {
+        let value = m.optional(fields[i].name)
+        guard let value, !value.isNull else {
+          if fields[i].required {
+            d.add(.error("missing-field", "\(entity.name) has no `\(fields[i].name)`, which is required",
+                         zh: "`\(entity.name)` 缺少必填字段 `\(fields[i].name)`", at: node.span))
+            ok = false
+          } else if let text = fields[i].defaultText {
+            record[fields[i].slot] = converter.defaultValue(text, fields[i].type) ?? .null
+          }
+          continue
         }
-        continue
+        spans[fields[i].slot] = value.span
+        if case .reference(let target) = fields[i].type, let targetIndex = schema.entityIndex[target] {
+          guard let id = ScalarReader.string(value, "`\(fields[i].name)`", into: &d) else { ok = false; continue }
+          refs.append((fields[i].slot, targetIndex, id))
+          continue
+        }
+        guard let converted = converter.convert(value, fields[i], entity: entity, into: &d) else { ok = false; continue }
+        record[fields[i].slot] = converted
       }
-      spans[field.slot] = value.span
-      if case .reference(let target) = field.type, let targetIndex = schema.entityIndex[target] {
-        guard let id = ScalarReader.string(value, "`\(field.name)`", into: &d) else { ok = false; continue }
-        refs.append((field.slot, targetIndex, id))
-        continue
-      }
-      guard let converted = converter.convert(value, field, entity: entity, into: &d) else { ok = false; continue }
-      record[field.slot] = converted
     }
     m.finish(into: &d)
     guard ok else { return nil }

@@ -9,40 +9,20 @@ import PolicyValues
 /// What is particular to YAML stays here: a quoted `"true"` is text, not a boolean, and a list may
 /// be a sequence or the batch's `a;b;c`.
 struct FieldConverter {
-  let schema: FactSchema
-  let decoder: FieldDecoder
+  let specs: FieldSpecs
   let asOf: CivilDate?
-  /// Each field's spec, made the first time a record of the load has the field, not once per record.
-  private let specs = SpecCache()
+  var decoder: FieldDecoder { specs.decoder }
 
-  init(schema: FactSchema, asOf: CivilDate?) {
-    self.schema = schema
-    self.decoder = FieldDecoder(schema: schema)
+  init(specs: FieldSpecs, asOf: CivilDate?) {
+    self.specs = specs
     self.asOf = asOf
-  }
-
-  /// Specs by entity and slot, filled as fields are met (a class: the converter is passed by value).
-  private final class SpecCache {
-    var specs: [[FieldDecoder.Spec?]] = []
-  }
-
-  private func spec(_ field: FactSchema.Field, entity: FactSchema.Entity) -> FieldDecoder.Spec {
-    if specs.specs.count <= entity.index { specs.specs += Array(repeating: [], count: entity.index + 1 - specs.specs.count) }
-    if specs.specs[entity.index].count <= field.slot {
-      specs.specs[entity.index] += Array(repeating: nil, count: field.slot + 1 - specs.specs[entity.index].count)
-    }
-    if let spec = specs.specs[entity.index][field.slot] { return spec }
-    let spec = decoder.spec(field)
-    specs.specs[entity.index][field.slot] = spec
-    return spec
   }
 
   func convert(_ node: YAMLNode, _ field: FactSchema.Field, entity: FactSchema.Entity, into d: inout DiagnosticBag) -> Value? {
     // The field's name in a message, made only when there is a message (every record has fields).
     func what() -> String { "`\(entity.name).\(field.name)`" }
-    let spec = spec(field, entity: entity)
-    if case .list(let inner) = field.type, case .sequence(let list) = node.kind {
-      let itemSpec = decoder.spec(type: inner)
+    let spec = specs.spec(entity: entity.index, slot: field.slot)
+    if case .list = field.type, case .sequence(let list) = node.kind, let itemSpec = specs.itemSpec(entity: entity.index, slot: field.slot) {
       var values: [Value] = []
       for item in list {
         guard let text = item.scalar else {
@@ -92,5 +72,46 @@ struct FieldConverter {
   /// A schema default (`default: none`), decoded by the same decoder.
   func defaultValue(_ text: String, _ type: FieldType) -> Value? {
     try? decoder.decodeLiteral(text, type).get()
+  }
+}
+
+/// The one decoder and every field's spec (and a list field's item spec) for one schema, made once per
+/// `FactsLoader` rather than per load: a server keeps one loader per policy set, so a request builds
+/// neither the decoder's enum tables nor a spec. Immutable, so requests share it.
+final class FieldSpecs: Sendable {
+  let decoder: FieldDecoder
+  /// By entity index, then slot.
+  private let specs: [[FieldDecoder.Spec?]]
+  /// A list field's item spec, by entity index, then slot.
+  private let itemSpecs: [[FieldDecoder.Spec?]]
+
+  init(schema: FactSchema) {
+    let decoder = FieldDecoder(schema: schema)
+    self.decoder = decoder
+    var specs: [[FieldDecoder.Spec?]] = [], items: [[FieldDecoder.Spec?]] = []
+    for entity in schema.entities {
+      let width = (entity.fields.map(\.slot).max() ?? -1) + 1
+      var row = [FieldDecoder.Spec?](repeating: nil, count: width), itemRow = row
+      for field in entity.fields {
+        row[field.slot] = decoder.spec(field)
+        if case .list(let inner) = field.type { itemRow[field.slot] = decoder.spec(type: inner) }
+      }
+      if specs.count <= entity.index {
+        specs += Array(repeating: [], count: entity.index + 1 - specs.count)
+        items += Array(repeating: [], count: entity.index + 1 - items.count)
+      }
+      specs[entity.index] = row
+      items[entity.index] = itemRow
+    }
+    self.specs = specs
+    itemSpecs = items
+  }
+
+  func spec(entity: Int, slot: Int) -> FieldDecoder.Spec {
+    specs[entity][slot]!
+  }
+
+  func itemSpec(entity: Int, slot: Int) -> FieldDecoder.Spec? {
+    itemSpecs[entity][slot]
   }
 }

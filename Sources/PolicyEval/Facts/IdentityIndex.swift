@@ -9,19 +9,27 @@ import PolicyValues
 /// record with one id cannot carry two numbers here, since ids are unique in a facts file.)
 struct IdentityIndex {
   private var first: [String: (id: String, span: SourceSpan?)] = [:]
+  /// The slots of ID-number fields, by entity index: found once per load, not by copying every field of
+  /// the schema (its name, type, label and bounds) for each record.
+  private let numberSlots: [[Int]]
+
+  init(schema: FactSchema) {
+    numberSlots = schema.entities.map { entity in entity.fields.indices.filter { entity.fields[$0].type == .idNumber }.map { entity.fields[$0].slot } }
+  }
 
   mutating func add(_ record: [Value], _ spans: [SourceSpan?], id: String, entity: FactSchema.Entity, into d: inout DiagnosticBag) {
-    for field in entity.fields where field.type == .idNumber {
-      guard case .string(let number) = record[field.slot] else { continue }
-      let key = "\(entity.index)|\(field.slot)|\(number)"
+    guard entity.index < numberSlots.count else { return }
+    for slot in numberSlots[entity.index] {
+      guard case .string(let number) = record[slot] else { continue }
+      let key = "\(entity.index)|\(slot)|\(number)"
       if let earlier = first[key] {
         guard earlier.id != id else { continue }
         d.add(.error("duplicate-id-number", "\(entity.name) `\(id)` has the ID number of \(entity.name) `\(earlier.id)` (\(PIIMask.masked(number))); an ID number identifies one person",
                      zh: "`\(entity.name)` `\(id)` 与 `\(entity.name)` `\(earlier.id)` 的身份证号相同（\(PIIMask.masked(number))）；一个身份证号只对应一个人",
-                     at: spans[field.slot], help: "merge the two records under one id, or correct the number", helpZh: "请把两条记录合并到同一个编号下，或改正号码",
+                     at: spans[slot], help: "merge the two records under one id, or correct the number", helpZh: "请把两条记录合并到同一个编号下，或改正号码",
                      notes: [.init("\(entity.name) `\(earlier.id)` has it here", zh: "`\(entity.name)` `\(earlier.id)` 的号码在这里", at: earlier.span)]))
       } else {
-        first[key] = (id, spans[field.slot])
+        first[key] = (id, spans[slot])
       }
     }
   }

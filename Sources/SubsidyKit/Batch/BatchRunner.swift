@@ -264,8 +264,9 @@ public final class BatchRunner: Sendable {
       item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
     } else {
       decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
+      let loader = FactsLoader(schema: program.schema)
       for jsonLine in item.jsonLines {
-        switch JSONLineFacts.load(jsonLine, file: options.input, schema: program.schema, asOf: asOf) {
+        switch JSONLineFacts.load(jsonLine, file: options.input, schema: program.schema, loader: loader, asOf: asOf) {
         case .success(let facts):
           item.identities += IdentityClaim.claims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0)
           let rows = facts.tables[program.rowKind ?? 0].count

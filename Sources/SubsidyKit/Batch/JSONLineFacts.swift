@@ -7,7 +7,8 @@ import PolicyValues
 /// One line of a JSON Lines batch: a whole facts document (people, dispatches…) in the contract's shape.
 enum JSONLineFacts {
   /// The facts of the line, or a reject naming the first problem with its column.
-  static func load(_ line: JSONLine, file: String, schema: FactSchema, asOf: CivilDate? = nil) -> Result<Facts, Reject> {
+  /// `loader` is the chunk's (made once for its lines: a loader makes the decoder and every field's spec).
+  static func load(_ line: JSONLine, file: String, schema: FactSchema, loader: FactsLoader? = nil, asOf: CivilDate? = nil) -> Result<Facts, Reject> {
     guard let text = line.text else {
       let problem = line.problem
       let byte = problem.map { " byte 0x" + String($0.byte, radix: 16, uppercase: true) } ?? " a byte"
@@ -19,7 +20,7 @@ enum JSONLineFacts {
     if let problem = StrictJSON.problem(in: text) {
       return .failure(Reject(line: line.line, column: "column \(problem.column)", value: "", reason: "not JSON: \(problem.message)"))
     }
-    guard let facts = FactsLoader(schema: schema).load(source, asOf: asOf, into: &d) else {
+    guard let facts = (loader ?? FactsLoader(schema: schema)).load(source, asOf: asOf, into: &d) else {
       let first = d.sorted.first
       return .failure(Reject(line: line.line, column: "column \(first?.span?.start.column ?? 1)", value: "",
                              reason: first?.message ?? "the line is not a facts document"))

@@ -36,7 +36,29 @@ public final class ConditionTexts: @unchecked Sendable {
   /// Each rule's policy parameters, by program rule index.
   private var parameters: [Int: [CheckedParameter]] = [:]
 
+  /// Each policy's title and its rules' clause texts, by policy id and rule id (the first of each id,
+  /// as a search finds it), made on first use: a result's `words` look them up, and a search per
+  /// result copied every policy and rule it passed.
+  private var clauses: [String: (title: String, rules: [String: String])]?
+
   public init() {}
+
+  /// The title of policy `policy` and the text of its rule `rule` (nil where there is no such policy or rule).
+  func clause(policy: String, rule: String, program: Program) -> (title: String?, text: String?) {
+    lock.withLock {
+      if clauses == nil {
+        var table: [String: (title: String, rules: [String: String])] = [:]
+        for p in program.checkedPolicies where table[p.id] == nil {
+          var rules: [String: String] = [:]
+          for r in p.rules where rules[r.id] == nil { rules[r.id] = r.syntax.text }
+          table[p.id] = (p.syntax.title, rules)
+        }
+        clauses = table
+      }
+      guard let found = clauses?[policy] else { return (nil, nil) }
+      return (found.title, found.rules[rule])
+    }
+  }
 
   func key(rule: Int, index: Int, language: TextReport.Language, date: CivilDate, program: Program) -> Key? {
     let known = lock.withLock { self.parameters[rule] }

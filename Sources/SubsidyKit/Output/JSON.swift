@@ -1,5 +1,9 @@
 /// A small JSON value with ordered keys, so output reads in the contract's order and diffs stay stable.
-public indirect enum JSON: Sendable, Equatable {
+///
+/// Not `indirect`: the arrays of `array` and `object` already hold their elements out of line, and an
+/// indirect enum put every value (each string, each `true`) in a heap box of its own, thousands per
+/// `POST /v1/eval` answer, each allocated, reference counted and freed.
+public enum JSON: Sendable, Equatable {
   case string(String)
   /// A number written as given (amounts are strings in the contract; this is for counts).
   case number(String)

@@ -29,19 +29,30 @@ public struct PIIRedactor: Sendable {
     r.beneficiary = r.beneficiary.map(PIIMask.mask)
     r.payee = r.payee.map(PIIMask.mask)
     r.limitKey = r.limitKey.map(PIIMask.mask)
-    r.explanation = r.explanation.map(check)
+    // In place, and only where a text changes: most checks show no ID number, and copying every
+    // check into a new array was a good part of an answer's words.
+    for i in r.explanation.indices {
+      let value = maskedValue(r.explanation[i].value, span: r.explanation[i].span)
+      if value != r.explanation[i].value { r.explanation[i].value = value }
+      let text = PIIMask.mask(r.explanation[i].check)
+      if text != r.explanation[i].check { r.explanation[i].check = text }
+    }
     return r
   }
 
   public func check(_ c: Check) -> Check {
     var c = c
-    if let span = c.span, personalConditions.contains(span) {
-      c.value = c.value == "null" ? c.value : PIIMask.masked(c.value)
-    } else {
-      c.value = PIIMask.mask(c.value)
-    }
+    c.value = maskedValue(c.value, span: c.span)
     c.check = PIIMask.mask(c.check)
     return c
+  }
+
+  /// The value a check saw: masked whole when its condition reads a `pii` field, else where it looks like an ID number.
+  private func maskedValue(_ value: String, span: SourceSpan?) -> String {
+    if let span, !personalConditions.isEmpty, personalConditions.contains(span) {
+      return value == "null" ? value : PIIMask.masked(value)
+    }
+    return PIIMask.mask(value)
   }
 
   static func readsPII(_ e: TypedExpr, _ schema: FactSchema) -> Bool {

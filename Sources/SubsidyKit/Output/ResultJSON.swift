@@ -14,7 +14,9 @@ public enum ResultJSON {
     }))])
   }
 
-  public static func result(_ r: EvalResult, toPay: JSON? = nil) -> JSON {
+  /// `extra` pairs follow the contract's keys (the server's `words`): made here rather than by copying
+  /// the finished object's pairs into a longer array.
+  public static func result(_ r: EvalResult, toPay: JSON? = nil, appending extra: [(String, JSON)] = []) -> JSON {
     var pairs: [(String, JSON)] = [
       ("policy", .string(r.policy)), ("rule", .string(r.rule)), ("clause", .string(r.clause)), ("kind", .string(r.kind.rawValue)),
       ("subject", .string(r.subject)), ("beneficiary", .optional(r.beneficiary)), ("payee", .optional(r.payee)),
@@ -33,6 +35,7 @@ public enum ResultJSON {
       .object([("check", .string($0.check)), ("value", .string($0.value)), ("holds", .bool($0.holds))])
     })))
     if let toPay { pairs.append(("to_pay", toPay)) }
+    pairs += extra
     return .object(pairs)
   }
 }

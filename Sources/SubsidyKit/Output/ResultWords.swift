@@ -12,9 +12,9 @@ public struct ResultWords {
   let facts: Facts
   let language: TextReport.Language
   let redactor: PIIRedactor
-  /// The policies by id, looked up once per document rather than once per result.
-  private let policies: [String: CheckedPolicy]
-  /// Conditions already put in words: the served policy set's, or this document's own.
+  /// The evidence enum (its labels), looked up once per document rather than copied once per result.
+  private let evidenceLabels: FactSchema.EnumType?
+  /// Conditions already put in words and the clauses' texts: the served policy set's, or this document's own.
   private let memo: ConditionTexts
 
   public init(program: Program, facts: Facts, language: TextReport.Language, redactor: PIIRedactor, memo: ConditionTexts = ConditionTexts()) {
@@ -23,7 +23,7 @@ public struct ResultWords {
     self.facts = facts
     self.language = language
     self.redactor = redactor
-    policies = Dictionary(program.checkedPolicies.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    evidenceLabels = program.schema.enums["evidence"]
   }
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
@@ -38,17 +38,16 @@ public struct ResultWords {
     let items: [JSON] = results.map { r in
       let shown = redactor.result(r)
       let toPay = program.toPay(shown, facts: facts, asOf: asOf)
-      guard case .object(let fields) = ResultJSON.result(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) }) else { return .null }
-      return .object(fields + [("words", words.json(r, toPay: toPay))])
+      return ResultJSON.result(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) },
+                               appending: [("words", words.json(r, toPay: toPay))])
     }
     return .object([("as_of", .string(asOf.description)), ("lang", .string(language.rawValue)), ("results", .array(items))])
   }
 
   /// `r` is the result as evaluated (not yet masked): its reasons name the values that are masked here.
   public func json(_ r: EvalResult, toPay: ToPay?) -> JSON {
-    let policy = policies[r.policy]
-    let rule = policy?.rules.first { $0.id == r.rule }
-    let labels = program.schema.enums["evidence"]
+    let clause = memo.clause(policy: r.policy, rule: r.rule, program: program)
+    let labels = evidenceLabels
     let evidence: [JSON] = r.evidence.map { e in
       let name = labels?.index(of: e.id).flatMap { labels?.labels[$0] }.map { language == .zh ? $0.zh : $0.en } ?? e.id
       return .object([("id", .string(e.id)), ("label", .string(name)), ("provided", .bool(e.provided)),
@@ -58,8 +57,8 @@ public struct ResultWords {
     let failed = r.explanation.filter { !$0.holds }.map { JSON.string(PIIMask.mask(text.line(redactor.check($0), of: r))) }
     var pairs: [(String, JSON)] = [
       ("status", .string(language == .zh ? r.status.label.zh : r.status.label.en)),
-      ("title", .optional(policy?.syntax.title)),
-      ("clause_text", .optional(rule?.syntax.text)),
+      ("title", .optional(clause.title)),
+      ("clause_text", .optional(clause.text)),
       ("evidence", .array(evidence)),
       ("failed_checks", .array(failed)),
     ]

@@ -47,7 +47,7 @@ struct BatchRoute: Sendable {
       _ = try ledger.configured()
     }
     let snapshot = store.snapshot
-    var run = BatchRun(program: snapshot.program, asOf: asOf, maxRows: options.maxBatchRows, ledger: ledger.location)
+    var run = BatchRun(program: snapshot.program, asOf: asOf, maxRows: options.maxBatchRows, memory: options.batchMemory, ledger: ledger.location)
     if commit {
       let sources = snapshot.schemaSources + snapshot.policySources.values
       run.commit = BatchInfo(id: batchID ?? "request.csv@\(BatchInfo.newID())", source: "POST /v1/batch", engineVersion: Subsidy.version,

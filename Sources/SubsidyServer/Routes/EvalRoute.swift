@@ -21,7 +21,7 @@ struct EvalRoute: Sendable {
     // The name decides the parser's strictness, as a file's extension does for the CLI.
     let source = SourceFile(path: format == .yaml ? "request.yaml" : "request.json", text: text)
     var d = DiagnosticBag()
-    guard let facts = FactsLoader(schema: program.schema).load(source, asOf: asOfOverride, into: &d) else {
+    guard let facts = snapshot.factsLoader.load(source, asOf: asOfOverride, into: &d) else {
       throw Problem(.unprocessableContent, "facts-invalid", "the facts do not load",
                     detail: Self.firstLine(d.sorted, source: Subsidy.quotable(source, program: program)), diagnostics: d.sorted)
     }

@@ -14,15 +14,18 @@ struct BatchRun: Sendable {
   let program: Program
   let asOf: CivilDate
   let maxRows: Int
+  /// The run's memory budget in megabytes (`--batch-memory`).
+  let memory: Int
   /// `--ledger`; nil without one.
   let ledger: String?
   /// The batch to record (`commit=true`); nil for a dry run.
   var commit: BatchInfo?
 
-  init(program: Program, asOf: CivilDate, maxRows: Int, ledger: String?) {
+  init(program: Program, asOf: CivilDate, maxRows: Int, memory: Int = ServerOptions.defaultBatchMemory, ledger: String?) {
     self.program = program
     self.asOf = asOf
     self.maxRows = maxRows
+    self.memory = memory
     self.ledger = ledger
   }
 
@@ -46,6 +49,7 @@ struct BatchRun: Sendable {
     do { spool = try Spool() } catch { return .failure(Self.storageProblem(error)) }
     var options = BatchOptions(input: "request.csv", asOf: asOf)
     options.maxRows = maxRows
+    options.memory = MemoryBudget(megabytes: memory)
     let runner = BatchRunner(program: program, options: options)
     var d = DiagnosticBag()
     var summary = BatchSummary()

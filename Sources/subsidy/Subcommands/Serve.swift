@@ -34,6 +34,9 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "The most rows one POST /v1/batch upload may have.")
   var maxBatchRows = ServerOptions.defaultMaxBatchRows
 
+  @Option(help: "The memory budget of one POST /v1/batch run in megabytes (as `subsidy batch --memory`): what spans rows past it spills to a temporary database.")
+  var batchMemory = ServerOptions.defaultBatchMemory
+
   @Option(help: "The language of this command's own messages at start (errors, warnings): zh (default) or en. Each request chooses its own.")
   var lang: TextReport.Language = .zh
 
@@ -42,6 +45,7 @@ struct Serve: AsyncParsableCommand {
     guard maxBody >= 1024, maxBody <= 256 * 1024 * 1024 else { throw ValidationError("--max-body must be between 1024 and 268435456 bytes") }
     guard requestSeconds > 0, requestSeconds <= 600 else { throw ValidationError("--request-seconds must be more than 0 and at most 600") }
     guard maxBatchRows >= 1 else { throw ValidationError("--max-batch-rows must be at least 1") }
+    guard batchMemory >= 0 else { throw ValidationError("--batch-memory must not be negative") }
   }
 
   func run() async throws {
@@ -65,7 +69,7 @@ struct Serve: AsyncParsableCommand {
     }
     let paths = policies.isEmpty ? ["policies"] : policies
     let options = ServerOptions(policies: paths, ledger: ledger, host: host, port: port, token: token, maxBody: maxBody,
-                                requestSeconds: requestSeconds, maxBatchRows: maxBatchRows)
+                                requestSeconds: requestSeconds, maxBatchRows: maxBatchRows, batchMemory: batchMemory)
     do {
       try await SubsidyServer.run(options)
     } catch let error as LedgerError {
