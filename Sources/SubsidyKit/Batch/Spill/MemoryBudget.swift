@@ -94,13 +94,13 @@ final class SpillPlace {
     if let opened { return opened }
     let store = try SpillStore()
     opened = store
-    storeCache = SpillStore.cacheKiB * 1024
     return store
   }
 
-  /// The store's page cache, from the moment it is opened: it fills as the store is used, so the
-  /// parts left in memory share what remains.
-  private var storeCache = 0
+  /// The store's page cache, kept out of the pool from the start: it fills as soon as a part moves
+  /// in, while that part still holds its memory (counted only once the store was open, it took a
+  /// 1M-row run 8 MB past its budget for a moment).
+  private let storeCache = SpillStore.cacheKiB * 1024
 
   /// A part that spills to sorted runs (`FingerprintRuns`) has written one, and now holds `bytes`.
   func spilled(_ part: Part, holding bytes: Int) {
