@@ -54,16 +54,19 @@ struct IdentityRegistry {
     var holder: UInt64?
   }
 
-  func held(_ claim: IdentityClaim) throws -> Held {
-    Held(number: try numberOf.value(for: claim.idHash), holder: try holderOf.value(for: claim.numberHash))
+  /// Takes the claim's fingerprints, not the claim: the merging thread calls it for every person of
+  /// the file, and passing a claim copied its strings (a retain and a release each) every time.
+  func held(idHash: UInt64, numberHash: UInt64) throws -> Held {
+    Held(number: try numberOf.value(for: idHash), holder: try holderOf.value(for: numberHash))
   }
 
   /// Nil when the claim agrees with what was seen before in the file (`held`); else the reason to reject.
-  func conflict(_ claim: IdentityClaim, kind: String, held: Held) throws -> String? {
-    if let earlier = held.number, earlier >> 32 != claim.numberHash >> 32 {
-      return "\(kind) `\(claim.id)` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
+  /// `id` is read only for the message of a conflict.
+  func conflict(idHash: UInt64, numberHash: UInt64, id: @autoclosure () -> String, kind: String, held: Held) throws -> String? {
+    if let earlier = held.number, earlier >> 32 != numberHash >> 32 {
+      return "\(kind) `\(id())` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
     }
-    if let holder = held.holder, holder != claim.idHash {
+    if let holder = held.holder, holder != idHash {
       let line = try numberOf.value(for: holder).map { String($0 & 0xFFFF_FFFF) } ?? "?"
       return "is the ID number of another \(kind) on line \(line); an ID number identifies one \(kind)"
     }
@@ -72,10 +75,10 @@ struct IdentityRegistry {
 
   /// Records an accepted claim (the first line that gave the id and the number); `held` is what
   /// `held(claim)` answered, nothing having been registered since.
-  mutating func register(_ claim: IdentityClaim, held: Held) throws {
-    let packed = (claim.numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: claim.line))
-    if held.number == nil { try numberOf.insertAbsent(claim.idHash, packed) }
-    if held.holder == nil { try holderOf.insertAbsent(claim.numberHash, claim.idHash) }
+  mutating func register(idHash: UInt64, numberHash: UInt64, line: Int, held: Held) throws {
+    let packed = (numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: line))
+    if held.number == nil { try numberOf.insertAbsent(idHash, packed) }
+    if held.holder == nil { try holderOf.insertAbsent(numberHash, idHash) }
   }
 
   /// Forgets every id and number: past the file's last row, its memory goes to what the end judges.
@@ -185,13 +188,14 @@ extension IdentityRegistry {
         func live(_ subject: String) -> Bool { !repeated.contains(subject) && !subjects.contains(subject) }
         if !live(claims[i].subject), !claims[i].more.contains(where: { live($0.subject) }) { continue }
       }
-      // `claims[i]`, not a copy of it, on the path every accepted claim takes.
-      let held = try held(claims[i])
-      var why = try conflict(claims[i], kind: kinds[claims[i].entity], held: held)
+      // The fingerprints only, not a copy of the claim, on the path every accepted claim takes.
+      let idHash = claims[i].idHash, numberHash = claims[i].numberHash
+      let held = try held(idHash: idHash, numberHash: numberHash)
+      var why = try conflict(idHash: idHash, numberHash: numberHash, id: claims[i].id, kind: kinds[claims[i].entity], held: held)
       let record = checksLedger ? IdentityRecord(kind: kinds[claims[i].entity], id: claims[i].id, number: claims[i].number) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
-        try register(claims[i], held: held)
+        try register(idHash: idHash, numberHash: numberHash, line: claims[i].line, held: held)
         if let record { try ledger?.recordIdentity?(record) }
         continue
       }
