@@ -22,10 +22,14 @@ public struct ServerOptions: Sendable {
 
   public static let defaultMaxBody = 1024 * 1024
   public static let defaultMaxBatchRows = 1_000_000
-  /// Less than the CLI's 128: the budget counts the process as it is when the run starts, and a
-  /// server also holds its upload and answer buffers and its other requests beside the run. At 128 a
-  /// generated 1M-row upload peaked at 149 MiB; at this, the server stays under 150 MB.
+  /// The CLI's default (`subsidy batch --memory`). The budget counts the process as it is when the
+  /// run starts, and a server also holds its upload and answer buffers and its other requests beside
+  /// the run: at 128 a generated 1M-row upload peaked at 149 MiB; at this, the server stays under 150 MB.
   public static let defaultBatchMemory = 96
+
+  /// After SIGTERM or SIGINT, how long the requests in progress may take before the process ends
+  /// anyway (`ShutdownDeadline`): as long as an idle connection is kept, and never under 3 s.
+  public var shutdownSeconds: Double { max(3, requestSeconds * 3) }
 
   public init(policies: [String] = [], ledger: String? = nil, host: String = "127.0.0.1", port: Int = 8080,
               token: String? = nil, maxBody: Int = ServerOptions.defaultMaxBody, requestSeconds: Double = 10,

@@ -68,6 +68,10 @@ public enum SubsidyServer {
     let hangup = HangupReload(store: store, metrics: metrics, logger: logger)
     hangup.start()
     defer { hangup.stop() }
+    // Graceful shutdown waits for the requests in progress, but not for ever.
+    let deadline = ShutdownDeadline(seconds: options.shutdownSeconds, logger: logger)
+    deadline.start()
+    defer { deadline.stop() }
     let app = Application(
       router: router(store: store, options: options, metrics: metrics),
       server: .http1(configuration: .init(idleTimeout: .seconds(Int64(max(1, options.requestSeconds * 3))))),

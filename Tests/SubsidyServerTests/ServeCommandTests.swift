@@ -146,4 +146,51 @@ import Glibc
     log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(log.contains("SIGHUP: the policy set fails check"), "\(log)")
   }
+
+  /// A client that uploads a batch and never reads the answer cannot keep the server running: after
+  /// SIGTERM the request has the shutdown deadline (3 × `--request-seconds`, at least 3 s), then the
+  /// process ends with SIGTERM's status and says why. Without the deadline it ran until a second signal.
+  @Test func sigtermEndsTheServerEvenWhenAClientStopsReading() async throws {
+    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = ["serve", "--policies", ServerPaths.policies, "--port", "0", "--request-seconds", "1"]
+    let err = Pipe()
+    process.standardError = err
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    var log = ""
+    var port: Int?
+    let started = Date().addingTimeInterval(30)
+    while port == nil, Date() < started, process.isRunning {
+      log += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+      if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+        port = Int(log[range].split(separator: ":").last ?? "")
+      }
+    }
+    let bound = try #require(port, "the server did not start: \(log)")
+    // A batch whose answer (6 MB of payouts) fits in no socket buffer; the client sends it all, keeps
+    // its receive buffer small, and never reads.
+    let folder = ServerPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("batch.csv").path
+    let generated = try EvalParityTests.run(executable, ["generate", "--rows", "300000", "--out", file])
+    #expect(generated.status == 0, "\(generated.stderr)")
+    let body = try Data(contentsOf: URL(fileURLWithPath: file))
+    let socket = try #require(Loopback.open(port: bound, receiveBuffer: 4_096))
+    defer { close(socket) }
+    Loopback.sendAll(socket, Data("POST /v1/batch?as_of=2025-06-30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+    try await Task.sleep(for: .seconds(2))
+    let signalled = Date()
+    kill(process.processIdentifier, SIGTERM)
+    while process.isRunning, Date().timeIntervalSince(signalled) < 20 { try await Task.sleep(for: .milliseconds(100)) }
+    #expect(!process.isRunning, "the server still runs 20 s after SIGTERM")
+    let took = Date().timeIntervalSince(signalled)
+    #expect(took < 10, "the server took \(took) s to stop")
+    if !process.isRunning {
+      log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      #expect(process.terminationStatus == 128 + SIGTERM || process.terminationStatus == 0, "status \(process.terminationStatus)")
+    }
+  }
 }

@@ -86,6 +86,38 @@ enum Loopback {
   /// Sends `request`; with `halfClose`, closes the sending side after it (an upload that stops) and
   /// reads until the server closes. Without, reads until the server closes or a whole JSON answer
   /// has come (the connection may be kept alive). Reads wait at most 20 s: CI machines are shared.
+  /// A connection with a receive buffer of `receiveBuffer` bytes (set before connecting), or nil.
+  static func open(port: Int, receiveBuffer: Int32) -> Int32? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    var size = receiveBuffer
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else {
+      close(fd)
+      return nil
+    }
+    return fd
+  }
+
+  /// Sends all of `data` (blocking while the server takes it in).
+  static func sendAll(_ fd: Int32, _ data: Data) {
+    data.withUnsafeBytes { bytes in
+      var sent = 0
+      while sent < bytes.count {
+        let n = send(fd, bytes.baseAddress! + sent, bytes.count - sent, 0)
+        if n <= 0 { break }
+        sent += n
+      }
+    }
+  }
+
   static func exchange(port: Int, _ request: String, halfClose: Bool = false) throws -> String {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     #expect(fd >= 0)
