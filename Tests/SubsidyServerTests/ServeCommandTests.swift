@@ -175,12 +175,23 @@ import Glibc
     let folder = ServerPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
     let file = folder.appendingPathComponent("batch.csv").path
-    let generated = try EvalParityTests.run(executable, ["generate", "--rows", "300000", "--out", file])
-    #expect(generated.status == 0, "\(generated.stderr)")
-    let body = try Data(contentsOf: URL(fileURLWithPath: file))
-    let socket = try #require(Loopback.open(port: bound, receiveBuffer: 4_096))
+    // Generating and sending block for a while: on a thread of their own, not one of the few the
+    // other tests' servers run on. The connection is opened once the file is there (an idle one is
+    // closed after 3 × --request-seconds).
+    let sent = await withCheckedContinuation { (done: CheckedContinuation<(socket: Int32?, problem: String), Never>) in
+      DispatchQueue.global().async {
+        guard let generated = try? EvalParityTests.run(executable, ["generate", "--rows", "300000", "--out", file]), generated.status == 0,
+          let body = try? Data(contentsOf: URL(fileURLWithPath: file))
+        else { return done.resume(returning: (nil, "generate failed")) }
+        guard let socket = Loopback.open(port: bound, receiveBuffer: 4_096) else { return done.resume(returning: (nil, "cannot connect")) }
+        let head = "POST /v1/batch?as_of=2025-06-30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: \(body.count)\r\n\r\n"
+        let all = Loopback.sendAll(socket, Data(head.utf8) + body)
+        done.resume(returning: (socket, all ? "" : "the server stopped taking the upload"))
+      }
+    }
+    let socket = try #require(sent.socket, "\(sent.problem)")
     defer { close(socket) }
-    Loopback.sendAll(socket, Data("POST /v1/batch?as_of=2025-06-30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body)
+    #expect(sent.problem.isEmpty, "\(sent.problem)")
     try await Task.sleep(for: .seconds(2))
     let signalled = Date()
     kill(process.processIdentifier, SIGTERM)

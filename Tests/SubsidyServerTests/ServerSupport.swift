@@ -106,15 +106,18 @@ enum Loopback {
     return fd
   }
 
-  /// Sends all of `data` (blocking while the server takes it in).
-  static func sendAll(_ fd: Int32, _ data: Data) {
+  /// Sends all of `data` (blocking while the server takes it in); false when the server closed the
+  /// connection first (no SIGPIPE: it would end the test process).
+  @discardableResult
+  static func sendAll(_ fd: Int32, _ data: Data) -> Bool {
     data.withUnsafeBytes { bytes in
       var sent = 0
       while sent < bytes.count {
-        let n = send(fd, bytes.baseAddress! + sent, bytes.count - sent, 0)
-        if n <= 0 { break }
+        let n = send(fd, bytes.baseAddress! + sent, bytes.count - sent, Int32(MSG_NOSIGNAL))
+        if n <= 0 { return false }
         sent += n
       }
+      return true
     }
   }
 
