@@ -50,7 +50,7 @@ struct Batch: ParsableCommand {
   @Option(help: "Threads (default: all cores).")
   var threads: Int?
 
-  @Option(help: "Megabytes the run may hold: past it, the state that spans rows (dispatch ids, ID numbers, limit winners, group aggregates) spills to a temporary file.")
+  @Option(help: "Megabytes the run may hold: past it, the state that spans rows (dispatch ids, ID numbers, limit winners, group aggregates) spills to temporary files, deleted when the run ends.")
   var memory: Int = MemoryBudget.defaultMegabytes
 
   @Option(help: "The language of the summary and diagnostics: zh (default) or en. The payouts and rejects files keep the contract's names.")
