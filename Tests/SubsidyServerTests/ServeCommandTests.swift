@@ -95,22 +95,19 @@ import Glibc
     #expect(budget.stderr.contains("--batch-memory must not be negative"), "\(budget.stderr)")
   }
 
-  /// The real process: `subsidy serve` on an ephemeral port answers /healthz, SIGHUP reloads its
-  /// policies (generation 2), a broken set on SIGHUP is refused and the server keeps serving, and
-  /// SIGTERM stops it.
-  @Test func sighupReloadsTheRunningServer() async throws {
-    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
-    let folder = try ReloadTests.copyOfPolicies()
-    defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+  /// `subsidy serve ARGUMENTS --port 0` started as a process: the port it says it listens on (nil
+  /// if it did not within 30 s) and what it wrote to stderr until then.
+  static func serve(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws
+    -> (process: Process, stderr: Pipe, started: (port: Int?, log: String))
+  {
     let process = Process()
     process.executableURL = executable
-    process.arguments = ["serve", "--policies", folder.path, "--port", "0"]
-    process.currentDirectoryURL = folder.deletingLastPathComponent()
+    process.arguments = ["serve"] + arguments + ["--port", "0"]
+    if let directory { process.currentDirectoryURL = directory }
     let err = Pipe()
     process.standardError = err
     process.standardOutput = FileHandle.nullDevice
     try process.run()
-    defer { if process.isRunning { process.terminate() } }
     var log = ""
     var port: Int?
     let deadline = Date().addingTimeInterval(30)
@@ -120,7 +117,20 @@ import Glibc
         port = Int(log[range].split(separator: ":").last ?? "")
       }
     }
-    let bound = try #require(port, "the server did not start: \(log)")
+    return (process, err, (port, log))
+  }
+
+  /// The real process: `subsidy serve` on an ephemeral port answers /healthz, SIGHUP reloads its
+  /// policies (generation 2), a broken set on SIGHUP is refused and the server keeps serving, and
+  /// SIGTERM stops it.
+  @Test func sighupReloadsTheRunningServer() async throws {
+    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
+    let folder = try ReloadTests.copyOfPolicies()
+    defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
+    let (process, err, started) = try Self.serve(executable, ["--policies", folder.path], in: folder.deletingLastPathComponent())
+    defer { if process.isRunning { process.terminate() } }
+    var log = started.log
+    let bound = try #require(started.port, "the server did not start: \(log)")
     func generation() throws -> Int? {
       let answer = try Loopback.exchange(port: bound, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
       guard let body = answer.range(of: "\r\n\r\n").map({ answer[$0.upperBound...] }),
@@ -152,24 +162,10 @@ import Glibc
   /// process ends with SIGTERM's status and says why. Without the deadline it ran until a second signal.
   @Test func sigtermEndsTheServerEvenWhenAClientStopsReading() async throws {
     let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = ["serve", "--policies", ServerPaths.policies, "--port", "0", "--request-seconds", "1"]
-    let err = Pipe()
-    process.standardError = err
-    process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"])
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    var log = ""
-    var port: Int?
-    let started = Date().addingTimeInterval(30)
-    while port == nil, Date() < started, process.isRunning {
-      log += String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
-      if let range = log.range(of: #"listening on http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-        port = Int(log[range].split(separator: ":").last ?? "")
-      }
-    }
-    let bound = try #require(port, "the server did not start: \(log)")
+    var log = started.log
+    let bound = try #require(started.port, "the server did not start: \(log)")
     // A batch whose answer (6 MB of payouts) fits in no socket buffer; the client sends it all, keeps
     // its receive buffer small, and never reads.
     let folder = ServerPaths.temporaryDirectory()

@@ -83,15 +83,12 @@ func readExample(_ name: String) throws -> String {
 /// A plain TCP exchange with a server on the loopback address, for what an HTTP client library will
 /// not send (a body shorter than its `Content-Length`, an upload cut off half way).
 enum Loopback {
-  /// Sends `request`; with `halfClose`, closes the sending side after it (an upload that stops) and
-  /// reads until the server closes. Without, reads until the server closes or a whole JSON answer
-  /// has come (the connection may be kept alive). Reads wait at most 20 s: CI machines are shared.
-  /// A connection with a receive buffer of `receiveBuffer` bytes (set before connecting), or nil.
-  static func open(port: Int, receiveBuffer: Int32) -> Int32? {
+  /// A connection to the loopback address, or nil; with `receiveBuffer`, its receive buffer in bytes
+  /// (set before connecting, so the window the server sees is that small).
+  static func open(port: Int, receiveBuffer: Int32? = nil) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
-    var size = receiveBuffer
-    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    if var size = receiveBuffer { setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -121,18 +118,12 @@ enum Loopback {
     }
   }
 
+  /// Sends `request`; with `halfClose`, closes the sending side after it (an upload that stops) and
+  /// reads until the server closes. Without, reads until the server closes or a whole JSON answer
+  /// has come (the connection may be kept alive). Reads wait at most 20 s: CI machines are shared.
   static func exchange(port: Int, _ request: String, halfClose: Bool = false) throws -> String {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    #expect(fd >= 0)
+    let fd = try #require(open(port: port), "cannot connect to 127.0.0.1:\(port)")
     defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    #expect(connected == 0)
     var timeout = timeval(tv_sec: 20, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let bytes = Array(request.utf8)

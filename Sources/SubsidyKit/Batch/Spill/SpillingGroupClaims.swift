@@ -49,24 +49,21 @@ struct SpillingGroupClaims: GroupClaimHolders {
         grp INTEGER NOT NULL, status TEXT NOT NULL, date INTEGER NOT NULL, subject TEXT NOT NULL,
         PRIMARY KEY (rule, beneficiary, payee, year)) WITHOUT ROWID;
       """)
-    let statements = try Statements(store)
+    let statements = try Self.statements(store)
     for held in book.drain() { try Self.insert(held.claim, slot: held.slot, with: statements) }
     bytes = 0
     spilled = statements
   }
 
-  /// The store and the statements run for every claim, prepared once.
-  private struct Statements {
-    let store: SpillStore
-    let select, insert, update: SpillStore.Statement
-
-    init(_ store: SpillStore) throws {
-      self.store = store
-      select = try store.prepare("SELECT grp, status, date, subject FROM group_claims WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?")
-      insert = try store.prepare("INSERT INTO group_claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      update = try store.prepare("UPDATE group_claims SET grp = ?, status = ?, date = ?, subject = ? WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?")
-    }
+  /// The statements run for every claim, prepared once.
+  private static func statements(_ store: SpillStore) throws -> Statements {
+    try SlotStatements(
+      store,
+      select: "SELECT grp, status, date, subject FROM group_claims WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?",
+      insert: "INSERT INTO group_claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      update: "UPDATE group_claims SET grp = ?, status = ?, date = ?, subject = ? WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?")
   }
+  private typealias Statements = SlotStatements
 
   private static func key(_ slot: LimitSlot) -> [SpillStore.Argument] {
     [.int(Int64(slot.rule)), .text(slot.beneficiary), .text(slot.payee), .int(Int64(slot.year))]

@@ -82,7 +82,7 @@ struct SpillingLimitBook {
         rule_date INTEGER NOT NULL, explanation TEXT,
         UNIQUE (rule, beneficiary, payee, year));
       """)
-    let statements = try Statements(store)
+    let statements = try Self.statements(store)
     var order = nextOrder
     try book.drain { row in
       guard let slot = row.slot else { return }
@@ -94,26 +94,23 @@ struct SpillingLimitBook {
     spilled = statements
   }
 
-  /// The store and the statements run for every claim, prepared once.
-  private struct Statements {
-    let store: SpillStore
-    let select, insert, update: SpillStore.Statement
-
-    init(_ store: SpillStore) throws {
-      self.store = store
-      select = try store.prepare("SELECT \(SpillingLimitBook.columns), first_order FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?")
-      insert = try store.prepare("""
+  /// The statements run for every claim, prepared once.
+  private static func statements(_ store: SpillStore) throws -> Statements {
+    try SlotStatements(
+      store,
+      select: "SELECT \(columns), first_order FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?",
+      insert: """
         INSERT INTO limit_winners (rule, beneficiary, payee, year, first_order, rule_index, subject, row_beneficiary, row_payee, amount,
           status, eligible_from, expires, missing_evidence, rule_date, explanation)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-      update = try store.prepare("""
+        """,
+      update: """
         UPDATE limit_winners SET rule_index = ?, subject = ?, row_beneficiary = ?, row_payee = ?, amount = ?, status = ?, eligible_from = ?,
           expires = ?, missing_evidence = ?, rule_date = ?, explanation = ?
         WHERE first_order = ?
         """)
-    }
   }
+  private typealias Statements = SlotStatements
 
   private static let columns = """
     rule_index, subject, row_beneficiary, row_payee, amount, status, eligible_from, expires, missing_evidence, rule_date, explanation, \
