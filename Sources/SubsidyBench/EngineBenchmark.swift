@@ -13,7 +13,10 @@ public enum EngineBenchmark {
     public var checkCompileMillis: [Double] = []
     public var rows = 0
     public var decodeSeconds = 0.0
+    /// The fastest of three single-threaded passes, by the clock and by the thread's CPU time (the
+    /// second does not count time the thread waited for a core, so it holds on a busy machine).
     public var evalSeconds = 0.0
+    public var evalCPUSeconds = 0.0
     /// The same evaluation by the row evaluator alone (`--engine rows`), for the ratio.
     public var evalRowPathSeconds = 0.0
     public var columnPrograms = (compiled: 0, rules: 0)
@@ -37,6 +40,7 @@ public enum EngineBenchmark {
         | rows parsed (synthetic, all regions) | \(rows) |
         | decode CSV → facts, 1 thread | \(rate(decodeSeconds)) rows/s |
         | evaluate all rules, 1 thread (column programs, \(columnPrograms.compiled) of \(columnPrograms.rules) rules) | \(rate(evalSeconds)) rows/s |
+        | evaluate all rules, 1 thread, by its CPU time (column programs) | \(rate(evalCPUSeconds)) rows/s |
         | evaluate all rules, 1 thread (row evaluator alone) | \(rate(evalRowPathSeconds)) rows/s |
         | evaluate all rules, all cores | \(rate(evalParallelSeconds)) rows/s |
         | non-refused results | \(results) |
@@ -73,13 +77,20 @@ public enum EngineBenchmark {
     report.decodeSeconds = seconds(since: started)
     report.rows = facts.reduce(0) { $0 + $1.tables[program.rowKind ?? 0].count }
     chunks = []
-    started = DispatchTime.now()
-    for f in facts {
-      var refused = [Int](repeating: 0, count: program.ruleCount)
-      report.results += program.evaluateRowRules(f, asOf: asOf, refused: &refused).count
-      report.results += program.evaluateEntityRules(f, asOf: asOf, refused: &refused).count
+    report.evalSeconds = .infinity
+    report.evalCPUSeconds = .infinity
+    for _ in 0..<3 {
+      started = DispatchTime.now()
+      let cpu = threadCPUSeconds()
+      report.results = 0
+      for f in facts {
+        var refused = [Int](repeating: 0, count: program.ruleCount)
+        report.results += program.evaluateRowRules(f, asOf: asOf, refused: &refused).count
+        report.results += program.evaluateEntityRules(f, asOf: asOf, refused: &refused).count
+      }
+      report.evalCPUSeconds = min(report.evalCPUSeconds, threadCPUSeconds() - cpu)
+      report.evalSeconds = min(report.evalSeconds, seconds(since: started))
     }
-    report.evalSeconds = seconds(since: started)
     report.columnPrograms = program.columnProgramCoverage
     var rowPath = program
     rowPath.usesColumnPrograms = false
@@ -106,6 +117,13 @@ public enum EngineBenchmark {
     let explained = seconds(since: started)
     report.explainMicrosPerResult = report.results > 0 ? max(0, explained - report.evalSeconds) / Double(report.results) * 1e6 : 0
     return report
+  }
+
+  /// The CPU time the calling thread has used.
+  static func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
   }
 
   static func seconds(since start: DispatchTime) -> Double {

@@ -14,28 +14,33 @@ struct Vec {
 
 extension RuleProgram {
   /// Of the `candidates` (record indices of the subject kind: those in the policy's area), the ones no
-  /// condition refuses (false or unknown); nil when a column it reads has no encoding (then the row
-  /// path decides alone). Each condition runs only over the subjects the ones before it kept, as a
-  /// chain of filters narrows a selection vector.
-  func survivors(_ batch: FactBatch, candidates: [Int32], parameters: [CheckedParameter], asOf: CivilDate) -> [Int32]? {
+  /// condition refuses (false or unknown), each with whether every condition was true (`certain`: none
+  /// undetermined); nil when a column it reads has no encoding (then the row path decides alone). Each
+  /// condition runs only over the subjects the ones before it kept, as a chain of filters narrows a
+  /// selection vector.
+  func survivors(_ batch: FactBatch, candidates: [Int32], parameters: [CheckedParameter], asOf: CivilDate) -> (rows: [Int32], certain: [Bool])? {
     var run = VectorRun(batch: batch, rows: candidates, parameters: parameters,
                         dates: [CivilDate?](repeating: asOf, count: candidates.count))
     guard let dates = eventDates(&run, asOf: asOf) else { return nil }
     run.dates = dates
+    var certain = [Bool](repeating: true, count: candidates.count)
     for condition in conditions {
       guard !run.rows.isEmpty else { break }
       guard let v = run.eval(condition) else { return nil }
-      var rows: [Int32] = [], kept: [CivilDate?] = []
+      var rows: [Int32] = [], kept: [CivilDate?] = [], sure: [Bool] = []
       rows.reserveCapacity(run.rows.count)
       kept.reserveCapacity(run.rows.count)
+      sure.reserveCapacity(run.rows.count)
       for i in 0..<run.count where !(v.states[i] == FactBatch.null || (v.states[i] == FactBatch.known && v.values[i] == 0)) {
         rows.append(run.rows[i])
         kept.append(run.dates[i])
+        sure.append(certain[i] && v.states[i] == FactBatch.known)
       }
       run.rows = rows
       run.dates = kept
+      certain = sure
     }
-    return run.rows
+    return (run.rows, certain)
   }
 
   /// The date each subject's parameters are valued at, as the row path sets it (see `Program.evaluate`).

@@ -21,6 +21,13 @@ public final class EvalContext {
   /// Each table's columns, held directly so a compiled field read is three array indexings.
   let columns: [[FactColumn]]
 
+  /// The version of parameter `index` in force on `date`, read in place: a read through the array's
+  /// subscript copied the whole parameter (its syntax, spans and versions) for every row.
+  @inline(__always)
+  func version(of index: Int, on date: CivilDate) -> CheckedParameter.Version? {
+    parameters.withUnsafeBufferPointer { $0[index].version(on: date) }
+  }
+
   public init(facts: Facts, date: CivilDate) {
     self.facts = facts
     self.date = date

@@ -35,7 +35,7 @@ struct ExprCompiler {
       let name = e.source.text
       return { ctx in
         guard let date = ctx.date else { return .undetermined(.eventDateUnknown(name)) }
-        switch ctx.parameters[index].version(on: date) {
+        switch ctx.version(of: index, on: date) {
         case .scalar(let v)?: return v
         default: return .undetermined(.noValue(parameter: name, on: date))
         }
@@ -48,7 +48,7 @@ struct ExprCompiler {
         let k = key(ctx)
         if case .undetermined = k { return k }
         guard let date = ctx.date else { return .undetermined(.eventDateUnknown(table)) }
-        let version = ctx.parameters[index].version(on: date)
+        let version = ctx.version(of: index, on: date)
         switch (version, k) {
         case (.enumTable(let rows)?, .enumCase(let i)) where i < rows.count:
           if let v = rows[i] { return v }

@@ -62,6 +62,9 @@ public struct Program: Sendable {
   public let schema: FactSchema
   private(set) var policies: [CompiledPolicy]
 
+  /// The cases of the schema's `evidence` enum, by index (the names of a result's checklist), looked up once.
+  let evidenceCases: [String]
+
   /// Whether some rule places its subject through household members (so their codes must be gathered).
   let needsHouseholdCodes: Bool
   /// Where each rule is, by program rule index: `rule(at:)` and `condition(rule:index:)` are asked for
@@ -79,6 +82,7 @@ public struct Program: Sendable {
 
   public init(_ set: CheckedPolicySet) {
     schema = set.schema
+    evidenceCases = set.schema.enums["evidence"]?.cases ?? []
     let compiler = ExprCompiler(schema: set.schema)
     var policies = set.policies.map { policy in
       CompiledPolicy(

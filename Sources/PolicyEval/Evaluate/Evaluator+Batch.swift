@@ -97,10 +97,12 @@ extension Program {
     var results: [EvalResult] = []
     var batch: FactBatch?
     var ruleIndex = -1
+    // Each kind's anchor codes, read once for all policies (`coveredRecords`).
+    var anchorCodes: [Int: [Int64]?] = [:]
     for policy in policies {
       context.parameters = policy.checked.parameters
       // Which records the policy covers, per subject kind: computed once, not once per rule.
-      var covered: [Int: [Bool]] = [:]
+      var covered: [Int: [Int32]] = [:]
       for rule in policy.rules {
         ruleIndex += 1
         guard include(rule) else { continue }
@@ -110,33 +112,28 @@ extension Program {
         } else {
           let kind = rule.checked.subject
           let table = facts.tables[kind]
-          context.kind = kind
           if covered[kind] == nil {
-            covered[kind] = (0..<table.count).map { record in
-              context.record = record
-              return applies(policy, rule.anchor, context, households)
-            }
+            if anchorCodes[kind] == nil { anchorCodes[kind] = .some(Self.anchorCodes(rule.anchor, facts, count: table.count)) }
+            covered[kind] = coveredRecords(policy, rule.anchor, kind: kind, anchorCodes: anchorCodes[kind] ?? nil, context, households)
           }
-          let inside = covered[kind] ?? []
+          var subjects = covered[kind] ?? []
+          // Whether the column program found every condition of the subject true (none undetermined).
+          var certain: [Bool] = []
           // The batch's fast path: subjects the rule's column program refuses are only counted.
-          var keep: [Bool]?
           if refused != nil, usesColumnPrograms, let program = columnPrograms[ruleIndex] {
             if batch == nil { batch = FactBatch(facts) }
-            let candidates = (0..<table.count).filter { inside[$0] }.map { Int32($0) }
-            if let batch, let survivors = program.survivors(batch, candidates: candidates, parameters: policy.checked.parameters, asOf: asOf) {
-              var mask = [Bool](repeating: false, count: table.count)
-              for r in survivors { mask[Int(r)] = true }
-              keep = mask
+            if let batch, let survivors = program.survivors(batch, candidates: subjects, parameters: policy.checked.parameters, asOf: asOf) {
+              refused?.pointee[ruleIndex] += subjects.count - survivors.rows.count
+              subjects = survivors.rows
+              certain = survivors.certain
             }
           }
-          for record in 0..<table.count where inside[record] {
-            if let keep, !keep[record] {
-              refused?.pointee[ruleIndex] += 1
-              continue
-            }
-            context.kind = kind
+          context.kind = kind
+          for (i, subject) in subjects.enumerated() {
+            let record = Int(subject)
             context.record = record
-            if let r = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain) {
+            if let r = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain,
+                                conditionsHold: i < certain.count && certain[i]) {
               if explain || !Self.isRefusal(r.status) {
                 let kept = explainKept && !explain
                   ? evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: true) ?? r : r

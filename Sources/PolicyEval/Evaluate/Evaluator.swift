@@ -33,8 +33,8 @@ extension Program {
 
   /// One rule for the subject at `ctx.record`.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
-                renderer: ValueRenderer, explain: Bool = true) -> EvalResult? {
-    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: false, explain: explain)
+                renderer: ValueRenderer, explain: Bool = true, conditionsHold: Bool = false) -> EvalResult? {
+    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: false, explain: explain, conditionsHold: conditionsHold)
   }
 
   /// One rule for one subject (the record at `ctx.record`); for a group there is no record: its
@@ -42,8 +42,11 @@ extension Program {
   ///
   /// With `explain: false` (a batch, where refusals are only counted) conditions stop at the first that
   /// fails, no value is rendered, and a refused subject gives nil instead of a result.
+  ///
+  /// `conditionsHold`: the rule's column program found every condition true for this subject (known,
+  /// not undetermined), so an unexplained evaluation does not evaluate them again.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
-                renderer: ValueRenderer, isGroup: Bool, explain: Bool = true) -> EvalResult? {
+                renderer: ValueRenderer, isGroup: Bool, explain: Bool = true, conditionsHold: Bool = false) -> EvalResult? {
     let checked = rule.checked
     let kind = checked.subject
     // Reads a slot of the subject's record in place (no copy of the record).
@@ -82,11 +85,11 @@ extension Program {
                             holds: vest != nil, span: checked.syntax.vesting?.span,
                             reason: .vestsOn(expression: checked.syntax.vesting?.on?.text ?? "", date: vest)))
       }
-    } else if let dated = rule.eventDate, let typed = checked.eventDate {
+    } else if let dated = rule.eventDate, checked.eventDate != nil {
       switch dated(ctx) {
       case .date(let d): event = d
       case .undetermined(let why): eventUnknown = why
-      default: eventUnknown = .eventDateNotGiven(typed.expr.source.text)
+      default: eventUnknown = .eventDateNotGiven(checked.eventDate?.expr.source.text ?? "")
       }
     }
     if !explain, verdict.refused { return nil }
@@ -126,7 +129,7 @@ extension Program {
       }
     }
     if !explain, verdict.refused { return nil }
-    for (index, condition) in rule.conditions.enumerated() {
+    for (index, condition) in rule.conditions.enumerated() where explain || !conditionsHold {
       let value = condition.eval(ctx)
       verdict.add(value)
       if explain {
@@ -143,7 +146,7 @@ extension Program {
       beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
       evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undetermined: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
     if !rule.isGroup { fillParties(&result, rule, ctx) }
-    fillEvidence(&result, checked, rule.checked.evidenceSlot.map(field) ?? .null)
+    fillEvidence(&result, checked, ctx, isGroup: isGroup)
     result.ruleIndex = rule.index
     decide(&result, rule, ctx, asOf: asOf, verdict: verdict, explain: explain)
     result.eventDateKnown = eventUnknown == nil
@@ -202,10 +205,23 @@ extension Program {
     }
   }
 
-  private func fillEvidence(_ result: inout EvalResult, _ rule: CheckedRule, _ evidence: Value) {
-    guard !rule.evidence.isEmpty, let names = schema.enums["evidence"]?.cases else { return }
+  /// The rule's evidence checklist: each document it asks for, and whether the subject's record has it.
+  /// A list held as bits (`FactColumn.Codec.enumSet`) is read in place, with no list built per result.
+  private func fillEvidence(_ result: inout EvalResult, _ rule: CheckedRule, _ ctx: EvalContext, isGroup: Bool) {
+    guard !rule.evidence.isEmpty, !evidenceCases.isEmpty else { return }
+    let names = evidenceCases
+    guard let slot = rule.evidenceSlot, !isGroup else {
+      result.evidence = rule.evidence.map { (names[$0], false) }
+      return
+    }
+    let (kind, record) = (rule.subject, ctx.record)
+    if ctx.columns[kind][slot].codec == .enumSet {
+      let bits = ctx.columns[kind][slot].states[record] == FactColumn.known ? ctx.columns[kind][slot].values[record] : 0
+      result.evidence = rule.evidence.map { (names[$0], $0 < FactColumn.Codec.enumSetCases && (bits >> Int64($0)) & 1 == 1) }
+      return
+    }
     var provided: [Value] = []
-    if case .list(let items) = evidence { provided = items }
+    if case .list(let items) = ctx.columns[kind][slot][record] { provided = items }
     result.evidence = rule.evidence.map { (names[$0], provided.contains(.enumCase($0))) }
   }
 
