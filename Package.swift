@@ -37,9 +37,9 @@ let package = Package(
     // own, so the library and the fuzzers do not build PostgreSQL's client (swift-nio, BoringSSL).
     .target(name: "LedgerPostgres", dependencies: ["Ledger", "PolicySupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
     // The renderers of results and reports, for people and machines: the officer's text report, the contract's
-    // JSON, the words beside a result, explanations and "what would make it payable", `diff`, `explain`, and
-    // compare's report (its model, text, JSON, CSV, HTML and chart); the zh/en wording in one place. Depends on
-    // the model pieces it renders, never on the facade that runs them.
+    // JSON, the words beside a result, explanations and "what would make it payable", `diff`, `explain`,
+    // compare's report (its model, text, JSON, CSV, HTML and chart) and the test report's JSON, with their zh/en
+    // wording. Depends on the model pieces it renders, never on the facade that runs them.
     .target(name: "SubsidyReports", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"],
             swiftSettings: crossModule),
     // The facade the CLI and the server call: loading, running, test runner, batch, compare runner, ledger glue.
