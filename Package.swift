@@ -36,9 +36,16 @@ let package = Package(
     // The shared ledger on PostgreSQL, and opening either store by its `--ledger` value: a target of its
     // own, so the library and the fuzzers do not build PostgreSQL's client (swift-nio, BoringSSL).
     .target(name: "LedgerPostgres", dependencies: ["Ledger", "PolicySupport", .product(name: "PostgresNIO", package: "postgres-nio")]),
-    // The facade the CLI (and later a server) calls.
+    // The renderers of results and reports, for people and machines: the officer's text report, the contract's
+    // JSON, the words beside a result, explanations and "what would make it payable", `diff`, `explain`,
+    // compare's report (its model, text, JSON, CSV, HTML and chart) and the test report's JSON, with their zh/en
+    // wording. Depends on the model pieces it renders, never on the facade that runs them.
+    .target(name: "SubsidyReports", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"],
+            swiftSettings: crossModule),
+    // The facade the CLI and the server call: loading, running, test runner, batch, compare runner, ledger glue.
+    // It re-exports SubsidyReports (`Exports.swift`), so its callers get the renderers with it.
     // GRDBSQLite (SQLite's C API, already built for the ledger): the batch's spill store past `--memory`.
-    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger",
+    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "SubsidyReports",
                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: crossModule),
     // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.
     .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
@@ -57,7 +64,7 @@ let package = Package(
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
     .testTarget(
       name: "SubsidyTests",
-      dependencies: ["SubsidyKit", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "LedgerPostgres",
+      dependencies: ["SubsidyKit", "SubsidyReports", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "LedgerPostgres",
                      .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(

@@ -5,6 +5,7 @@ import PolicyEval
 import PolicySupport
 import PolicyValues
 @testable import SubsidyKit
+@testable import SubsidyReports
 import Testing
 
 /// The server says each condition once per policy set (`ConditionTexts`): the words must be the ones

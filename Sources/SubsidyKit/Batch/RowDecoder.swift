@@ -4,14 +4,6 @@ import PolicyEval
 import PolicySupport
 import PolicyValues
 
-/// A row that was not evaluated, and why: it goes to the rejects file with its line and column.
-public struct Reject: Error, Sendable {
-  public var line: Int
-  public var column: String
-  public var value: String
-  public var reason: String
-}
-
 /// Turns a chunk of CSV records into `Facts`: one dispatch per row, with its person, household,
 /// organiser and employer (each shared record stored once per chunk). A row with any bad cell is
 /// rejected whole, with the first bad column; the others are still decoded.

@@ -1,24 +1,6 @@
 import PolicyEval
 import PolicyValues
 
-/// One result reduced to what the comparison keeps: which rule, what status, how much.
-public struct ResultBrief: Sendable {
-  public var rule: String
-  public var clause: String
-  public var status: Status
-  public var amount: Fixed?
-}
-
-/// A beneficiary (or payee) and each policy's figures for them.
-public struct PartyRow: Sendable {
-  public var id: String
-  public var kind: String
-  public var name: String?
-  public var figures: [PolicyFigures]
-  /// Per policy, the results behind the figures (payments only).
-  public var results: [[ResultBrief]]
-}
-
 /// Running totals of a comparison: per beneficiary, per payee, and per policy by category, rule and
 /// funding. Only these are kept while the cohort streams by, never the results themselves.
 struct CompareTally {

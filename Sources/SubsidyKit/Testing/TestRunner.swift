@@ -7,34 +7,10 @@ import PolicyValues
 
 /// Runs YAML test cases against the compiled policies and measures coverage by rule and condition.
 public struct TestRunner {
-  public struct Failure: Sendable {
-    public var file: String
-    public var caseName: String
-    public var span: SourceSpan
-    public var message: String
-    /// The explanation of the result that did not match, to show why.
-    public var explanation: [Check]
-  }
-
-  /// Per rule: how many results the cases produced, and for each condition whether it was seen to hold and to fail.
-  public struct RuleCoverage: Sendable {
-    public var policy: String
-    public var rule: String
-    public var clause: String
-    public var results = 0
-    public var expected = 0
-    public var statuses: Set<String> = []
-    public var conditions: [(text: String, held: Bool, failed: Bool)] = []
-  }
-
-  public struct Report: Sendable {
-    public var passed = 0
-    public var failed: [Failure] = []
-    public var diagnostics = DiagnosticBag()
-    public var sources: [SourceFile] = []
-    public var coverage: [RuleCoverage] = []
-    public var untestedPolicies: [String] = []
-  }
+  /// The report's types, by the names callers know; they live in SubsidyReports, beside their JSON.
+  public typealias Report = TestReport
+  public typealias Failure = TestReport.Failure
+  public typealias RuleCoverage = TestReport.RuleCoverage
 
   public let program: Program
 

@@ -6,7 +6,7 @@ import PolicyValues
 /// the server's `POST /v1/test` answers, built here once so the two cannot drift. The fields follow
 /// what `subsidy test` prints: each failure with its place and explanation, the counts of cases, the
 /// test files' diagnostics (as `check --format json` writes them) and the coverage by rule.
-extension TestRunner.Report {
+extension TestReport {
   /// Cases with at least one failed expectation (a case fails once, however many of its expectations do).
   public var failedCases: Int { Set(failed.map { $0.file + "#" + $0.caseName }).count }
 

@@ -10,6 +10,13 @@ public struct CompareReport: Sendable {
     public var jurisdiction: String
     /// The 户籍 given to workers from outside the jurisdiction.
     public var home: String
+
+    package init(id: String, title: String, jurisdiction: String, home: String) {
+      self.id = id
+      self.title = title
+      self.jurisdiction = jurisdiction
+      self.home = home
+    }
   }
 
   public var input: String
@@ -33,6 +40,22 @@ public struct CompareReport: Sendable {
   public var categories: [RuleCategory] {
     RuleCategory.allCases.filter { c in byCategory.contains { $0[c] != nil } }
   }
+
+  /// What the compare runner builds; the counts of rows and the rejects are set once the cohort is read.
+  package init(input: String, asOf: CivilDate, policies: [PolicyInfo], beneficiaries: [PartyRow], payees: [PartyRow], totals: [PolicyFigures],
+               byCategory: [[RuleCategory: PolicyFigures]], byRule: [[(rule: String, clause: String, figures: PolicyFigures)]],
+               byFunding: [[(funding: String, figures: PolicyFigures)]], pairs: [PairChanges]) {
+    self.input = input
+    self.asOf = asOf
+    self.policies = policies
+    self.beneficiaries = beneficiaries
+    self.payees = payees
+    self.totals = totals
+    self.byCategory = byCategory
+    self.byRule = byRule
+    self.byFunding = byFunding
+    self.pairs = pairs
+  }
 }
 
 /// Who gains and who loses going from policy `from` to policy `to`.
@@ -45,6 +68,16 @@ public struct PairChanges: Sendable {
   public var gained: Fixed
   public var lost: Fixed
   public var unchanged: Int
+
+  package init(from: Int, to: Int, gainers: [Change], losers: [Change], gained: Fixed, lost: Fixed, unchanged: Int) {
+    self.from = from
+    self.to = to
+    self.gainers = gainers
+    self.losers = losers
+    self.gained = gained
+    self.lost = lost
+    self.unchanged = unchanged
+  }
 }
 
 /// One beneficiary whose payable amount differs between two policies, and why.
@@ -54,6 +87,12 @@ public struct Change: Sendable {
   public var delta: Fixed
   /// Filled for the largest changes (`--detail`): both sides' results with their reasons.
   public var reason: ChangeReason?
+
+  package init(beneficiary: Int, delta: Fixed, reason: ChangeReason? = nil) {
+    self.beneficiary = beneficiary
+    self.delta = delta
+    self.reason = reason
+  }
 }
 
 /// The two explanations side by side, and the first thing that differs between them.
@@ -66,6 +105,15 @@ public struct ChangeReason: Sendable {
     public var amount: Fixed?
     /// The first condition that failed, with the value it saw (ineligible results).
     public var failed: Check?
+
+    package init(rule: String, clause: String, subject: String, status: Status, amount: Fixed?, failed: Check?) {
+      self.rule = rule
+      self.clause = clause
+      self.subject = subject
+      self.status = status
+      self.amount = amount
+      self.failed = failed
+    }
   }
 
   /// What first tells the two sides apart.
@@ -86,4 +134,10 @@ public struct ChangeReason: Sendable {
   public var from: [Line]
   public var to: [Line]
   public var difference: Difference?
+
+  package init(from: [Line], to: [Line], difference: Difference?) {
+    self.from = from
+    self.to = to
+    self.difference = difference
+  }
 }

@@ -18,7 +18,7 @@ public struct PolicyFigures: Sendable, Equatable {
 
   public init() {}
 
-  mutating func add(_ status: Status, _ amount: Fixed?) {
+  package mutating func add(_ status: Status, _ amount: Fixed?) {
     switch status {
     case .payable, .alreadyPaid:
       payable = payable.adding(amount ?? .zero) ?? payable
