@@ -1,6 +1,7 @@
 import Foundation
 import PolicyCheck
 import PolicyDSL
+import PolicyEval
 import PolicySupport
 import PolicyValues
 import SubsidyKit
@@ -81,5 +82,41 @@ import Testing
       Issue.record("refused although born before the date judged on")
       return
     }
+  }
+
+  /// The batch decodes numbers, dates, codes, cases, booleans and evidence lists straight into their
+  /// column form (`decodeFixedWidth`): for every cell it must store what `decode` and the column's
+  /// encoding store, and refuse what `decode` refuses with the same words.
+  @Test func theFixedWidthPathAgreesWithTheValuePath() throws {
+    let decoder = FieldDecoder(schema: Self.schema)
+    let evidence = try #require(Self.schema.enums["evidence"]?.cases)
+    let kind = try #require(Self.schema.enums.keys.sorted().first)
+    let types: [FieldType] = [.bool, .number, .money, .integer, .date, .code, .enumeration(kind), .list(.enumeration("evidence"))]
+    let cells = [
+      "", " ", "true", "True", "TRUE", "tRuE", "false", "0", "1", "12", "12.5", " 350.00 ", "-1", "1e3", "0.00001", "99999999999999",
+      "2024-02-29", "2023-02-29", "2024-2-9", "533123", "110000", "999999", "53312", evidence[0], "\(evidence[0]);\(evidence[1])",
+      "\(evidence[1]) ; \(evidence[0]);", ";", "\(evidence[0]);nonsense", "\(evidence[0]);\(evidence[0])", kind, "x",
+    ] + (Self.schema.enums[kind]?.cases ?? [])
+    for type in types {
+      let spec = decoder.spec(type: type)
+      #expect(decoder.decodesFixedWidth(spec), "\(type) has no fixed-width path")
+      let codec = FactColumn.Codec(type, schema: Self.schema)
+      for cell in cells {
+        var text = cell
+        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec) }
+        switch (fixed, decoder.decode(cell, spec)) {
+        case (.value(let encoded), .value(let value)):
+          #expect(FactColumn.encode(value, codec) == encoded, "\(type) `\(cell)`: \(encoded) for \(value)")
+        case (.empty, .empty):
+          break
+        case (.bad(let a), .bad(let b)):
+          #expect(a == b, "\(type) `\(cell)`")
+        default:
+          Issue.record("\(type) `\(cell)`: the two paths disagree: \(fixed) against \(decoder.decode(cell, spec))")
+        }
+      }
+    }
+    #expect(!decoder.decodesFixedWidth(decoder.spec(type: .string)))
+    #expect(!decoder.decodesFixedWidth(decoder.spec(type: .idNumber)))
   }
 }

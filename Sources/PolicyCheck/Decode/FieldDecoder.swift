@@ -108,6 +108,52 @@ public struct FieldDecoder: Sendable {
     return text.withUTF8 { decode($0, spec, asOf: asOf) }
   }
 
+  /// A cell of a fixed-width type decoded to the number a fact column holds for it (`FactColumn`):
+  /// `Fixed.raw` for numbers and amounts, `CivilDate.packedValue`, `DivisionCode.value`, the enum
+  /// case's index, 0 or 1.
+  public enum FixedWidthOutcome {
+    case value(Int64)
+    case empty
+    case bad(Problem)
+  }
+
+  /// Whether `decodeFixedWidth` decodes cells of `spec`: a bool, number, whole number, date, division
+  /// code or enum case, with no bounds (a bounded field takes `decode`, which checks them).
+  public func decodesFixedWidth(_ spec: Spec) -> Bool {
+    guard spec.minimum == nil, spec.maximum == nil else { return false }
+    switch spec.kind {
+    case .bool, .number, .integer, .date, .code: return true
+    case .enumeration(let e), .list(.enumeration(let e)): return e >= 0 && e < enums.count
+    case .text, .reference, .idNumber, .list: return false
+    }
+  }
+
+  /// The batch's path for the cells `decodesFixedWidth` accepts: the same grammar as `decode`, with no
+  /// `Value` made. A cell it refuses is decoded again by `decode`, so the problem and its wording
+  /// are the one decoder's.
+  @inline(__always)
+  public func decodeFixedWidth(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec) -> FixedWidthOutcome {
+    let bytes = Self.trimmed(cell)
+    if bytes.isEmpty { return .empty }
+    var decoded: Int64?
+    switch spec.kind {
+    case .bool: decoded = Self.spells(bytes, "true") ? 1 : Self.spells(bytes, "false") ? 0 : nil
+    case .number: decoded = Fixed.parse(utf8: bytes)?.raw
+    case .integer: decoded = Fixed.parse(utf8: bytes).flatMap { $0.isInteger ? $0.raw : nil }
+    case .date: decoded = CivilDate.parse(utf8: bytes).map { Int64($0.packedValue) }
+    case .code: decoded = DivisionCode.parse(utf8: bytes).map { Int64($0.value) }
+    case .enumeration(let e): decoded = e >= 0 && e < enums.count ? caseIndex(e, bytes).map(Int64.init) : nil
+    case .list(.enumeration(let e)): decoded = e >= 0 && e < enums.count ? caseBits(e, bytes) : nil
+    case .text, .reference, .idNumber, .list: decoded = nil
+    }
+    if let decoded { return .value(decoded) }
+    switch decode(cell, spec) {
+    case .bad(let problem): return .bad(problem)
+    case .empty: return .empty
+    case .value: return .bad(Problem("invalid-value", "has no fixed-width form", zh: "没有定长形式"))
+    }
+  }
+
   /// Decodes one cell's bytes. Spaces and tabs around the value are not part of it; empty is `.empty`.
   /// A `list(…)` cell is `a;b;c`.
   public func decode(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec, asOf: CivilDate? = nil) -> Outcome {
@@ -265,6 +311,22 @@ public struct FieldDecoder: Sendable {
       }
       return nil
     }
+  }
+
+  /// A list of enum `e`'s cases (`a;b;c`, as `decode` reads a list) as one bit per case, the form a
+  /// fact column holds it in (`FactColumn.Codec.enumSet`); nil when a part is not a case, or a case
+  /// has no bit (past 63), so `decode` says what is wrong.
+  private func caseBits(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    var bits: Int64 = 0
+    var start = 0
+    for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: ";") {
+      let part = Self.trimmed(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+      start = i + 1
+      if part.isEmpty { continue }
+      guard let c = caseIndex(e, part), c < 63 else { return nil }
+      bits |= 1 << Int64(c)
+    }
+    return bits
   }
 
   /// `word` (lowercase), its capitalised form, or all capitals: YAML 1.2's spellings of a boolean.

@@ -78,6 +78,19 @@ public struct FactColumn: Sendable {
     }
   }
 
+  /// Sets a record from a cell already in the column's form for `codec` (`FieldDecoder.decodeFixedWidth`):
+  /// no `Value` is made for the batch's numbers, dates, codes, cases and booleans. A column of another
+  /// form (one turned into `Value`s) takes the value it stands for.
+  @inline(__always)
+  public mutating func set(_ record: Int, encoded value: Int64, as codec: Codec) {
+    guard codec == self.codec else {
+      self[record] = Self.decode(value, codec)
+      return
+    }
+    values[record] = value
+    states[record] = Self.known
+  }
+
   /// Adds a record holding `value`.
   @inline(__always)
   public mutating func append(_ value: Value) {

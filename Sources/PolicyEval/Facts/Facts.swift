@@ -35,6 +35,12 @@ public struct Facts: Sendable {
       set { columns[slot][record] = newValue }
     }
 
+    /// Sets a cell from its encoded form (`FactColumn.set(_:encoded:as:)`).
+    @inline(__always)
+    public mutating func set(record: Int, slot: Int, encoded value: Int64, as codec: FactColumn.Codec) {
+      columns[slot].set(record, encoded: value, as: codec)
+    }
+
     /// The record whose id is these bytes if there is one; otherwise a new record holding the blank
     /// given to `layOutBlanks` (all null if none was), to be filled in place (the batch decoder
     /// writes cells straight into it). The bytes are hashed once either way, and a `String` is made

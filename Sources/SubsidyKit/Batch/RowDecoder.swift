@@ -30,6 +30,15 @@ package struct RowDecoder: Sendable {
     /// retain and a release per cell of every row, more than decoding most cells.
     let unmanagedSpec: Unmanaged<FieldDecoder.Spec>
     var spec: FieldDecoder.Spec { unmanagedSpec.takeUnretainedValue() }
+    /// The column's form when the cell is decoded straight into it (`FieldDecoder.decodeFixedWidth`:
+    /// numbers, dates, codes, cases, booleans with no bounds); nil for the others, decoded to a `Value`.
+    let fixedWidth: FactColumn.Codec?
+
+    /// Decodes a fixed-width cell's bytes with its spec, borrowed.
+    @inline(__always)
+    func decodeFixedWidth(_ bytes: UnsafeBufferPointer<UInt8>, _ decoder: FieldDecoder) -> FieldDecoder.FixedWidthOutcome {
+      unmanagedSpec._withUnsafeGuaranteedRef { decoder.decodeFixedWidth(bytes, $0) }
+    }
 
     /// Decodes the cell's bytes with its spec, which is borrowed, not retained.
     @inline(__always)
@@ -43,8 +52,10 @@ package struct RowDecoder: Sendable {
   private let specs: [FieldDecoder.Spec]
   let idColumns: [Int?]
   let requiredRole: [Bool]
-  /// Per role: whether its entity has record checks (`end >= start`) to run after its cells.
+  /// Per role: whether its entity has record checks (`end >= start`) to run after its cells, and the
+  /// checks (taken out once: reading them through the schema copied the entity for every record).
   let hasChecks: [Bool]
+  let checks: [[RecordCheck]]
   /// Per role: its entity kind, and the roles it owns (their index, entity, and the slot that points
   /// at them): plain integers, so the per-row loop copies no role description.
   let roleEntity: [Int]
@@ -71,13 +82,16 @@ package struct RowDecoder: Sendable {
         return role.columns[field.slot].map { column in
           let spec = decoder.spec(field)
           specs.append(spec)
+          let codec = FactColumn.Codec(field.type, schema: schema)
           return Cell(slot: field.slot, column: column, required: field.required, isText: spec.isText && TextHygiene.isText(field.type),
-                      unmanagedSpec: Unmanaged.passUnretained(spec))
+                      unmanagedSpec: Unmanaged.passUnretained(spec),
+                      fixedWidth: codec != .boxed && decoder.decodesFixedWidth(spec) ? codec : nil)
         }
       }
     }
     self.specs = specs
-    hasChecks = plan.roles.map { !schema.entities[$0.entity].checks.isEmpty }
+    checks = plan.roles.map { schema.entities[$0.entity].checks }
+    hasChecks = checks.map { !$0.isEmpty }
     roleEntity = plan.roles.map(\.entity)
     owned = plan.roles.indices.map { r in
       plan.roles.enumerated().compactMap { inner, role in
@@ -211,6 +225,17 @@ package struct RowDecoder: Sendable {
     // cost reference counting for every record of every row.
     for c in cells[r].indices {
       let cell = cells[r][c]
+      if let codec = cell.fixedWidth {
+        switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder) }) {
+        case .value(let v):
+          table.set(record: position, slot: cell.slot, encoded: v, as: codec)
+        case .empty:
+          if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+        case .bad(let why):
+          return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+        }
+        continue
+      }
       if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
       switch chunk.withField(row, cell.column, { cell.decode($0, self.decoder, asOf: asOf) }) {
       case .value(let v):
@@ -228,7 +253,7 @@ package struct RowDecoder: Sendable {
   /// The first of the entity's schema checks (`end >= start`) the record breaks, as a reject at its left column.
   private func recordCheck(_ r: Int, _ chunk: CSVChunk, _ row: Int, _ value: (Int) -> Value) -> Reject? {
     // Nearly every record passes: the entity (and its message) is looked at only for one that does not.
-    guard hasChecks[r], schema.entities[roleEntity[r]].checks.contains(where: { !$0.holds(value) }) else { return nil }
+    guard hasChecks[r], checks[r].contains(where: { !$0.holds(value) }) else { return nil }
     let entity = schema.entities[roleEntity[r]]
     guard let (check, problem) = decoder.check(entity, value) else { return nil }
     guard let column = plan.roles[r].columns[check.left] else {

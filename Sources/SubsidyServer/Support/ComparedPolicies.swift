@@ -8,6 +8,7 @@ import SubsidyKit
 /// served: nothing is read from disk, and a request never mixes two policy sets. Kept per
 /// generation, so a policy is compiled once per reload, not once per request.
 final class ComparedPolicies: @unchecked Sendable {
+  // Unchecked: `generation` and `compiled` are read and written only under `lock`; the programs are `Sendable` values.
   private let lock = NSLock()
   private var generation = 0
   private var compiled: [String: ComparedPolicy] = [:]
