@@ -71,7 +71,8 @@ public enum EngineBenchmark {
     guard let plan = ColumnPlan.make(header: header, schema: program.schema, file: file, into: &d) else { return report }
     let decoder = RowDecoder(schema: program.schema, plan: plan, showPII: false)
     var chunks: [CSVChunk] = []
-    while let chunk = try reader.next(maxRecords: 4096) { chunks.append(chunk) }
+    // Chunks of the size `batch` reads by default, so per-chunk costs weigh as they do there.
+    while let chunk = try reader.next(maxRecords: BatchOptions.defaultChunkRows) { chunks.append(chunk) }
     var started = DispatchTime.now()
     let facts = chunks.map { decoder.decode($0, asOf: asOf).facts }
     report.decodeSeconds = seconds(since: started)

@@ -151,7 +151,7 @@ extension Program {
     decide(&result, rule, ctx, asOf: asOf, verdict: verdict, explain: explain)
     result.eventDateKnown = eventUnknown == nil
     // A group's parties are known only after its first member is read (`finishGroup` settles its key).
-    if !isGroup { settleLimitKey(&result, checked) }
+    if !isGroup { settleLimitKey(&result, checked, writingKey: explain) }
     if let base = policy.checked.syntax.extends?.value, explain {
       result.explanation.append(Check(check: "overlay of `\(base)`: supersedes it in \(policy.checked.syntax.jurisdiction.value)",
                                       value: policy.checked.id, holds: true,
@@ -164,7 +164,11 @@ extension Program {
   /// The limit key (`policy|rule|P1|2024`), in the limit's canonical order. A part that is not known
   /// (no household on record, no event date) never becomes a key that unrelated subjects would share:
   /// the claim is undetermined and takes no limit.
-  func settleLimitKey(_ result: inout EvalResult, _ checked: CheckedRule) {
+  ///
+  /// Without `writingKey` (a batch's unexplained results) only the slot is set: a batch settles limits
+  /// by slot and builds the ledger's key from it (`PayoutRow.key`) only when a ledger asks, so the
+  /// key's string was made and thrown away for every payment.
+  func settleLimitKey(_ result: inout EvalResult, _ checked: CheckedRule, writingKey: Bool = true) {
     guard !checked.limit.isEmpty, result.status != .ineligible else { return }
     let slot = LimitSlot(rule: result.ruleIndex, limit: checked.limit, beneficiary: result.beneficiary, payee: result.payee,
                          eventDate: result.eventDateKnown ? result.ruleDate : nil)
@@ -182,7 +186,7 @@ extension Program {
       return
     }
     result.limitSlot = slot
-    result.limitKey = slot.ledgerKey(policy: result.policy, rule: result.rule, limit: checked.limit)
+    if writingKey { result.limitKey = slot.ledgerKey(policy: result.policy, rule: result.rule, limit: checked.limit) }
     result.period = slot.period
   }
 

@@ -91,9 +91,12 @@ public struct EvalResult: Sendable {
   public var ruleDate: CivilDate
   /// For rules with a `limit`: the one-payment slot this result claims (nil when a part is not known).
   public var limitSlot: LimitSlot?
-  /// The key at most one payment may have (`policy|rule|P1|2024`), from `limitSlot`.
+  /// The key at most one payment may have (`policy|rule|P1|2024`), from `limitSlot`. Written for
+  /// explained results (what `eval`, the server and the ledger read); a batch's unexplained results
+  /// carry `limitSlot` only, and a batch builds the key from the slot (`PayoutRow.key`).
   public var limitKey: String?
-  /// What the ledger pays once: the limit key, or `policy|rule|subject|payee` for unlimited rules.
+  /// What the ledger pays once: the limit key, or `policy|rule|subject|payee` for unlimited rules
+  /// (of an explained result: see `limitKey`).
   public var idempotencyKey: String { limitKey ?? LimitSlot.unlimitedKey(policy: policy, rule: rule, subject: subject, payee: payee) }
   /// Where this claim stands against others for one limit slot.
   public var claimOrder: ClaimOrder { ClaimOrder(status: status, date: ruleDate, subject: subject) }
