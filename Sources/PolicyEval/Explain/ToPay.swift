@@ -153,12 +153,10 @@ extension Program {
     // and days to wait comes out as it went in, so it is not judged again (most answers are such).
     guard toPay.steps.contains(where: { if case .set = $0 { true } else { false } }) else { return toPay }
     guard toPay.possible, let (changed, date) = toPay.applied(to: facts, schema: schema, asOf: asOf) else { return toPay }
-    guard let again = judgedAgain(r, facts: changed, asOf: date), again.status != .payable
-    else { return toPay }
+    guard let failing = failingConditions(r, facts: changed, asOf: date) else { return toPay }
     // The facts the now-failing conditions read, among those the answer changes.
     var broken = Set<String>()
-    for check in again.explanation where !check.holds {
-      guard case .condition(_, let index, _, _)? = check.reason, index < rule.conditions.count else { continue }
+    for index in failing where index < rule.conditions.count {
       for path in NullableReads.reads(rule.conditions[index]) {
         if let last = path.last { broken.insert(schema.entities[last.entity].fields[last.slot].name) }
       }
@@ -174,15 +172,42 @@ extension Program {
     return ToPay(steps: steps)
   }
 
-  /// Result `r`'s rule judged again on changed facts, for `r`'s subject: what `evaluate(facts, asOf:)`
-  /// gives for it, without judging every other rule (a rule's results depend on no other rule's).
-  /// Only the subject is explained. A rule with a limit also judges its other subjects in the policy's
-  /// area, unexplained, because another's claim can take the slot (a refused subject claims nothing, so
-  /// it is left out; the order of the claims, and so the holder of each slot, is the one `evaluate` sees).
-  private func judgedAgain(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> EvalResult? {
-    guard let (p, rule) = compiledRule(at: r.ruleIndex), !rule.isGroup else {
-      return evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
+  /// The conditions (by index) that fail when result `r`'s rule is judged again on changed facts, for
+  /// `r`'s subject; nil when it is judged payable there (or not judged: the subject left the area).
+  ///
+  /// The subject is judged alone first: a limit only ever refuses a claim (`applyLimits` makes it
+  /// ineligible and adds a check that is not a condition), so judged with the rule's other subjects a
+  /// result that is not payable alone fails the same conditions, and one that is payable with every
+  /// condition holding has none to name whether it keeps its slot or not. Only a payable result with a
+  /// failing condition (not one `evaluate` gives) needs the others, to know whether it keeps the slot.
+  /// This judged every subject of a limited rule in the area each time: a twelfth of a `POST /v1/eval`.
+  private func failingConditions(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> [Int]? {
+    func failing(_ result: EvalResult) -> [Int] {
+      result.explanation.compactMap { check in
+        guard !check.holds, case .condition(_, let index, _, _)? = check.reason else { return nil }
+        return index
+      }
     }
+    guard let (p, rule) = compiledRule(at: r.ruleIndex), !rule.isGroup else {
+      let again = evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
+      return again.flatMap { $0.status == .payable ? nil : failing($0) }
+    }
+    guard let alone = judgedAgain(r, p, rule, facts: facts, asOf: asOf, withOthers: false) else { return nil }
+    let conditions = failing(alone)
+    guard alone.status == .payable else { return conditions }
+    guard !conditions.isEmpty, !rule.checked.limit.isEmpty,
+      let again = judgedAgain(r, p, rule, facts: facts, asOf: asOf, withOthers: true), again.status != .payable
+    else { return nil }
+    return conditions
+  }
+
+  /// Result `r`'s rule (not a group's) judged again on changed facts, for `r`'s subject: what
+  /// `evaluate(facts, asOf:)` gives for it, without judging every other rule (a rule's results depend
+  /// on no other rule's). Only the subject is explained. `withOthers` (for a rule with a limit) also
+  /// judges its other subjects in the policy's area, unexplained, and applies the limit, because
+  /// another's claim can take the slot (a refused subject claims nothing, so it is left out; the order
+  /// of the claims, and so the holder of each slot, is the one `evaluate` sees).
+  private func judgedAgain(_ r: EvalResult, _ p: Int, _ rule: CompiledRule, facts: Facts, asOf: CivilDate, withOthers: Bool) -> EvalResult? {
     let policy = policies[p]
     let kind = rule.checked.subject
     let table = facts.tables[kind]
@@ -191,7 +216,7 @@ extension Program {
     context.parameters = policy.checked.parameters
     let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
     let renderer = ValueRenderer(schema: schema, facts: facts)
-    let records = rule.checked.limit.isEmpty ? subject..<(subject + 1) : 0..<table.count
+    let records = withOthers && !rule.checked.limit.isEmpty ? 0..<table.count : subject..<(subject + 1)
     var results: [EvalResult] = []
     var mine: Int?
     for record in records {
@@ -203,7 +228,7 @@ extension Program {
       if explain { mine = results.count }
       results.append(result)
     }
-    applyLimits(rule.checked, to: &results)
+    if withOthers { applyLimits(rule.checked, to: &results) }
     return mine.map { results[$0] }
   }
 

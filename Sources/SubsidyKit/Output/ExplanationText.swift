@@ -86,7 +86,9 @@ struct ExplanationText {
       return t("事件日期（\(what)）未提供，无法判断适用哪一期政策", "the event date (\(what)) is not given")
     }
     if case .noRow(let table, let key) = u, language == .zh {
-      let name = (table.split(separator: "[").first.map(String.init) ?? table).replacingOccurrences(of: "param.", with: "")
+      // The standard library's `replacing`, not Foundation's `replacingOccurrences` (a bridge through
+      // NSString, a hundredth of a `POST /v1/eval`).
+      let name = String(table.split(separator: "[").first ?? Substring(table)).replacing("param.", with: "")
       let label = program.schema.enums.values.lazy.compactMap { e in e.index(of: key).flatMap { e.labels[$0]?.zh } }.first ?? key
       return "标准表（\(name)）没有“\(label)”一档的金额（条款未规定）"
     }

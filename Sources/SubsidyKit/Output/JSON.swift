@@ -105,11 +105,21 @@ public enum JSON: Sendable, Equatable {
   /// `bytes` copied in runs, only `"`, `\` and control characters escaped.
   private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
     var run = 0
-    for i in 0..<bytes.count {
+    var i = 0
+    while i < bytes.count {
+      // Eight bytes at a time while none needs escaping (most text, Chinese included, needs none).
+      if i + 8 <= bytes.count, !needsEscape(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+        i += 8
+        continue
+      }
       let byte = bytes[i]
-      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+      guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else {
+        i += 1
+        continue
+      }
       out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
-      run = i + 1
+      i += 1
+      run = i
       switch byte {
       case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
       case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -122,5 +132,17 @@ public enum JSON: Sendable, Equatable {
       }
     }
     out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<bytes.count]))
+  }
+
+  /// Whether any of the eight bytes of `word` is below 0x20, `"` or `\` (exact, in any byte order:
+  /// the classic "has a byte less than" and "has a zero byte" tests, which cannot err for bytes ≥ 0x80).
+  @inline(__always)
+  private static func needsEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    func zeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+    let control = (word &- ones &* 0x20) & ~word & highs
+    let quote = zeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\""))))
+    let backslash = zeroByte(word ^ (ones &* UInt64(UInt8(ascii: "\\"))))
+    return control | quote | backslash != 0
   }
 }
