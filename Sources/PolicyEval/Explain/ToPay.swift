@@ -72,10 +72,30 @@ public struct ToPay: Sendable {
 extension Program {
   /// What would make result `r` (of these `facts`) payable; nil when it is payable or not a payment.
   public func toPay(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> ToPay? {
-    guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (rule, parameters) = rule(at: r.ruleIndex) else { return nil }
+    guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (p, i) = location(ofRule: r.ruleIndex) else { return nil }
+    // The rule is handed on where it is stored: `rule(at:)` copied it (a hundred reference counts)
+    // for every result a served answer explains.
+    return toPay(r, policies[p].rules[i].checked, policies[p].checked.parameters, facts: facts, asOf: asOf)
+  }
+
+  /// The policy and the position in it of the rule at program index `index` (rules are numbered
+  /// policy by policy), found without copying a rule.
+  private func location(ofRule index: Int) -> (policy: Int, rule: Int)? {
+    guard index >= 0 else { return nil }
+    var first = 0
+    for p in policies.indices {
+      let count = policies[p].rules.count
+      if index < first + count { return (p, index - first) }
+      first += count
+    }
+    return nil
+  }
+
+  private func toPay(_ r: EvalResult, _ rule: CheckedRule, _ parameters: [CheckedParameter], facts: Facts, asOf: CivilDate) -> ToPay {
     var steps: [ToPay.Step] = []
     let record = rule.group == nil ? facts.tables[rule.subject].index[r.subject] : nil
-    let fixer = record.map { FactFixer(program: self, facts: facts, subject: rule.subject, record: $0, parameters: parameters, date: r.ruleDate) }
+    // Made on first use: many answers are documents to provide and days to wait, which read no fact.
+    lazy var fixer = record.map { FactFixer(program: self, facts: facts, subject: rule.subject, record: $0, parameters: parameters, date: r.ruleDate) }
     for check in r.explanation where !check.holds {
       guard let reason = check.reason else { continue }
       switch reason {
@@ -84,11 +104,11 @@ extension Program {
           steps.append(step)
           continue
         }
-        guard index < rule.conditions.count, fixer != nil else {
+        guard index < rule.conditions.count, let fixer else {
           steps.append(.cannot(.notAFactChange(check.check)))
           continue
         }
-        steps += fixer!.make(rule.conditions[index], hold: true)
+        steps += fixer.make(rule.conditions[index], hold: true)
       case .stableEmployment(_, _, let vests, let end):
         if let end, let vests, end < vests {
           if end <= asOf {
@@ -120,7 +140,7 @@ extension Program {
       for id in r.missingEvidence { steps.append(.provide(evidence: id, entity: schema.entities[rule.subject].name, id: r.subject)) }
     }
     // A limit's beneficiary or payee that is not on record (no household) must be given.
-    if let fixer, r.limitSlot == nil {
+    if r.limitSlot == nil, rule.limit.contains(where: { $0 == "beneficiary" || $0 == "payee" }), let fixer {
       for (part, e) in [("beneficiary", rule.beneficiary), ("payee", rule.payee)] where rule.limit.contains(part) {
         if let e, fixer.value(e).isNull, !steps.contains(where: { if case .set(_, _, _, nil, _, _) = $0 { true } else { false } }) {
           steps += fixer.give(e)
@@ -188,15 +208,16 @@ extension Program {
         return index
       }
     }
-    guard let (p, rule) = compiledRule(at: r.ruleIndex), !rule.isGroup else {
+    guard let (p, i) = location(ofRule: r.ruleIndex) else { return nil }
+    guard !policies[p].rules[i].isGroup else {
       let again = evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
       return again.flatMap { $0.status == .payable ? nil : failing($0) }
     }
-    guard let alone = judgedAgain(r, p, rule, facts: facts, asOf: asOf, withOthers: false) else { return nil }
+    guard let alone = judgedAgain(r, p, policies[p].rules[i], facts: facts, asOf: asOf, withOthers: false) else { return nil }
     let conditions = failing(alone)
     guard alone.status == .payable else { return conditions }
-    guard !conditions.isEmpty, !rule.checked.limit.isEmpty,
-      let again = judgedAgain(r, p, rule, facts: facts, asOf: asOf, withOthers: true), again.status != .payable
+    guard !conditions.isEmpty, !policies[p].rules[i].checked.limit.isEmpty,
+      let again = judgedAgain(r, p, policies[p].rules[i], facts: facts, asOf: asOf, withOthers: true), again.status != .payable
     else { return nil }
     return conditions
   }
@@ -235,18 +256,19 @@ extension Program {
   /// Two changes of one fact to different values cannot both be made: the answer names the conflict.
   static func withoutConflicts(_ steps: [ToPay.Step]) -> [ToPay.Step] {
     var out: [ToPay.Step] = []
-    var seen: [String: Value?] = [:]
+    // The changes so far, searched one by one: an answer has a handful (a key string per change and a
+    // dictionary cost more than the search).
+    var seen: [(entity: String, id: String, field: String, value: Value?)] = []
     for step in steps {
       guard case .set(let entity, let id, let field, let value, _, _) = step else {
         out.append(step)
         continue
       }
-      let key = "\(entity)|\(id)|\(field)"
-      if let earlier = seen[key] {
-        if earlier != value { out.append(.cannot(.conflicting(entity: entity, id: id, field: field))) }
+      if let earlier = seen.first(where: { $0.field == field && $0.id == id && $0.entity == entity }) {
+        if earlier.value != value { out.append(.cannot(.conflicting(entity: entity, id: id, field: field))) }
         continue
       }
-      seen[key] = value
+      seen.append((entity, id, field, value))
       out.append(step)
     }
     return out

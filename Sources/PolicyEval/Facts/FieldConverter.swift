@@ -19,8 +19,10 @@ struct FieldConverter {
   }
 
   func convert(_ node: YAMLNode, _ field: FactSchema.Field, entity: FactSchema.Entity, into d: inout DiagnosticBag) -> Value? {
-    // The field's name in a message, made only when there is a message (every record has fields).
-    func what() -> String { "`\(entity.name).\(field.name)`" }
+    // The field's name in a message, made only when there is a message (every record has fields);
+    // it captures the two names, not the field and the entity (copied for every value read).
+    let (entityName, fieldName) = (entity.name, field.name)
+    func what() -> String { "`\(entityName).\(fieldName)`" }
     let spec = specs.spec(entity: entity.index, slot: field.slot)
     if case .list = field.type, case .sequence(let list) = node.kind, let itemSpec = specs.itemSpec(entity: entity.index, slot: field.slot) {
       var values: [Value] = []
