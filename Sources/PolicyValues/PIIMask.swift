@@ -91,7 +91,7 @@ public enum PIIMask {
     let low = word & (ones &* 0x7F)
     let aboveSlash = low &+ ones &* (0x7F - 0x2F)  // high bit set where the byte is above 0x2F
     let belowColon = ones &* (0x7F + 0x3A) &- low  // high bit set where the byte is below 0x3A
-    return (aboveSlash & belowColon & ~word & ones &* 0x80) != 0
+    return aboveSlash & belowColon & ~word & (ones &* 0x80) != 0  // `&` binds as `&*` does: the mask in parentheses
   }
 
   private static func isDigit(_ byte: UInt8) -> Bool {

@@ -105,6 +105,21 @@ import Testing
     }
   }
 
+  /// The masker skips eight bytes at a time where none is a digit: an ID number at every offset in and
+  /// around a word, among ASCII, Chinese and bytes either side of the digits, is masked all the same.
+  @Test func maskingFindsAnIDNumberAtEveryOffset() {
+    for filler in ["abcdefghijklmnopqr", "标准表没有一档的金额", "//::/:/:/:/:/:/:/:", "a-b |x| é"] {
+      for number in ["533123199804010018", "53312319980401001X"] {
+        for at in 0...filler.count {
+          var text = Array(filler)
+          text.insert(contentsOf: number, at: at)
+          let masked = String(number.prefix(6)) + "********" + String(number.suffix(4))
+          #expect(PIIMask.mask(String(text)) == String(text).replacingOccurrences(of: number, with: masked), "\(String(text))")
+        }
+      }
+    }
+  }
+
   @Test func maskingBytesInPlaceIsMaskingText() {
     for text in ["身份证 533123199001011236 与 53312319900101123X。", "12345678901234567890", "x53312319900101123xy", "no digits", ""] {
       var bytes = Array(text.utf8)
