@@ -75,7 +75,11 @@ extension Program {
     guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (p, i) = location(ofRule: r.ruleIndex) else { return nil }
     // The rule is handed on where it is stored: `rule(at:)` copied it (a hundred reference counts)
     // for every result a served answer explains.
-    return toPay(r, policies[p].rules[i].checked, policies[p].checked.parameters, facts: facts, asOf: asOf)
+    return policies.withUnsafeBufferPointer { policies in
+      policies[p].rules.withUnsafeBufferPointer { rules in
+        toPay(r, rules[i].checked, policies[p].checked.parameters, facts: facts, asOf: asOf)
+      }
+    }
   }
 
   /// The policy and the position in it of the rule at program index `index` (rules are numbered
@@ -213,11 +217,18 @@ extension Program {
       let again = evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
       return again.flatMap { $0.status == .payable ? nil : failing($0) }
     }
-    guard let alone = judgedAgain(r, p, policies[p].rules[i], facts: facts, asOf: asOf, withOthers: false) else { return nil }
+    // The policy and the rule are read where they are stored (a copy of each was most of judging again).
+    func judged(withOthers: Bool) -> EvalResult? {
+      policies.withUnsafeBufferPointer { policies in
+        policies[p].rules.withUnsafeBufferPointer { rules in
+          judgedAgain(r, policies[p], rules[i], facts: facts, asOf: asOf, withOthers: withOthers)
+        }
+      }
+    }
+    guard let alone = judged(withOthers: false) else { return nil }
     let conditions = failing(alone)
     guard alone.status == .payable else { return conditions }
-    guard !conditions.isEmpty, !policies[p].rules[i].checked.limit.isEmpty,
-      let again = judgedAgain(r, p, policies[p].rules[i], facts: facts, asOf: asOf, withOthers: true), again.status != .payable
+    guard !conditions.isEmpty, !policies[p].rules[i].checked.limit.isEmpty, let again = judged(withOthers: true), again.status != .payable
     else { return nil }
     return conditions
   }
@@ -228,8 +239,7 @@ extension Program {
   /// judges its other subjects in the policy's area, unexplained, and applies the limit, because
   /// another's claim can take the slot (a refused subject claims nothing, so it is left out; the order
   /// of the claims, and so the holder of each slot, is the one `evaluate` sees).
-  private func judgedAgain(_ r: EvalResult, _ p: Int, _ rule: CompiledRule, facts: Facts, asOf: CivilDate, withOthers: Bool) -> EvalResult? {
-    let policy = policies[p]
+  private func judgedAgain(_ r: EvalResult, _ policy: CompiledPolicy, _ rule: CompiledRule, facts: Facts, asOf: CivilDate, withOthers: Bool) -> EvalResult? {
     let kind = rule.checked.subject
     let table = facts.tables[kind]
     guard let subject = table.index[r.subject] else { return nil }
@@ -288,25 +298,22 @@ extension Program {
 
 /// Turns one failed condition into the change of the fact it reads, for one subject record.
 struct FactFixer {
-  let program: Program
+  /// The schema held, not the program: a computed `program.schema` copied the schema (every table of
+  /// it reference counted) at each of the many reads of a change.
+  let schema: FactSchema
   let facts: Facts
   let subject: Int
   let record: Int
-  let parameters: [CheckedParameter]
-  let date: CivilDate
-  var schema: FactSchema { program.schema }
   /// One compiler and one context for every value the fixer reads (no compiled expression writes to
   /// its context): each used to be built again per value, a tenth of "what would make it payable".
   private let compiler: ExprCompiler
   private let context: EvalContext
 
   init(program: Program, facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
-    self.program = program
+    schema = program.schema
     self.facts = facts
     self.subject = subject
     self.record = record
-    self.parameters = parameters
-    self.date = date
     compiler = ExprCompiler(schema: program.schema)
     context = EvalContext(facts: facts, date: date)
     context.parameters = parameters
