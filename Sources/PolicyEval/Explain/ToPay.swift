@@ -99,7 +99,9 @@ extension Program {
     var steps: [ToPay.Step] = []
     let record = rule.group == nil ? facts.tables[rule.subject].index[r.subject] : nil
     // Made on first use: many answers are documents to provide and days to wait, which read no fact.
-    lazy var fixer = record.map { FactFixer(program: self, facts: facts, subject: rule.subject, record: $0, parameters: parameters, date: r.ruleDate) }
+    // It captures the subject's kind, not the rule (which a capture would copy).
+    let kind = rule.subject
+    lazy var fixer = record.map { FactFixer(program: self, facts: facts, subject: kind, record: $0, parameters: parameters, date: r.ruleDate) }
     for check in r.explanation where !check.holds {
       guard let reason = check.reason else { continue }
       switch reason {
