@@ -14,7 +14,8 @@ struct ExplanationText {
   /// Conditions already put in words (by the policy set being served, or by this document).
   var memo: ConditionTexts? = nil
 
-  private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+  /// The text in the language asked for; only that one is made (the other's values are not put in words).
+  private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .zh ? zh() : en() }
 
   /// The line for a check of result `r`; the raw expression and value when the check has no reason.
   func line(_ check: Check, of r: EvalResult) -> String {
