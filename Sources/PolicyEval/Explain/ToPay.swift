@@ -73,12 +73,35 @@ extension Program {
   /// What would make result `r` (of these `facts`) payable; nil when it is payable or not a payment.
   public func toPay(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> ToPay? {
     guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (p, i) = location(ofRule: r.ruleIndex) else { return nil }
-    // The rule is handed on where it is stored: `rule(at:)` copied it (a hundred reference counts)
-    // for every result a served answer explains.
-    return policies.withUnsafeBufferPointer { policies in
-      policies[p].rules.withUnsafeBufferPointer { rules in
-        toPay(r, rules[i].checked, policies[p].checked.parameters, facts: facts, asOf: asOf)
-      }
+    return toPay(r, RuleParts(policies[p].rules[i].checked), policies[p].checked.parameters, facts: facts, asOf: asOf)
+  }
+
+  /// What an answer reads of a rule: copying the whole rule (its parsed text above all, a hundred
+  /// reference counts) for every result a served answer explains was a fiftieth of the answer.
+  struct RuleParts {
+    let subject: Int
+    let isGroup: Bool
+    let conditions: [TypedExpr]
+    let endSlot: Int?
+    let vestsOn: TypedExpr?
+    let eventDate: TypedExpr?
+    let beneficiary: TypedExpr?
+    let payee: TypedExpr?
+    let limit: [String]
+    /// The words of a clause that states no amount.
+    let silent: String?
+
+    init(_ rule: borrowing CheckedRule) {
+      subject = rule.subject
+      isGroup = rule.group != nil
+      conditions = rule.conditions
+      endSlot = rule.endSlot
+      vestsOn = rule.vestsOn
+      eventDate = rule.eventDate?.expr
+      beneficiary = rule.beneficiary
+      payee = rule.payee
+      limit = rule.limit
+      if case .undetermined(let words)? = rule.amount { silent = words } else { silent = nil }
     }
   }
 
@@ -95,9 +118,9 @@ extension Program {
     return nil
   }
 
-  private func toPay(_ r: EvalResult, _ rule: CheckedRule, _ parameters: [CheckedParameter], facts: Facts, asOf: CivilDate) -> ToPay {
+  private func toPay(_ r: EvalResult, _ rule: RuleParts, _ parameters: [CheckedParameter], facts: Facts, asOf: CivilDate) -> ToPay {
     var steps: [ToPay.Step] = []
-    let record = rule.group == nil ? facts.tables[rule.subject].index[r.subject] : nil
+    let record = rule.isGroup ? nil : facts.tables[rule.subject].index[r.subject]
     // Made on first use: many answers are documents to provide and days to wait, which read no fact.
     // It captures the subject's kind, not the rule (which a capture would copy).
     let kind = rule.subject
@@ -106,7 +129,7 @@ extension Program {
       guard let reason = check.reason else { continue }
       switch reason {
       case .condition(_, let index, let witnesses, _):
-        if rule.group != nil, index < rule.conditions.count, let step = reach(rule.conditions[index], witnesses, parameters, date: r.ruleDate) {
+        if rule.isGroup, index < rule.conditions.count, let step = reach(rule.conditions[index], witnesses, parameters, date: r.ruleDate) {
           steps.append(step)
           continue
         }
@@ -127,7 +150,7 @@ extension Program {
       case .vestsOn:
         if let e = rule.vestsOn { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
       case .eventDateNotGiven:
-        if let e = rule.eventDate?.expr { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
+        if let e = rule.eventDate { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
       case .vestsBy(let last, let date): steps.append(.cannot(.deadlinePassed(last: last, date: date)))
       case .policyFrom(let from, let event): steps.append(.cannot(.eventBeforePolicy(event: event, from: from)))
       case .policyUntil(let until, let event): steps.append(.cannot(.eventAfterPolicy(event: event, until: until)))
@@ -160,7 +183,7 @@ extension Program {
       steps.append(.wait(until: r.ruleDate))
     }
     // A clause that states no amount: no change of facts makes it payable.
-    if case .undetermined(let words)? = rule.amount, !steps.contains(where: { if case .cannot(.lawSilent) = $0 { true } else { false } }) {
+    if let words = rule.silent, !steps.contains(where: { if case .cannot(.lawSilent) = $0 { true } else { false } }) {
       steps.append(.cannot(.lawSilent(.silent(words))))
     }
     if let why = r.undetermined {
@@ -174,7 +197,7 @@ extension Program {
 
   /// The answer checked by making its changes and judging again: a change that breaks another condition
   /// (one organisation as organiser and as village co-operative, of two kinds) is named as a conflict.
-  private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: CheckedRule, facts: Facts, asOf: CivilDate) -> ToPay {
+  private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: RuleParts, facts: Facts, asOf: CivilDate) -> ToPay {
     // Only a change of a fact's value can be named a conflict below: an answer of documents to provide
     // and days to wait comes out as it went in, so it is not judged again (most answers are such).
     guard toPay.steps.contains(where: { if case .set = $0 { true } else { false } }) else { return toPay }
