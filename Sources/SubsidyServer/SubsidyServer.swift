@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// `subsidy serve`: the routes, their middleware and the application around them.
 public enum SubsidyServer {
@@ -53,6 +54,11 @@ public enum SubsidyServer {
     return router
   }
 
+  /// How long a connection may move no bytes before it is closed: 3 × --request-seconds, at least 1 s.
+  static func stallTimeout(_ options: ServerOptions) -> TimeAmount {
+    .seconds(Int64(max(1, options.requestSeconds * 3)))
+  }
+
   /// Loads the policies (refusing to start on a set that fails `check`), then serves until SIGTERM or
   /// SIGINT; SIGHUP reloads the policies as `POST /v1/reload` does.
   public static func run(_ options: ServerOptions, logger: Logger = Logger(label: "subsidy.serve")) async throws {
@@ -74,7 +80,10 @@ public enum SubsidyServer {
     defer { deadline.stop() }
     let app = Application(
       router: router(store: store, options: options, metrics: metrics),
-      server: .http1(configuration: .init(idleTimeout: .seconds(Int64(max(1, options.requestSeconds * 3))))),
+      // A connection that takes nothing in (`idleTimeout`) or whose answer waits on a client that does
+      // not read (`WriteStallTimeout`) for 3 × --request-seconds is closed.
+      server: .http1(configuration: .init(additionalChannelHandlers: [WriteStallTimeout(timeout: Self.stallTimeout(options))],
+                                          idleTimeout: Self.stallTimeout(options))),
       configuration: .init(address: .hostname(options.host, port: options.port), serverName: "subsidy"),
       onServerRunning: { channel in
         // The port actually bound (with `--port 0`), for scripts that start the server.

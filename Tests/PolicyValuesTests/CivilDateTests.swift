@@ -60,4 +60,20 @@ struct CivilDateTests {
     #expect(dates.sorted().map(\.description)
       == ["0001-01-01", "2023-02-28", "2023-12-31", "2024-01-01", "9999-12-31"])
   }
+
+  /// The ten bytes written in place are the zero-padded fields, for every day of years with one to
+  /// four digits, and parse back to the same date.
+  @Test func everyDayIsWrittenPaddedAndReadBack() throws {
+    for year in [1, 9, 10, 99, 100, 999, 1000, 1900, 2000, 2023, 2024, 9999] {
+      for month in 1...12 {
+        for day in 1...CivilDate.daysInMonth(year: year, month: month) {
+          let date = try #require(CivilDate(year: year, month: month, day: day))
+          let padded = String(repeating: "0", count: 4 - String(year).count) + String(year) + "-"
+            + (month < 10 ? "0" : "") + String(month) + "-" + (day < 10 ? "0" : "") + String(day)
+          #expect(date.description == padded)
+          #expect(CivilDate.parse(date.description) == date)
+        }
+      }
+    }
+  }
 }

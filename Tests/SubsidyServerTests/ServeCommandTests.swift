@@ -160,31 +160,17 @@ import Glibc
   /// A client that uploads a batch and never reads the answer cannot keep the server running: after
   /// SIGTERM the request has the shutdown deadline (3 × `--request-seconds`, at least 3 s), then the
   /// process ends with SIGTERM's status and says why. Without the deadline it ran until a second signal.
+  /// (The write stall timeout may close the connection first, 3 s after the answer stalled: then it
+  /// ends with status 0; `anAnswerNobodyReadsIsDroppedAfterTheStallTimeout` is about that.)
   @Test func sigtermEndsTheServerEvenWhenAClientStopsReading() async throws {
     let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
     let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"])
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     var log = started.log
     let bound = try #require(started.port, "the server did not start: \(log)")
-    // A batch whose answer (6 MB of payouts) fits in no socket buffer; the client sends it all, keeps
-    // its receive buffer small, and never reads.
     let folder = ServerPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: folder) }
-    let file = folder.appendingPathComponent("batch.csv").path
-    // Generating and sending block for a while: on a thread of their own, not one of the few the
-    // other tests' servers run on. The connection is opened once the file is there (an idle one is
-    // closed after 3 × --request-seconds).
-    let sent = await withCheckedContinuation { (done: CheckedContinuation<(socket: Int32?, problem: String), Never>) in
-      DispatchQueue.global().async {
-        guard let generated = try? EvalParityTests.run(executable, ["generate", "--rows", "300000", "--out", file]), generated.status == 0,
-          let body = try? Data(contentsOf: URL(fileURLWithPath: file))
-        else { return done.resume(returning: (nil, "generate failed")) }
-        guard let socket = Loopback.open(port: bound, receiveBuffer: 4_096) else { return done.resume(returning: (nil, "cannot connect")) }
-        let head = "POST /v1/batch?as_of=2025-06-30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: \(body.count)\r\n\r\n"
-        let all = Loopback.sendAll(socket, Data(head.utf8) + body)
-        done.resume(returning: (socket, all ? "" : "the server stopped taking the upload"))
-      }
-    }
+    let sent = await Self.uploadABatchAndNeverRead(executable, port: bound, in: folder)
     let socket = try #require(sent.socket, "\(sent.problem)")
     defer { close(socket) }
     #expect(sent.problem.isEmpty, "\(sent.problem)")
@@ -199,5 +185,54 @@ import Glibc
       log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
       #expect(process.terminationStatus == 128 + SIGTERM || process.terminationStatus == 0, "status \(process.terminationStatus)")
     }
+  }
+
+  /// A batch whose answer (6 MB of payouts) fits in no socket buffer, sent whole on a connection whose
+  /// receive buffer is small and which is never read: the socket (nil and why, if that failed).
+  static func uploadABatchAndNeverRead(_ executable: URL, port: Int, in folder: URL) async -> (socket: Int32?, problem: String) {
+    let file = folder.appendingPathComponent("batch.csv").path
+    // Generating and sending block for a while: on a thread of their own, not one of the few the
+    // other tests' servers run on. The connection is opened once the file is there (an idle one is
+    // closed after 3 × --request-seconds).
+    return await withCheckedContinuation { (done: CheckedContinuation<(socket: Int32?, problem: String), Never>) in
+      DispatchQueue.global().async {
+        guard let generated = try? EvalParityTests.run(executable, ["generate", "--rows", "300000", "--out", file]), generated.status == 0,
+          let body = try? Data(contentsOf: URL(fileURLWithPath: file))
+        else { return done.resume(returning: (nil, "generate failed")) }
+        guard let socket = Loopback.open(port: port, receiveBuffer: 4_096) else { return done.resume(returning: (nil, "cannot connect")) }
+        let head = "POST /v1/batch?as_of=2025-06-30 HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: \(body.count)\r\n\r\n"
+        let all = Loopback.sendAll(socket, Data(head.utf8) + body)
+        done.resume(returning: (socket, all ? "" : "the server stopped taking the upload"))
+      }
+    }
+  }
+
+  /// An answer its client never reads does not hold its request until shutdown: once it has waited on
+  /// the client for 3 × `--request-seconds` the connection is closed and the request ends, so SIGTERM
+  /// then finds nothing in progress and the server stops at once, with status 0 and without the
+  /// shutdown deadline. Before, the request was still writing: the deadline ended the process (128 + 15).
+  @Test func anAnswerNobodyReadsIsDroppedAfterTheStallTimeout() async throws {
+    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
+    let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"])
+    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    var log = started.log
+    let bound = try #require(started.port, "the server did not start: \(log)")
+    let folder = ServerPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let sent = await Self.uploadABatchAndNeverRead(executable, port: bound, in: folder)
+    let socket = try #require(sent.socket, "\(sent.problem)")
+    defer { close(socket) }
+    #expect(sent.problem.isEmpty, "\(sent.problem)")
+    // The answer stalls once the batch has written past the socket buffers; 3 s later it is closed.
+    try await Task.sleep(for: .seconds(8))
+    let signalled = Date()
+    kill(process.processIdentifier, SIGTERM)
+    while process.isRunning, Date().timeIntervalSince(signalled) < 20 { try await Task.sleep(for: .milliseconds(100)) }
+    #expect(!process.isRunning, "the server still runs 20 s after SIGTERM")
+    guard !process.isRunning else { return }
+    log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    #expect(process.terminationStatus == 0, "status \(process.terminationStatus): \(log)")
+    #expect(!log.contains("requests still in progress"), "\(log)")
+    #expect(Date().timeIntervalSince(signalled) < 2.5, "SIGTERM took \(Date().timeIntervalSince(signalled)) s: a request was still in progress")
   }
 }

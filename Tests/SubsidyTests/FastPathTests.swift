@@ -73,6 +73,53 @@ import Testing
     #expect(value.serialized() == "{\n  \"s\": \(quoted),\n  \"n\": 12,\n  \"b\": false,\n  \"z\": null,\n  \"a\": [\n    \"x\",\n    [],\n    {}\n  ],\n  \"r\": [1]\n}")
   }
 
+  /// The escaper skips eight bytes at a time where none needs escaping: every byte that does, at every
+  /// offset in and around a word, among ASCII and Chinese text, comes out as the byte-by-byte rule says.
+  @Test func jsonEscapesEveryByteThatNeedsItWhereverItIs() {
+    func reference(_ s: String) -> String {
+      var out = "\""
+      for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20: out += "\\u00" + String(scalar.value >> 4, radix: 16) + String(scalar.value & 0xF, radix: 16)
+        default: out.unicodeScalars.append(scalar)
+        }
+      }
+      return out + "\""
+    }
+    let specials = (0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) } + ["\"", "\\"]
+    for filler in ["abcdefghijklmnopqrstuvwxyz", "标准表没有一档的金额条款未规定", "é~ÿ!#[]{}`"] {
+      for special in specials {
+        for at in 0..<min(filler.count, 18) {
+          var text = Array(filler)
+          text.insert(special, at: at)
+          let s = String(text)
+          #expect(JSON.string(s).serialized() == reference(s), "\(s.debugDescription)")
+        }
+      }
+      #expect(JSON.string(filler).serialized() == "\"\(filler)\"")
+    }
+  }
+
+  /// The masker skips eight bytes at a time where none is a digit: an ID number at every offset in and
+  /// around a word, among ASCII, Chinese and bytes either side of the digits, is masked all the same.
+  @Test func maskingFindsAnIDNumberAtEveryOffset() {
+    for filler in ["abcdefghijklmnopqr", "标准表没有一档的金额", "//::/:/:/:/:/:/:/:", "a-b |x| é"] {
+      for number in ["533123199804010018", "53312319980401001X"] {
+        for at in 0...filler.count {
+          var text = Array(filler)
+          text.insert(contentsOf: number, at: at)
+          let masked = String(number.prefix(6)) + "********" + String(number.suffix(4))
+          #expect(PIIMask.mask(String(text)) == String(text).replacingOccurrences(of: number, with: masked), "\(String(text))")
+        }
+      }
+    }
+  }
+
   @Test func maskingBytesInPlaceIsMaskingText() {
     for text in ["身份证 533123199001011236 与 53312319900101123X。", "12345678901234567890", "x53312319900101123xy", "no digits", ""] {
       var bytes = Array(text.utf8)

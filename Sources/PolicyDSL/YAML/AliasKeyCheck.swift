@@ -12,7 +12,7 @@ enum AliasKeyCheck {
   /// The place of the first alias of a collection inside a mapping key, or nil (also when the text
   /// does not parse: `Yams.compose` then reports the syntax error).
   static func firstAliasInKey(_ text: String) -> (line: Int, column: Int)? {
-    guard text.utf8.contains(UInt8(ascii: "*")) else { return nil }
+    guard ByteSearch.contains(text, UInt8(ascii: "*")) else { return nil }
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else { return nil }
     defer { yaml_parser_delete(&parser) }

@@ -72,23 +72,72 @@ public struct ToPay: Sendable {
 extension Program {
   /// What would make result `r` (of these `facts`) payable; nil when it is payable or not a payment.
   public func toPay(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> ToPay? {
-    guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (rule, parameters) = rule(at: r.ruleIndex) else { return nil }
+    guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (p, i) = location(ofRule: r.ruleIndex) else { return nil }
+    return toPay(r, RuleParts(policies[p].rules[i].checked), policies[p].checked.parameters, facts: facts, asOf: asOf)
+  }
+
+  /// What an answer reads of a rule: copying the whole rule (its parsed text above all, a hundred
+  /// reference counts) for every result a served answer explains was a fiftieth of the answer.
+  struct RuleParts {
+    let subject: Int
+    let isGroup: Bool
+    let conditions: [TypedExpr]
+    let endSlot: Int?
+    let vestsOn: TypedExpr?
+    let eventDate: TypedExpr?
+    let beneficiary: TypedExpr?
+    let payee: TypedExpr?
+    let limit: [String]
+    /// The words of a clause that states no amount.
+    let silent: String?
+
+    init(_ rule: borrowing CheckedRule) {
+      subject = rule.subject
+      isGroup = rule.group != nil
+      conditions = rule.conditions
+      endSlot = rule.endSlot
+      vestsOn = rule.vestsOn
+      eventDate = rule.eventDate?.expr
+      beneficiary = rule.beneficiary
+      payee = rule.payee
+      limit = rule.limit
+      if case .undetermined(let words)? = rule.amount { silent = words } else { silent = nil }
+    }
+  }
+
+  /// The policy and the position in it of the rule at program index `index` (rules are numbered
+  /// policy by policy), found without copying a rule.
+  private func location(ofRule index: Int) -> (policy: Int, rule: Int)? {
+    guard index >= 0 else { return nil }
+    var first = 0
+    for p in policies.indices {
+      let count = policies[p].rules.count
+      if index < first + count { return (p, index - first) }
+      first += count
+    }
+    return nil
+  }
+
+  private func toPay(_ r: EvalResult, _ rule: RuleParts, _ parameters: [CheckedParameter], facts: Facts, asOf: CivilDate) -> ToPay {
     var steps: [ToPay.Step] = []
-    let record = rule.group == nil ? facts.tables[rule.subject].index[r.subject] : nil
-    let fixer = record.map { FactFixer(program: self, facts: facts, subject: rule.subject, record: $0, parameters: parameters, date: r.ruleDate) }
+    let record = rule.isGroup ? nil : facts.tables[rule.subject].index[r.subject]
+    // Made on first use: many answers are documents to provide and days to wait, which read no fact.
+    // It captures the subject's kind, not the rule (which a capture would copy).
+    let kind = rule.subject
+    lazy var fixer = record.map { FactFixer(program: self, facts: facts, subject: kind, record: $0, parameters: parameters, date: r.ruleDate) }
     for check in r.explanation where !check.holds {
       guard let reason = check.reason else { continue }
       switch reason {
       case .condition(_, let index, let witnesses, _):
-        if rule.group != nil, index < rule.conditions.count, let step = reach(rule.conditions[index], witnesses, parameters, date: r.ruleDate) {
+        if rule.isGroup, index < rule.conditions.count, let step = reach(rule.conditions[index], witnesses, parameters, date: r.ruleDate) {
           steps.append(step)
           continue
         }
-        guard index < rule.conditions.count, fixer != nil else {
+        guard index < rule.conditions.count, let fixer else {
           steps.append(.cannot(.notAFactChange(check.check)))
           continue
         }
-        steps += fixer!.make(rule.conditions[index], hold: true)
+        steps += fixer.make(rule.conditions[index], hold: true)
       case .stableEmployment(_, _, let vests, let end):
         if let end, let vests, end < vests {
           if end <= asOf {
@@ -101,7 +150,7 @@ extension Program {
       case .vestsOn:
         if let e = rule.vestsOn { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
       case .eventDateNotGiven:
-        if let e = rule.eventDate?.expr { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
+        if let e = rule.eventDate { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
       case .vestsBy(let last, let date): steps.append(.cannot(.deadlinePassed(last: last, date: date)))
       case .policyFrom(let from, let event): steps.append(.cannot(.eventBeforePolicy(event: event, from: from)))
       case .policyUntil(let until, let event): steps.append(.cannot(.eventAfterPolicy(event: event, until: until)))
@@ -120,7 +169,7 @@ extension Program {
       for id in r.missingEvidence { steps.append(.provide(evidence: id, entity: schema.entities[rule.subject].name, id: r.subject)) }
     }
     // A limit's beneficiary or payee that is not on record (no household) must be given.
-    if let fixer, r.limitSlot == nil {
+    if r.limitSlot == nil, rule.limit.contains(where: { $0 == "beneficiary" || $0 == "payee" }), let fixer {
       for (part, e) in [("beneficiary", rule.beneficiary), ("payee", rule.payee)] where rule.limit.contains(part) {
         if let e, fixer.value(e).isNull, !steps.contains(where: { if case .set(_, _, _, nil, _, _) = $0 { true } else { false } }) {
           steps += fixer.give(e)
@@ -134,7 +183,7 @@ extension Program {
       steps.append(.wait(until: r.ruleDate))
     }
     // A clause that states no amount: no change of facts makes it payable.
-    if case .undetermined(let words)? = rule.amount, !steps.contains(where: { if case .cannot(.lawSilent) = $0 { true } else { false } }) {
+    if let words = rule.silent, !steps.contains(where: { if case .cannot(.lawSilent) = $0 { true } else { false } }) {
       steps.append(.cannot(.lawSilent(.silent(words))))
     }
     if let why = r.undetermined {
@@ -148,17 +197,15 @@ extension Program {
 
   /// The answer checked by making its changes and judging again: a change that breaks another condition
   /// (one organisation as organiser and as village co-operative, of two kinds) is named as a conflict.
-  private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: CheckedRule, facts: Facts, asOf: CivilDate) -> ToPay {
+  private func verified(_ toPay: ToPay, _ r: EvalResult, _ rule: RuleParts, facts: Facts, asOf: CivilDate) -> ToPay {
     // Only a change of a fact's value can be named a conflict below: an answer of documents to provide
     // and days to wait comes out as it went in, so it is not judged again (most answers are such).
     guard toPay.steps.contains(where: { if case .set = $0 { true } else { false } }) else { return toPay }
     guard toPay.possible, let (changed, date) = toPay.applied(to: facts, schema: schema, asOf: asOf) else { return toPay }
-    guard let again = judgedAgain(r, facts: changed, asOf: date), again.status != .payable
-    else { return toPay }
+    guard let failing = failingConditions(r, facts: changed, asOf: date) else { return toPay }
     // The facts the now-failing conditions read, among those the answer changes.
     var broken = Set<String>()
-    for check in again.explanation where !check.holds {
-      guard case .condition(_, let index, _, _)? = check.reason, index < rule.conditions.count else { continue }
+    for index in failing where index < rule.conditions.count {
       for path in NullableReads.reads(rule.conditions[index]) {
         if let last = path.last { broken.insert(schema.entities[last.entity].fields[last.slot].name) }
       }
@@ -174,16 +221,50 @@ extension Program {
     return ToPay(steps: steps)
   }
 
-  /// Result `r`'s rule judged again on changed facts, for `r`'s subject: what `evaluate(facts, asOf:)`
-  /// gives for it, without judging every other rule (a rule's results depend on no other rule's).
-  /// Only the subject is explained. A rule with a limit also judges its other subjects in the policy's
-  /// area, unexplained, because another's claim can take the slot (a refused subject claims nothing, so
-  /// it is left out; the order of the claims, and so the holder of each slot, is the one `evaluate` sees).
-  private func judgedAgain(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> EvalResult? {
-    guard let (p, rule) = compiledRule(at: r.ruleIndex), !rule.isGroup else {
-      return evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
+  /// The conditions (by index) that fail when result `r`'s rule is judged again on changed facts, for
+  /// `r`'s subject; nil when it is judged payable there (or not judged: the subject left the area).
+  ///
+  /// The subject is judged alone first: a limit only ever refuses a claim (`applyLimits` makes it
+  /// ineligible and adds a check that is not a condition), so judged with the rule's other subjects a
+  /// result that is not payable alone fails the same conditions, and one that is payable with every
+  /// condition holding has none to name whether it keeps its slot or not. Only a payable result with a
+  /// failing condition (not one `evaluate` gives) needs the others, to know whether it keeps the slot.
+  /// This judged every subject of a limited rule in the area each time: a twelfth of a `POST /v1/eval`.
+  private func failingConditions(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> [Int]? {
+    func failing(_ result: EvalResult) -> [Int] {
+      result.explanation.compactMap { check in
+        guard !check.holds, case .condition(_, let index, _, _)? = check.reason else { return nil }
+        return index
+      }
     }
-    let policy = policies[p]
+    guard let (p, i) = location(ofRule: r.ruleIndex) else { return nil }
+    guard !policies[p].rules[i].isGroup else {
+      let again = evaluate(facts, asOf: asOf, where: { $0.index == r.ruleIndex }, applyLimits: true).first { $0.subject == r.subject }
+      return again.flatMap { $0.status == .payable ? nil : failing($0) }
+    }
+    // The policy and the rule are read where they are stored (a copy of each was most of judging again).
+    func judged(withOthers: Bool) -> EvalResult? {
+      policies.withUnsafeBufferPointer { policies in
+        policies[p].rules.withUnsafeBufferPointer { rules in
+          judgedAgain(r, policies[p], rules[i], facts: facts, asOf: asOf, withOthers: withOthers)
+        }
+      }
+    }
+    guard let alone = judged(withOthers: false) else { return nil }
+    let conditions = failing(alone)
+    guard alone.status == .payable else { return conditions }
+    guard !conditions.isEmpty, !policies[p].rules[i].checked.limit.isEmpty, let again = judged(withOthers: true), again.status != .payable
+    else { return nil }
+    return conditions
+  }
+
+  /// Result `r`'s rule (not a group's) judged again on changed facts, for `r`'s subject: what
+  /// `evaluate(facts, asOf:)` gives for it, without judging every other rule (a rule's results depend
+  /// on no other rule's). Only the subject is explained. `withOthers` (for a rule with a limit) also
+  /// judges its other subjects in the policy's area, unexplained, and applies the limit, because
+  /// another's claim can take the slot (a refused subject claims nothing, so it is left out; the order
+  /// of the claims, and so the holder of each slot, is the one `evaluate` sees).
+  private func judgedAgain(_ r: EvalResult, _ policy: CompiledPolicy, _ rule: CompiledRule, facts: Facts, asOf: CivilDate, withOthers: Bool) -> EvalResult? {
     let kind = rule.checked.subject
     let table = facts.tables[kind]
     guard let subject = table.index[r.subject] else { return nil }
@@ -191,7 +272,7 @@ extension Program {
     context.parameters = policy.checked.parameters
     let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
     let renderer = ValueRenderer(schema: schema, facts: facts)
-    let records = rule.checked.limit.isEmpty ? subject..<(subject + 1) : 0..<table.count
+    let records = withOthers && !rule.checked.limit.isEmpty ? 0..<table.count : subject..<(subject + 1)
     var results: [EvalResult] = []
     var mine: Int?
     for record in records {
@@ -203,25 +284,26 @@ extension Program {
       if explain { mine = results.count }
       results.append(result)
     }
-    applyLimits(rule.checked, to: &results)
+    if withOthers { applyLimits(rule.checked, to: &results) }
     return mine.map { results[$0] }
   }
 
   /// Two changes of one fact to different values cannot both be made: the answer names the conflict.
   static func withoutConflicts(_ steps: [ToPay.Step]) -> [ToPay.Step] {
     var out: [ToPay.Step] = []
-    var seen: [String: Value?] = [:]
+    // The changes so far, searched one by one: an answer has a handful (a key string per change and a
+    // dictionary cost more than the search).
+    var seen: [(entity: String, id: String, field: String, value: Value?)] = []
     for step in steps {
       guard case .set(let entity, let id, let field, let value, _, _) = step else {
         out.append(step)
         continue
       }
-      let key = "\(entity)|\(id)|\(field)"
-      if let earlier = seen[key] {
-        if earlier != value { out.append(.cannot(.conflicting(entity: entity, id: id, field: field))) }
+      if let earlier = seen.first(where: { $0.field == field && $0.id == id && $0.entity == entity }) {
+        if earlier.value != value { out.append(.cannot(.conflicting(entity: entity, id: id, field: field))) }
         continue
       }
-      seen[key] = value
+      seen.append((entity, id, field, value))
       out.append(step)
     }
     return out
@@ -241,25 +323,22 @@ extension Program {
 
 /// Turns one failed condition into the change of the fact it reads, for one subject record.
 struct FactFixer {
-  let program: Program
+  /// The schema held, not the program: a computed `program.schema` copied the schema (every table of
+  /// it reference counted) at each of the many reads of a change.
+  let schema: FactSchema
   let facts: Facts
   let subject: Int
   let record: Int
-  let parameters: [CheckedParameter]
-  let date: CivilDate
-  var schema: FactSchema { program.schema }
   /// One compiler and one context for every value the fixer reads (no compiled expression writes to
   /// its context): each used to be built again per value, a tenth of "what would make it payable".
   private let compiler: ExprCompiler
   private let context: EvalContext
 
   init(program: Program, facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
-    self.program = program
+    schema = program.schema
     self.facts = facts
     self.subject = subject
     self.record = record
-    self.parameters = parameters
-    self.date = date
     compiler = ExprCompiler(schema: program.schema)
     context = EvalContext(facts: facts, date: date)
     context.parameters = parameters

@@ -110,7 +110,7 @@ public struct FactsLoader: Sendable {
           refs.append((fields[i].slot, targetIndex, id))
           continue
         }
-        guard let converted = converter.convert(value, fields[i], entity: entity, into: &d) else { ok = false; continue }
+        guard let converted = converter.convert(value, field: i, entity: entity, into: &d) else { ok = false; continue }
         record[fields[i].slot] = converted
       }
     }

@@ -18,11 +18,17 @@ struct FieldConverter {
     self.asOf = asOf
   }
 
-  func convert(_ node: YAMLNode, _ field: FactSchema.Field, entity: FactSchema.Entity, into d: inout DiagnosticBag) -> Value? {
-    // The field's name in a message, made only when there is a message (every record has fields).
-    func what() -> String { "`\(entity.name).\(field.name)`" }
-    let spec = specs.spec(entity: entity.index, slot: field.slot)
-    if case .list = field.type, case .sequence(let list) = node.kind, let itemSpec = specs.itemSpec(entity: entity.index, slot: field.slot) {
+  /// The value of `node` for field `index` of `entity`. The field is read in the entity where it is
+  /// (its name, slot and type), not passed: a field handed over from the loader's buffer was copied
+  /// whole (name, type, label, bounds) for every value of every record.
+  func convert(_ node: YAMLNode, field index: Int, entity: FactSchema.Entity, into d: inout DiagnosticBag) -> Value? {
+    let (type, slot) = (entity.fields[index].type, entity.fields[index].slot)
+    // The field's name in a message, made only when there is a message (every record has fields);
+    // it captures the two names, not the field and the entity.
+    let (entityName, fieldName) = (entity.name, entity.fields[index].name)
+    func what() -> String { "`\(entityName).\(fieldName)`" }
+    let spec = specs.spec(entity: entity.index, slot: slot)
+    if case .list = type, case .sequence(let list) = node.kind, let itemSpec = specs.itemSpec(entity: entity.index, slot: slot) {
       var values: [Value] = []
       for item in list {
         guard let text = item.scalar else {
@@ -37,12 +43,12 @@ struct FieldConverter {
     }
     guard case .scalar(let text, let plain) = node.kind else {
       let found = node.describe
-      let expected = if case .list = field.type { "a list" } else { "a single value" }
+      let expected = if case .list = type { "a list" } else { "a single value" }
       d.add(.error("invalid-value", "\(what()) must be \(expected), found \(found)",
                    zh: "\(what()) 须为\(ChinesePhrase.zh(expected))，实际为 \(node.describeZh)", at: node.span))
       return nil
     }
-    if case .bool = field.type, !plain {
+    if case .bool = type, !plain {
       d.add(.error("invalid-value", "\(what()) must be true or false, found the quoted text `\(text)`",
                    zh: "\(what()) 须为 `true` 或 `false`，实际为带引号的文字 `\(text)`", at: node.span, help: "remove the quotes", helpZh: "请去掉引号"))
       return nil

@@ -14,7 +14,8 @@ struct ExplanationText {
   /// Conditions already put in words (by the policy set being served, or by this document).
   var memo: ConditionTexts? = nil
 
-  private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+  /// The text in the language asked for; only that one is made (the other's values are not put in words).
+  private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .zh ? zh() : en() }
 
   /// The line for a check of result `r`; the raw expression and value when the check has no reason.
   func line(_ check: Check, of r: EvalResult) -> String {
@@ -86,11 +87,28 @@ struct ExplanationText {
       return t("事件日期（\(what)）未提供，无法判断适用哪一期政策", "the event date (\(what)) is not given")
     }
     if case .noRow(let table, let key) = u, language == .zh {
-      let name = (table.split(separator: "[").first.map(String.init) ?? table).replacingOccurrences(of: "param.", with: "")
+      let name = Self.withoutParameterPrefixes(table.split(separator: "[").first ?? Substring(table))
       let label = program.schema.enums.values.lazy.compactMap { e in e.index(of: key).flatMap { e.labels[$0]?.zh } }.first ?? key
       return "标准表（\(name)）没有“\(label)”一档的金额（条款未规定）"
     }
     return u.text(chinese: language == .zh)
+  }
+
+  /// `name` without any `param.` in it (a table's name as a parameter): by bytes, where Foundation's
+  /// `replacingOccurrences` bridged through NSString for a hundredth of a `POST /v1/eval` (a name is
+  /// ASCII, so bytes and Characters agree).
+  static func withoutParameterPrefixes(_ name: Substring) -> String {
+    let prefix = "param.".utf8
+    var bytes = Array(name.utf8)
+    var i = 0
+    while i + prefix.count <= bytes.count {
+      if bytes[i..<(i + prefix.count)].elementsEqual(prefix) {
+        bytes.removeSubrange(i..<(i + prefix.count))
+      } else {
+        i += 1
+      }
+    }
+    return String(decoding: bytes, as: UTF8.self)
   }
 
   /// A value as an officer reads it: labels for enum cases, 是/否, 未填 for null, masked ID numbers.

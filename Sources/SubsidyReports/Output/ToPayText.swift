@@ -8,7 +8,8 @@ struct ToPayText {
   let language: TextReport.Language
   let showPII: Bool
 
-  private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
+  /// The text in the language asked for; only that one is made (the other's values are not put in words).
+  private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .zh ? zh() : en() }
 
   /// One line per step: 外出务工收入证明未提供; 家庭年劳务收入须为 20000（现为 19996）; 待 2024-02-29 即可发放.
   func lines(_ toPay: ToPay) -> [String] {

@@ -40,6 +40,9 @@ struct EvalRoute: Sendable {
   /// JSON unless the body is declared YAML; any other declared type is refused (415).
   static func format(_ request: Request) throws -> Format {
     guard let type = request.headers[.contentType] else { return .json }
+    // The two types clients send, as they send them, without splitting, trimming and lowering the text.
+    if type == "application/json" { return .json }
+    if type == "application/yaml" { return .yaml }
     let media = type.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
     switch media {
     case "application/json", "": return .json
