@@ -45,7 +45,7 @@ let package = Package(
     // The product's file formats and file handling, which evaluate nothing: the streaming CSV reader (slabs, chunks,
     // cell hygiene), the CSV writer, the JSON Lines reader, text files read as UTF-8 (GBK and CR-only line ends
     // named), files written whole (`OutputFile`) and which path is which file (`FileIdentity`, `FileRoles`).
-    // Beside SubsidyReports, not below it: the renderers make text, the commands write it. PolicySupport only.
+    // Beside SubsidyReports, not below it: the renderers return text and open no file. PolicySupport only.
     .target(name: "SubsidyIO", dependencies: ["PolicySupport"], swiftSettings: crossModule),
     // The facade the CLI and the server call: loading, running, test runner, batch, compare runner, ledger glue.
     // It re-exports SubsidyReports and SubsidyIO (`Exports.swift`), so its callers get the renderers and the
