@@ -66,7 +66,8 @@ extension CSVChunk {
 
   /// A byte that may start a control character in UTF-8 text: C0, DEL, C1 (0xC2 0x80…) or a
   /// bidirectional control (0xE2 0x80/0x81 …). Only cells holding one are decoded and looked at.
-  package static func mayStartControl(_ byte: UInt8) -> Bool {
+  /// Inlinable: the row decoder tests every byte of ids and names with it, from SubsidyKit.
+  @inlinable package static func mayStartControl(_ byte: UInt8) -> Bool {
     byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
   }
 }
