@@ -42,10 +42,16 @@ let package = Package(
     // wording. Depends on the model pieces it renders, never on the facade that runs them.
     .target(name: "SubsidyReports", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval"],
             swiftSettings: crossModule),
+    // The product's file formats and file handling, which evaluate nothing: the streaming CSV reader (slabs, chunks,
+    // cell hygiene), the CSV writer, the JSON Lines reader, text files read as UTF-8 (GBK and CR-only line ends
+    // named), files written whole (`OutputFile`) and which path is which file (`FileIdentity`, `FileRoles`).
+    // Beside SubsidyReports, not below it: the renderers return text and open no file. PolicySupport only.
+    .target(name: "SubsidyIO", dependencies: ["PolicySupport"], swiftSettings: crossModule),
     // The facade the CLI and the server call: loading, running, test runner, batch, compare runner, ledger glue.
-    // It re-exports SubsidyReports (`Exports.swift`), so its callers get the renderers with it.
+    // It re-exports SubsidyReports and SubsidyIO (`Exports.swift`), so its callers get the renderers and the
+    // readers and writers with it.
     // GRDBSQLite (SQLite's C API, already built for the ledger): the batch's spill store past `--memory`.
-    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "SubsidyReports",
+    .target(name: "SubsidyKit", dependencies: ["PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "SubsidyReports", "SubsidyIO",
                                                .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: crossModule),
     // The synthetic population generator (`subsidy generate`): trials and benchmarks, not the product.
     .target(name: "SubsidySynthetic", dependencies: ["PolicySupport", "PolicyValues"]),
@@ -64,7 +70,7 @@ let package = Package(
     .testTarget(name: "PolicyValuesTests", dependencies: ["PolicyValues"]),
     .testTarget(
       name: "SubsidyTests",
-      dependencies: ["SubsidyKit", "SubsidyReports", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "LedgerPostgres",
+      dependencies: ["SubsidyKit", "SubsidyReports", "SubsidyIO", "SubsidySynthetic", "PolicySupport", "PolicyValues", "PolicyDSL", "PolicyCheck", "PolicyEval", "Ledger", "LedgerPostgres",
                      .product(name: "GRDB", package: "GRDB.swift")],
       exclude: ["Snapshots", "Fixtures"]),
     .testTarget(

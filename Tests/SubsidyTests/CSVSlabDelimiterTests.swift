@@ -1,5 +1,5 @@
 import Testing
-@testable import SubsidyKit
+@testable import SubsidyIO
 
 /// The field splitter's word-at-a-time search for the next `,` or line feed finds exactly what a
 /// byte-by-byte search finds, at every offset, among multi-byte characters and bytes one away from

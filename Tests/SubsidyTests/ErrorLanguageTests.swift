@@ -3,6 +3,7 @@ import Ledger
 import PolicySupport
 import Testing
 
+@testable import SubsidyIO
 @testable import SubsidyKit
 
 /// The command line's own error lines (a CSV that cannot be read, two roles on one file, a file that

@@ -1,12 +1,12 @@
 import PolicySupport
 
 /// A cell whose bytes cannot be taken as text: the record is rejected with its column.
-struct CellProblem: Sendable {
+package struct CellProblem: Sendable {
   /// The field's index in its record.
-  var column: Int
+  package var column: Int
   /// The cell as far as it can be shown (bad bytes as U+FFFD, control characters escaped).
-  var value: String
-  var reason: String
+  package var value: String
+  package var reason: String
 }
 
 extension CSVChunk {
@@ -66,7 +66,8 @@ extension CSVChunk {
 
   /// A byte that may start a control character in UTF-8 text: C0, DEL, C1 (0xC2 0x80…) or a
   /// bidirectional control (0xE2 0x80/0x81 …). Only cells holding one are decoded and looked at.
-  static func mayStartControl(_ byte: UInt8) -> Bool {
+  /// Inlinable: the row decoder tests every byte of ids and names with it, from SubsidyKit.
+  @inlinable package static func mayStartControl(_ byte: UInt8) -> Bool {
     byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
   }
 }

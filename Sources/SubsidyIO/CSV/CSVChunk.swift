@@ -11,7 +11,7 @@ public struct CSVChunk: Sendable {
   /// 1-based line number where each record starts (the header is line 1).
   public internal(set) var lines: [Int] = []
   /// Per record (by index), its first cell whose bytes are not clean text; see `findCellProblems`.
-  var cellProblems: [Int: CellProblem] = [:]
+  package internal(set) var cellProblems: [Int: CellProblem] = [:]
 
   public var count: Int { lines.count }
 

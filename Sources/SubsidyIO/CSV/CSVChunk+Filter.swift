@@ -1,6 +1,6 @@
 extension CSVChunk {
   /// The records for which `keep(record)` holds, sharing this chunk's bytes.
-  func filtered(_ keep: (Int) -> Bool) -> CSVChunk {
+  package func filtered(_ keep: (Int) -> Bool) -> CSVChunk {
     var out = CSVChunk()
     out.bytes = bytes
     for r in 0..<count where keep(r) {

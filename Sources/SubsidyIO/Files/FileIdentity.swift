@@ -1,5 +1,4 @@
 import Foundation
-import Ledger
 import PolicySupport
 
 /// Which file a path names, so that two paths naming one file are caught before anything is written:
@@ -88,14 +87,6 @@ public struct FileRoles {
 
   /// Adds a file the command writes (or must keep intact, as the ledger).
   public mutating func output(_ role: Role, _ path: String?) throws { try add(role, path, written: true) }
-
-  /// A SQLite ledger and the files SQLite keeps beside it (`-wal`, `-shm`, `-journal`).
-  public mutating func ledger(_ path: String?) throws {
-    // A PostgreSQL ledger is no file here: nothing to clash with.
-    guard let path, !LedgerOpening.isServer(path) else { return }
-    try output(.ledger, path)
-    for suffix in ["-wal", "-shm", "-journal"] { try output(.ledgerCompanion(suffix), path + suffix) }
-  }
 
   /// Throws when an earlier role names the same file and one of the two is written.
   /// Paths that resolve nowhere are skipped: their folder does not exist, so nothing can clash.

@@ -1,11 +1,11 @@
 import Foundation
 
 /// One non-blank line of a JSON Lines file: its text, or why its bytes are not text.
-struct JSONLine: Sendable {
-  var line: Int
+package struct JSONLine: Sendable {
+  package var line: Int
   /// Nil when the line is not valid UTF-8; `problem` then says where.
-  var text: String?
-  var problem: UTF8Check.Problem?
+  package var text: String?
+  package var problem: UTF8Check.Problem?
 }
 
 /// Reads a JSON Lines file in chunks of whole lines (blank lines skipped), each with its line number.
@@ -13,7 +13,7 @@ struct JSONLine: Sendable {
 /// Each line's bytes are checked as UTF-8 before they become a `String`: decoding would silently turn
 /// a bad byte into U+FFFD, so two different ids could become one. A line that is not UTF-8 is
 /// handed on with its column, to be rejected; a file that reads as GBK is refused whole.
-final class LineReader {
+package final class LineReader {
   private let handle: FileHandle
   private var pending: [UInt8] = []
   /// Where unread bytes start in `pending`; the consumed prefix is dropped once per read block,
@@ -21,11 +21,11 @@ final class LineReader {
   private var offset = 0
   private var eof = false
   private var line = 0
-  private(set) var bytesConsumed = 0
-  let fileSize: Int?
+  package private(set) var bytesConsumed = 0
+  package let fileSize: Int?
   let path: String
 
-  init(path: String) throws {
+  package init(path: String) throws {
     guard let handle = FileHandle(forReadingAtPath: path) else { throw CSVReader.Failure.cannotOpen(path, errno: errno) }
     self.handle = handle
     self.path = path
@@ -34,7 +34,7 @@ final class LineReader {
 
   deinit { try? handle.close() }
 
-  func next(maxLines: Int) throws -> [JSONLine]? {
+  package func next(maxLines: Int) throws -> [JSONLine]? {
     var out: [JSONLine] = []
     while out.count < maxLines {
       if let newline = pending[offset...].firstIndex(of: UInt8(ascii: "\n")) {

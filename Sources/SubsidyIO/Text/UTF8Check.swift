@@ -2,12 +2,12 @@
 ///
 /// A file saved as GBK by Excel or Notepad is the usual case; "not UTF-8" alone leaves the user
 /// searching a long file for the one cell with Chinese text, so the place is reported.
-enum UTF8Check {
-  struct Problem: Equatable, Sendable {
-    var line: Int
+package enum UTF8Check {
+  package struct Problem: Equatable, Sendable {
+    package var line: Int
     /// Counts the valid characters (Unicode scalars) before the byte on its line, from 1.
-    var column: Int
-    var byte: UInt8
+    package var column: Int
+    package var byte: UInt8
   }
 
   static func firstProblem(in bytes: some Collection<UInt8>) -> Problem? {
@@ -64,7 +64,7 @@ enum UTF8Check {
   }
 
   /// The hint given with a file that is not UTF-8.
-  static func saveAsUTF8Hint(gbk: Bool) -> String {
+  package static func saveAsUTF8Hint(gbk: Bool) -> String {
     (gbk ? "the file looks GBK-encoded (as Excel and Notepad save on Chinese Windows); " : "")
       + "save it as UTF-8 (Excel: Save As → CSV UTF-8)"
   }
