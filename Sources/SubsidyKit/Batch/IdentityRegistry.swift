@@ -30,9 +30,10 @@ struct IdentityClaim: Sendable {
 /// Like `DispatchIDRegistry`, ids and numbers are kept as 64-bit FNV-1a fingerprints (no strings, no
 /// raw numbers held): per person, its number's fingerprint (upper 32 bits) packed with its first
 /// line, and the number's holder. 2 × 16 bytes a person in the tables (about 64 with their spare
-/// capacity). A 32-bit number fingerprint can miss "another number" with probability 2⁻³²; a
-/// holder is compared on all 64 bits, so a row is never rejected for a collision it did not make
-/// (probability about n²/2⁶⁵).
+/// capacity). A 32-bit number fingerprint can miss "another number" with probability 2⁻³² (and so,
+/// for a person who comes back, whose holder is then taken as known: see `held`); a holder is
+/// compared on all 64 bits, so a row is never rejected for a collision it did not make (probability
+/// about n²/2⁶⁵).
 struct IdentityRegistry {
   /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line.
   private var numberOf: FingerprintRuns<UInt64>
