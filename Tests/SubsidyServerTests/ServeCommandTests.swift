@@ -163,6 +163,18 @@ import Glibc
   /// (The write stall timeout may close the connection first, 3 s after the answer stalled: then it
   /// ends with status 0; `anAnswerNobodyReadsIsDroppedAfterTheStallTimeout` is about that.)
   @Test func sigtermEndsTheServerEvenWhenAClientStopsReading() async throws {
+    let stop = try await Self.sigtermAfterAnUnreadUpload(waiting: 2)
+    #expect(stop.status != nil, "the server still runs 20 s after SIGTERM")
+    #expect(stop.took < 10, "the server took \(stop.took) s to stop")
+    if let status = stop.status {
+      #expect(status == 128 + SIGTERM || status == 0, "status \(status)")
+    }
+  }
+
+  /// Starts a server (`--request-seconds 1`), uploads a batch whose answer is never read, waits
+  /// `seconds`, sends SIGTERM and waits up to 20 s: the exit status (nil if it still ran; it is then
+  /// killed), the log, and how long it took to stop.
+  static func sigtermAfterAnUnreadUpload(waiting seconds: Double) async throws -> (status: Int32?, log: String, took: TimeInterval) {
     let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
     let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"])
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
@@ -174,17 +186,14 @@ import Glibc
     let socket = try #require(sent.socket, "\(sent.problem)")
     defer { close(socket) }
     #expect(sent.problem.isEmpty, "\(sent.problem)")
-    try await Task.sleep(for: .seconds(2))
+    try await Task.sleep(for: .seconds(seconds))
     let signalled = Date()
     kill(process.processIdentifier, SIGTERM)
     while process.isRunning, Date().timeIntervalSince(signalled) < 20 { try await Task.sleep(for: .milliseconds(100)) }
-    #expect(!process.isRunning, "the server still runs 20 s after SIGTERM")
     let took = Date().timeIntervalSince(signalled)
-    #expect(took < 10, "the server took \(took) s to stop")
-    if !process.isRunning {
-      log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      #expect(process.terminationStatus == 128 + SIGTERM || process.terminationStatus == 0, "status \(process.terminationStatus)")
-    }
+    guard !process.isRunning else { return (nil, log, took) }
+    log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    return (process.terminationStatus, log, took)
   }
 
   /// A batch whose answer (6 MB of payouts) fits in no socket buffer, sent whole on a connection whose
@@ -212,27 +221,12 @@ import Glibc
   /// then finds nothing in progress and the server stops at once, with status 0 and without the
   /// shutdown deadline. Before, the request was still writing: the deadline ended the process (128 + 15).
   @Test func anAnswerNobodyReadsIsDroppedAfterTheStallTimeout() async throws {
-    let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
-    let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"])
-    defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    var log = started.log
-    let bound = try #require(started.port, "the server did not start: \(log)")
-    let folder = ServerPaths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let sent = await Self.uploadABatchAndNeverRead(executable, port: bound, in: folder)
-    let socket = try #require(sent.socket, "\(sent.problem)")
-    defer { close(socket) }
-    #expect(sent.problem.isEmpty, "\(sent.problem)")
     // The answer stalls once the batch has written past the socket buffers; 3 s later it is closed.
-    try await Task.sleep(for: .seconds(8))
-    let signalled = Date()
-    kill(process.processIdentifier, SIGTERM)
-    while process.isRunning, Date().timeIntervalSince(signalled) < 20 { try await Task.sleep(for: .milliseconds(100)) }
-    #expect(!process.isRunning, "the server still runs 20 s after SIGTERM")
-    guard !process.isRunning else { return }
-    log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(process.terminationStatus == 0, "status \(process.terminationStatus): \(log)")
-    #expect(!log.contains("requests still in progress"), "\(log)")
-    #expect(Date().timeIntervalSince(signalled) < 2.5, "SIGTERM took \(Date().timeIntervalSince(signalled)) s: a request was still in progress")
+    let stop = try await Self.sigtermAfterAnUnreadUpload(waiting: 8)
+    #expect(stop.status != nil, "the server still runs 20 s after SIGTERM")
+    guard let status = stop.status else { return }
+    #expect(status == 0, "status \(status): \(stop.log)")
+    #expect(!stop.log.contains("requests still in progress"), "\(stop.log)")
+    #expect(stop.took < 2.5, "SIGTERM took \(stop.took) s: a request was still in progress")
   }
 }
