@@ -221,17 +221,16 @@ public struct FieldDecoder: Sendable {
                           helpZh: EditDistance.didYouMeanZh(s, among: names) ?? "可选：\(names.map { "`\($0)`" }.joined(separator: "、"))"))
     case .list(let inner):
       var values: [Value] = []
-      var start = 0
-      for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: ";") {
-        let part = Self.trimmed(UnsafeBufferPointer(rebasing: bytes[start..<i]))
-        start = i + 1
-        if part.isEmpty { continue }
+      var problem: Problem?
+      Self.forEachPart(of: bytes) { part in
         switch decode(part, inner, spec, asOf) {
         case .value(let v): values.append(v)
-        case .empty: continue
-        case .bad(let why): return .bad(why)
+        case .empty: break
+        case .bad(let why): problem = why
         }
+        return problem == nil
       }
+      if let problem { return .bad(problem) }
       return .value(.list(values))
     }
   }
@@ -318,15 +317,26 @@ public struct FieldDecoder: Sendable {
   /// has no bit (past 63), so `decode` says what is wrong.
   private func caseBits(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
     var bits: Int64 = 0
+    let whole = Self.forEachPart(of: bytes) { part in
+      guard let c = caseIndex(e, part), c < 63 else { return false }
+      bits |= 1 << Int64(c)
+      return true
+    }
+    return whole ? bits : nil
+  }
+
+  /// The parts of a list cell (`a;b;c`), trimmed, empty ones skipped, in order, until `body` says
+  /// stop (false); whether every part was taken. The one reading of a list for both decoding paths.
+  @discardableResult
+  static func forEachPart(of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
     var start = 0
     for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: ";") {
-      let part = Self.trimmed(UnsafeBufferPointer(rebasing: bytes[start..<i]))
+      let part = trimmed(UnsafeBufferPointer(rebasing: bytes[start..<i]))
       start = i + 1
       if part.isEmpty { continue }
-      guard let c = caseIndex(e, part), c < 63 else { return nil }
-      bits |= 1 << Int64(c)
+      if !body(part) { return false }
     }
-    return bits
+    return true
   }
 
   /// `word` (lowercase), its capitalised form, or all capitals: YAML 1.2's spellings of a boolean.
