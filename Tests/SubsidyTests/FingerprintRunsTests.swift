@@ -112,16 +112,16 @@ import Testing
     for key in model.keys.prefix(100) { #expect(try runs.value(for: key) == nil) }
   }
 
-  /// A table past `sliceEntries` is written a slice of the key range at a time, into one sorted run:
-  /// keys at the slices' edges (0, 2⁶³ − 1, 2⁶³, the top) land in it once and in order.
-  @Test func aLargeTableIsWrittenInSlices() throws {
+  /// A large table is written a shard (a range of keys) at a time, into one sorted run: keys at the
+  /// shards' edges (0, 2⁵⁸ − 1, 2⁵⁸, 2⁶³ − 1, 2⁶³, the top) land in it once and in order.
+  @Test func aLargeTableIsWrittenAShardAtATime() throws {
     let dir = try directory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let entries = 2 * FingerprintRuns<Int32>.sliceEntries + 123
+    let entries = 100_123
     var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), part: .dispatchIDs,
                                       runEntries: entries, makeFile: { try SpillFile(in: dir.path) })
     var model: [UInt64: Int32] = [:]
-    let edges: [UInt64] = [0, 1 << 63 - 1, 1 << 63, UInt64.max / 3, UInt64.max / 3 + 1, UInt64.max]
+    let edges: [UInt64] = [0, 1 << 58 - 1, 1 << 58, 1 << 63 - 1, 1 << 63, UInt64.max / 3, UInt64.max / 3 + 1, UInt64.max]
     var keys = Keys(state: 5)
     var step = 0
     while model.count < entries {

@@ -28,6 +28,28 @@ import Testing
     #expect(seen == model)
     for (key, value) in model { #expect(table[key] == value) }
     #expect(table[0xDEAD_BEEF_0000_0001] == nil)
+    var ordered: [UInt64] = []
+    table.forEachInKeyOrder { key, value in
+      ordered.append(key)
+      #expect(model[key] == value)
+    }
+    #expect(ordered == model.keys.sorted())
+  }
+
+  /// The table grows a shard at a time: an insert never holds more than a small part of the table
+  /// twice over (one array's doubling held three times a 16 MB table at once, and the pool spilled
+  /// the registry that every returning person reads).
+  @Test func growsAShardAtATime() {
+    var table = FingerprintTable<UInt64>()
+    var state: UInt64 = 7
+    var largest = 0
+    for _ in 0..<200_000 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      largest = max(largest, table.growth(inserting: state))
+      _ = table.insertIfAbsent(state, 1)
+    }
+    #expect(table.allocatedBytes >= 200_000 * 16)
+    #expect(largest > 0 && largest <= table.allocatedBytes / 16)
   }
 }
 
@@ -58,5 +80,42 @@ import Testing
     #expect(reportsUntilSpill(resident: 150 * mb, holding: mb / 2) == nil)
     // Over the pool's own budget it spills at once, whatever the process holds.
     #expect(reportsUntilSpill(resident: 0, holding: 65 * mb) == 1)
+  }
+
+  /// Over the ceiling only by pages the allocator kept: they are given back, and nothing spills.
+  @Test func memoryFreedButKeptIsGivenBackBeforeAnythingSpills() {
+    let mb = 1 << 20
+    final class Process: @unchecked Sendable {
+      // Unchecked: used by one test on one thread.
+      var resident = 150 << 20
+      var releases = 0
+    }
+    let process = Process()
+    let place = SpillPlace(budget: MemoryBudget(megabytes: 64), ceiling: MemoryBudget(megabytes: 128), resident: { process.resident },
+                           releaseFreedMemory: {
+                             process.releases += 1
+                             process.resident = 100 << 20
+                           })
+    for _ in 1...100 { #expect(!place.report(.identities, bytes: 2 * mb)) }
+    #expect(process.releases == 1)
+  }
+
+  /// A little over its budget, the pool sends the part cheapest to have on disk first, whichever part
+  /// reports: the dispatch ids (their lookups mostly miss), not the identities (every returning
+  /// person's row reads them); far over, whichever part reports spills.
+  @Test func whatIsCheapestOnDiskSpillsFirst() {
+    let mb = 1 << 20
+    let place = SpillPlace(budget: MemoryBudget(megabytes: 64))
+    let storeCache = SpillStore.cacheKiB * 1024
+    #expect(!place.report(.dispatchIDs, bytes: 20 * mb))
+    #expect(!place.report(.identities, bytes: 64 * mb - 20 * mb - storeCache))
+    // 2 MB over: the identities are told to wait, the dispatch ids to spill.
+    #expect(!place.report(.identities, bytes: 64 * mb - 18 * mb - storeCache))
+    #expect(place.report(.dispatchIDs, bytes: 20 * mb))
+    // Dispatch ids whose table is too small to write out (nothing to free) do not hold the others up.
+    #expect(!place.report(.dispatchIDs, bytes: 20 * mb, freeable: 0))
+    #expect(place.report(.identities, bytes: 64 * mb - 18 * mb - storeCache))
+    // Far over (more than an eighth), whoever reports spills.
+    #expect(place.report(.identities, bytes: 64 * mb, freeable: 0) == true)
   }
 }

@@ -5,27 +5,37 @@
 /// for nothing: here a key is mixed with one multiplication and probed linearly in a power-of-two
 /// array of 16-byte entries (the memory the budget accounts with `MemoryBudget.hashEntry`).
 /// Insert-only (the registries never forget), so no tombstones.
+///
+/// The slots are split into `shardCount` shards, chosen by the key's top bits, each doubling on its
+/// own: one array doubling held the old array and the new one, three times the table, at once, so a
+/// 16 MB table jumped the run's memory pool by 32 MB and spilled itself, where a shard's doubling
+/// is a sixty-fourth of that and the pool can send what is cheapest to disk instead.
 struct FingerprintTable<Value: FixedWidthInteger> {
-  private var keys: [UInt64]
-  private var values: [Value]
+  private struct Shard {
+    var keys = [UInt64](repeating: 0, count: 16)
+    var values = [Value](repeating: 0, count: 16)
+    var count = 0
+  }
+
+  private var shards = [Shard](repeating: Shard(), count: FingerprintTableShards.count)
   /// Key 0 marks an empty slot; a real fingerprint of 0 is kept aside.
   private var zero: Value?
   private(set) var count = 0
 
-  init() {
-    keys = [UInt64](repeating: 0, count: 16)
-    values = [Value](repeating: 0, count: 16)
-  }
+  init() {}
 
   subscript(key: UInt64) -> Value? {
     if key == 0 { return zero }
-    let mask = keys.count - 1
-    var slot = Self.slot(key, mask)
-    while true {
-      let k = keys[slot]
-      if k == key { return values[slot] }
-      if k == 0 { return nil }
-      slot = (slot + 1) & mask
+    let (s, h) = Self.place(key)
+    return shards[s].keys.withUnsafeBufferPointer { keys in
+      let mask = keys.count - 1
+      var slot = Int(truncatingIfNeeded: h) & mask
+      while true {
+        let k = keys[slot]
+        if k == key { return shards[s].values[slot] }
+        if k == 0 { return nil }
+        slot = (slot + 1) & mask
+      }
     }
   }
 
@@ -37,57 +47,94 @@ struct FingerprintTable<Value: FixedWidthInteger> {
       count += 1
       return nil
     }
-    if (count + 1) * 4 > keys.count * 3 { grow() }
-    let mask = keys.count - 1
-    var slot = Self.slot(key, mask)
+    let (s, h) = Self.place(key)
+    if (shards[s].count + 1) * 4 > shards[s].keys.count * 3 { grow(s) }
+    let mask = shards[s].keys.count - 1
+    var slot = Int(truncatingIfNeeded: h) & mask
     while true {
-      let k = keys[slot]
-      if k == key { return values[slot] }
+      let k = shards[s].keys[slot]
+      if k == key { return shards[s].values[slot] }
       if k == 0 { break }
       slot = (slot + 1) & mask
     }
-    keys[slot] = key
-    values[slot] = value
+    shards[s].keys[slot] = key
+    shards[s].values[slot] = value
+    shards[s].count += 1
     count += 1
     return nil
   }
 
-  /// What its arrays take now, in bytes (0 while empty: an empty table's 16 slots are not worth a report).
-  var allocatedBytes: Int { count == 0 ? 0 : keys.count * (MemoryLayout<UInt64>.stride + MemoryLayout<Value>.stride) }
+  /// What its arrays take now, in bytes (0 while empty: an empty table's slots are not worth a report).
+  var allocatedBytes: Int {
+    count == 0 ? 0 : shards.reduce(0) { $0 + $1.keys.count } * (MemoryLayout<UInt64>.stride + MemoryLayout<Value>.stride)
+  }
 
-  /// Whether one more key makes the arrays double: while they do, the old arrays and the new ones,
-  /// twice their size, are held at once (three times `allocatedBytes`).
-  var growsOnNextInsert: Bool { (count + 1) * 4 > keys.count * 3 }
+  /// What inserting `key` would add for a moment if its shard doubles (the old arrays and the new ones,
+  /// twice their size, held at once): 0 when it does not.
+  func growth(inserting key: UInt64) -> Int {
+    guard key != 0 else { return 0 }
+    let s = Self.place(key).shard
+    guard (shards[s].count + 1) * 4 > shards[s].keys.count * 3 else { return 0 }
+    return 2 * shards[s].keys.count * (MemoryLayout<UInt64>.stride + MemoryLayout<Value>.stride)
+  }
 
-  /// Every entry, in no particular order (for moving the table to disk).
+  /// Every entry, in no particular order.
   func forEach(_ body: (UInt64, Value) throws -> Void) rethrows {
     if let zero { try body(0, zero) }
-    for i in keys.indices where keys[i] != 0 { try body(keys[i], values[i]) }
+    for shard in shards {
+      for i in shard.keys.indices where shard.keys[i] != 0 { try body(shard.keys[i], shard.values[i]) }
+    }
+  }
+
+  /// Every entry in ascending key order (for writing the table to disk as a sorted run): a shard
+  /// holds one range of keys, so each is sorted on its own, in a copy of a sixty-fourth of the table.
+  func forEachInKeyOrder(_ body: (UInt64, Value) throws -> Void) rethrows {
+    if let zero { try body(0, zero) }
+    var entries: [(key: UInt64, value: Value)] = []
+    for shard in shards {
+      entries.removeAll(keepingCapacity: true)
+      for i in shard.keys.indices where shard.keys[i] != 0 { entries.append((shard.keys[i], shard.values[i])) }
+      entries.sort { $0.key < $1.key }
+      for entry in entries { try body(entry.key, entry.value) }
+    }
   }
 
   /// Fingerprints are unkeyed (FNV-1a), so a hostile file could choose ids whose fingerprints share a
   /// slot; a per-process seed in the mix makes that guesswork, as SipHash's seed did.
   private static var seed: UInt64 { FingerprintSeed.value }
 
+  /// The key's shard and the mixed bits its slot is taken from.
+  ///
+  /// The shard is the key's own top bits, so the shards hold ascending ranges of keys and the table
+  /// is written out sorted a shard at a time (`forEachInKeyOrder`). The keys are FNV-1a hashes, even
+  /// in their top bits; ids made to share those bits only load one shard more (it grows): within a
+  /// shard the slot comes from the seeded mix.
   @inline(__always)
-  private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+  private static func place(_ key: UInt64) -> (shard: Int, bits: UInt64) {
     // One full-width multiplication: every bit of the key reaches the bits the slot is taken from.
     let m = (key ^ seed).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
-    return Int(truncatingIfNeeded: m.high ^ m.low) & mask
+    return (Int(truncatingIfNeeded: key >> (64 - FingerprintTableShards.bits)), m.high ^ m.low)
   }
 
-  private mutating func grow() {
-    let oldKeys = keys, oldValues = values
-    keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
-    values = [Value](repeating: 0, count: oldKeys.count * 2)
+  private mutating func grow(_ s: Int) {
+    let old = shards[s]
+    var keys = [UInt64](repeating: 0, count: old.keys.count * 2)
+    var values = [Value](repeating: 0, count: old.keys.count * 2)
     let mask = keys.count - 1
-    for i in oldKeys.indices where oldKeys[i] != 0 {
-      var slot = Self.slot(oldKeys[i], mask)
+    for i in old.keys.indices where old.keys[i] != 0 {
+      var slot = Int(truncatingIfNeeded: Self.place(old.keys[i]).bits) & mask
       while keys[slot] != 0 { slot = (slot + 1) & mask }
-      keys[slot] = oldKeys[i]
-      values[slot] = oldValues[i]
+      keys[slot] = old.keys[i]
+      values[slot] = old.values[i]
     }
+    shards[s] = Shard(keys: keys, values: values, count: old.count)
   }
+}
+
+/// How many shards a `FingerprintTable` has (a static stored property cannot live in a generic type).
+private enum FingerprintTableShards {
+  static let bits = 6
+  static let count = 1 << bits
 }
 
 /// The seed of every `FingerprintTable` (a static stored property cannot live in a generic type).

@@ -33,9 +33,6 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   /// Runs of one tier merged into one.
   static var fanout: Int { 4 }
 
-  /// Entries sorted at a time when the table is written out.
-  static var sliceEntries: Int { 1 << 16 }
-
   /// `runEntries`: nil takes the pool's `runBytes` worth. `makeFile`: where a run goes (tests
   /// give a file the system refuses to write).
   init(place: SpillPlace, part: SpillPlace.Part, runEntries: Int? = nil,
@@ -73,9 +70,10 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
       if let earlier = table[key] { return earlier }
       if let earlier = try onDisk(key) { return earlier }
     }
-    if table.growsOnNextInsert {
+    let growth = table.growth(inserting: key)
+    if growth > 0 {
       if let earlier = table[key] { return earlier }
-      try beforeGrowing()
+      try beforeGrowing(growth)
     }
     if let earlier = table.insertIfAbsent(key, value) { return earlier }
     try inserted()
@@ -85,7 +83,8 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
   /// Stores `value` for `key`, which `value(for:)` has just answered nil for: the runs are not asked
   /// again (a key held on disk would then be held twice, the table's answer winning).
   mutating func insertAbsent(_ key: UInt64, _ value: Value) throws {
-    if table.growsOnNextInsert, table[key] == nil { try beforeGrowing() }
+    let growth = table.growth(inserting: key)
+    if growth > 0, table[key] == nil { try beforeGrowing(growth) }
     guard table.insertIfAbsent(key, value) == nil else { return }
     try inserted()
   }
@@ -95,17 +94,21 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
     insertions += 1
     if !runs.isEmpty, table.count >= runEntries {
       try spill()
-    } else if insertions % place.reportEvery == 0, place.report(part, bytes: memoryBytes), table.count >= runEntries {
+    } else if insertions % place.reportEvery == 0, place.report(part, bytes: memoryBytes, freeable: freeable), table.count >= runEntries {
       try spill()
     }
   }
 
-  /// The table is about to double: the pool is told what it will hold while it does, and when that
-  /// is more than the pool has, the table is written out instead of grown. (Counted only after each
-  /// 1,024 entries, the doubling of a large table took a run past its budget between two reports.)
-  private mutating func beforeGrowing() throws {
-    if place.report(part, bytes: runBytes + 3 * table.allocatedBytes), table.count >= runEntries { try spill() }
+  /// A shard of the table is about to double, holding `growth` more bytes while it does: the pool is
+  /// told, and when that is more than the pool has, the table is written out instead of grown.
+  /// (Counted only after each 1,024 entries, the doubling of a large table took a run past its budget
+  /// between two reports.)
+  private mutating func beforeGrowing(_ growth: Int) throws {
+    if place.report(part, bytes: runBytes + table.allocatedBytes + growth, freeable: freeable), table.count >= runEntries { try spill() }
   }
+
+  /// What a spill now would free: the table, when it holds enough to be written out.
+  private var freeable: Int { table.count >= runEntries ? table.allocatedBytes : 0 }
 
   private func onDisk(_ key: UInt64) throws -> Value? {
     for run in runs.reversed() {
@@ -125,26 +128,13 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
 
   /// Writes the table out as a new run and empties it, then merges any tier that is full.
   ///
-  /// The table is sorted a slice of the key range at a time (about `sliceEntries` entries each, the
-  /// keys being hashes), into one run: the first spill of a table that filled the pool costs a
-  /// slice's copy, not a copy of the whole table beside it.
+  /// The table hands its entries over in key order a shard at a time (`forEachInKeyOrder`): the
+  /// first spill of a table that filled the pool costs a shard's copy, not a copy of the whole table
+  /// beside it.
   mutating func spill() throws {
     guard table.count > 0 else { return }
     var writer = FingerprintRunWriter<Value>(file: try makeFile(), keys: table.count)
-    let slices = (table.count + Self.sliceEntries - 1) / Self.sliceEntries
-    var entries: [(key: UInt64, value: Value)] = []
-    entries.reserveCapacity(min(table.count, 2 * Self.sliceEntries))
-    for slice in 0..<slices {
-      // Keys from ⌊slice · 2⁶⁴ / slices⌋ up to the next slice's first.
-      let low = UInt64(slices).dividingFullWidth((high: UInt64(slice), low: 0)).quotient
-      let high = slice + 1 < slices ? UInt64(slices).dividingFullWidth((high: UInt64(slice + 1), low: 0)).quotient : nil
-      entries.removeAll(keepingCapacity: true)
-      table.forEach { key, value in
-        if key >= low, high.map({ key < $0 }) ?? true { entries.append((key, value)) }
-      }
-      entries.sort { $0.key < $1.key }
-      for entry in entries { try writer.append(entry.key, entry.value) }
-    }
+    try table.forEachInKeyOrder { key, value in try writer.append(key, value) }
     runs.append(try writer.finish())
     // Emptied only once its run is written: a failed write leaves every entry where it was.
     table = FingerprintTable()

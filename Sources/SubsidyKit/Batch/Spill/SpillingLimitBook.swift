@@ -5,9 +5,7 @@ import PolicyValues
 /// run's state outgrows its memory budget: a file of any length keeps its winners on disk and
 /// streams them out at the end, in the order their slots were first claimed, as the book does.
 struct SpillingLimitBook {
-  private var book = LimitBook<PayoutRow>()
-  /// Bytes the book holds, estimated from each claim's strings.
-  private var bytes = 0
+  private var book = PackedLimitBook()
   private let place: SpillPlace
   private var spilled: Statements?
   /// The next slot's first-claim order, once spilled.
@@ -23,12 +21,9 @@ struct SpillingLimitBook {
   /// the holder it displaced), nil when the slot was free.
   mutating func offer(_ row: PayoutRow, slot: LimitSlot) throws -> Int? {
     if let spilled { return try Self.offer(row, slot: slot, order: &nextOrder, with: spilled) }
-    let loser = book.offer(row, slot: slot, order: row.claimOrder)
-    if loser == nil {
-      bytes += Self.estimate(row)
-      if book.count % place.reportEvery == 0, place.report(.limitWinners, bytes: bytes) { try spill() }
-    }
-    return loser?.ruleIndex
+    let loser = book.offer(row, slot: slot)
+    if loser == nil, book.count % place.reportEvery == 0, place.report(.limitWinners, bytes: book.bytes) { try spill() }
+    return loser
   }
 
   /// The winners in the order their slots were first claimed, `page` at a time; the book is emptied.
@@ -44,7 +39,6 @@ struct SpillingLimitBook {
         }
       }
       if !rows.isEmpty { try body(rows) }
-      bytes = 0
       return
     }
     var rows: [PayoutRow] = []
@@ -59,13 +53,6 @@ struct SpillingLimitBook {
     if !rows.isEmpty { try body(rows) }
     try spilled.store.execute("DELETE FROM limit_winners")
     nextOrder = 0
-  }
-
-  /// What a claim costs in memory: the row, its slot in the table, and its strings' bytes.
-  private static func estimate(_ row: PayoutRow) -> Int {
-    2 * MemoryLayout<PayoutRow>.stride + MemoryLayout<LimitSlot>.stride + 64
-      + row.subject.utf8.count + row.beneficiary.utf8.count + row.payee.utf8.count + row.missingEvidence.utf8.count
-      + (row.slot.map { $0.beneficiary.utf8.count + $0.payee.utf8.count } ?? 0) + (row.explanationJSON?.utf8.count ?? 0)
   }
 
   private mutating func spill() throws {
@@ -90,7 +77,6 @@ struct SpillingLimitBook {
       order += 1
     }
     nextOrder = order
-    bytes = 0
     spilled = statements
   }
 

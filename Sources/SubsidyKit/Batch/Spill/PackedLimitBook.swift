@@ -1,0 +1,252 @@
+import PolicyEval
+import PolicyValues
+
+/// The batch's best claim per limit slot, settled as `LimitBook` settles (`ClaimOrder`; winners in the
+/// order their slots were first claimed), held in about a third of its memory: a batch keeps one winner
+/// per beneficiary and year until the file ends, 114,000 of them in a 1M-row file.
+///
+/// `LimitBook<PayoutRow>` held each winner as a 216-byte row and its slot as a dictionary key of two
+/// strings (about 370 bytes a winner with the table's spare capacity), so at the default `--memory` the
+/// winners went to the temporary database and every payment of the file paid an SQLite lookup. Here a
+/// winner is a record of bytes in an arena, its slot a 64-bit fingerprint in a `FingerprintTable`:
+/// about 110 bytes. The fingerprint only finds a candidate: the slot stored in the record is compared,
+/// and a slot whose fingerprint another slot already has is kept exactly in `overflow`, so a collision
+/// can never merge two beneficiaries' limits.
+struct PackedLimitBook {
+  /// Slot fingerprint → winner number (first-claim order).
+  private var places = FingerprintTable<UInt32>()
+  /// Slots whose fingerprint an earlier, different slot holds in `places`.
+  private var overflow: [LimitSlot: UInt32] = [:]
+  /// Each winner's record: its page (upper bits) and offset in the page.
+  private var records: [UInt64] = []
+  private var pages: [[UInt8]] = []
+  private let fingerprint: (LimitSlot) -> UInt64
+
+  /// A page of records: appended to, never grown past this, so the book grows a page at a time.
+  static let pageBytes = 1 << 20
+
+  /// `fingerprint`: tests give one that collides on purpose.
+  init(fingerprint: @escaping (LimitSlot) -> UInt64 = PackedLimitBook.fingerprint) {
+    self.fingerprint = fingerprint
+  }
+
+  /// Winners held.
+  var count: Int { records.count }
+
+  /// What the book holds in memory: its table, index, pages and the overflow's entries.
+  var bytes: Int {
+    places.allocatedBytes + records.capacity * 8 + pages.reduce(0) { $0 + $1.capacity }
+      + overflow.count * (MemoryLayout<LimitSlot>.stride + 8) * 2
+  }
+
+  /// Offers a claim for its slot; returns the rule index of the claim that lost (the one offered, or the
+  /// holder it displaced), nil when the slot was free.
+  mutating func offer(_ row: PayoutRow, slot: LimitSlot) -> Int? {
+    let key = fingerprint(slot)
+    var place: Int?
+    if let held = places[key] {
+      if storedSlot(Int(held)) == slot {
+        place = Int(held)
+      } else if let other = overflow[slot] {
+        place = Int(other)
+      }
+    }
+    guard let place else {
+      let number = UInt32(records.count)
+      if places.insertIfAbsent(key, number) != nil { overflow[slot] = number }
+      records.append(append(row, slot: slot))
+      return nil
+    }
+    let holder = claim(place)
+    guard row.claimOrder < holder.order else { return row.ruleIndex }
+    // The holder's record stays in its page, unused, until the book is drained (`bytes` counts it).
+    records[place] = append(row, slot: slot)
+    return holder.ruleIndex
+  }
+
+  /// Each winning claim in the order its slot was first claimed; the book is emptied, each page freed
+  /// once its records are handed over.
+  mutating func drain(_ body: (PayoutRow) throws -> Void) rethrows {
+    places = FingerprintTable()
+    overflow = [:]
+    let held = records
+    records = []
+    // A replaced record may sit in a page below a winner handed over earlier, so a page is freed once
+    // no later winner points into it.
+    var lastUse = [Int](repeating: -1, count: pages.count)
+    for (i, place) in held.enumerated() { lastUse[Int(place >> 32)] = i }
+    for (i, place) in held.enumerated() {
+      let page = Int(place >> 32)
+      try body(row(page: page, at: Int(place & 0xFFFF_FFFF)))
+      if lastUse[page] == i { pages[page] = [] }
+    }
+    pages = []
+  }
+
+  // MARK: Records
+
+  /// A record: rule index (4), status (1), flags (1), amount (8), eligible from, expires, rule date,
+  /// slot rule, slot year (4 each), then the subject, beneficiary, payee, missing evidence, slot
+  /// beneficiary, slot payee and explanation, each as a LEB128 length and its UTF-8.
+  private mutating func append(_ row: PayoutRow, slot: LimitSlot) -> UInt64 {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(40 + row.subject.utf8.count + row.beneficiary.utf8.count + row.payee.utf8.count
+                          + row.missingEvidence.utf8.count + slot.beneficiary.utf8.count + slot.payee.utf8.count
+                          + (row.explanationJSON?.utf8.count ?? 0))
+    Self.put(UInt32(truncatingIfNeeded: row.ruleIndex), &bytes)
+    bytes.append(UInt8(Self.statuses.firstIndex(of: row.status) ?? 0))
+    var flags: UInt8 = 0
+    if row.amount != nil { flags |= 1 }
+    if row.eligibleFrom != nil { flags |= 2 }
+    if row.expires != nil { flags |= 4 }
+    if row.explanationJSON != nil { flags |= 8 }
+    bytes.append(flags)
+    Self.put(UInt64(bitPattern: row.amount?.raw ?? 0), &bytes)
+    Self.put(row.eligibleFrom?.packedValue ?? 0, &bytes)
+    Self.put(row.expires?.packedValue ?? 0, &bytes)
+    Self.put(row.ruleDate.packedValue, &bytes)
+    Self.put(UInt32(bitPattern: slot.rule), &bytes)
+    Self.put(UInt32(bitPattern: slot.year), &bytes)
+    for text in [row.subject, row.beneficiary, row.payee, row.missingEvidence, slot.beneficiary, slot.payee, row.explanationJSON ?? ""] {
+      Self.put(text, &bytes)
+    }
+    if pages.isEmpty || pages[pages.count - 1].count + bytes.count > Self.pageBytes {
+      pages.append([])
+      pages[pages.count - 1].reserveCapacity(max(Self.pageBytes, bytes.count))
+    }
+    let page = pages.count - 1
+    let offset = pages[page].count
+    pages[page].append(contentsOf: bytes)
+    return UInt64(page) << 32 | UInt64(offset)
+  }
+
+  /// Where a record's strings start.
+  private static let fixedBytes = 34
+
+  private static let statuses = Status.allCases
+
+  private func storedSlot(_ number: Int) -> LimitSlot {
+    let place = records[number]
+    return pages[Int(place >> 32)].withUnsafeBufferPointer { page in
+      var reader = Reader(page, at: Int(place & 0xFFFF_FFFF))
+      reader.position += 26
+      let rule = Int32(bitPattern: reader.u32()), year = Int32(bitPattern: reader.u32())
+      for _ in 0..<4 { reader.skipText() }
+      let beneficiary = reader.text(), payee = reader.text()
+      return LimitSlot(stored: rule, beneficiary: beneficiary, payee: payee, year: year)
+    }
+  }
+
+  /// The holder's place in the claim order and its rule.
+  private func claim(_ number: Int) -> (order: ClaimOrder, ruleIndex: Int) {
+    let place = records[number]
+    return pages[Int(place >> 32)].withUnsafeBufferPointer { page in
+      let start = Int(place & 0xFFFF_FFFF)
+      var reader = Reader(page, at: start)
+      let ruleIndex = Int(reader.u32())
+      let status = Self.statuses[Int(page[reader.position])]
+      reader.position = start + 22
+      let ruleDate = CivilDate(packed: reader.u32())
+      reader.position = start + Self.fixedBytes
+      return (ClaimOrder(status: status, date: ruleDate, subject: reader.text()), ruleIndex)
+    }
+  }
+
+  private func row(page: Int, at offset: Int) -> PayoutRow {
+    pages[page].withUnsafeBufferPointer { page in
+      var reader = Reader(page, at: offset)
+      let ruleIndex = Int(reader.u32())
+      let status = Self.statuses[Int(reader.u8())]
+      let flags = reader.u8()
+      let amount = Int64(bitPattern: reader.u64())
+      let eligibleFrom = reader.u32(), expires = reader.u32(), ruleDate = reader.u32()
+      let rule = Int32(bitPattern: reader.u32()), year = Int32(bitPattern: reader.u32())
+      let subject = reader.text(), beneficiary = reader.text(), payee = reader.text(), missing = reader.text()
+      let slot = LimitSlot(stored: rule, beneficiary: reader.text(), payee: reader.text(), year: year)
+      let explanation = reader.text()
+      return PayoutRow(ruleIndex: ruleIndex, subject: subject, beneficiary: beneficiary, payee: payee,
+                       amount: flags & 1 != 0 ? Fixed(raw: amount) : nil, status: status,
+                       eligibleFrom: flags & 2 != 0 ? CivilDate(packed: eligibleFrom) : nil,
+                       expires: flags & 4 != 0 ? CivilDate(packed: expires) : nil, missingEvidence: missing,
+                       ruleDate: CivilDate(packed: ruleDate), slot: slot, explanationJSON: flags & 8 != 0 ? explanation : nil)
+    }
+  }
+
+  private static func put<T: FixedWidthInteger>(_ value: T, _ bytes: inout [UInt8]) {
+    withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+  }
+
+  private static func put(_ text: String, _ bytes: inout [UInt8]) {
+    var text = text
+    text.withUTF8 { utf8 in
+      var n = utf8.count
+      while n >= 0x80 {
+        bytes.append(UInt8(truncatingIfNeeded: n) | 0x80)
+        n >>= 7
+      }
+      bytes.append(UInt8(n))
+      bytes.append(contentsOf: utf8)
+    }
+  }
+
+  /// Reads a record in place.
+  private struct Reader {
+    let page: UnsafeBufferPointer<UInt8>
+    var position: Int
+
+    init(_ page: UnsafeBufferPointer<UInt8>, at position: Int) {
+      self.page = page
+      self.position = position
+    }
+
+    mutating func u8() -> UInt8 {
+      defer { position += 1 }
+      return page[position]
+    }
+
+    mutating func u32() -> UInt32 {
+      defer { position += 4 }
+      return UInt32(littleEndian: UnsafeRawBufferPointer(page).loadUnaligned(fromByteOffset: position, as: UInt32.self))
+    }
+
+    mutating func u64() -> UInt64 {
+      defer { position += 8 }
+      return UInt64(littleEndian: UnsafeRawBufferPointer(page).loadUnaligned(fromByteOffset: position, as: UInt64.self))
+    }
+
+    mutating func length() -> Int {
+      var n = 0, shift = 0
+      while true {
+        let byte = u8()
+        n |= Int(byte & 0x7F) << shift
+        if byte < 0x80 { return n }
+        shift += 7
+      }
+    }
+
+    mutating func text() -> String {
+      let n = length()
+      defer { position += n }
+      return String(decoding: UnsafeBufferPointer(rebasing: page[position..<(position + n)]), as: UTF8.self)
+    }
+
+    mutating func skipText() { position += length() }
+  }
+
+  /// FNV-1a over the slot's parts (`FingerprintTable` mixes it with its per-process seed).
+  static func fingerprint(_ slot: LimitSlot) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    func mix(_ byte: UInt8) {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    withUnsafeBytes(of: slot.rule.littleEndian) { $0.forEach(mix) }
+    withUnsafeBytes(of: slot.year.littleEndian) { $0.forEach(mix) }
+    for part in [slot.beneficiary, slot.payee] {
+      var part = part
+      part.withUTF8 { $0.forEach(mix) }
+      mix(0xFF)  // not UTF-8: "ab" + "c" and "a" + "bc" differ
+    }
+    return hash
+  }
+}
