@@ -96,6 +96,12 @@ import Testing
                              process.releases += 1
                              process.resident = 100 << 20
                            })
+    #expect(!place.report(.limitWinners, bytes: 10 * mb))
+    // Until the accounts have gone down by `releaseAfter`, there is nothing to give back: the part spills.
+    #expect((1...16).contains { _ in place.report(.identities, bytes: 2 * mb) })
+    #expect(process.releases == 0)
+    place.spilled(.identities, holding: 0)
+    #expect(!place.report(.limitWinners, bytes: 10 * mb - SpillPlace.releaseAfter))
     for _ in 1...100 { #expect(!place.report(.identities, bytes: 2 * mb)) }
     #expect(process.releases == 1)
   }

@@ -56,6 +56,10 @@ package struct RowDecoder: Sendable {
   /// checks (taken out once: reading them through the schema copied the entity for every record).
   let hasChecks: [Bool]
   let checks: [[RecordCheck]]
+  /// Per role, when every check compares two dates or two numbers: the checks on the columns'
+  /// encoded values, which keep the values' order. A record that passes them (nearly all) is not
+  /// read back as `Value`s; one that fails is checked again the slow way, for the message.
+  let encodedChecks: [[(left: Int, right: Int, comparison: RecordCheck.Comparison)]?]
   /// Per role: its entity kind, and the roles it owns (their index, entity, and the slot that points
   /// at them): plain integers, so the per-row loop copies no role description.
   let roleEntity: [Int]
@@ -92,6 +96,16 @@ package struct RowDecoder: Sendable {
     self.specs = specs
     checks = plan.roles.map { schema.entities[$0.entity].checks }
     hasChecks = checks.map { !$0.isEmpty }
+    encodedChecks = plan.roles.map { role in
+      let entity = schema.entities[role.entity]
+      func codec(_ slot: Int) -> FactColumn.Codec { FactColumn.Codec(entity.fields[slot].type, schema: schema) }
+      let encoded = entity.checks.compactMap { check -> (left: Int, right: Int, comparison: RecordCheck.Comparison)? in
+        let left = codec(check.left)
+        guard left == .date || left == .number, codec(check.right) == left else { return nil }
+        return (check.left, check.right, check.comparison)
+      }
+      return encoded.count == entity.checks.count ? encoded : nil
+    }
     roleEntity = plan.roles.map(\.entity)
     owned = plan.roles.indices.map { r in
       plan.roles.enumerated().compactMap { inner, role in
@@ -247,7 +261,17 @@ package struct RowDecoder: Sendable {
       }
     }
     guard hasChecks[r] else { return nil }
+    if let encoded = encodedChecks[r], encoded.allSatisfy({ Self.holds($0, table, position) }) { return nil }
     return recordCheck(r, chunk, row) { table[record: position, slot: $0] }
+  }
+
+  /// A check on two encoded columns of the record; a null side passes, as `RecordCheck.holds`.
+  @inline(__always)
+  private static func holds(_ check: (left: Int, right: Int, comparison: RecordCheck.Comparison), _ table: Facts.Table, _ record: Int) -> Bool {
+    guard table.columns[check.left].states[record] == FactColumn.known, table.columns[check.right].states[record] == FactColumn.known else {
+      return true
+    }
+    return check.comparison.holds(table.columns[check.left].values[record], table.columns[check.right].values[record])
   }
 
   /// The first of the entity's schema checks (`end >= start`) the record breaks, as a reject at its left column.

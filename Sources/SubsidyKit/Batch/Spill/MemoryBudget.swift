@@ -60,6 +60,10 @@ final class SpillPlace {
   private var reports = 0
   /// Reports since the process was found over `--memory`; 0 once a part has spilled.
   private var reportsOverCeiling = 0
+  /// What the parts' accounts have gone down by since freed memory was last given back.
+  private var freedSinceRelease = 0
+  /// Freed memory is given back to the system once this much more has been freed.
+  static let releaseAfter = 4 << 20
   private var held = [Int](repeating: 0, count: Part.allCases.count)
   /// What each part would take out of memory by spilling now (`report`).
   private var freeable = [Int](repeating: 0, count: Part.allCases.count)
@@ -93,6 +97,7 @@ final class SpillPlace {
   /// has stayed over `--memory` for 64 reports, whichever part reports spills: the run cannot wait
   /// for the others.
   func report(_ part: Part, bytes: Int, freeable: Int? = nil) -> Bool {
+    freedSinceRelease += max(0, held[part.rawValue] - bytes)
     held[part.rawValue] = bytes
     self.freeable[part.rawValue] = freeable ?? bytes
     let total = held.reduce(0, +) + storeCache
@@ -104,9 +109,14 @@ final class SpillPlace {
     if reportsOverCeiling == 0 {
       reports += 1
       guard reports % 16 == 0, let now = resident(), now > ceiling else { return false }
-      // Over, perhaps only by pages freed and kept by the allocator: given back first.
-      releaseFreedMemory()
-      guard let after = resident(), after > ceiling else { return false }
+      // Over, perhaps only by pages freed and kept by the allocator: given back first, when enough
+      // has been freed since they were last given back (each time costs the system calls and, later,
+      // the page faults of using them again).
+      if freedSinceRelease >= Self.releaseAfter {
+        releaseFreedMemory()
+        freedSinceRelease = 0
+        guard let after = resident(), after > ceiling else { return false }
+      }
     }
     reportsOverCeiling += 1
     return bytes >= Self.smallestSpill && (part == firstToSpill || reportsOverCeiling > 64)
@@ -129,6 +139,7 @@ final class SpillPlace {
 
   /// The store; the part that spilled now holds nothing in memory.
   func store(for part: Part) throws -> SpillStore {
+    freedSinceRelease += held[part.rawValue]
     held[part.rawValue] = 0
     freeable[part.rawValue] = 0
     reportsOverCeiling = 0
@@ -145,6 +156,7 @@ final class SpillPlace {
 
   /// A part that spills to sorted runs (`FingerprintRuns`) has written one, and now holds `bytes`.
   func spilled(_ part: Part, holding bytes: Int) {
+    freedSinceRelease += max(0, held[part.rawValue] - bytes)
     held[part.rawValue] = bytes
     freeable[part.rawValue] = 0
     reportsOverCeiling = 0
