@@ -118,6 +118,14 @@ enum Loopback {
     }
   }
 
+  /// Closes the connection with a reset (RST), as a client that crashed or gave up does: the server's
+  /// side is closed at once, not half-closed.
+  static func reset(_ fd: Int32) {
+    var option = linger(l_onoff: 1, l_linger: 0)
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    close(fd)
+  }
+
   /// Sends `request`; with `halfClose`, closes the sending side after it (an upload that stops) and
   /// reads until the server closes. Without, reads until the server closes or a whole JSON answer
   /// has come (the connection may be kept alive). Reads wait at most 20 s: CI machines are shared.
