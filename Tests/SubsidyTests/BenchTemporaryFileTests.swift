@@ -23,7 +23,7 @@ import Testing
     var unlinked = false
     let deadline = Date().addingTimeInterval(120)
     while !unlinked, process.isRunning, Date() < deadline {
-      unlinked = Self.openFiles(of: process.processIdentifier).contains { $0.contains("/subsidy-bench-") && $0.hasSuffix(" (deleted)") }
+      unlinked = openFiles(of: process.processIdentifier).contains { $0.contains("/subsidy-bench-") && $0.hasSuffix(" (deleted)") }
       if !unlinked { usleep(2_000) }
     }
     try #require(unlinked, "the bench read its rows from a file still named in TMPDIR: a kill then leaves it there")
@@ -31,12 +31,5 @@ import Testing
     process.waitUntilExit()
     let left = ((try? FileManager.default.contentsOfDirectory(atPath: tmp.path)) ?? []).filter { $0.contains("subsidy-bench-") }
     #expect(left.isEmpty, "the bench left \(left)")
-  }
-
-  /// What the files process `pid` has open point at (`/proc/PID/fd`).
-  static func openFiles(of pid: Int32) -> [String] {
-    let folder = "/proc/\(pid)/fd"
-    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-    return descriptors.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + $0) }
   }
 }
