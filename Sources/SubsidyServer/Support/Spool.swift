@@ -14,7 +14,8 @@ import PolicySupport
 /// - a process the shutdown deadline ends mid-run removes the folders still there (`removeAll()`),
 ///   since `exit` runs no `deinit`.
 ///
-/// Only a process killed outright (SIGKILL, a crash) while a run is in progress can leave one.
+/// Only a process killed outright (SIGKILL, a crash) while a run is in progress can leave one, and
+/// on Linux it is empty then: the outputs have no name until the run commits them (`OutputFile`).
 final class Spool: Sendable {
   let folder: String
   var payouts: String { folder + "/payouts.csv" }
