@@ -81,25 +81,12 @@ import Glibc
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     let port = try #require(started.port, "the server did not start: \(started.log)")
 
-    // Another writer holds the ledger, so the run waits (SQLite's busy timeout) once it has the upload.
-    let lock = try LedgerLock(ledger)
-    defer { lock.release() }
-    try #require(lock.holds, "the test could not lock the ledger")
-    let text = try String(contentsOf: BatchRouteTests.village, encoding: .utf8)
-    let request = "POST /v1/batch?as_of=2024-06-30&commit=true HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
-      + "Authorization: Bearer \(testToken)\r\nContent-Length: \(text.utf8.count)\r\n\r\n" + text
-    let socket = try #require(Loopback.open(port: port))
-    #expect(Loopback.sendAll(socket, Data(request.utf8)))
-    var spooled: [String] = []
-    for _ in 0..<100 where spooled.isEmpty {
-      try await Task.sleep(for: .milliseconds(100))
-      spooled = Self.spools(in: tmp)
-    }
-    #expect(!spooled.isEmpty, "the run did not start")
-    try await Task.sleep(for: .milliseconds(300))  // the upload (a few kB) is read by now
-    Loopback.reset(socket)
-    try await Task.sleep(for: .milliseconds(300))
-    lock.release()
+    // The client's part runs off the pool, so that a test task starved by the others cannot outlast
+    // the server's wait for the ledger (60 s), which fails the run instead.
+    let client = try await offThePool { try Self.resetWhileTheRunWaitsForTheLedger(port: port, ledger: ledger, tmp: tmp) }
+    try #require(client.locked, "the test could not lock the ledger")
+    #expect(client.sent, "the upload was not sent")
+    #expect(!client.spooled.isEmpty, "the run did not start")
 
     // The run succeeded and was answered (200), with nobody to send the answer to.
     var answered = false
@@ -118,6 +105,33 @@ import Glibc
     #expect(left.isEmpty, "the server left its spool: \(left)")
     process.terminate()
     process.waitUntilExit()
+  }
+
+  /// Holds the ledger, uploads the village cohort with `commit=true`, waits until its run has a spool
+  /// folder (it then waits for the ledger, the upload read), resets the connection and lets the
+  /// ledger go: whether it held the ledger, whether the upload went out, the spool folders seen.
+  static func resetWhileTheRunWaitsForTheLedger(port: Int, ledger: String, tmp: URL) throws -> (locked: Bool, sent: Bool, spooled: [String]) {
+    let lock = try LedgerLock(ledger)
+    defer { lock.release() }
+    guard lock.holds else { return (false, false, []) }
+    let text = try String(contentsOf: BatchRouteTests.village, encoding: .utf8)
+    let request = "POST /v1/batch?as_of=2024-06-30&commit=true HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
+      + "Authorization: Bearer \(testToken)\r\nContent-Length: \(text.utf8.count)\r\n\r\n" + text
+    guard let socket = Loopback.open(port: port) else { return (true, false, []) }
+    guard Loopback.sendAll(socket, Data(request.utf8)) else {
+      close(socket)
+      return (true, false, [])
+    }
+    var spooled: [String] = []
+    let deadline = Date().addingTimeInterval(30)
+    while spooled.isEmpty, Date() < deadline {
+      usleep(50_000)
+      spooled = spools(in: tmp)
+    }
+    usleep(300_000)  // the upload (a few kB) is read by now
+    Loopback.reset(socket)
+    usleep(300_000)
+    return (true, true, spooled)
   }
 
   /// A batch still uploading when the shutdown deadline ends the process (`exit`, which runs no
