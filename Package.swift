@@ -78,6 +78,8 @@ let package = Package(
       dependencies: ["SubsidyServer", "SubsidyKit", "Ledger", "LedgerPostgres",
                      // The parity test reads the officers' test cases (their facts are YAML nodes).
                      "PolicyDSL", "PolicySupport",
+                     // The spool tests run a batch in process (its date).
+                     "PolicyValues",
                      .product(name: "Hummingbird", package: "hummingbird"),
                      .product(name: "HummingbirdTesting", package: "hummingbird")]),
     .testTarget(name: "LedgerTests", dependencies: ["Ledger", "LedgerPostgres", "PolicyValues", .product(name: "GRDB", package: "GRDB.swift")]),

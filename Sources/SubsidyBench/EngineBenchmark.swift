@@ -59,12 +59,15 @@ public enum EngineBenchmark {
       report.checkCompileMillis.append(seconds(since: started) * 1000)
     }
     guard let program else { throw CSVReader.Failure(line: 0, message: "the policies do not check", zh: "政策未通过检查") }
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-bench-\(seed)-\(rows).csv").path
+    // A name of this run's own (two benches at once removed each other's file), unlinked as soon as
+    // the reader has it open: a bench stopped by Ctrl-C or a kill leaves no file in the temporary folder.
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-bench-\(seed)-\(rows)-\(UUID().uuidString).csv").path
     defer { try? FileManager.default.removeItem(atPath: file) }
     let output = try OutputFile(file)
     try SyntheticPopulation(seed: seed, badRowRate: 0).writeCSV(rows: rows, to: output.handle)
     try output.commit()
     let reader = try CSVReader(path: file)
+    try? FileManager.default.removeItem(atPath: file)
     guard let headerChunk = try reader.next(maxRecords: 1) else { return report }
     let header = (0..<headerChunk.fieldCount(0)).map { headerChunk.string(0, $0) }
     var d = DiagnosticBag()

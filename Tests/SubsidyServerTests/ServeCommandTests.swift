@@ -95,15 +95,17 @@ import Glibc
     #expect(budget.stderr.contains("--batch-memory must not be negative"), "\(budget.stderr)")
   }
 
-  /// `subsidy serve ARGUMENTS --port 0` started as a process: the port it says it listens on (nil
-  /// if it did not within 30 s) and what it wrote to stderr until then.
-  static func serve(_ executable: URL, _ arguments: [String], in directory: URL? = nil) throws
+  /// `subsidy serve ARGUMENTS --port 0` started as a process, with `environment` added to this
+  /// process's: the port it says it listens on (nil if it did not within 30 s) and what it wrote to
+  /// stderr until then.
+  static func serve(_ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws
     -> (process: Process, stderr: Pipe, started: (port: Int?, log: String))
   {
     let process = Process()
     process.executableURL = executable
     process.arguments = ["serve"] + arguments + ["--port", "0"]
     if let directory { process.currentDirectoryURL = directory }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     let err = Pipe()
     process.standardError = err
     process.standardOutput = FileHandle.nullDevice
@@ -169,19 +171,26 @@ import Glibc
     if let status = stop.status {
       #expect(status == 128 + SIGTERM || status == 0, "status \(status)")
     }
+    // However it ended, the answer's payouts were not left in the temporary folder.
+    #expect(stop.spools.isEmpty, "the server left its spool: \(stop.spools)")
   }
 
-  /// Starts a server (`--request-seconds 1`), uploads a batch whose answer is never read, waits
-  /// `seconds`, sends SIGTERM and waits up to 20 s: the exit status (nil if it still ran; it is then
-  /// killed), the log, and how long it took to stop.
-  static func sigtermAfterAnUnreadUpload(waiting seconds: Double) async throws -> (status: Int32?, log: String, took: TimeInterval) {
+  /// Starts a server (`--request-seconds 1`, a temporary folder of its own), uploads a batch whose
+  /// answer is never read, waits `seconds`, sends SIGTERM and waits up to 20 s: the exit status (nil
+  /// if it still ran; it is then killed), the log, how long it took to stop, and the batch spool
+  /// folders it left in its temporary folder.
+  static func sigtermAfterAnUnreadUpload(waiting seconds: Double) async throws
+    -> (status: Int32?, log: String, took: TimeInterval, spools: [String])
+  {
     let executable = try #require(ServerPaths.executable, "the `subsidy` executable is not built")
-    let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"])
+    let folder = ServerPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let tmp = folder.appendingPathComponent("tmp")
+    try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
+    let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"], environment: ["TMPDIR": tmp.path])
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     var log = started.log
     let bound = try #require(started.port, "the server did not start: \(log)")
-    let folder = ServerPaths.temporaryDirectory()
-    defer { try? FileManager.default.removeItem(at: folder) }
     let sent = await Self.uploadABatchAndNeverRead(executable, port: bound, in: folder)
     let socket = try #require(sent.socket, "\(sent.problem)")
     defer { close(socket) }
@@ -191,9 +200,9 @@ import Glibc
     kill(process.processIdentifier, SIGTERM)
     while process.isRunning, Date().timeIntervalSince(signalled) < 20 { try await Task.sleep(for: .milliseconds(100)) }
     let took = Date().timeIntervalSince(signalled)
-    guard !process.isRunning else { return (nil, log, took) }
+    guard !process.isRunning else { return (nil, log, took, []) }
     log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    return (process.terminationStatus, log, took)
+    return (process.terminationStatus, log, took, BatchSpoolTests.spools(in: tmp))
   }
 
   /// A batch whose answer (6 MB of payouts) fits in no socket buffer, sent whole on a connection whose
@@ -228,5 +237,6 @@ import Glibc
     #expect(status == 0, "status \(status): \(stop.log)")
     #expect(!stop.log.contains("requests still in progress"), "\(stop.log)")
     #expect(stop.took < 2.5, "SIGTERM took \(stop.took) s: a request was still in progress")
+    #expect(stop.spools.isEmpty, "the server left its spool: \(stop.spools)")
   }
 }

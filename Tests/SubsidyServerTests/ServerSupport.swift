@@ -18,11 +18,23 @@ enum ServerPaths {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
   }
 
+  /// A fresh folder for one test, inside this process's `testFolders`: a test may remove it when done
+  /// (to free the disk early), but need not.
   static func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-server-tests-\(UUID().uuidString)")
+    let url = testFolders.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
+
+  /// The one folder this test process makes its folders in (`subsidy-server-tests-<UUID>` in the
+  /// temporary folder), removed with all they hold when the process exits. Before, a folder a test did
+  /// not remove (or one whose test failed first) stayed for good.
+  static let testFolders: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-server-tests-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: ServerPaths.testFolders) }
+    return url
+  }()
 }
 
 /// The shipped policies, loaded once for the tests that only read them.
@@ -116,6 +128,14 @@ enum Loopback {
       }
       return true
     }
+  }
+
+  /// Closes the connection with a reset (RST), as a client that crashed or gave up does: the server's
+  /// side is closed at once, not half-closed.
+  static func reset(_ fd: Int32) {
+    var option = linger(l_onoff: 1, l_linger: 0)
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    close(fd)
   }
 
   /// Sends `request`; with `halfClose`, closes the sending side after it (an upload that stops) and

@@ -22,9 +22,13 @@ import Testing
     process.standardError = err
     let started = Date()
     try process.run()
-    // Interrupt once the run is under way: its temporary output files exist.
-    while Date().timeIntervalSince(started) < 20,
-      !(try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains(where: { $0.hasPrefix(".payouts.csv") }) {
+    // Interrupt once the run is under way: it has its temporary output files open (unnamed in `dir`
+    // on Linux, `.payouts.csv.<n>.tmp` elsewhere).
+    func underWay() throws -> Bool {
+      try openFiles(of: process.processIdentifier).contains { $0.hasPrefix(dir.path + "/#") }
+        || FileManager.default.contentsOfDirectory(atPath: dir.path).contains { $0.hasPrefix(".payouts.csv") }
+    }
+    while Date().timeIntervalSince(started) < 20, try !underWay() {
       Thread.sleep(forTimeInterval: 0.02)
     }
     Thread.sleep(forTimeInterval: 0.3)

@@ -22,16 +22,10 @@ import Testing
     }
   }
 
-  private func directory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-runs-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
-  }
-
   /// The table is written out before it doubles past the pool, not after: what it holds never goes
   /// over the budget, even between two of its reports (every 1,024 entries).
   @Test func theTableSpillsBeforeItDoublesPastThePool() throws {
-    let dir = try directory()
+    let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let budget = MemoryBudget(megabytes: 1)
     var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: budget), part: .dispatchIDs, runEntries: 1_024,
@@ -48,7 +42,7 @@ import Testing
 
   @Test(arguments: [16, 64, 1_000])
   func answersLikeADictionaryAcrossRunsAndMerges(runEntries: Int) throws {
-    let dir = try directory()
+    let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), part: .dispatchIDs,
                                       runEntries: runEntries, makeFile: { try SpillFile(in: dir.path) })
@@ -92,7 +86,7 @@ import Testing
   }
 
   @Test func keepsWideValuesWhole() throws {
-    let dir = try directory()
+    let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     var runs = FingerprintRuns<UInt64>(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), part: .identities,
                                        runEntries: 50, makeFile: { try SpillFile(in: dir.path) })
@@ -115,7 +109,7 @@ import Testing
   /// A large table is written a shard (a range of keys) at a time, into one sorted run: keys at the
   /// shards' edges (0, 2⁵⁸ − 1, 2⁵⁸, 2⁶³ − 1, 2⁶³, the top) land in it once and in order.
   @Test func aLargeTableIsWrittenAShardAtATime() throws {
-    let dir = try directory()
+    let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let entries = 100_123
     var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), part: .dispatchIDs,
@@ -166,7 +160,7 @@ import Testing
 
   /// A run file cut short behind its back (another program): a lookup that reads it is an error.
   @Test func aRunCutShortIsAnError() throws {
-    let dir = try directory()
+    let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     final class Made { var files: [SpillFile] = [] }
     let made = Made()
@@ -217,8 +211,7 @@ import Testing
 /// Lookups of keys the runs do not hold (most rows: a new dispatch id) read about one block in a hundred.
 @Suite struct FingerprintRunsReadTests {
   @Test func aMissRarelyReadsTheDisk() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprint-reads-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     var runs = FingerprintRuns<Int32>(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), part: .dispatchIDs,
                                       runEntries: 5_000, makeFile: { try SpillFile(in: dir.path) })

@@ -5,6 +5,12 @@ import PolicySupport
 /// and only `commit()` renames it into place. A run that fails, or is killed, leaves the old file
 /// (or none) rather than half a payouts list; an uncommitted file is removed when dropped.
 ///
+/// On Linux the temporary file has no name until `commit()` (`O_TMPFILE`, `OutputFile+Unnamed.swift`):
+/// a process killed while it writes (SIGKILL, the OOM killer, a second Ctrl-C, SIGTERM to a command
+/// that does not catch it) leaves nothing, where a named `.payouts.csv.<n>.tmp` stayed beside the
+/// destination with the run's ID numbers in it. Elsewhere, or on a file system without unnamed
+/// files, the named temporary file is used.
+///
 /// Every command that writes a file goes through this type (batch payouts and rejects, compare's
 /// HTML, ledger export, generate). A destination that is not a regular file (`/dev/null`, a pipe)
 /// cannot be replaced by a rename and is written directly.
@@ -23,8 +29,8 @@ public final class OutputFile: @unchecked Sendable {
 
   /// The path the user gave.
   public let path: String
-  /// Where the bytes go until `commit()`; nil when writing straight to a device or pipe.
-  private let temporaryPath: String?
+  /// Where the bytes go until `commit()`.
+  private let staging: Staging
   /// The file the rename replaces (a symlink's target, so the link itself survives).
   private let destination: String
   public let handle: FileHandle
@@ -39,30 +45,50 @@ public final class OutputFile: @unchecked Sendable {
       guard info.st_mode & S_IFMT != S_IFDIR else { throw Failure(path: path, reason: LocalizedText("it is a directory", zh: "这是一个文件夹")) }
       guard let handle = FileHandle(forWritingAtPath: resolved) else { throw Failure(path: path, reason: SystemError.text(errno: errno)) }
       self.handle = handle
-      temporaryPath = nil
+      staging = .direct
       destination = resolved
       return
     }
     let directory = (resolved as NSString).deletingLastPathComponent
-    let name = (resolved as NSString).lastPathComponent
+    let prefix = (directory.isEmpty ? "." : directory) + "/." + (resolved as NSString).lastPathComponent
     // The same permissions as the file replaced; a new file gets the usual ones (0666 less the umask).
     let mode = stat(resolved, &info) == 0 ? mode_t(info.st_mode & 0o7777) : 0o666
+    destination = resolved
+    if let fd = Self.openUnnamed(in: directory.isEmpty ? "." : directory, mode: mode) {
+      handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+      staging = .unnamed(prefix: prefix, mode: mode)
+      return
+    }
+    let (fd, candidate) = try Self.createNamed(prefix, mode: mode, path: path)
+    handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    staging = .named(candidate)
+  }
+
+  /// Where a file's bytes go until `commit()`.
+  enum Staging {
+    /// Straight to the destination (a device or a pipe).
+    case direct
+    /// A temporary file named `<prefix>.<n>.tmp` beside the destination.
+    case named(String)
+    /// An unnamed file in the destination's folder; named `<prefix>.<n>.tmp` only at `commit()`.
+    case unnamed(prefix: String, mode: mode_t)
+  }
+
+  /// A new file `<prefix>.<random>.tmp` (mode `mode`, not less the umask), opened for writing.
+  static func createNamed(_ prefix: String, mode: mode_t, path: String) throws -> (fd: Int32, path: String) {
     var attempt = 0
     while true {
-      let candidate = (directory.isEmpty ? "." : directory) + "/.\(name).\(UInt32.random(in: 0...UInt32.max)).tmp"
+      let candidate = prefix + ".\(UInt32.random(in: 0...UInt32.max)).tmp"
       let fd = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
       if fd >= 0 {
         if mode != 0o666 { fchmod(fd, mode) }
-        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        temporaryPath = candidate
-        break
+        return (fd, candidate)
       }
       attempt += 1
       guard errno == EEXIST, attempt < 100 else {
         throw Failure(path: path, reason: SystemError.text(errno: errno))
       }
     }
-    destination = resolved
   }
 
   deinit { discard() }
@@ -78,12 +104,27 @@ public final class OutputFile: @unchecked Sendable {
   public func write(_ text: String) throws { try write(Data(text.utf8)) }
 
   /// Makes the file durable and puts it in place; after this the destination holds every byte written.
-  public func commit() throws {
+  public func commit() throws { try commit(linking: true) }
+
+  /// `commit()`; without `linking`, an unnamed file is named by a copy, as where the system refuses
+  /// the link (for the tests of that path).
+  func commit(linking: Bool) throws {
     guard !finished else { return }
     finished = true
-    guard let temporaryPath else {
+    let temporaryPath: String
+    switch staging {
+    case .direct:
       try? handle.close()
       return
+    case .named(let named):
+      temporaryPath = named
+    case .unnamed(let prefix, let mode):
+      do {
+        temporaryPath = try name(prefix, mode: mode, linking: linking)
+      } catch {
+        try? handle.close()
+        throw error as? Failure ?? Failure(path: path, reason: SystemError.text(of: error))
+      }
     }
     do {
       try handle.synchronize()
@@ -104,7 +145,7 @@ public final class OutputFile: @unchecked Sendable {
     guard !finished else { return }
     finished = true
     try? handle.close()
-    if let temporaryPath { unlink(temporaryPath) }
+    if case .named(let temporaryPath) = staging { unlink(temporaryPath) }
   }
 
   /// Writes `text` to `path` all at once (a small report).

@@ -64,7 +64,8 @@ struct BatchRoute: Sendable {
     return Self.answer(done, committed: run.commit?.id)
   }
 
-  /// The three parts, the files streamed a block at a time; the spool is removed when they are sent.
+  /// The three parts, the files streamed a block at a time from their open handles (their folder is
+  /// already removed); the handles close when the body is written or dropped unwritten.
   static func answer(_ done: BatchRun.Done, committed batchID: String?) -> Response {
     let boundary = "subsidy-batch-" + UUID().uuidString.lowercased()
     var headers: HTTPFields = [.contentType: "multipart/mixed; boundary=\(boundary)", .cacheControl: "no-store"]
@@ -76,13 +77,12 @@ struct BatchRoute: Sendable {
       summary = .object(pairs)
     }
     let summaryText = summary.serialized(pretty: false) + "\n"
-    let spool = done.spool
+    let files = done.files
     let body = ResponseBody { writer in
-      defer { spool.remove() }
       try await writer.write(ByteBuffer(string: part(boundary, "payouts", "text/csv; charset=utf-8", first: true)))
-      try await stream(spool.payouts, to: &writer)
+      try await stream(files.payouts, to: &writer)
       try await writer.write(ByteBuffer(string: part(boundary, "rejects", "text/csv; charset=utf-8")))
-      try await stream(spool.rejects, to: &writer)
+      try await stream(files.rejects, to: &writer)
       try await writer.write(ByteBuffer(string: part(boundary, "summary", "application/json; charset=utf-8") + PIIMask.mask(summaryText)))
       try await writer.write(ByteBuffer(string: "\r\n--\(boundary)--\r\n"))
       try await writer.finish(nil)
@@ -97,12 +97,11 @@ struct BatchRoute: Sendable {
   }
 
   /// A spooled file, a block at a time, each block cut at a line end so the one masker sees whole ID numbers.
-  static func stream(_ path: String, to writer: inout any ResponseBodyWriter) async throws {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return }
-    defer { try? handle.close() }
+  static func stream(_ handle: FileHandle, to writer: inout any ResponseBodyWriter) async throws {
+    defer { try? handle.close() }  // its disk space is freed now, not when the answer is dropped
     var carry: [UInt8] = []
     while true {
-      let data = handle.readData(ofLength: blockSize)
+      let data = try handle.read(upToCount: blockSize) ?? Data()
       var bytes = carry + data
       carry = []
       if !data.isEmpty, let last = bytes.lastIndex(of: UInt8(ascii: "\n")) {

@@ -29,9 +29,11 @@ struct BatchRun: Sendable {
     self.ledger = ledger
   }
 
+  /// A run that succeeded: its summary, and its payouts and rejects as open files whose folder is
+  /// already gone (`Spool.open`).
   struct Done: Sendable {
     let summary: BatchSummary
-    let spool: Spool
+    let files: SpooledFiles
   }
 
   /// Runs the batch on a new thread; the result once it is over.
@@ -72,10 +74,14 @@ struct BatchRun: Sendable {
       }
       if d.hasErrors { throw Invalid() }
       try outputs.commit()
-      return .success(Done(summary: summary, spool: spool))
     } catch {
       spool.remove()
       return .failure(Self.problem(error, diagnostics: d.sorted))
+    }
+    do {
+      return .success(Done(summary: summary, files: try spool.open()))
+    } catch {
+      return .failure(Self.storageProblem(error))
     }
   }
 
@@ -112,21 +118,6 @@ struct BatchRun: Sendable {
     Problem(.serviceUnavailable, "no-spool", "the server cannot write its temporary files",
             detail: "the server could not write the batch's temporary files: \(String(describing: error).prefix(200))")
   }
-}
-
-/// The folder a run's payouts and rejects are written to until they are sent; removed afterwards.
-final class Spool: Sendable {
-  let folder: String
-  var payouts: String { folder + "/payouts.csv" }
-  var rejects: String { folder + "/rejects.csv" }
-
-  init() throws {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-batch-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-    folder = url.path
-  }
-
-  func remove() { try? FileManager.default.removeItem(atPath: folder) }
 }
 
 /// Hands a value that one thread uses at a time to that thread.

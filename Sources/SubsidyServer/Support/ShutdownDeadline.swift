@@ -7,7 +7,8 @@ import Logging
 /// waits on the client for ever), and graceful shutdown waited with it: a server told to stop kept
 /// running, and holding the request's files, until a second signal. From the first signal the
 /// requests in progress have `seconds`; after that the process ends, logging how it ended, with the
-/// exit status of a process ended by the signal (128 + its number).
+/// exit status of a process ended by the signal (128 + its number). `exit` runs no `deinit`: the
+/// spool folders of batch runs still in progress are removed first.
 final class ShutdownDeadline: @unchecked Sendable {
   // Unchecked: `sources` is set in `start()` and cleared in `stop()`, both called by the one task that
   // runs the server, before and after serving; the handlers only read `seconds` and `logger`.
@@ -31,6 +32,7 @@ final class ShutdownDeadline: @unchecked Sendable {
         armed = true
         queue.asyncAfter(deadline: .now() + seconds) { [self] in
           logger.error("shutdown: requests still in progress \(seconds) s after the signal (a client not reading its answer?); ending now")
+          Spool.removeAll()
           exit(128 + signalNumber)
         }
       }

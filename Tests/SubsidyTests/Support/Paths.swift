@@ -34,9 +34,22 @@ enum Paths {
     return url
   }
 
+  /// A fresh folder for one test, inside this process's `testFolders`: a test may remove it when done
+  /// (to free the disk early), but need not.
   static func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-tests-\(UUID().uuidString)")
+    let url = testFolders.appendingPathComponent(UUID().uuidString)
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
+
+  /// The one folder this test process makes its folders in (`subsidy-tests-<UUID>` in the temporary
+  /// folder), removed with all they hold when the process exits. Before, each test's folder stayed:
+  /// thousands of them, and the CLI's outputs in them, after a few runs.
+  static let testFolders: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("subsidy-tests-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    // A symlink a sandbox holds is removed, not followed: the repository's folders stay.
+    atexit { try? FileManager.default.removeItem(at: Paths.testFolders) }
+    return url
+  }()
 }
