@@ -21,15 +21,27 @@ final class FactBatch {
   }
 
   let facts: Facts
-  private var columns: [Int: Column] = [:]
+  /// The columns read so far, at `firstSlot[kind] + slot` (an array, not a dictionary: a program
+  /// asks for a column at every step of every field it reads, and hashing the key was a cost of each).
+  private var columns: [Column?]
+  private let firstSlot: [Int]
 
-  init(_ facts: Facts) { self.facts = facts }
+  init(_ facts: Facts) {
+    self.facts = facts
+    var first: [Int] = [], next = 0
+    for table in facts.tables {
+      first.append(next)
+      next += table.width
+    }
+    firstSlot = first
+    columns = [Column?](repeating: nil, count: next)
+  }
 
   func count(of kind: Int) -> Int { facts.tables[kind].count }
 
   /// The column of `slot` of entity kind `kind`; nil when a cell holds a value with no encoding (a string).
   func column(kind: Int, slot: Int) -> Column? {
-    let key = kind << 16 | slot
+    let key = firstSlot[kind] + slot
     if let c = columns[key] { return c }
     let table = facts.tables[kind]
     let stored = table.columns[slot]
@@ -74,5 +86,7 @@ final class FactBatch {
 
   /// A date's form, the same as `FactColumn`'s.
   static func encode(_ d: CivilDate) -> Int64 { Int64(d.packedValue) }
-  static func date(_ v: Int64) -> CivilDate? { CivilDate(year: Int(v >> 9), month: Int((v >> 5) & 0xF), day: Int(v & 0x1F)) }
+  /// The date a known cell of a date column holds. Every such cell was made from a `CivilDate`
+  /// (a fact column, a parameter, a constant or a date computed here), so it is not checked again.
+  static func date(_ v: Int64) -> CivilDate { CivilDate(packed: UInt32(truncatingIfNeeded: v)) }
 }
