@@ -29,9 +29,9 @@ final class FactBatch {
   init(_ facts: Facts) {
     self.facts = facts
     var first: [Int] = [], next = 0
-    for table in facts.tables {
+    for kind in facts.tables.indices {
       first.append(next)
-      next += table.width
+      next += facts.tables[kind].width
     }
     firstSlot = first
     columns = [Column?](repeating: nil, count: next)
@@ -43,16 +43,16 @@ final class FactBatch {
   func column(kind: Int, slot: Int) -> Column? {
     let key = firstSlot[kind] + slot
     if let c = columns[key] { return c }
-    let table = facts.tables[kind]
-    let stored = table.columns[slot]
-    if stored.isEncoded {
-      let c = Column(values: stored.values, states: stored.states)
+    if facts.tables[kind].columns[slot].isEncoded {
+      let c = Column(values: facts.tables[kind].columns[slot].values, states: facts.tables[kind].columns[slot].states)
       columns[key] = c
       return c
     }
-    var values = [Int64](repeating: 0, count: table.count)
-    var states = [UInt8](repeating: Self.null, count: table.count)
-    for record in 0..<table.count {
+    let stored = facts.tables[kind].columns[slot]
+    let count = facts.tables[kind].count
+    var values = [Int64](repeating: 0, count: count)
+    var states = [UInt8](repeating: Self.null, count: count)
+    for record in 0..<count {
       guard let (v, s) = Self.encode(stored[record]) else { return nil }
       values[record] = v
       states[record] = s

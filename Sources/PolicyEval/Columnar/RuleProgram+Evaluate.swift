@@ -119,9 +119,23 @@ struct VectorRun {
   static func shift(_ d: CivilDate, _ n: Int, _ unit: DurationUnit) -> CivilDate? {
     switch unit {
     case .days: d.addingDays(n)
-    case .months: d.addingMonths(n)
-    case .years: d.addingMonths(n * 12)
+    case .months: addingMonths(d, n)
+    case .years: n.multipliedReportingOverflow(by: 12).overflow ? nil : addingMonths(d, n * 12)
     }
+  }
+
+  /// `CivilDate.addingMonths` on the packed form, for a whole column of start dates (the vesting date
+  /// of every subject of a rule that vests after N months): the same date, clamped to the end of a
+  /// shorter month, nil out of range, with no check of a date known to be valid.
+  @inline(__always)
+  static func addingMonths(_ d: CivilDate, _ n: Int) -> CivilDate? {
+    let packed = Int(d.packedValue)
+    let (total, overflow) = n.addingReportingOverflow((packed >> 9) * 12 + ((packed >> 5) & 0xF) - 1)
+    guard !overflow, total >= 12 else { return nil }
+    let year = total / 12, month = total - year * 12 + 1
+    guard year <= 9999 else { return nil }
+    let last = month == 2 ? (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28) : month == 4 || month == 6 || month == 9 || month == 11 ? 30 : 31
+    return CivilDate(packed: UInt32(year << 9 | month << 5 | min(packed & 0x1F, last)))
   }
 
   func eval(_ e: VExpr) -> Vec? {
@@ -143,6 +157,10 @@ struct VectorRun {
       guard var v = eval(a) else { return nil }
       if set.count == 1, let only = set.first {
         compare(.equal, &v, constant: only)
+      } else if set.allSatisfy({ $0 >= 0 && $0 < 64 }) {
+        // Enum cases and small numbers: one bit each, no hashing per cell.
+        let bits = set.reduce(UInt64(0)) { $0 | 1 << UInt64($1) }
+        map(&v) { $0 >= 0 && $0 < 64 ? Int64((bits >> UInt64($0)) & 1) : 0 }
       } else {
         map(&v) { set.contains($0) ? 1 : 0 }
       }
