@@ -41,8 +41,11 @@ extension RuleProgram {
   /// undetermined); nil when a column it reads has no encoding (then the row path decides alone). Each
   /// condition runs only over the subjects the ones before it kept, as a chain of filters narrows a
   /// selection vector (compacted in place: a condition allocates only its own columns).
-  func survivors(_ batch: FactBatch, candidates: [Int32], parameters: [CheckedParameter], asOf: CivilDate) -> (rows: [Int32], certain: [Bool])? {
-    guard !candidates.isEmpty else { return ([], []) }
+  ///
+  /// `amounts`: the rule's amount for each subject kept (see `amount`), nil when it has no column form.
+  func survivors(_ batch: FactBatch, candidates: [Int32], parameters: [CheckedParameter], asOf: CivilDate)
+    -> (rows: [Int32], certain: [Bool], amounts: Vec?)? {
+    guard !candidates.isEmpty else { return ([], [], nil) }
     var run = VectorRun(batch: batch, rows: candidates, parameters: parameters,
                         dates: [CivilDate?](repeating: asOf, count: candidates.count))
     guard let dates = eventDates(&run, asOf: asOf) else { return nil }
@@ -74,7 +77,8 @@ extension RuleProgram {
         certain.removeLast(n - kept)
       }
     }
-    return (run.rows, certain)
+    let amounts = amount.flatMap { run.rows.isEmpty ? nil : run.eval($0) }
+    return (run.rows, certain, amounts)
   }
 
   /// The date each subject's parameters are valued at, as the row path sets it (see `Program.evaluate`).
