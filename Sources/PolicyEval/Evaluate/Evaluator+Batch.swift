@@ -134,12 +134,16 @@ extension Program {
             }
           }
           context.kind = kind
+          // The subjects' ids, read in one pass before any is judged: the reads do not wait for each other
+          // there, where each waited for the memory between two subjects' work (a chunk's ids are cold
+          // by the time its rules run).
+          let ids = subjects.map { table.ids[Int($0)] }
           for (i, subject) in subjects.enumerated() {
             let record = Int(subject)
             context.record = record
             var amount: Fixed?
             if let amounts, i < amounts.values.count, amounts.states[i] == FactBatch.known { amount = Fixed(raw: amounts.values[i]) }
-            if let r = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain,
+            if let r = evaluate(rule, policy, context, subject: ids[i], asOf: asOf, renderer: renderer, explain: explain,
                                 conditionsHold: i < certain.count && certain[i], amount: amount) {
               if explain || !Self.isRefusal(r.status) {
                 let kept = explainKept && !explain
