@@ -39,6 +39,24 @@ final class FactBatch {
 
   func count(of kind: Int) -> Int { facts.tables[kind].count }
 
+  /// Columns of values a program is done with, kept for the next node to write into: a chunk runs a
+  /// few hundred nodes, and allocating two arrays for each (and looking up their type's metadata, as
+  /// every new array does) was a cost of its own.
+  private var spare: [Vec] = []
+
+  /// A column of at least `n` cells, their contents not set.
+  func vec(_ n: Int) -> Vec {
+    while let v = spare.popLast() {
+      if v.values.count >= n { return v }
+    }
+    return Vec(uninitialized: n)
+  }
+
+  /// Gives back a column no one reads any more.
+  func recycle(_ v: consuming Vec) {
+    if spare.count < 16 { spare.append(v) }
+  }
+
   /// The column of `slot` of entity kind `kind`; nil when a cell holds a value with no encoding (a string).
   func column(kind: Int, slot: Int) -> Column? {
     let key = firstSlot[kind] + slot

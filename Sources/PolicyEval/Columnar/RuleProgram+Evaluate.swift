@@ -13,7 +13,9 @@ struct Vec {
     values = [Int64](repeating: value, count: count)
     states = [UInt8](repeating: state, count: count)
   }
-  /// A column whose every cell the caller writes before it is read (no fill first).
+  /// A column whose every cell the caller writes before it is read (no fill first). A column may hold
+  /// more cells than a run's subjects (one reused from a longer run, `FactBatch.vec`): only the first
+  /// `VectorRun.count` are read.
   init(uninitialized count: Int) {
     values = [Int64](unsafeUninitializedCapacity: count) { _, n in n = count }
     states = [UInt8](unsafeUninitializedCapacity: count) { _, n in n = count }
@@ -71,6 +73,7 @@ extension RuleProgram {
           }
         }
       }
+      batch.recycle(v)
       if kept < n {
         run.rows.removeLast(n - kept)
         run.dates.removeLast(n - kept)
@@ -144,7 +147,13 @@ struct VectorRun {
 
   func eval(_ e: VExpr) -> Vec? {
     switch e {
-    case .constant(let v, let s): return Vec(count: count, value: v, state: s)
+    case .constant(let v, let s):
+      var out = batch.vec(count)
+      let n = count
+      out.withCells { values, states in
+        for i in 0..<n { (values[i], states[i]) = (v, s) }
+      }
+      return out
     case .field(let steps): return field(steps)
     case .parameter(let p): return parameter(p)
     case .table(let p, let key): return eval(key).flatMap { table(p, $0) }
@@ -156,6 +165,7 @@ struct VectorRun {
     case .compare(let op, let a, let b):
       guard var l = eval(a), let r = eval(b) else { return nil }
       compare(op, &l, r)
+      batch.recycle(r)
       return l
     case .inSet(let a, let set):
       guard var v = eval(a) else { return nil }
@@ -182,10 +192,12 @@ struct VectorRun {
       var isAnd = false
       if case .and = e { isAnd = true }
       connective(&l, r, isAnd: isAnd)
+      batch.recycle(r)
       return l
     case .arithmetic(let op, let a, let b):
       guard var l = eval(a), let r = eval(b) else { return nil }
       arithmetic(op, &l, r)
+      batch.recycle(r)
       return l
     case .negate(let a):
       guard var v = eval(a) else { return nil }
@@ -258,6 +270,8 @@ struct VectorRun {
           }
         }
       }
+      batch.recycle(home)
+      batch.recycle(destination)
       return out
     case .within(let a, let divisor, let prefix):
       guard var v = eval(a) else { return nil }
@@ -305,6 +319,8 @@ struct VectorRun {
           }
         }
       }
+      batch.recycle(va)
+      batch.recycle(vb)
       return vc
     default:
       return nil
@@ -314,7 +330,7 @@ struct VectorRun {
   /// Follows a field path from each subject: a null reference gives null.
   private func field(_ steps: [FieldStep]) -> Vec? {
     let n = count
-    var out = Vec(uninitialized: n)
+    var out = batch.vec(n)
     var first = true
     for step in steps {
       guard let column = batch.column(kind: step.entity, slot: step.slot) else { return nil }
@@ -363,7 +379,7 @@ struct VectorRun {
   }
 
   private func parameter(_ p: Int) -> Vec? {
-    var out = Vec(uninitialized: count)
+    var out = batch.vec(count)
     var lastDate: CivilDate?, last: (Int64, UInt8) = (0, Self.undetermined)
     var unencodable = false
     parameters.withUnsafeBufferPointer { parameters in
