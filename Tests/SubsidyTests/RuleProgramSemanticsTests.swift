@@ -44,6 +44,10 @@ import Testing
       - {id: enum-and-bool, clause: 一, text: t, kind: payment, about: dispatch, payee: person, beneficiary: person,
          when: ["person.poverty_status == registered_poor or person.relocated", "dispatch.organized"],
          amount: {undetermined: 金额未定}}
+      - {id: amount-with-unknowns, clause: 一, text: t, kind: payment, about: dispatch, payee: person, beneficiary: person,
+         when: ["dispatch.organized"], amount: "min(dispatch.transport_cost * 2 - 100, param.min_cost)"}
+      - {id: amount-divided, clause: 一, text: t, kind: payment, about: dispatch, payee: person, beneficiary: person,
+         when: ["dispatch.follow_up"], amount: "dispatch.transport_cost / (dispatch.contract_months - 3)"}
     """
 
   /// Every combination of a few values, each with "missing" among them.
@@ -95,7 +99,7 @@ import Testing
       program.usesColumnPrograms = columns
       var refused = [Int](repeating: 0, count: program.ruleCount)
       let results = program.evaluateRowRules(facts, asOf: asOf, refused: &refused)
-      return (results.map { "\($0.rule) \($0.subject) \($0.status.rawValue) \($0.amount?.fenString ?? "-")" }, refused)
+      return (results.map { "\($0.rule) \($0.subject) \($0.status.rawValue) \($0.amount?.fenString ?? "-") \($0.undeterminedReason ?? "")" }, refused)
     }
     let rows = run(columns: false)
     let columns = run(columns: true)
@@ -103,6 +107,14 @@ import Testing
     #expect(onlyRows.isEmpty && onlyColumns.isEmpty, "kept by rows only: \(onlyRows.prefix(8)); by columns only: \(onlyColumns.prefix(8))")
     #expect(columns.results == rows.results, "same results, in another order")
     #expect(columns.refused == rows.refused)
+    // The amounts the column programs compute (`RuleProgram.amount`) were known for some subjects, and
+    // null (a missing cost), zero or negative (ineligible) and undetermined (a division by zero) for others.
+    for (rule, outcome) in [("amount-with-unknowns", "payable 150.00"), ("amount-with-unknowns", "undetermined -"),
+                            ("amount-divided", "payable 16.67"), ("amount-divided", "payable 5.56")] {
+      #expect(columns.results.contains { $0.hasPrefix(rule + " ") && $0.contains(" " + outcome) }, "\(rule): no result \(outcome)")
+    }
+    let reasons = Set(columns.results.filter { $0.hasPrefix("amount-divided ") && $0.contains(" undetermined - ") }.map { $0.components(separatedBy: " - ").last ?? "" })
+    #expect(reasons.count >= 2, "a missing fact and a division by zero give their own reasons: \(reasons)")
     // Each rule keeps some subjects and refuses others, so both sides of every case were exercised.
     for (i, name) in program.ruleNames.enumerated() {
       let kept = rows.results.filter { $0.hasPrefix(name.rule + " ") }.count

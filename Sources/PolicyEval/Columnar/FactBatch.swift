@@ -21,26 +21,56 @@ final class FactBatch {
   }
 
   let facts: Facts
-  private var columns: [Int: Column] = [:]
+  /// The columns read so far, at `firstSlot[kind] + slot` (an array, not a dictionary: a program
+  /// asks for a column at every step of every field it reads, and hashing the key was a cost of each).
+  private var columns: [Column?]
+  private let firstSlot: [Int]
 
-  init(_ facts: Facts) { self.facts = facts }
+  init(_ facts: Facts) {
+    self.facts = facts
+    var first: [Int] = [], next = 0
+    for kind in facts.tables.indices {
+      first.append(next)
+      next += facts.tables[kind].width
+    }
+    firstSlot = first
+    columns = [Column?](repeating: nil, count: next)
+  }
 
   func count(of kind: Int) -> Int { facts.tables[kind].count }
 
+  /// Columns of values a program is done with, kept for the next node to write into: a chunk runs a
+  /// few hundred nodes, and allocating two arrays for each (and looking up their type's metadata, as
+  /// every new array does) was a cost of its own.
+  private var spare: [Vec] = []
+
+  /// A column of at least `n` cells, their contents not set.
+  func vec(_ n: Int) -> Vec {
+    while let v = spare.popLast() {
+      if v.values.count >= n { return v }
+    }
+    return Vec(uninitialized: n)
+  }
+
+  /// Gives back a column no one reads any more.
+  func recycle(_ v: consuming Vec) {
+    if spare.count < 16 { spare.append(v) }
+  }
+
   /// The column of `slot` of entity kind `kind`; nil when a cell holds a value with no encoding (a string).
   func column(kind: Int, slot: Int) -> Column? {
-    let key = kind << 16 | slot
+    let key = firstSlot[kind] + slot
     if let c = columns[key] { return c }
-    let table = facts.tables[kind]
-    let stored = table.columns[slot]
-    if stored.isEncoded {
-      let c = Column(values: stored.values, states: stored.states)
+    if facts.tables[kind].columns[slot].isEncoded {
+      let c = Column(values: facts.tables[kind].columns[slot].values, states: facts.tables[kind].columns[slot].states)
       columns[key] = c
       return c
     }
-    var values = [Int64](repeating: 0, count: table.count)
-    var states = [UInt8](repeating: Self.null, count: table.count)
-    for record in 0..<table.count {
+    let stored = facts.tables[kind].columns[slot]
+    let count = facts.tables[kind].count
+    var values = [Int64](repeating: 0, count: count)
+    var states = [UInt8](repeating: Self.null, count: count)
+    for record in 0..<count {
       guard let (v, s) = Self.encode(stored[record]) else { return nil }
       values[record] = v
       states[record] = s
@@ -74,5 +104,7 @@ final class FactBatch {
 
   /// A date's form, the same as `FactColumn`'s.
   static func encode(_ d: CivilDate) -> Int64 { Int64(d.packedValue) }
-  static func date(_ v: Int64) -> CivilDate? { CivilDate(year: Int(v >> 9), month: Int((v >> 5) & 0xF), day: Int(v & 0x1F)) }
+  /// The date a known cell of a date column holds. Every such cell was made from a `CivilDate`
+  /// (a fact column, a parameter, a constant or a date computed here), so it is not checked again.
+  static func date(_ v: Int64) -> CivilDate { CivilDate(packed: UInt32(truncatingIfNeeded: v)) }
 }

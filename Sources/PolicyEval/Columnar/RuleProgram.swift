@@ -27,6 +27,10 @@ struct RuleProgram: Sendable {
   let subject: Int
   let eventDate: EventDate
   let conditions: [VExpr]
+  /// The rule's amount (a number), when it has a column form: computed for the subjects kept, so the
+  /// row path reads a known amount instead of walking its closures (it still does where the amount is
+  /// null or undetermined, for the reason it gives).
+  let amount: VExpr?
 
   /// Compiles a rule's conditions, or nil when some part has no column form.
   init?(_ rule: CheckedRule, schema: FactSchema, scopeCases: [Scope: Int]) {
@@ -51,6 +55,7 @@ struct RuleProgram: Sendable {
     }
     self.subject = rule.subject
     self.conditions = conditions
+    if case .expression(let e)? = rule.amount, e.type == .number { amount = compiler.compile(e) } else { amount = nil }
   }
 }
 

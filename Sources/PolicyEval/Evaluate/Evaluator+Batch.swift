@@ -106,9 +106,11 @@ extension Program {
       for rule in policy.rules {
         ruleIndex += 1
         guard include(rule) else { continue }
-        var ruleResults: [EvalResult] = []
+        // The rule's results are appended to `results` in place (a batch keeps thousands per chunk:
+        // gathering them in an array of their own copied each one twice).
+        let first = results.count
         if rule.isGroup {
-          ruleResults = evaluateGroups(rule, policy, context, asOf: asOf, households: households, renderer: renderer)
+          results += evaluateGroups(rule, policy, context, asOf: asOf, households: households, renderer: renderer)
         } else {
           let kind = rule.checked.subject
           let table = facts.tables[kind]
@@ -119,6 +121,8 @@ extension Program {
           var subjects = covered[kind] ?? []
           // Whether the column program found every condition of the subject true (none undetermined).
           var certain: [Bool] = []
+          // The amount of each subject as the column program found it, where it is known.
+          var amounts: Vec?
           // The batch's fast path: subjects the rule's column program refuses are only counted.
           if refused != nil, usesColumnPrograms, let program = columnPrograms[ruleIndex] {
             if batch == nil { batch = FactBatch(facts) }
@@ -126,26 +130,36 @@ extension Program {
               refused?.pointee[ruleIndex] += subjects.count - survivors.rows.count
               subjects = survivors.rows
               certain = survivors.certain
+              amounts = survivors.amounts
             }
           }
           context.kind = kind
+          // The subjects' ids, read in one pass before any is judged: the reads do not wait for each other
+          // there, where each waited for the memory between two subjects' work (a chunk's ids are cold
+          // by the time its rules run).
+          let ids = subjects.map { table.ids[Int($0)] }
           for (i, subject) in subjects.enumerated() {
             let record = Int(subject)
             context.record = record
-            if let r = evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: explain,
-                                conditionsHold: i < certain.count && certain[i]) {
+            var amount: Fixed?
+            if let amounts, i < amounts.values.count, amounts.states[i] == FactBatch.known { amount = Fixed(raw: amounts.values[i]) }
+            if let r = evaluate(rule, policy, context, subject: ids[i], asOf: asOf, renderer: renderer, explain: explain,
+                                conditionsHold: i < certain.count && certain[i], amount: amount) {
               if explain || !Self.isRefusal(r.status) {
                 let kept = explainKept && !explain
                   ? evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: true) ?? r : r
-                ruleResults.append(kept)
+                results.append(kept)
                 continue
               }
             }
             refused?.pointee[ruleIndex] += 1
           }
         }
-        if limits { applyLimits(rule.checked, to: &ruleResults) }
-        results += ruleResults
+        if limits, results.count > first {
+          var ruleResults = Array(results[first...])
+          applyLimits(rule.checked, to: &ruleResults)
+          results.replaceSubrange(first..., with: ruleResults)
+        }
       }
     }
     return results

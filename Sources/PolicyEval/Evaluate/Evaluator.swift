@@ -33,8 +33,9 @@ extension Program {
 
   /// One rule for the subject at `ctx.record`.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
-                renderer: ValueRenderer, explain: Bool = true, conditionsHold: Bool = false) -> EvalResult? {
-    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: false, explain: explain, conditionsHold: conditionsHold)
+                renderer: ValueRenderer, explain: Bool = true, conditionsHold: Bool = false, amount: Fixed? = nil) -> EvalResult? {
+    evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: false, explain: explain, conditionsHold: conditionsHold,
+             amount: amount)
   }
 
   /// One rule for one subject (the record at `ctx.record`); for a group there is no record: its
@@ -45,8 +46,9 @@ extension Program {
   ///
   /// `conditionsHold`: the rule's column program found every condition true for this subject (known,
   /// not undetermined), so an unexplained evaluation does not evaluate them again.
+  /// `amount`: the rule's amount as its column program computed it (known), so it is not evaluated again.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
-                renderer: ValueRenderer, isGroup: Bool, explain: Bool = true, conditionsHold: Bool = false) -> EvalResult? {
+                renderer: ValueRenderer, isGroup: Bool, explain: Bool = true, conditionsHold: Bool = false, amount: Fixed? = nil) -> EvalResult? {
     let checked = rule.checked
     let kind = checked.subject
     // Reads a slot of the subject's record in place (no copy of the record).
@@ -148,7 +150,7 @@ extension Program {
     if !rule.isGroup { fillParties(&result, rule, ctx) }
     fillEvidence(&result, checked, ctx, isGroup: isGroup)
     result.ruleIndex = rule.index
-    decide(&result, rule, ctx, asOf: asOf, verdict: verdict, explain: explain)
+    decide(&result, rule, ctx, asOf: asOf, verdict: verdict, explain: explain, amount: amount)
     result.eventDateKnown = eventUnknown == nil
     // A group's parties are known only after its first member is read (`finishGroup` settles its key).
     if !isGroup { settleLimitKey(&result, checked, writingKey: explain) }
@@ -233,7 +235,7 @@ extension Program {
   /// A condition that is false or unknown (a fact not given) makes the result ineligible; one the law
   /// leaves undetermined (an ended parameter, a table gap) makes it undetermined, never ineligible.
   private func decide(_ result: inout EvalResult, _ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate, verdict: Verdict,
-                      explain: Bool) {
+                      explain: Bool, amount known: Fixed? = nil) {
     switch rule.checked.kind {
     case .qualification:
       result.status = verdict.holds ? .met : .notMet
@@ -258,7 +260,7 @@ extension Program {
     case .undetermined(let why)?:
       result.undetermined = result.undetermined ?? .silent(why)
     case .expression?:
-      switch rule.amount?(ctx) ?? .null {
+      switch known.map(Value.number) ?? rule.amount?(ctx) ?? .null {
       case .number(let n):
         let fen = n.roundedToFen()
         // A zero amount is never payable and never takes a limit ("0.001 yuan" must not use up the one payment).
@@ -279,7 +281,7 @@ extension Program {
       result.status = .pending
     } else if result.undetermined != nil {
       result.status = .undetermined
-    } else if !result.missingEvidence.isEmpty {
+    } else if result.evidence.contains(where: { !$0.provided }) {
       result.status = .missingEvidence
     } else {
       result.status = .payable
