@@ -1,3 +1,5 @@
+import SubsidyKit
+
 /// What `subsidy serve` was told on its command line, and the limits every request lives within.
 public struct ServerOptions: Sendable {
   /// Policy directories or files (with overlays), as `subsidy eval --policies`.
@@ -25,7 +27,7 @@ public struct ServerOptions: Sendable {
   /// The CLI's default (`subsidy batch --memory`). The budget counts the process as it is when the
   /// run starts, and a server also holds its upload and answer buffers and its other requests beside
   /// the run: at 128 a generated 1M-row upload peaked at 149 MiB; at this, the server stays under 150 MB.
-  public static let defaultBatchMemory = 96
+  public static let defaultBatchMemory = MemoryBudget.defaultMegabytes
 
   /// After SIGTERM or SIGINT, how long the requests in progress may take before the process ends
   /// anyway (`ShutdownDeadline`): as long as an idle connection is kept, and never under 3 s.
