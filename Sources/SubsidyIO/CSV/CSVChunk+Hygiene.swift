@@ -18,14 +18,7 @@ extension CSVChunk {
   /// Clean chunks — nearly all — cost one validation pass over their bytes. Returns the first bad
   /// byte when the chunk reads as GBK: then the whole file is in the wrong encoding and is refused.
   mutating func findCellProblems(firstLine: Int) -> UTF8Check.Problem? {
-    let isUTF8 = String(validating: bytes, as: UTF8.self) != nil
-    let hasControl = bytes.withUnsafeBufferPointer { buffer in
-      // A plain loop over the bytes: no closure per byte, which a debug build pays dearly for.
-      for byte in buffer where byte < 0x20 || byte == 0x7F {
-        if Self.isForbiddenByte(byte) { return true }
-      }
-      return false
-    }
+    let (isUTF8, hasControl) = bytes.withUnsafeBufferPointer(Self.scan)
     if isUTF8 && !hasControl { return nil }
     if !isUTF8, UTF8Check.looksLikeGBK(bytes), var problem = UTF8Check.firstProblem(in: bytes) {
       problem.line += firstLine - 1
@@ -55,6 +48,48 @@ extension CSVChunk {
       }
     }
     return nil
+  }
+
+  /// Whether `b` is UTF-8, and whether it holds a control byte no cell may hold (`isForbiddenByte`), in
+  /// one pass. Eight bytes are looked at at once: a word of ASCII with no byte below 0x20 and no DEL,
+  /// nearly every word of an export, costs a few operations; the others are read byte by byte.
+  /// (`String(validating:)`, then a loop over the bytes, copied each chunk into a new string and
+  /// read it twice.)
+  static func scan(_ b: UnsafeBufferPointer<UInt8>) -> (utf8: Bool, control: Bool) {
+    let n = b.count
+    guard let base = b.baseAddress else { return (true, false) }
+    let raw = UnsafeRawPointer(base)
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+    var utf8 = true, control = false
+    var i = 0
+    while i < n {
+      if i + 8 <= n {
+        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        // No byte with its high bit set, none below 0x20 (w − 0x20… borrows into the high bit of a byte
+        // below 0x20, for bytes without their high bit), none equal to 0x7F.
+        let below = (w &- ones &* 0x20) & ~w & highs
+        let del = ((w ^ (ones &* 0x7F)) &- ones) & ~(w ^ (ones &* 0x7F)) & highs
+        if (w & highs) | below | del == 0 {
+          i += 8
+          continue
+        }
+      }
+      let byte = b[i]
+      if byte < 0x80 {
+        if Self.isForbiddenByte(byte) { control = true }
+        i += 1
+        continue
+      }
+      let length = UTF8Check.sequenceLength(b, at: i)
+      if length == 0 {
+        utf8 = false
+        i += 1
+      } else {
+        i += length
+      }
+      if !utf8, control { break }
+    }
+    return (utf8, control)
   }
 
   /// A control byte no cell may hold: C0 other than TAB, LF and CR (which quoted cells may hold), and DEL.

@@ -30,6 +30,12 @@ package enum UTF8Check {
 
   /// The length of the well-formed sequence at `i` (Unicode table 3-7), or 0 when ill-formed.
   private static func sequenceLength(_ b: [UInt8], at i: Int) -> Int {
+    b.withUnsafeBufferPointer { sequenceLength($0, at: i) }
+  }
+
+  /// The same, in place.
+  @inline(__always)
+  static func sequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
     let lead = b[i]
     let (length, low, high): (Int, UInt8, UInt8)
     switch lead {
