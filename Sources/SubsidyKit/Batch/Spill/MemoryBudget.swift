@@ -12,9 +12,9 @@
 public struct MemoryBudget: Sendable {
   public var bytes: Int
 
-  /// Measured on 1M generated rows (session 7): the whole run peaks at 94 MB (MiB) with it, 4 % slower
-  /// than with 94 (peak 97 MB) or 96 (99 MB), which left too little room under the 100 MB the issue
-  /// asks for: what spans rows that does not fit spills to run files and the temporary database, the
+  /// Measured on 1M generated rows (session 7): the whole run peaks at 94–96 MB (MiB) with it. 94 and
+  /// 96 ran about 4 % faster but peaked at 97 and 99 MB, too close to the 100 MB the issue allows.
+  /// What spans rows and does not fit spills to run files and the temporary database, what is
   /// cheapest to have on disk first (`SpillPlace.spillOrder`).
   public static let defaultMegabytes = 92
 
