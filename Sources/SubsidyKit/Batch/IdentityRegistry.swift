@@ -130,7 +130,9 @@ extension IdentityClaim {
     }
     guard !paths.isEmpty else { return [] }
     var claims: [IdentityClaim] = []
-    var position: [Int: Int] = [:]
+    // Each record's claim, by the record's index in its table (-1: none yet), per kind: an array,
+    // where a dictionary hashed a key for every row.
+    var position = facts.tables.map { [Int32](repeating: -1, count: $0.count) }
     let table = facts.tables[rowKind]
     // The columns read, taken out once: reading a cell through its table per row copied the whole
     // table (every column array retained and released) for each row and path.
@@ -144,11 +146,12 @@ extension IdentityClaim {
         guard case .entity(let kind, let index) = references[p][row], kind == paths[p].entity,
           case .string(let number) = numbers[p][index]
         else { continue }
-        let key = (kind << 40) | index
-        if let i = position[key] {
+        guard index >= 0, index < position[kind].count else { continue }
+        let i = Int(position[kind][index])
+        if i >= 0 {
           claims[i].more.append((lines[row], subjects[row]))
         } else {
-          position[key] = claims.count
+          position[kind][index] = Int32(claims.count)
           let id = targetIDs[p][index]
           claims.append(IdentityClaim(entity: kind, id: id, number: number,
                                       idHash: IdentityRegistry.fingerprint(kind, id), numberHash: IdentityRegistry.fingerprint(kind, number),
