@@ -40,6 +40,15 @@ enum DirectComposer {
     }
   }
 
+  /// How many Unicode scalars the UTF-8 `bytes` hold: the bytes that do not continue a sequence.
+  /// libyaml refuses text that is not UTF-8, so this is `value.unicodeScalars.count`, without walking
+  /// the String's scalars (a twentieth of composing a served case).
+  static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 0
+    for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+    return count
+  }
+
   private static func compose(_ bytes: UnsafeBufferPointer<UInt8>, file: String) -> YAMLNode? {
     var parser = yaml_parser_t()
     guard yaml_parser_initialize(&parser) == 1 else { return nil }
@@ -74,10 +83,11 @@ enum DirectComposer {
         let scalar = event.data.scalar
         scalarBytes -= scalar.length
         guard nodes >= 0, scalarBytes >= 0 else { return nil }
-        let value = scalar.length == 0 ? "" : String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+        let text = UnsafeBufferPointer(start: scalar.value, count: scalar.length)
+        let value = scalar.length == 0 ? "" : String(decoding: text, as: UTF8.self)
         let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
         let quoted = scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
-        let length = plain || quoted ? value.unicodeScalars.count + (quoted ? 2 : 0) : 1
+        let length = plain || quoted ? Self.scalarCount(text) + (quoted ? 2 : 0) : 1
         finished = YAMLNode(kind: .scalar(value, plain: plain), span: SourceSpan(file: file, line: line, column: column, length: length),
                             contentOffset: plain ? 0 : quoted ? 1 : -1)
       case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:

@@ -41,6 +41,8 @@ public struct FactsLoader: Sendable {
     for entity in schema.entities {
       guard let node = top.optional(entity.plural), !node.isNull else { continue }
       guard let items = ScalarReader.list(node, "`\(entity.plural)`", into: &d) else { continue }
+      // Every column and the id index sized once: grown record by record, each regrew a few times.
+      facts.tables[entity.index].reserveCapacity(facts.tables[entity.index].count + items.count)
       for item in items {
         guard let (record, refs, spans) = readRecord(item, entity, converter, into: &d) else {
           if let id = writtenID(of: item) { rejected[entity.index].insert(id) }

@@ -16,6 +16,10 @@ public struct ResultWords {
   private let evidenceLabels: FactSchema.EnumType?
   /// Conditions already put in words and the clauses' texts: the served policy set's, or this document's own.
   private let memo: ConditionTexts
+  /// The failed checks' and "what would make it payable"'s writers, made once per document: made for
+  /// each result, each copied the program (every table of it reference counted) twice more.
+  private let explanationText: ExplanationText
+  private let toPayText: ToPayText
 
   public init(program: Program, facts: Facts, language: TextReport.Language, redactor: PIIRedactor, memo: ConditionTexts = ConditionTexts()) {
     self.program = program
@@ -24,6 +28,8 @@ public struct ResultWords {
     self.language = language
     self.redactor = redactor
     evidenceLabels = program.schema.enums["evidence"]
+    explanationText = ExplanationText(program: program, facts: facts, language: language, showPII: false, memo: memo)
+    toPayText = ToPayText(program: program, language: language, showPII: false)
   }
 
   private func t(_ zh: String, _ en: String) -> String { language == .zh ? zh : en }
@@ -53,7 +59,7 @@ public struct ResultWords {
       return .object([("id", .string(e.id)), ("label", .string(name)), ("provided", .bool(e.provided)),
                       ("mark", .string(e.provided ? "☑" : "☐"))])
     }
-    let text = ExplanationText(program: program, facts: facts, language: language, showPII: false, memo: memo)
+    let text = explanationText
     let failed = r.explanation.filter { !$0.holds }.map { JSON.string(PIIMask.mask(text.line(redactor.check($0), of: r))) }
     var pairs: [(String, JSON)] = [
       ("status", .string(language == .zh ? r.status.label.zh : r.status.label.en)),
@@ -64,7 +70,7 @@ public struct ResultWords {
     ]
     if let why = r.undetermined { pairs.append(("undetermined", .string(PIIMask.mask(text.undetermined(why, of: r))))) }
     if let toPay {
-      let steps = ToPayText(program: program, language: language, showPII: false).lines(toPay).map { JSON.string(PIIMask.mask($0)) }
+      let steps = toPayText.lines(toPay).map { JSON.string(PIIMask.mask($0)) }
       pairs.append(("to_pay", .object([
         ("heading", .string(toPay.possible ? t("如何可发放", "to make it payable") : t("不能发放的原因", "why it cannot be paid"))),
         ("possible", .bool(toPay.possible)), ("steps", .array(steps)),

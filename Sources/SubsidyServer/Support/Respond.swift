@@ -7,7 +7,7 @@ import SubsidyKit
 enum Respond {
   /// JSON written as UTF-8 bytes and masked in place: no String is built for the body.
   static func json(_ value: JSON, status: HTTPResponse.Status = .ok, contentType: String = "application/json") -> Response {
-    var bytes = value.utf8(pretty: false)
+    var bytes = value.utf8(pretty: false, capacity: 96 * 1024)
     bytes.append(UInt8(ascii: "\n"))
     PIIMask.mask(&bytes)
     return response(ByteBuffer(bytes: bytes), status: status, contentType: contentType + "; charset=utf-8")
