@@ -18,6 +18,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
     .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
+    // Already built for Hummingbird; named so the server can run its tasks on NIO's threads.
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     // Source files, spans, diagnostics and their rendering. No dependencies.
@@ -60,7 +62,8 @@ let package = Package(
     // `subsidy serve`: the HTTP API and the page, on Hummingbird; depends only on SubsidyKit.
     .target(
       name: "SubsidyServer",
-      dependencies: ["SubsidyKit", "LedgerPostgres", .product(name: "Hummingbird", package: "hummingbird")],
+      dependencies: ["SubsidyKit", "LedgerPostgres", .product(name: "Hummingbird", package: "hummingbird"),
+                     .product(name: "NIOPosix", package: "swift-nio")],
       resources: [.copy("Resources/web"), .copy("Resources/openapi.yaml")]),
     .executableTarget(name: "subsidy", dependencies: [
       "SubsidyKit", "SubsidySynthetic", "SubsidyBench",

@@ -41,15 +41,19 @@ public enum PIIMask {
   @discardableResult
   public static func mask(_ bytes: inout [UInt8]) -> Bool {
     guard bytes.count >= 18 else { return false }
+    return bytes.withUnsafeMutableBufferPointer { mask($0) }
+  }
+
+  /// The same masking in place, in a buffer the caller owns (a served answer, masked where it was written).
+  @discardableResult
+  public static func mask(_ bytes: UnsafeMutableBufferPointer<UInt8>) -> Bool {
     var changed = false
-    bytes.withUnsafeMutableBufferPointer { bytes in
-      var from = 0
-      while let run = firstIDRun(in: UnsafeBufferPointer(rebasing: bytes[from...])) {
-        let start = from + run
-        for position in (start + 6)..<(start + 14) { bytes[position] = UInt8(ascii: "*") }
-        changed = true
-        from = start + 18
-      }
+    var from = 0
+    while from < bytes.count, let run = firstIDRun(in: UnsafeBufferPointer(rebasing: bytes[from...])) {
+      let start = from + run
+      for position in (start + 6)..<(start + 14) { bytes[position] = UInt8(ascii: "*") }
+      changed = true
+      from = start + 18
     }
     return changed
   }

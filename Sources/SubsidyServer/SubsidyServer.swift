@@ -63,6 +63,7 @@ public enum SubsidyServer {
   /// SIGINT; SIGHUP reloads the policies as `POST /v1/reload` does.
   public static func run(_ options: ServerOptions, logger: Logger = Logger(label: "subsidy.serve")) async throws {
     AllocatorTuning.apply()
+    ConcurrencyThreads.runOnEventLoops()
     let initial: PolicySnapshot
     switch PolicySnapshot.load(options.policies, generation: 1) {
     case .success(let snapshot): initial = snapshot

@@ -47,7 +47,7 @@ import Testing
     else { return nil }
     let results = program.evaluate(facts, asOf: date)
     return ResultWords.document(asOf: date, results: results, program: program, facts: facts, redactor: PIIRedactor(program: program),
-                                language: language, memo: memo).serialized(pretty: false)
+                                language: language, memo: memo)
   }
 
   /// One memo shared by every case in turn (as a server shares it between requests) gives each case

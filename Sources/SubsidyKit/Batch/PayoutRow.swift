@@ -57,7 +57,7 @@ public struct PayoutRow: Sendable {
     missingEvidence = r.missingEvidence.isEmpty ? "" : r.missingEvidence.joined(separator: ";")
     ruleDate = r.ruleDate
     slot = r.limitSlot
-    explanationJSON = keepExplanation ? ResultJSON.result(r).serialized(pretty: false) : nil
+    explanationJSON = keepExplanation ? ResultJSON.line(r) : nil
   }
 
   /// The order a chunk's lines are written in: by input line, then by rule.

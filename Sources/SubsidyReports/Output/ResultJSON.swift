@@ -1,41 +1,87 @@
 import PolicyEval
 import PolicyValues
 
-/// Results in the JSON of shared/contract.md (`subsidy eval --format json`).
+/// Results in the JSON of shared/contract.md (`subsidy eval --format json`), written straight to text
+/// (`JSONWriter`): no `JSON` tree is built for a result.
 public enum ResultJSON {
-  public static func document(asOf: CivilDate, results: [EvalResult]) -> JSON {
-    .object([("as_of", .string(asOf.description)), ("results", .array(results.map { result($0) }))])
+  /// The whole document, pretty-printed: `{"as_of": …, "results": [ … ]}`. With the facts, each
+  /// result that is not payable also says what would make it payable (`to_pay`).
+  public static func document(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts) -> String {
+    var out = JSONWriter()
+    out.beginObject()
+    out.key("as_of")
+    out.string(asOf.description)
+    out.key("results")
+    out.beginArray()
+    for r in results {
+      write(r, toPay: program.toPay(r, facts: facts, asOf: asOf).map { ToPayText.json($0, schema: program.schema) }, to: &out)
+    }
+    out.endArray()
+    out.endObject()
+    return String(decoding: out.bytes(), as: UTF8.self)
   }
 
-  /// With the facts, each result that is not payable also says what would make it payable (`to_pay`).
-  public static func document(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts) -> JSON {
-    .object([("as_of", .string(asOf.description)), ("results", .array(results.map { r in
-      result(r, toPay: program.toPay(r, facts: facts, asOf: asOf).map { ToPayText.json($0, schema: program.schema) })
-    }))])
+  /// One result on one line (the ledger's stored explanation of a payment).
+  public static func line(_ r: EvalResult) -> String {
+    var out = JSONWriter(pretty: false, capacity: 1024)
+    write(r, to: &out)
+    return String(decoding: out.bytes(), as: UTF8.self)
   }
 
-  /// `extra` pairs follow the contract's keys (the server's `words`): made here rather than by copying
-  /// the finished object's pairs into a longer array.
-  public static func result(_ r: EvalResult, toPay: JSON? = nil, appending extra: [(String, JSON)] = []) -> JSON {
-    var pairs: [(String, JSON)] = [
-      ("policy", .string(r.policy)), ("rule", .string(r.rule)), ("clause", .string(r.clause)), ("kind", .string(r.kind.rawValue)),
-      ("subject", .string(r.subject)), ("beneficiary", .optional(r.beneficiary)), ("payee", .optional(r.payee)),
-      ("amount", .optional(r.amount?.fenString)), ("currency", .string("CNY")), ("status", .string(r.status.rawValue)),
-      ("eligible_from", .optional(r.eligibleFrom?.description)), ("expires", .optional(r.expires?.description)),
-    ]
-    if let due = r.due { pairs.append(("due", .string(due.description))) }
-    if let obligor = r.obligor { pairs.append(("obligor", .string(obligor))) }
-    pairs += [
-      ("evidence", .array(r.evidence.map { .object([("id", .string($0.id)), ("provided", .bool($0.provided))]) })),
-      ("missing_evidence", .array(r.missingEvidence.map(JSON.string))),
-      ("funding", .optional(r.funding)),
-    ]
-    if let why = r.undeterminedReason { pairs.append(("undetermined", .string(why))) }
-    pairs.append(("explanation", .array(r.explanation.map {
-      .object([("check", .string($0.check)), ("value", .string($0.value)), ("holds", .bool($0.holds))])
-    })))
-    if let toPay { pairs.append(("to_pay", toPay)) }
-    pairs += extra
-    return .object(pairs)
+  /// One result as an object, in the contract's key order. `extra` writes keys that follow the
+  /// contract's (the server's `words`) before the object is closed.
+  public static func write(_ r: EvalResult, toPay: JSON? = nil, to out: inout JSONWriter,
+                           extra: (inout JSONWriter) -> Void = { _ in }) {
+    out.beginObject()
+    out.key("policy"); out.string(r.policy)
+    out.key("rule"); out.string(r.rule)
+    out.key("clause"); out.string(r.clause)
+    out.key("kind"); out.string(r.kind.rawValue)
+    out.key("subject"); out.string(r.subject)
+    out.key("beneficiary"); out.string(r.beneficiary)
+    out.key("payee"); out.string(r.payee)
+    out.key("amount"); out.string(r.amount?.fenString)
+    out.key("currency"); out.string("CNY" as StaticString)
+    out.key("status"); out.string(r.status.rawValue)
+    out.key("eligible_from"); out.string(r.eligibleFrom?.description)
+    out.key("expires"); out.string(r.expires?.description)
+    if let due = r.due {
+      out.key("due"); out.string(due.description)
+    }
+    if let obligor = r.obligor {
+      out.key("obligor"); out.string(obligor)
+    }
+    out.key("evidence")
+    out.beginArray()
+    for e in r.evidence {
+      out.beginObject()
+      out.key("id"); out.string(e.id)
+      out.key("provided"); out.bool(e.provided)
+      out.endObject()
+    }
+    out.endArray()
+    out.key("missing_evidence")
+    out.beginArray()
+    for id in r.missingEvidence { out.string(id) }
+    out.endArray()
+    out.key("funding"); out.string(r.funding)
+    if let why = r.undeterminedReason {
+      out.key("undetermined"); out.string(why)
+    }
+    out.key("explanation")
+    out.beginArray()
+    for check in r.explanation {
+      out.beginObject()
+      out.key("check"); out.string(check.check)
+      out.key("value"); out.string(check.value)
+      out.key("holds"); out.bool(check.holds)
+      out.endObject()
+    }
+    out.endArray()
+    if let toPay {
+      out.key("to_pay"); out.value(toPay)
+    }
+    extra(&out)
+    out.endObject()
   }
 }

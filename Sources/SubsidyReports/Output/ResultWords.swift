@@ -37,45 +37,75 @@ public struct ResultWords {
   /// The server's document: `eval --format json`'s (masked results, `to_pay` judged on the masked
   /// result as the CLI does), `lang`, and each result's `words`. "What would make it payable" is
   /// worked out once per result and used for both. `memo` holds the conditions `program` has put in
-  /// words already (a server keeps one per policy set).
-  public static func document(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts, redactor: PIIRedactor,
-                              language: TextReport.Language, memo: ConditionTexts = ConditionTexts()) -> JSON {
+  /// words already (a server keeps one per policy set). Written straight into `out`, compact.
+  public static func write(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts, redactor: PIIRedactor,
+                           language: TextReport.Language, memo: ConditionTexts = ConditionTexts(), to out: inout JSONWriter) {
     let words = ResultWords(program: program, facts: facts, language: language, redactor: redactor, memo: memo)
-    let items: [JSON] = results.map { r in
+    out.beginObject()
+    out.key("as_of"); out.string(asOf.description)
+    out.key("lang"); out.string(language.rawValue)
+    out.key("results")
+    out.beginArray()
+    for r in results {
       let shown = redactor.result(r)
       let toPay = program.toPay(shown, facts: facts, asOf: asOf)
-      return ResultJSON.result(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) },
-                               appending: [("words", words.json(r, toPay: toPay))])
+      ResultJSON.write(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) }, to: &out) { out in
+        out.key("words")
+        words.write(r, toPay: toPay, to: &out)
+      }
     }
-    return .object([("as_of", .string(asOf.description)), ("lang", .string(language.rawValue)), ("results", .array(items))])
+    out.endArray()
+    out.endObject()
+  }
+
+  /// The document as compact text (tests, and callers that want a String).
+  public static func document(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts, redactor: PIIRedactor,
+                              language: TextReport.Language, memo: ConditionTexts = ConditionTexts()) -> String {
+    var out = JSONWriter(pretty: false, capacity: 64 * 1024)
+    write(asOf: asOf, results: results, program: program, facts: facts, redactor: redactor, language: language, memo: memo, to: &out)
+    return String(decoding: out.bytes(), as: UTF8.self)
   }
 
   /// `r` is the result as evaluated (not yet masked): its reasons name the values that are masked here.
-  public func json(_ r: EvalResult, toPay: ToPay?) -> JSON {
+  public func write(_ r: EvalResult, toPay: ToPay?, to out: inout JSONWriter) {
     let clause = memo.clause(policy: r.policy, rule: r.rule, program: program)
-    let labels = evidenceLabels
-    let evidence: [JSON] = r.evidence.map { e in
-      let name = labels?.index(of: e.id).flatMap { labels?.labels[$0] }.map { language == .zh ? $0.zh : $0.en } ?? e.id
-      return .object([("id", .string(e.id)), ("label", .string(name)), ("provided", .bool(e.provided)),
-                      ("mark", .string(e.provided ? "☑" : "☐"))])
+    let zh = language == .zh
+    out.beginObject()
+    out.key("status"); out.string(zh ? r.status.label.zh : r.status.label.en)
+    out.key("title"); out.string(clause.title)
+    out.key("clause_text"); out.string(clause.text)
+    out.key("evidence")
+    out.beginArray()
+    for e in r.evidence {
+      let name = evidenceLabels.flatMap { labels in labels.index(of: e.id).flatMap { labels.labels[$0] } }.map { zh ? $0.zh : $0.en } ?? e.id
+      out.beginObject()
+      out.key("id"); out.string(e.id)
+      out.key("label"); out.string(name)
+      out.key("provided"); out.bool(e.provided)
+      out.key("mark"); out.string(e.provided ? "☑" as StaticString : "☐")
+      out.endObject()
     }
-    let text = explanationText
-    let failed = r.explanation.filter { !$0.holds }.map { JSON.string(PIIMask.mask(text.line(redactor.check($0), of: r))) }
-    var pairs: [(String, JSON)] = [
-      ("status", .string(language == .zh ? r.status.label.zh : r.status.label.en)),
-      ("title", .optional(clause.title)),
-      ("clause_text", .optional(clause.text)),
-      ("evidence", .array(evidence)),
-      ("failed_checks", .array(failed)),
-    ]
-    if let why = r.undetermined { pairs.append(("undetermined", .string(PIIMask.mask(text.undetermined(why, of: r))))) }
+    out.endArray()
+    out.key("failed_checks")
+    out.beginArray()
+    for check in r.explanation where !check.holds {
+      out.string(PIIMask.mask(explanationText.line(redactor.check(check), of: r)))
+    }
+    out.endArray()
+    if let why = r.undetermined {
+      out.key("undetermined"); out.string(PIIMask.mask(explanationText.undetermined(why, of: r)))
+    }
     if let toPay {
-      let steps = toPayText.lines(toPay).map { JSON.string(PIIMask.mask($0)) }
-      pairs.append(("to_pay", .object([
-        ("heading", .string(toPay.possible ? t("如何可发放", "to make it payable") : t("不能发放的原因", "why it cannot be paid"))),
-        ("possible", .bool(toPay.possible)), ("steps", .array(steps)),
-      ])))
+      out.key("to_pay")
+      out.beginObject()
+      out.key("heading"); out.string(toPay.possible ? t("如何可发放", "to make it payable") : t("不能发放的原因", "why it cannot be paid"))
+      out.key("possible"); out.bool(toPay.possible)
+      out.key("steps")
+      out.beginArray()
+      for line in toPayText.lines(toPay) { out.string(PIIMask.mask(line)) }
+      out.endArray()
+      out.endObject()
     }
-    return .object(pairs)
+    out.endObject()
   }
 }

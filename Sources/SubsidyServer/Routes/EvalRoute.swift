@@ -31,8 +31,10 @@ struct EvalRoute: Sendable {
     }
     let results = program.evaluate(facts, asOf: asOf)
     metrics.evaluated(results.map(\.status.rawValue))
-    return Respond.json(ResultWords.document(asOf: asOf, results: results, program: program, facts: facts,
-                                             redactor: snapshot.redactor, language: language, memo: snapshot.conditionTexts))
+    return Respond.json { out in
+      ResultWords.write(asOf: asOf, results: results, program: program, facts: facts, redactor: snapshot.redactor,
+                        language: language, memo: snapshot.conditionTexts, to: &out)
+    }
   }
 
   enum Format { case json, yaml }

@@ -13,6 +13,19 @@ enum Respond {
     return response(ByteBuffer(bytes: bytes), status: status, contentType: contentType + "; charset=utf-8")
   }
 
+  /// A body written by `write` straight into one buffer (a served answer, no `JSON` tree built),
+  /// masked in place and copied once into the response's buffer.
+  static func json(capacity: Int = 96 * 1024, writing write: (inout JSONWriter) -> Void) -> Response {
+    var out = JSONWriter(pretty: false, capacity: capacity)
+    write(&out)
+    out.append(raw: UInt8(ascii: "\n"))
+    let body = out.withBytes { bytes in
+      PIIMask.mask(bytes)
+      return ByteBuffer(bytes: UnsafeBufferPointer(bytes))
+    }
+    return response(body, status: .ok, contentType: "application/json; charset=utf-8")
+  }
+
   static func text(_ body: String, status: HTTPResponse.Status = .ok, contentType: String) -> Response {
     response(ByteBuffer(string: PIIMask.mask(body)), status: status, contentType: contentType)
   }

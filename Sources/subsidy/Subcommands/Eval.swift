@@ -54,7 +54,7 @@ struct Eval: ParsableCommand {
     case .json:
       let redactor = PIIRedactor(program: program)
       let shown = showPii ? results : results.map(redactor.result)
-      Terminal.out(ResultJSON.document(asOf: date, results: shown, program: program, facts: loaded).serialized() + "\n")
+      Terminal.out(ResultJSON.document(asOf: date, results: shown, program: program, facts: loaded) + "\n")
     case .text:
       var report = TextReport(program: program, facts: loaded, language: lang, showPII: showPii)
       report.whyNot = whyNot
