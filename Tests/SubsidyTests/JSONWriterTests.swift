@@ -64,3 +64,21 @@ import Testing
     #expect(tree.serialized(indent: 2).hasSuffix("\n    }"))
   }
 }
+
+extension JSONWriterTests {
+  /// Containers nested deeper than the writer's 64 bits of state still get their commas.
+  @Test func deepNestingKeepsItsCommas() throws {
+    var tree = JSON.array([.bool(true), .bool(false)])
+    for depth in 0..<100 { tree = .array([.number(String(depth)), tree, .null]) }
+    let text = tree.serialized(pretty: false)
+    let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
+    var level = parsed as? [Any]
+    var depth = 0
+    while let items = level, items.count == 3 {
+      level = items[1] as? [Any]
+      depth += 1
+    }
+    #expect(depth == 100)
+    #expect(level?.count == 2)
+  }
+}

@@ -11,9 +11,14 @@ struct ByteSink {
     base = .allocate(capacity: self.capacity)
   }
 
-  /// Room for `n` more bytes.
+  /// Room for `n` more bytes: the check inlined at every append, the growth out of line.
+  @inline(__always)
   private mutating func reserve(_ n: Int) {
-    guard count + n > capacity else { return }
+    if count + n > capacity { grow(n) }
+  }
+
+  @inline(never)
+  private mutating func grow(_ n: Int) {
     var grown = capacity * 2
     while grown < count + n { grown *= 2 }
     let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
@@ -23,6 +28,7 @@ struct ByteSink {
     capacity = grown
   }
 
+  @inline(__always)
   mutating func append(_ byte: UInt8) {
     reserve(1)
     base[count] = byte

@@ -13,8 +13,11 @@ public struct JSONWriter: ~Copyable {
   private let pretty: Bool
   /// The nesting depth of the container being written (the indentation of its closing bracket).
   private var depth: Int
-  /// Per open container, innermost last: whether it has an element yet (the next one needs a comma).
-  private var started: [Bool] = []
+  /// Per open container, one bit (the innermost is bit 0): whether it has an element yet (the next
+  /// one needs a comma). Containers deeper than 64 keep the bits pushed out in `deeper`.
+  private var started: UInt64 = 0
+  private var containers = 0
+  private var deeper: [Bool] = []
 
   /// `indent` is the level the first value is written at; `capacity` the buffer's first size (an
   /// answer that fits is written without the buffer being moved).
@@ -22,7 +25,6 @@ public struct JSONWriter: ~Copyable {
     sink = ByteSink(capacity: capacity)
     self.pretty = pretty
     depth = indent
-    started.reserveCapacity(8)
   }
 
   deinit { sink.deallocate() }
@@ -141,30 +143,38 @@ public struct JSONWriter: ~Copyable {
 
   /// Before an element: the comma after the previous one, and its own line when pretty. A value
   /// written just after its key needs neither.
+  @inline(__always)
   private mutating func element() {
     if afterKeyPending {
       afterKeyPending = false
       return
     }
-    guard let last = started.indices.last else { return }  // the top-level value
-    if started[last] { sink.append(UInt8(ascii: ",")) }
-    started[last] = true
+    guard containers > 0 else { return }  // the top-level value
+    if started & 1 != 0 { sink.append(UInt8(ascii: ",")) }
+    started |= 1
     newline(depth)
   }
 
   private mutating func open(_ bracket: UInt8) {
     element()
     sink.append(bracket)
-    started.append(false)
+    if containers >= 64 { deeper.append(started >> 63 != 0) }
+    started <<= 1
+    containers += 1
     depth += 1
   }
 
   private mutating func close(_ bracket: UInt8) {
     depth -= 1
-    if started.removeLast() { newline(depth) }
+    let hadElements = started & 1 != 0
+    started >>= 1
+    containers -= 1
+    if containers >= 64, deeper.removeLast() { started |= 1 << 63 }
+    if hadElements { newline(depth) }
     sink.append(bracket)
   }
 
+  @inline(__always)
   private mutating func newline(_ level: Int) {
     guard pretty else { return }
     sink.append(UInt8(ascii: "\n"))
