@@ -113,9 +113,10 @@ extension Program {
           results += evaluateGroups(rule, policy, context, asOf: asOf, households: households, renderer: renderer)
         } else {
           let kind = rule.checked.subject
-          let table = facts.tables[kind]
+          // The table's ids alone (one array retained), not the whole table copied out.
+          let tableIDs = facts.tables[kind].ids
           if covered[kind] == nil {
-            if anchorCodes[kind] == nil { anchorCodes[kind] = .some(Self.anchorCodes(rule.anchor, facts, count: table.count)) }
+            if anchorCodes[kind] == nil { anchorCodes[kind] = .some(Self.anchorCodes(rule.anchor, facts, count: facts.tables[kind].count)) }
             covered[kind] = coveredRecords(policy, rule.anchor, kind: kind, anchorCodes: anchorCodes[kind] ?? nil, context, households)
           }
           var subjects = covered[kind] ?? []
@@ -137,7 +138,7 @@ extension Program {
           // The subjects' ids, read in one pass before any is judged: the reads do not wait for each other
           // there, where each waited for the memory between two subjects' work (a chunk's ids are cold
           // by the time its rules run).
-          let ids = subjects.map { table.ids[Int($0)] }
+          let ids = subjects.map { tableIDs[Int($0)] }
           for (i, subject) in subjects.enumerated() {
             let record = Int(subject)
             context.record = record
@@ -147,7 +148,7 @@ extension Program {
                                 conditionsHold: i < certain.count && certain[i], amount: amount) {
               if explain || !Self.isRefusal(r.status) {
                 let kept = explainKept && !explain
-                  ? evaluate(rule, policy, context, subject: table.ids[record], asOf: asOf, renderer: renderer, explain: true) ?? r : r
+                  ? evaluate(rule, policy, context, subject: tableIDs[record], asOf: asOf, renderer: renderer, explain: true) ?? r : r
                 results.append(kept)
                 continue
               }
@@ -155,11 +156,8 @@ extension Program {
             refused?.pointee[ruleIndex] += 1
           }
         }
-        if limits, results.count > first {
-          var ruleResults = Array(results[first...])
-          applyLimits(rule.checked, to: &ruleResults)
-          results.replaceSubrange(first..., with: ruleResults)
-        }
+        // In place: the rule's results are not copied out and back.
+        if limits, results.count > first { applyLimits(rule, to: &results, from: first) }
       }
     }
     return results

@@ -56,7 +56,7 @@ extension Program {
     result.payee = ids.payee
     result.payeeKind = ids.payeeKind
     result.beneficiary = ids.beneficiary ?? ids.payee ?? subject
-    settleLimitKey(&result, rule.checked)
+    settleLimitKey(&result, rule)
     ctx.key = []
     ctx.aggregates = []
     return result

@@ -49,8 +49,9 @@ extension Program {
   /// `amount`: the rule's amount as its column program computed it (known), so it is not evaluated again.
   func evaluate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, subject: String, asOf: CivilDate,
                 renderer: ValueRenderer, isGroup: Bool, explain: Bool = true, conditionsHold: Bool = false, amount: Fixed? = nil) -> EvalResult? {
-    let checked = rule.checked
-    let kind = checked.subject
+    // Read through the class (`rule.checked.…`), never copied out whole: a copy of the checked rule
+    // retained every string and array in it, per rule and subject.
+    let kind = rule.checked.subject
     // Reads a slot of the subject's record in place (no copy of the record).
     let field: (Int) -> Value = { slot in
       isGroup ? .null : ctx.columns[kind][slot][ctx.record]
@@ -62,7 +63,7 @@ extension Program {
     var vest: CivilDate?
     var event: CivilDate?
     var eventUnknown: Undetermined?
-    if let stable = rule.stable, let startSlot = checked.startSlot, let endSlot = checked.endSlot, !isGroup {
+    if let stable = rule.stable, let startSlot = rule.checked.startSlot, let endSlot = rule.checked.endSlot, !isGroup {
       // "Stable employment of N months" vests at start + N months if not ended before.
       let duration = stable(ctx)
       let start = field(startSlot).date
@@ -73,25 +74,25 @@ extension Program {
       let holds = vest.map { v in end.map { $0 >= v } ?? true } ?? false
       verdict.add(holds ? .bool(true) : .bool(false))
       if explain {
-        let text = checked.syntax.vesting?.stableEmployment?.text ?? ""
+        let text = rule.checked.syntax.vesting?.stableEmployment?.text ?? ""
         checks.append(Check(check: "stable employment ≥ \(text)",
                             value: "start \(start.map(String.init(describing:)) ?? "null") → vests \(vest.map(String.init(describing:)) ?? "null"), end \(end.map(String.init(describing:)) ?? "null")",
-                            holds: holds, span: checked.syntax.vesting?.span,
+                            holds: holds, span: rule.checked.syntax.vesting?.span,
                             reason: .stableEmployment(duration: text, start: start, vests: vest, end: end)))
       }
     } else if let on = rule.vestsOn {
       vest = on(ctx).date
       verdict.add(vest != nil ? .bool(true) : .null)
       if explain {
-        checks.append(Check(check: "vests on \(checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
-                            holds: vest != nil, span: checked.syntax.vesting?.span,
-                            reason: .vestsOn(expression: checked.syntax.vesting?.on?.text ?? "", date: vest)))
+        checks.append(Check(check: "vests on \(rule.checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
+                            holds: vest != nil, span: rule.checked.syntax.vesting?.span,
+                            reason: .vestsOn(expression: rule.checked.syntax.vesting?.on?.text ?? "", date: vest)))
       }
-    } else if let dated = rule.eventDate, checked.eventDate != nil {
+    } else if let dated = rule.eventDate, rule.checked.eventDate != nil {
       switch dated(ctx) {
       case .date(let d): event = d
       case .undetermined(let why): eventUnknown = why
-      default: eventUnknown = .eventDateNotGiven(checked.eventDate?.expr.source.text ?? "")
+      default: eventUnknown = .eventDateNotGiven(rule.checked.eventDate?.expr.source.text ?? "")
       }
     }
     if !explain, verdict.refused { return nil }
@@ -104,29 +105,29 @@ extension Program {
         verdict.add(.bool(ruleDate <= last))
         if explain {
           checks.append(Check(check: "vests on or before \(last)", value: ruleDate.description, holds: ruleDate <= last,
-                              span: checked.syntax.vesting?.until?.span, reason: .vestsBy(last: last, date: ruleDate)))
+                              span: rule.checked.syntax.vesting?.until?.span, reason: .vestsBy(last: last, date: ruleDate)))
         }
       }
       // The policy applies to events in its effective period, not to whatever is judged while it is in force.
       if let from = policy.checked.syntax.effectiveFrom?.value, ruleDate < from {
         verdict.add(.bool(false))
         if explain {
-          checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false, span: checked.eventDateSpan,
+          checks.append(Check(check: "policy in force (from \(from))", value: ruleDate.description, holds: false, span: rule.checked.eventDateSpan,
                               reason: .policyFrom(from, event: ruleDate)))
         }
       }
       if let until = policy.checked.syntax.effectiveUntil?.value, ruleDate > until {
         verdict.add(.bool(false))
         if explain {
-          checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false, span: checked.eventDateSpan,
+          checks.append(Check(check: "policy in force (until \(until))", value: ruleDate.description, holds: false, span: rule.checked.eventDateSpan,
                               reason: .policyUntil(until, event: ruleDate)))
         }
       }
     } else {
       verdict.add(.undetermined(eventUnknown ?? .eventDateNotGiven("")))
       if explain {
-        let text = checked.eventDate?.expr.source.text ?? ""
-        checks.append(Check(check: "event date \(text)", value: "null", holds: false, span: checked.eventDateSpan,
+        let text = rule.checked.eventDate?.expr.source.text ?? ""
+        checks.append(Check(check: "event date \(text)", value: "null", holds: false, span: rule.checked.eventDateSpan,
                             reason: .eventDateNotGiven(expression: text)))
       }
     }
@@ -144,22 +145,22 @@ extension Program {
       }
     }
     var result = EvalResult(
-      policy: policy.checked.id, rule: checked.id, clause: checked.syntax.clause.value, kind: checked.kind, subject: subject,
+      policy: policy.checked.id, rule: rule.checked.id, clause: rule.checked.syntax.clause.value, kind: rule.checked.kind, subject: subject,
       beneficiary: nil, payee: nil, payeeKind: nil, amount: nil, status: .ineligible, eligibleFrom: vest, expires: expires, due: nil,
-      evidence: [], funding: checked.syntax.funding, obligor: checked.syntax.obligor, explanation: checks, undetermined: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
+      evidence: [], funding: rule.checked.syntax.funding, obligor: rule.checked.syntax.obligor, explanation: checks, undetermined: nil, ruleDate: ruleDate, limitKey: nil, period: subject)
     if !rule.isGroup { fillParties(&result, rule, ctx) }
-    fillEvidence(&result, checked, ctx, isGroup: isGroup)
+    fillEvidence(&result, rule, ctx, isGroup: isGroup)
     result.ruleIndex = rule.index
     decide(&result, rule, ctx, asOf: asOf, verdict: verdict, explain: explain, amount: amount)
     result.eventDateKnown = eventUnknown == nil
     // A group's parties are known only after its first member is read (`finishGroup` settles its key).
-    if !isGroup { settleLimitKey(&result, checked, writingKey: explain) }
+    if !isGroup { settleLimitKey(&result, rule, writingKey: explain) }
     if let base = policy.checked.syntax.extends?.value, explain {
       result.explanation.append(Check(check: "overlay of `\(base)`: supersedes it in \(policy.checked.syntax.jurisdiction.value)",
                                       value: policy.checked.id, holds: true,
                                       reason: .overlay(base: base, area: policy.checked.syntax.jurisdiction.value)))
     }
-    if checked.kind.paysOut, result.status != .ineligible, eventUnknown == nil { result.eligibleFrom = ruleDate }
+    if rule.checked.kind.paysOut, result.status != .ineligible, eventUnknown == nil { result.eligibleFrom = ruleDate }
     return result
   }
 
@@ -170,25 +171,25 @@ extension Program {
   /// Without `writingKey` (a batch's unexplained results) only the slot is set: a batch settles limits
   /// by slot and builds the ledger's key from it (`PayoutRow.key`) only when a ledger asks, so the
   /// key's string was made and thrown away for every payment.
-  func settleLimitKey(_ result: inout EvalResult, _ checked: CheckedRule, writingKey: Bool = true) {
-    guard !checked.limit.isEmpty, result.status != .ineligible else { return }
-    let slot = LimitSlot(rule: result.ruleIndex, limit: checked.limit, beneficiary: result.beneficiary, payee: result.payee,
+  func settleLimitKey(_ result: inout EvalResult, _ rule: CompiledRule, writingKey: Bool = true) {
+    guard !rule.checked.limit.isEmpty, result.status != .ineligible else { return }
+    let slot = LimitSlot(rule: result.ruleIndex, limit: rule.checked.limit, beneficiary: result.beneficiary, payee: result.payee,
                          eventDate: result.eventDateKnown ? result.ruleDate : nil)
     guard let slot else {
       let missing = [("beneficiary", result.beneficiary == nil), ("payee", result.payee == nil), ("year", !result.eventDateKnown)]
-        .filter { checked.limit.contains($0.0) && $0.1 }.map(\.0)
+        .filter { rule.checked.limit.contains($0.0) && $0.1 }.map(\.0)
       if result.status.claimsLimit {
         result.status = .undetermined
         result.amount = nil
         result.undetermined = .limitPartUnknown(missing)
-        result.explanation.append(Check(check: "limit: once per \(checked.limit.joined(separator: " and "))",
-                                        value: "\(missing.joined(separator: ", ")): null", holds: false, span: checked.syntax.limit.first?.span,
-                                        reason: .limitPartUnknown(limit: checked.limit, parts: missing)))
+        result.explanation.append(Check(check: "limit: once per \(rule.checked.limit.joined(separator: " and "))",
+                                        value: "\(missing.joined(separator: ", ")): null", holds: false, span: rule.checked.syntax.limit.first?.span,
+                                        reason: .limitPartUnknown(limit: rule.checked.limit, parts: missing)))
       }
       return
     }
     result.limitSlot = slot
-    if writingKey { result.limitKey = slot.ledgerKey(policy: result.policy, rule: result.rule, limit: checked.limit) }
+    if writingKey { result.limitKey = slot.ledgerKey(policy: result.policy, rule: result.rule, limit: rule.checked.limit) }
     result.period = slot.period
   }
 
@@ -213,22 +214,22 @@ extension Program {
 
   /// The rule's evidence checklist: each document it asks for, and whether the subject's record has it.
   /// A list held as bits (`FactColumn.Codec.enumSet`) is read in place, with no list built per result.
-  private func fillEvidence(_ result: inout EvalResult, _ rule: CheckedRule, _ ctx: EvalContext, isGroup: Bool) {
-    guard !rule.evidence.isEmpty, !evidenceCases.isEmpty else { return }
+  private func fillEvidence(_ result: inout EvalResult, _ compiled: CompiledRule, _ ctx: EvalContext, isGroup: Bool) {
+    guard !compiled.checked.evidence.isEmpty, !evidenceCases.isEmpty else { return }
     let names = evidenceCases
-    guard let slot = rule.evidenceSlot, !isGroup else {
-      result.evidence = rule.evidence.map { (names[$0], false) }
+    guard let slot = compiled.checked.evidenceSlot, !isGroup else {
+      result.evidence = compiled.checked.evidence.map { (names[$0], false) }
       return
     }
-    let (kind, record) = (rule.subject, ctx.record)
+    let (kind, record) = (compiled.checked.subject, ctx.record)
     if ctx.columns[kind][slot].codec == .enumSet {
       let bits = ctx.columns[kind][slot].states[record] == FactColumn.known ? ctx.columns[kind][slot].values[record] : 0
-      result.evidence = rule.evidence.map { (names[$0], $0 < FactColumn.Codec.enumSetCases && (bits >> Int64($0)) & 1 == 1) }
+      result.evidence = compiled.checked.evidence.map { (names[$0], $0 < FactColumn.Codec.enumSetCases && (bits >> Int64($0)) & 1 == 1) }
       return
     }
     var provided: [Value] = []
     if case .list(let items) = ctx.columns[kind][slot][record] { provided = items }
-    result.evidence = rule.evidence.map { (names[$0], provided.contains(.enumCase($0))) }
+    result.evidence = compiled.checked.evidence.map { (names[$0], provided.contains(.enumCase($0))) }
   }
 
   /// Status in the order of shared/domain.md: ineligible → pending → undetermined → missing_evidence → payable.
@@ -304,15 +305,26 @@ extension Program {
 
   /// At most one claiming result per limit slot (`LimitBook`, the settlement batch and compare share);
   /// a claim that loses is refused, naming the subject that holds the slot.
-  func applyLimits(_ rule: CheckedRule, to results: inout [EvalResult]) {
-    guard !rule.limit.isEmpty else { return }
+  /// `from`: the rule's results start there (the results before are other rules', left alone).
+  func applyLimits(_ rule: CheckedRule, to results: inout [EvalResult], from first: Int = 0) {
+    applyLimits(rule.limit, span: rule.syntax.limit.first?.span, to: &results, from: first)
+  }
+
+  /// The same, read through the compiled rule: the checked rule is not copied out (every string and
+  /// array in it retained) for each rule of each case.
+  func applyLimits(_ rule: CompiledRule, to results: inout [EvalResult], from first: Int = 0) {
+    applyLimits(rule.checked.limit, span: rule.checked.syntax.limit.first?.span, to: &results, from: first)
+  }
+
+  private func applyLimits(_ limit: [String], span: SourceSpan?, to results: inout [EvalResult], from first: Int) {
+    guard !limit.isEmpty else { return }
     var book = LimitBook<Int>()
-    for i in results.indices where results[i].status.claimsLimit {
+    for i in first..<results.count where results[i].status.claimsLimit {
       if let slot = results[i].limitSlot { book.offer(i, slot: slot, order: results[i].claimOrder) }
     }
-    for i in results.indices where results[i].status.claimsLimit {
+    for i in first..<results.count where results[i].status.claimsLimit {
       guard let slot = results[i].limitSlot, let holder = book.holder(of: slot), holder != i else { continue }
-      results[i].refuse(limit: rule.limit, grantedTo: results[holder].subject, span: rule.syntax.limit.first?.span)
+      results[i].refuse(limit: limit, grantedTo: results[holder].subject, span: span)
     }
   }
 }
