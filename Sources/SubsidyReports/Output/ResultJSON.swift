@@ -53,11 +53,14 @@ public enum ResultJSON {
     }
     out.key("evidence")
     out.beginArray()
-    for e in r.evidence {
-      out.beginObject()
-      out.key("id"); out.string(e.id)
-      out.key("provided"); out.bool(e.provided)
-      out.endObject()
+    // Lists are read in place through their buffers: an element copied out retained its strings.
+    r.evidence.withUnsafeBufferPointer { evidence in
+      for i in evidence.indices {
+        out.beginObject()
+        out.key("id"); out.string(evidence[i].id)
+        out.key("provided"); out.bool(evidence[i].provided)
+        out.endObject()
+      }
     }
     out.endArray()
     out.key("missing_evidence")
@@ -70,12 +73,14 @@ public enum ResultJSON {
     }
     out.key("explanation")
     out.beginArray()
-    for check in r.explanation {
-      out.beginObject()
-      out.key("check"); out.string(check.check)
-      out.key("value"); out.string(check.value)
-      out.key("holds"); out.bool(check.holds)
-      out.endObject()
+    r.explanation.withUnsafeBufferPointer { checks in
+      for i in checks.indices {
+        out.beginObject()
+        out.key("check"); out.string(checks[i].check)
+        out.key("value"); out.string(checks[i].value)
+        out.key("holds"); out.bool(checks[i].holds)
+        out.endObject()
+      }
     }
     out.endArray()
     if let toPay {
