@@ -40,16 +40,21 @@ public enum CaseBenchmark {
     }
   }
 
+  /// The case file does not load: its diagnostics, for the command to report as `subsidy eval` does.
+  public struct Unloadable: Error {
+    public let diagnostics: [Diagnostic]
+    public let sources: [SourceFile]
+  }
+
   public static func run(policies: [String], file: String, language: TextReport.Language, repetitions: Int) throws -> Report {
     guard let program = Subsidy.compile(policies).program else {
       throw CSVReader.Failure(line: 0, message: "the policies do not check", zh: "政策未通过检查")
     }
     var d = DiagnosticBag()
-    guard let read = SourceReader.read(file, into: &d) else {
-      throw CSVReader.Failure(line: 0, message: "cannot read \(file)", zh: "无法读取 \(file)")
-    }
-    // Named as the route names a body, so the parser's strictness is the server's.
-    let source = SourceFile(path: file.hasSuffix(".json") ? "request.json" : "request.yaml", text: read.text)
+    guard let read = SourceReader.read(file, into: &d) else { throw Unloadable(diagnostics: d.sorted, sources: []) }
+    // Named by its own path: its extension picks the parser's strictness, as the route's
+    // `request.yaml` or `request.json` does for a body, and diagnostics name the file.
+    let source = SourceFile(path: file, text: read.text)
     let loader = FactsLoader(schema: program.schema)
     let redactor = PIIRedactor(program: program)
     let memo = ConditionTexts()
@@ -60,8 +65,12 @@ public enum CaseBenchmark {
     for _ in 0..<report.repetitions {
       let t0 = EngineBenchmark.threadCPUSeconds()
       var bag = DiagnosticBag()
-      guard let facts = loader.load(source, asOf: nil, into: &bag), let asOf = facts.asOf else {
-        throw CSVReader.Failure(line: 0, message: "\(file) does not load as a case with `as_of`", zh: "\(file) 不是带 `as_of` 的案例")
+      guard let facts = loader.load(source, asOf: nil, into: &bag) else {
+        throw Unloadable(diagnostics: bag.sorted, sources: [Subsidy.quotable(source, program: program)])
+      }
+      guard let asOf = facts.asOf else {
+        throw CSVReader.Failure(line: 0, message: "\(file) has no `as_of`: the case must give the date to judge on",
+                                zh: "\(file) 没有 `as_of`：案例须给出评估日期")
       }
       let t1 = EngineBenchmark.threadCPUSeconds()
       let results = program.evaluate(facts, asOf: asOf)

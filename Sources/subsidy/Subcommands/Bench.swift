@@ -29,7 +29,12 @@ struct Bench: ParsableCommand {
   func run() throws {
     if let caseFile {
       guard times > 0 else { throw ValidationError("--times must be at least 1") }
-      Terminal.out(try CaseBenchmark.run(policies: policies.isEmpty ? ["policies"] : policies, file: caseFile, language: lang, repetitions: times).render())
+      do {
+        Terminal.out(try CaseBenchmark.run(policies: policies.isEmpty ? ["policies"] : policies, file: caseFile, language: lang, repetitions: times).render())
+      } catch let unloadable as CaseBenchmark.Unloadable {
+        Terminal.report(unloadable.diagnostics, sources: unloadable.sources, language: lang.diagnostics, maskPII: true)
+        throw ExitCode.inputError
+      }
       return
     }
     guard rows > 0, let asOf = CivilDate(year: 2025, month: 6, day: 30) else { throw ExitCode.inputError }
