@@ -188,7 +188,11 @@ import Testing
         #expect(text.contains(#"subsidy_http_requests_total{method="GET",route="/v1/policies/{id}",status="404"} 1"#), "\(text)")
         #expect(text.contains(#"route="NotFound",status="404"} 1"#))
         #expect(text.contains(#"subsidy_http_request_duration_seconds_count{route="/v1/eval"} 1"#))
-        #expect(text.contains(#"subsidy_evaluations_total{status="payable"} "#))
+        // One answer's 38 results, counted by status (the example's own mix).
+        for (status, count) in [("ineligible", 14), ("not_applicable", 8), ("due", 5), ("payable", 4), ("overdue", 3), ("pending", 2),
+                                ("missing_evidence", 1), ("undetermined", 1)] {
+          #expect(text.contains("subsidy_evaluations_total{status=\"\(status)\"} \(count)\n"), "\(status): \(text)")
+        }
         #expect(!text.contains("nothing/"), "raw paths must not become series")
         // Every sample line is `name{labels} value` or `name value`.
         for line in text.split(separator: "\n") where !line.hasPrefix("#") {

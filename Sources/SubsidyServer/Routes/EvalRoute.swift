@@ -30,7 +30,7 @@ struct EvalRoute: Sendable {
                     detail: "the facts have no `as_of`; give the date to judge on as `as_of` in the facts or `?as_of=YYYY-MM-DD`")
     }
     let results = program.evaluate(facts, asOf: asOf)
-    metrics.evaluated(results.map(\.status.rawValue))
+    metrics.evaluated(results)
     return Respond.json { out in
       ResultWords.write(asOf: asOf, results: results, program: program, facts: facts, redactor: snapshot.redactor,
                         language: language, memo: snapshot.conditionTexts, to: &out)

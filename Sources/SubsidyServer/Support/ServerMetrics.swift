@@ -1,4 +1,5 @@
 import Foundation
+import PolicyEval
 
 /// Request counts and latencies per route and evaluations by status, written in the Prometheus text
 /// format (version 0.0.4) by hand: a few counters do not need a metrics library and its build time.
@@ -33,11 +34,16 @@ public final class ServerMetrics: @unchecked Sendable {
     latencies[route] = h
   }
 
-  func evaluated(_ statuses: [String]) {
+  /// The statuses of one answer's results, counted per status first (no array of names made, and
+  /// the lock held for one addition per status seen rather than one per result).
+  func evaluated(_ results: [EvalResult]) {
+    var counts = [Int](repeating: 0, count: Status.allCases.count)
+    for r in results { counts[Status.allCases.firstIndex(of: r.status) ?? 0] += 1 }
     lock.lock()
     defer { lock.unlock() }
-    for status in statuses { evaluations[status, default: 0] += 1 }
+    for (i, n) in counts.enumerated() where n > 0 { evaluations[Status.allCases[i].rawValue, default: 0] += n }
   }
+
 
   func reloaded(_ outcome: String) {
     lock.lock()
