@@ -26,8 +26,10 @@ enum DirectComposer {
     var span: SourceSpan
     var items: [YAMLNode] = []
     var pairs: [(key: Located<String>, value: YAMLNode)] = []
-    /// The key read, whose value comes next; nil when the next node is a key (in a mapping).
-    var key: Located<String>?
+    /// The key read, whose value comes next (in a mapping).
+    var key = Located("", at: SourceSpan(file: "", line: 1, column: 1))
+    /// Whether the next node is a key (in a mapping).
+    var expectsKey = true
     /// The keys so far, once a mapping has too many to compare one by one.
     var keys: Set<String>?
     /// How many entries the last list and the last mapping finished inside this one held: the next
@@ -44,9 +46,12 @@ enum DirectComposer {
     /// Whether `text` is not yet a key of this mapping (and now is one).
     mutating func newKey(_ text: String) -> Bool {
       if keys == nil {
-        // Lengths first: most keys differ in length, and comparing those costs no call.
-        let length = text.utf8.count
-        if pairs.count < 16 { return !pairs.contains { $0.key.value.utf8.count == length && $0.key.value == text } }
+        if pairs.count < 16 {
+          // Lengths first: most keys differ in length, and comparing those costs no call.
+          let length = text.utf8.count
+          for i in pairs.indices where pairs[i].key.value.utf8.count == length && pairs[i].key.value == text { return false }
+          return true
+        }
         keys = Set(pairs.map(\.key.value))
       }
       return keys!.insert(text).inserted
@@ -55,8 +60,8 @@ enum DirectComposer {
     /// Adds a finished value: an item of a list, or the value of the key read.
     mutating func add(_ node: YAMLNode) {
       if isMapping {
-        pairs.append((key!, node))
-        key = nil
+        pairs.append((key, node))
+        expectsKey = true
       } else {
         items.append(node)
       }
@@ -113,9 +118,10 @@ enum DirectComposer {
         let length = plain || quoted ? Self.scalarCount(text) + (quoted ? 2 : 0) : 1
         let span = SourceSpan(file: file, line: line, column: column, length: length)
         // A key is kept as its text and place (what the mapping's pair holds), not as a node.
-        if let top = stack.indices.last, stack[top].isMapping, stack[top].key == nil {
+        if let top = stack.indices.last, stack[top].isMapping, stack[top].expectsKey {
           guard stack[top].newKey(value) else { return nil }
           stack[top].key = Located(value, at: span)
+          stack[top].expectsKey = false
           continue
         }
         node = YAMLNode(kind: .scalar(value, plain: plain), span: span, contentOffset: plain ? 0 : quoted ? 1 : -1)
@@ -126,7 +132,7 @@ enum DirectComposer {
         var capacity = 0
         if let top = stack.indices.last {
           // A list or mapping as a key: left to Yams (its key text is a description, not a name).
-          if stack[top].isMapping, stack[top].key == nil { return nil }
+          if stack[top].isMapping, stack[top].expectsKey { return nil }
           capacity = isMapping ? stack[top].lastMappingCount : stack[top].lastListCount
         }
         stack.append(Frame(isMapping: isMapping, span: SourceSpan(file: file, line: line, column: column), capacity: capacity))

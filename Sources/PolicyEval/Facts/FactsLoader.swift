@@ -58,24 +58,30 @@ public struct FactsLoader: Sendable {
       facts.tables[entity.index] = Self.vacated
       // Every column and the id index sized once: grown record by record, each regrew a few times.
       table.reserveCapacity(table.count + items.count)
-      pendingRefs.reserveCapacity(pendingRefs.count + items.count)
+      pendingRefs.reserveCapacity(pendingRefs.count + items.count * layout.targets.count { $0 >= 0 })
       scratch.resize(entity.fields.count)
       for item in items {
-        guard readRecord(item, entity, layout, converter, &scratch, into: &d) else {
+        // The record's references go straight to the pending ones, and are taken back if it is rejected.
+        let refsBefore = pendingRefs.count
+        let position = table.count
+        guard readRecord(item, entity, layout, converter, &scratch, &pendingRefs, position: position, into: &d) else {
+          pendingRefs.removeSubrange(refsBefore...)
           if let id = writtenID(of: item) { rejected[entity.index].insert(id) }
           continue
         }
-        guard case .string(let id) = scratch.record[layout.idSlot] else { continue }
+        guard case .string(let id) = scratch.record[layout.idSlot] else {
+          pendingRefs.removeSubrange(refsBefore...)
+          continue
+        }
         if let first = table.index[id] {
           d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice",
                        zh: "`\(entity.name)` 的编号 `\(id)` 用了两次", at: item.span,
                        notes: [.init("first used here", zh: "第一次用在这里", at: table.spans[first])]))
+          pendingRefs.removeSubrange(refsBefore...)
           continue
         }
         identities.add(scratch.record, scratch.spans, id: id, entity: entity, numberSlots: layout.numberSlots, into: &d)
-        let position = table.count
         table.append(id: id, record: scratch.record, span: item.span)
-        for ref in scratch.refs { pendingRefs.append((entity.index, position, ref.slot, ref.target, ref.id)) }
       }
       facts.tables[entity.index] = table
     }
@@ -111,7 +117,6 @@ public struct FactsLoader: Sendable {
     var spans: [SourceSpan?] = []
     /// Per field (by index in `entity.fields`): the position of the first key that names it, or -1.
     var keyOf: [Int] = []
-    var refs: [(slot: Int, target: Int, id: Located<String>)] = []
 
     /// Sized for an entity of `width` fields.
     mutating func resize(_ width: Int) {
@@ -127,18 +132,19 @@ public struct FactsLoader: Sendable {
         spans[i] = nil
         keyOf[i] = -1
       }
-      refs.removeAll(keepingCapacity: true)
     }
   }
 
-  /// Reads one record into `s`; false (with its diagnostics) when it is rejected.
+  /// Reads one record into `s`, and adds its references (as those of record `position` of its table) to
+  /// `refs`; false (with its diagnostics) when it is rejected.
   ///
   /// The record's keys are matched to the schema's fields once, by `RecordLayout`: the first key naming a
   /// field gives its value, as `MappingReader.optional` would (`1` and `"1"` are two keys to YAML, one name
   /// here), and keys naming no field are reported after the fields' problems, as `MappingReader.finish`
   /// would.
   private func readRecord(_ node: YAMLNode, _ entity: FactSchema.Entity, _ layout: RecordLayout, _ converter: FieldConverter,
-                          _ s: inout RecordScratch, into d: inout DiagnosticBag) -> Bool
+                          _ s: inout RecordScratch, _ refs: inout [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)],
+                          position: Int, into d: inout DiagnosticBag) -> Bool
   {
     guard case .mapping(let pairs) = node.kind else {
       _ = MappingReader(node, context: layout.context, into: &d)  // reports `expected-mapping`
@@ -173,8 +179,16 @@ public struct FactsLoader: Sendable {
         let value = pairs[key].value
         s.spans[fields[i].slot] = value.span
         if layout.targets[i] >= 0 {
-          guard let id = ScalarReader.string(value, "`\(fields[i].name)`", into: &d) else { ok = false; continue }
-          s.refs.append((fields[i].slot, layout.targets[i], id))
+          // The field's name for a message is made only when there is one.
+          let id: Located<String>
+          if case .scalar(let text, _) = value.kind {
+            id = Located(text, at: value.span)
+          } else {
+            _ = ScalarReader.string(value, "`\(fields[i].name)`", into: &d)  // reports `expected-scalar`
+            ok = false
+            continue
+          }
+          refs.append((entity.index, position, fields[i].slot, layout.targets[i], id))
           continue
         }
         guard let converted = converter.convert(value, field: i, entity: entity, into: &d) else { ok = false; continue }
