@@ -30,7 +30,20 @@ enum PlainYAMLReader {
   static func acceptsCharacters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     var i = 0
     let n = bytes.count
+    guard let base = bytes.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
     while i < n {
+      // Eight printable ASCII bytes at a time (none below 0x20, none above 0x7E).
+      if i + 8 <= n {
+        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+        let below = (x &- ones &* 0x20) & ~x & highs
+        let above = ((x &+ ones &* (127 - 0x7E)) | x) & highs
+        if below | above == 0 {
+          i += 8
+          continue
+        }
+      }
       let b = bytes[i]
       if b < 0x80 {
         guard b == 0x0A || (b >= 0x20 && b < 0x7F) else { return false }
@@ -217,13 +230,15 @@ enum PlainYAMLReader {
       defer { depth -= 1 }
       let span = SourceSpan(file: file, line: line, column: column(i))
       var pairs: [(key: Located<String>, value: YAMLNode)] = []
-      var keys = KeyTexts()
+      let firstKey = keyPrints.count
+      defer { keyPrints.removeSubrange(firstKey...) }
       while true {
         // At a key, at column `indent`.
         let keyNode = try scalar(flow: false)
         guard peek(0) == UInt8(ascii: ":"), isBlankOrEnd(1), case .scalar(let keyText, _) = keyNode.kind,
-          keyText.utf8.count <= 1000, keys.insert(keyText, pairs)
+          keyText.utf8.count <= 1000
         else { throw Refused() }
+        try newKey(since: firstKey)
         let key = Located(keyText, at: keyNode.span)
         i += 1
         skipSpaces()
@@ -321,7 +336,8 @@ enum PlainYAMLReader {
       defer { depth -= 1 }
       let span = SourceSpan(file: file, line: line, column: column(i))
       var pairs: [(key: Located<String>, value: YAMLNode)] = []
-      var keys = KeyTexts()
+      let firstKey = keyPrints.count
+      defer { keyPrints.removeSubrange(firstKey...) }
       i += 1
       try skipFlowSpace(block: block)
       if peek(0) == UInt8(ascii: "}") {
@@ -330,9 +346,9 @@ enum PlainYAMLReader {
       }
       while true {
         let keyNode = try scalar(flow: true)
-        guard case .scalar(let keyText, let plain) = keyNode.kind, keyText.utf8.count <= 1000, keys.insert(keyText, pairs),
-          peek(0) == UInt8(ascii: ":")
+        guard case .scalar(let keyText, let plain) = keyNode.kind, keyText.utf8.count <= 1000, peek(0) == UInt8(ascii: ":")
         else { throw Refused() }
+        try newKey(since: firstKey)
         // After a plain key the `:` is followed by a space (else it is inside the scalar); after a
         // quoted one it may touch the value, as in JSON.
         guard !plain || isBlankOrEnd(1) else { throw Refused() }
@@ -368,6 +384,7 @@ enum PlainYAMLReader {
           i += 1
         }
         let text = UnsafeBufferPointer(rebasing: bytes[from..<i])
+        lastScalar = from..<i
         i += 1
         let value = text.isEmpty ? "" : String(decoding: text, as: UTF8.self)
         return YAMLNode(kind: .scalar(value, plain: false),
@@ -376,9 +393,15 @@ enum PlainYAMLReader {
       }
       // A plain scalar may not start with an indicator (`-5` and `:x` included: refused, not read), nor
       // be a document marker.
-      if Self.indicators.contains(first) || (i == lineStart && startsMarker()) { throw Refused() }
+      if Self.isIndicator(first) || (i == lineStart && startsMarker()) { throw Refused() }
       var end = i  // after the last character that is not a space
       while let b = peek(0) {
+        // Letters, digits, `_`, `.`, `-` and any byte of a multi-byte character: part of the scalar.
+        if b >= 0x80 || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2E || b == 0x2D {
+          i += 1
+          end = i
+          continue
+        }
         if b == 0x0A { break }
         if b == 0x20 {
           i += 1
@@ -416,30 +439,41 @@ enum PlainYAMLReader {
       }
       let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
       guard !text.isEmpty else { throw Refused() }
+      lastScalar = start..<end
       return YAMLNode(kind: .scalar(String(decoding: text, as: UTF8.self), plain: true),
                       span: SourceSpan(file: file, line: span.line, column: span.column, length: scalars(start, end)),
                       contentOffset: 0)
     }
 
-    /// Characters that may not start a plain scalar here (or start what this reader refuses).
-    static let indicators: Set<UInt8> = Set("-?:,[]{}#&*!|>'\"%@`".utf8)
-  }
-
-  /// The keys of one mapping so far, for refusing a key written twice (as `DirectComposer` does).
-  private struct KeyTexts {
-    var set: Set<String>?
-
-    /// Whether `text` is not among `pairs`' keys (and now is one).
-    mutating func insert(_ text: String, _ pairs: [(key: Located<String>, value: YAMLNode)]) -> Bool {
-      if set == nil {
-        if pairs.count < 16 {
-          let length = text.utf8.count
-          for p in pairs.indices where pairs[p].key.value.utf8.count == length && pairs[p].key.value == text { return false }
-          return true
-        }
-        set = Set(pairs.map(\.key.value))
+    /// Whether `b` may not start a plain scalar (or starts what this reader refuses): ``-?:,[]{}#&*!|>'"%@` ``.
+    @inline(__always) static func isIndicator(_ b: UInt8) -> Bool {
+      switch b {
+      case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "["), UInt8(ascii: "]"),
+        UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: "#"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"),
+        UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"),
+        UInt8(ascii: "`"):
+        return true
+      default:
+        return false
       }
-      return set!.insert(text).inserted
+    }
+
+    /// The bytes of the last scalar read (inside the quotes of a quoted one): its text.
+    var lastScalar = 0..<0
+    /// A fingerprint of each key of the mappings open, outermost first (each mapping's from where it began).
+    var keyPrints: [UInt64] = []
+
+    /// Records the last scalar read as a key of the mapping whose keys begin at `first` in `keyPrints`.
+    /// A key written twice is refused, as `DirectComposer` refuses it; so is (rarely) a key whose
+    /// fingerprint is another's, or a mapping of more than 256 keys (compared one by one here).
+    mutating func newKey(since first: Int) throws {
+      var h: UInt64 = 0xCBF2_9CE4_8422_2325
+      for k in lastScalar {
+        h = (h ^ UInt64(bytes[k])) &* 0x100_0000_01B3
+      }
+      guard keyPrints.count - first < 256 else { throw Refused() }
+      for k in first..<keyPrints.count where keyPrints[k] == h { throw Refused() }
+      keyPrints.append(h)
     }
   }
 }

@@ -150,6 +150,17 @@ public struct FactsLoader: Sendable {
       _ = MappingReader(node, context: layout.context, into: &d)  // reports `expected-mapping`
       return false
     }
+    // The pairs are read in place through their buffer, not copied out one by one (a key with its value).
+    return pairs.withUnsafeBufferPointer { pairs in
+      readRecord(node, pairs, entity, layout, converter, &s, &refs, position: position, into: &d)
+    }
+  }
+
+  private func readRecord(_ node: YAMLNode, _ pairs: UnsafeBufferPointer<(key: Located<String>, value: YAMLNode)>, _ entity: FactSchema.Entity,
+                          _ layout: RecordLayout, _ converter: FieldConverter, _ s: inout RecordScratch,
+                          _ refs: inout [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)],
+                          position: Int, into d: inout DiagnosticBag) -> Bool
+  {
     s.clear()
     var unknownKeys = false
     for p in pairs.indices {

@@ -9,7 +9,10 @@ import PolicyValues
 /// collected again for every record, the schema defaults decoded again and the reference targets found
 /// by name: most of the time spent loading a served case. Now each key of a record is looked up once,
 /// by its bytes, in `names`.
-struct RecordLayout: Sendable {
+///
+/// A class: the name lookup runs in a closure over the key's bytes, and a struct there was copied (its
+/// index's arrays retained and released) for every key of every record.
+final class RecordLayout: Sendable {
   /// Each field's name → its index in `entity.fields`.
   private let names: IDIndex
   /// The fields' names in schema order: the keys a record may have, for `did you mean`.
