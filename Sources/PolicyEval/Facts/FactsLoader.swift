@@ -21,7 +21,7 @@ public struct FactsLoader: Sendable {
   public init(schema: FactSchema) {
     self.schema = schema
     specs = FieldSpecs(schema: schema)
-    layouts = schema.entities.map { [decoder = specs.decoder] in RecordLayout($0, schema: schema, decoder: decoder) }
+    layouts = schema.entities.map { [specs] in RecordLayout($0, schema: schema, specs: specs) }
     empty = Facts(schema: schema)
   }
 
@@ -45,7 +45,7 @@ public struct FactsLoader: Sendable {
     }
     let converter = FieldConverter(specs: specs, asOf: asOf ?? facts.asOf)
     var identities = IdentityIndex()
-    var pendingRefs: [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)] = []
+    var pendingRefs: [PendingReference] = []
     // Ids of records rejected for a bad field, per entity kind: references to them are not
     // reported again as unknown (the record's own error is the one to fix).
     var rejected = [Set<String>](repeating: [], count: schema.entities.count)
@@ -73,7 +73,9 @@ public struct FactsLoader: Sendable {
           pendingRefs.removeSubrange(refsBefore...)
           continue
         }
-        if let first = table.index[id] {
+        // The index read in place (its subscript would copy it for the closure over the id's bytes).
+        var idText = id
+        if let first = idText.withUTF8({ table.index.find($0) }) {
           d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice",
                        zh: "`\(entity.name)` 的编号 `\(id)` 用了两次", at: item.span,
                        notes: [.init("first used here", zh: "第一次用在这里", at: table.spans[first])]))
@@ -88,7 +90,8 @@ public struct FactsLoader: Sendable {
     top.finish(into: &d)
     for ref in pendingRefs {
       // Read through the buffer: `facts.tables[k].index` would copy the whole table for each reference.
-      let target = facts.tables.withUnsafeBufferPointer { $0[ref.target].index[ref.id.value] }
+      var idText = ref.id.value
+      let target = idText.withUTF8 { id in facts.tables.withUnsafeBufferPointer { $0[ref.target].index.find(id) } }
       if let target {
         facts.tables[ref.entity][record: ref.record, slot: ref.slot] = .entity(kind: ref.target, index: target)
       } else if !rejected[ref.target].contains(ref.id.value) {
@@ -100,6 +103,17 @@ public struct FactsLoader: Sendable {
       }
     }
     return d.errorCount == errorsBefore ? facts : nil
+  }
+
+  /// A reference read and not yet resolved: record `record` of entity kind `entity` names `id` (a record
+  /// of kind `target`) in slot `slot`. A struct, not a tuple: a tuple holding a `Located<String>` was
+  /// copied through the runtime's generic witnesses, a percent of a served case.
+  private struct PendingReference {
+    var entity: Int
+    var record: Int
+    var slot: Int
+    var target: Int
+    var id: Located<String>
   }
 
   /// The `id` written in a record, read without checking anything else.
@@ -143,7 +157,7 @@ public struct FactsLoader: Sendable {
   /// here), and keys naming no field are reported after the fields' problems, as `MappingReader.finish`
   /// would.
   private func readRecord(_ node: YAMLNode, _ entity: FactSchema.Entity, _ layout: RecordLayout, _ converter: FieldConverter,
-                          _ s: inout RecordScratch, _ refs: inout [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)],
+                          _ s: inout RecordScratch, _ refs: inout [PendingReference],
                           position: Int, into d: inout DiagnosticBag) -> Bool
   {
     guard case .mapping(let pairs) = node.kind else {
@@ -158,7 +172,7 @@ public struct FactsLoader: Sendable {
 
   private func readRecord(_ node: YAMLNode, _ pairs: UnsafeBufferPointer<(key: Located<String>, value: YAMLNode)>, _ entity: FactSchema.Entity,
                           _ layout: RecordLayout, _ converter: FieldConverter, _ s: inout RecordScratch,
-                          _ refs: inout [(entity: Int, record: Int, slot: Int, target: Int, id: Located<String>)],
+                          _ refs: inout [PendingReference],
                           position: Int, into d: inout DiagnosticBag) -> Bool
   {
     s.clear()
@@ -199,10 +213,10 @@ public struct FactsLoader: Sendable {
             ok = false
             continue
           }
-          refs.append((entity.index, position, fields[i].slot, layout.targets[i], id))
+          refs.append(PendingReference(entity: entity.index, record: position, slot: fields[i].slot, target: layout.targets[i], id: id))
           continue
         }
-        guard let converted = converter.convert(value, field: i, entity: entity, into: &d) else { ok = false; continue }
+        guard let converted = converter.convert(value, field: i, entity: entity, layout: layout, into: &d) else { ok = false; continue }
         s.record[fields[i].slot] = converted
       }
     }

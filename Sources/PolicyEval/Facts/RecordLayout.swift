@@ -17,7 +17,8 @@ final class RecordLayout: Sendable {
   private let names: IDIndex
   /// The fields' names in schema order: the keys a record may have, for `did you mean`.
   let fieldNames: [String]
-  /// Per field: the schema default (`default: none`) decoded, or nil for a field without one.
+  /// Per field: the schema default (`default: none`) decoded by the one decoder (a bad one is null, as
+  /// it was when decoded per record), or nil for a field without one.
   let defaults: [Value?]
   /// Per field: the entity index a reference field names, or -1.
   let targets: [Int]
@@ -27,8 +28,15 @@ final class RecordLayout: Sendable {
   let numberSlots: [Int]
   /// What a record is, for messages: "a person".
   let context: String
+  /// Per field: its decoding spec, and a list field's item spec (`FieldSpecs`, by field rather than slot).
+  let specs: [FieldDecoder.Spec]
+  let itemSpecs: [FieldDecoder.Spec?]
+  /// Per field: whether it is a list, and whether a boolean (a quoted `"true"` is refused).
+  let isList: [Bool]
+  let isBool: [Bool]
 
-  init(_ entity: FactSchema.Entity, schema: FactSchema, decoder: FieldDecoder) {
+  init(_ entity: FactSchema.Entity, schema: FactSchema, specs fieldSpecs: FieldSpecs) {
+    let decoder = fieldSpecs.decoder
     var names = IDIndex()
     for (i, field) in entity.fields.enumerated() where names[field.name] == nil { names[field.name] = i }
     self.names = names
@@ -42,6 +50,10 @@ final class RecordLayout: Sendable {
     idSlot = entity.slots["id"] ?? 0
     numberSlots = entity.fields.filter { $0.type == .idNumber }.map(\.slot)
     context = "a \(entity.name)"
+    specs = entity.fields.map { fieldSpecs.spec(entity: entity.index, slot: $0.slot) }
+    itemSpecs = entity.fields.map { fieldSpecs.itemSpec(entity: entity.index, slot: $0.slot) }
+    isList = entity.fields.map { if case .list = $0.type { true } else { false } }
+    isBool = entity.fields.map { $0.type == .bool }
   }
 
   /// The index of the field named `key`, or nil when the entity has no such field.
