@@ -11,7 +11,7 @@ import PolicySupport
 /// the same way (outside printable ASCII and the Basic Multilingual Plane, a line or paragraph
 /// separator, a byte order mark); a document marker, directive, anchor, alias, tag, block scalar,
 /// single-quoted scalar, explicit key or an escape; a plain scalar that starts with an indicator, has a
-/// `:` or `?` inside or would run on to the next line; an empty value; a key that is not a scalar, that
+/// `:` or `?` inside or would run on to the next line; an empty value; a mapping of more than 64 keys; a key that is not a scalar, that
 /// is written twice, or that is long; flow entries that do not take the simple `key: value` form; and
 /// nesting deeper than `DirectComposer.maximumDepth`. `PlainYAMLReaderTests` compares its trees with
 /// the composer's on every file of the repository and on mutations of them.
@@ -465,13 +465,13 @@ enum PlainYAMLReader {
 
     /// Records the last scalar read as a key of the mapping whose keys begin at `first` in `keyPrints`.
     /// A key written twice is refused, as `DirectComposer` refuses it; so is (rarely) a key whose
-    /// fingerprint is another's, or a mapping of more than 256 keys (compared one by one here).
+    /// fingerprint is another's, or a mapping of more than 64 keys (compared one by one here, so a hostile mapping costs little).
     mutating func newKey(since first: Int) throws {
       var h: UInt64 = 0xCBF2_9CE4_8422_2325
       for k in lastScalar {
         h = (h ^ UInt64(bytes[k])) &* 0x100_0000_01B3
       }
-      guard keyPrints.count - first < 256 else { throw Refused() }
+      guard keyPrints.count - first < 64 else { throw Refused() }
       for k in first..<keyPrints.count where keyPrints[k] == h { throw Refused() }
       keyPrints.append(h)
     }
