@@ -11,9 +11,9 @@ import PolicySupport
 /// the same way (outside printable ASCII and the Basic Multilingual Plane, a line or paragraph
 /// separator, a byte order mark); a document marker, directive, anchor, alias, tag, block scalar,
 /// single-quoted scalar, explicit key or an escape; a plain scalar that starts with an indicator, has a
-/// `:` or `?` inside or would run on to the next line; an empty value; a mapping of more than 64 keys; a key that is not a scalar, that
-/// is written twice, or that is long; flow entries that do not take the simple `key: value` form; and
-/// nesting deeper than `DirectComposer.maximumDepth`. `PlainYAMLReaderTests` compares its trees with
+/// `:` or `?` inside or would run on to the next line; an empty value; a key that is not a scalar, that
+/// is written twice, or that is long; a mapping of more than 64 keys; flow entries that do not take the
+/// simple `key: value` form; and nesting deeper than `DirectComposer.maximumDepth`. `PlainYAMLReaderTests` compares its trees with
 /// the composer's on every file of the repository and on mutations of them.
 enum PlainYAMLReader {
   static func read(_ text: String, file: String) -> YAMLNode? {
