@@ -26,17 +26,45 @@ enum DirectComposer {
     var span: SourceSpan
     var items: [YAMLNode] = []
     var pairs: [(key: Located<String>, value: YAMLNode)] = []
-    var key: YAMLNode?
+    /// The key read, whose value comes next (in a mapping).
+    var key = Located("", at: SourceSpan(file: "", line: 1, column: 1))
+    /// Whether the next node is a key (in a mapping).
+    var expectsKey = true
     /// The keys so far, once a mapping has too many to compare one by one.
     var keys: Set<String>?
+    /// How many entries the last list and the last mapping finished inside this one held: the next
+    /// is made that size to begin with (the records of one list have about as many keys, and growing
+    /// a record's pairs one by one reallocated them a few times per record).
+    var lastListCount = 0, lastMappingCount = 0
+
+    init(isMapping: Bool, span: SourceSpan, capacity: Int) {
+      self.isMapping = isMapping
+      self.span = span
+      if isMapping { pairs.reserveCapacity(capacity) } else { items.reserveCapacity(capacity) }
+    }
 
     /// Whether `text` is not yet a key of this mapping (and now is one).
     mutating func newKey(_ text: String) -> Bool {
       if keys == nil {
-        if pairs.count < 16 { return !pairs.contains { $0.key.value == text } }
+        if pairs.count < 16 {
+          // Lengths first: most keys differ in length, and comparing those costs no call.
+          let length = text.utf8.count
+          for i in pairs.indices where pairs[i].key.value.utf8.count == length && pairs[i].key.value == text { return false }
+          return true
+        }
         keys = Set(pairs.map(\.key.value))
       }
       return keys!.insert(text).inserted
+    }
+
+    /// Adds a finished value: an item of a list, or the value of the key read.
+    mutating func add(_ node: YAMLNode) {
+      if isMapping {
+        pairs.append((key, node))
+        expectsKey = true
+      } else {
+        items.append(node)
+      }
     }
   }
 
@@ -66,7 +94,7 @@ enum DirectComposer {
       guard yaml_parser_parse(&parser, &event) == 1 else { return nil }
       defer { yaml_event_delete(&event) }
       let line = Int(event.start_mark.line) + 1, column = Int(event.start_mark.column) + 1
-      var finished: YAMLNode?
+      let node: YAMLNode
       switch event.type {
       case YAML_STREAM_START_EVENT, YAML_DOCUMENT_END_EVENT:
         continue
@@ -88,39 +116,39 @@ enum DirectComposer {
         let plain = scalar.style == YAML_PLAIN_SCALAR_STYLE
         let quoted = scalar.style == YAML_SINGLE_QUOTED_SCALAR_STYLE || scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE
         let length = plain || quoted ? Self.scalarCount(text) + (quoted ? 2 : 0) : 1
-        finished = YAMLNode(kind: .scalar(value, plain: plain), span: SourceSpan(file: file, line: line, column: column, length: length),
-                            contentOffset: plain ? 0 : quoted ? 1 : -1)
+        let span = SourceSpan(file: file, line: line, column: column, length: length)
+        // A key is kept as its text and place (what the mapping's pair holds), not as a node.
+        if let top = stack.indices.last, stack[top].isMapping, stack[top].expectsKey {
+          guard stack[top].newKey(value) else { return nil }
+          stack[top].key = Located(value, at: span)
+          stack[top].expectsKey = false
+          continue
+        }
+        node = YAMLNode(kind: .scalar(value, plain: plain), span: span, contentOffset: plain ? 0 : quoted ? 1 : -1)
       case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
         nodes -= 1
         guard nodes >= 0, stack.count < maximumDepth else { return nil }
-        // A list or mapping as a key: left to Yams (its key text is a description, not a name).
-        if let top = stack.last, top.isMapping, top.key == nil { return nil }
-        stack.append(Frame(isMapping: event.type == YAML_MAPPING_START_EVENT, span: SourceSpan(file: file, line: line, column: column)))
+        let isMapping = event.type == YAML_MAPPING_START_EVENT
+        var capacity = 0
+        if let top = stack.indices.last {
+          // A list or mapping as a key: left to Yams (its key text is a description, not a name).
+          if stack[top].isMapping, stack[top].expectsKey { return nil }
+          capacity = isMapping ? stack[top].lastMappingCount : stack[top].lastListCount
+        }
+        stack.append(Frame(isMapping: isMapping, span: SourceSpan(file: file, line: line, column: column), capacity: capacity))
         continue
       case YAML_SEQUENCE_END_EVENT:
         let frame = stack.removeLast()
-        finished = YAMLNode(kind: .sequence(frame.items), span: frame.span)
+        if let top = stack.indices.last { stack[top].lastListCount = frame.items.count }
+        node = YAMLNode(kind: .sequence(frame.items), span: frame.span)
       case YAML_MAPPING_END_EVENT:
         let frame = stack.removeLast()
-        finished = YAMLNode(kind: .mapping(frame.pairs), span: frame.span)
+        if let top = stack.indices.last { stack[top].lastMappingCount = frame.pairs.count }
+        node = YAMLNode(kind: .mapping(frame.pairs), span: frame.span)
       default:
         return nil
       }
-      guard let node = finished else { continue }
-      guard !stack.isEmpty else {
-        root = node
-        continue
-      }
-      let top = stack.count - 1
-      if !stack[top].isMapping {
-        stack[top].items.append(node)
-      } else if let key = stack[top].key {
-        stack[top].key = nil
-        stack[top].pairs.append((Located(key.scalar ?? "", at: key.span), node))
-      } else {
-        guard let text = node.scalar, stack[top].newKey(text) else { return nil }
-        stack[top].key = node
-      }
+      if let top = stack.indices.last { stack[top].add(node) } else { root = node }
     }
   }
 }

@@ -81,13 +81,20 @@ public struct MappingReader {
       }
     }
     for (i, pair) in pairs.enumerated() where !read[i] {
-      // A key is quoted in the message, so a long one (a line of a file that is not YAML at all) is cut.
-      let key = pair.key.value.count > 60 ? pair.key.value.prefix(60) + "…" : pair.key.value
-      diagnostics.add(.error("unknown-key", "unknown key `\(key)` in \(context)",
-                             zh: "\(ChinesePhrase.lead(context))中有未知的键 `\(key)`", at: pair.key.span,
-                             help: EditDistance.didYouMean(pair.key.value, among: known),
-                             helpZh: EditDistance.didYouMeanZh(pair.key.value, among: known)))
+      diagnostics.add(Self.unknownKey(pair.key, in: context, known: known))
     }
+  }
+
+  /// The `unknown-key` error for `key` in a mapping that is `context` and may have the keys `known`
+  /// (the nearest one is suggested): what `finish` reports for each key never asked for, and what a
+  /// reader that matches keys itself (the facts loader's records) reports in its place.
+  public static func unknownKey(_ key: Located<String>, in context: String, known: [String]) -> Diagnostic {
+    // A key is quoted in the message, so a long one (a line of a file that is not YAML at all) is cut.
+    let shown = key.value.count > 60 ? key.value.prefix(60) + "…" : key.value
+    return .error("unknown-key", "unknown key `\(shown)` in \(context)",
+                  zh: "\(ChinesePhrase.lead(context))中有未知的键 `\(shown)`", at: key.span,
+                  help: EditDistance.didYouMean(key.value, among: known),
+                  helpZh: EditDistance.didYouMeanZh(key.value, among: known))
   }
 }
 

@@ -30,8 +30,9 @@ public enum YAMLLoader {
                              help: "a key is a plain name: write it out instead of `*alias`", helpZh: "键是一个普通名称：请直接写出，不要用 `*别名`"))
       return nil
     }
-    // The common document is built straight from libyaml's events; anything else goes through Yams.
-    if let node = DirectComposer.compose(file.text, file: file.path) { return node }
+    // The plain document (a facts file) is read without libyaml; the common one is built straight from
+    // libyaml's events; anything else goes through Yams. Each gives the tree the next would.
+    if let node = PlainYAMLReader.read(file.text, file: file.path) ?? DirectComposer.compose(file.text, file: file.path) { return node }
     return throughYams(file, into: &diagnostics)
   }
 

@@ -18,45 +18,48 @@ struct FieldConverter {
     self.asOf = asOf
   }
 
-  /// The value of `node` for field `index` of `entity`. The field is read in the entity where it is
-  /// (its name, slot and type), not passed: a field handed over from the loader's buffer was copied
-  /// whole (name, type, label, bounds) for every value of every record.
-  func convert(_ node: YAMLNode, field index: Int, entity: FactSchema.Entity, into d: inout DiagnosticBag) -> Value? {
-    let (type, slot) = (entity.fields[index].type, entity.fields[index].slot)
-    // The field's name in a message, made only when there is a message (every record has fields);
-    // it captures the two names, not the field and the entity.
-    let (entityName, fieldName) = (entity.name, entity.fields[index].name)
-    func what() -> String { "`\(entityName).\(fieldName)`" }
-    let spec = specs.spec(entity: entity.index, slot: slot)
-    if case .list = type, case .sequence(let list) = node.kind, let itemSpec = specs.itemSpec(entity: entity.index, slot: slot) {
+  /// The value of `node` for field `index` of `entity`. What is needed of the field (its spec, whether
+  /// it is a list or a boolean) is read from the entity's `RecordLayout`; its name, for a message, only
+  /// when there is one: copying the field's type and names out of the schema for every value of every
+  /// record was most of this function's time.
+  func convert(_ node: YAMLNode, field index: Int, entity: FactSchema.Entity, layout: RecordLayout, into d: inout DiagnosticBag) -> Value? {
+    if layout.isList[index], case .sequence(let list) = node.kind, let itemSpec = layout.itemSpecs[index] {
       var values: [Value] = []
+      values.reserveCapacity(list.count)
       for item in list {
-        guard let text = item.scalar else {
-          d.add(.error("invalid-value", "\(what()) must be a list of names, found \(item.describe)",
-                       zh: "\(what()) 须为名称列表，实际为 \(item.describeZh)", at: item.span))
+        guard case .scalar(let text, _) = item.kind else {
+          let what = Self.what(entity, index)
+          d.add(.error("invalid-value", "\(what) must be a list of names, found \(item.describe)",
+                       zh: "\(what) 须为名称列表，实际为 \(item.describeZh)", at: item.span))
           return nil
         }
-        guard let v = decode(text, itemSpec, what: what, at: item.span, into: &d) else { return nil }
+        guard let v = decode(text, itemSpec, entity, index, at: item.span, into: &d) else { return nil }
         values.append(v)
       }
       return .list(values)
     }
     guard case .scalar(let text, let plain) = node.kind else {
+      let what = Self.what(entity, index)
       let found = node.describe
-      let expected = if case .list = type { "a list" } else { "a single value" }
-      d.add(.error("invalid-value", "\(what()) must be \(expected), found \(found)",
-                   zh: "\(what()) 须为\(ChinesePhrase.zh(expected))，实际为 \(node.describeZh)", at: node.span))
+      let expected = layout.isList[index] ? "a list" : "a single value"
+      d.add(.error("invalid-value", "\(what) must be \(expected), found \(found)",
+                   zh: "\(what) 须为\(ChinesePhrase.zh(expected))，实际为 \(node.describeZh)", at: node.span))
       return nil
     }
-    if case .bool = type, !plain {
-      d.add(.error("invalid-value", "\(what()) must be true or false, found the quoted text `\(text)`",
-                   zh: "\(what()) 须为 `true` 或 `false`，实际为带引号的文字 `\(text)`", at: node.span, help: "remove the quotes", helpZh: "请去掉引号"))
+    if layout.isBool[index], !plain {
+      let what = Self.what(entity, index)
+      d.add(.error("invalid-value", "\(what) must be true or false, found the quoted text `\(text)`",
+                   zh: "\(what) 须为 `true` 或 `false`，实际为带引号的文字 `\(text)`", at: node.span, help: "remove the quotes", helpZh: "请去掉引号"))
       return nil
     }
-    return decode(text, spec, what: what, at: node.span, into: &d)
+    return decode(text, layout.specs[index], entity, index, at: node.span, into: &d)
   }
 
-  private func decode(_ text: String, _ spec: FieldDecoder.Spec, what: () -> String, at span: SourceSpan, into d: inout DiagnosticBag) -> Value? {
+  /// The field's name in a message: "`person.relocated`".
+  private static func what(_ entity: FactSchema.Entity, _ index: Int) -> String { "`\(entity.name).\(entity.fields[index].name)`" }
+
+  private func decode(_ text: String, _ spec: FieldDecoder.Spec, _ entity: FactSchema.Entity, _ index: Int, at span: SourceSpan,
+                      into d: inout DiagnosticBag) -> Value? {
     switch decoder.decode(text, spec, asOf: asOf) {
     case .value(let v): return v
     case .empty:
@@ -64,21 +67,19 @@ struct FieldConverter {
       switch spec.type {
       case .id, .string, .reference: return .string("")
       default:
-        d.add(.error("invalid-value", "\(what()) is empty", zh: "\(what()) 是空的", at: span,
+        let what = Self.what(entity, index)
+        d.add(.error("invalid-value", "\(what) is empty", zh: "\(what) 是空的", at: span,
                      help: "write a value, or leave the key out (null)", helpZh: "请填写一个值，或者不写这个键（即为空值 null）"))
         return nil
       }
     case .bad(let problem):
-      d.add(.error(problem.code, "\(what()) \(problem.message)", zh: "\(what()) \(problem.messageZh)", at: span,
+      let what = Self.what(entity, index)
+      d.add(.error(problem.code, "\(what) \(problem.message)", zh: "\(what) \(problem.messageZh)", at: span,
                    help: problem.help, helpZh: problem.helpZh))
       return nil
     }
   }
 
-  /// A schema default (`default: none`), decoded by the same decoder.
-  func defaultValue(_ text: String, _ type: FieldType) -> Value? {
-    try? decoder.decodeLiteral(text, type).get()
-  }
 }
 
 /// The one decoder and every field's spec (and a list field's item spec) for one schema, made once per

@@ -9,17 +9,11 @@ import PolicyValues
 /// record with one id cannot carry two numbers here, since ids are unique in a facts file.)
 struct IdentityIndex {
   private var first: [String: (id: String, span: SourceSpan?)] = [:]
-  /// The slots of ID-number fields, by entity index: found once per load, not by copying every field of
-  /// the schema (its name, type, label and bounds) for each record.
-  private let numberSlots: [[Int]]
 
-  init(schema: FactSchema) {
-    numberSlots = schema.entities.map { entity in entity.fields.indices.filter { entity.fields[$0].type == .idNumber }.map { entity.fields[$0].slot } }
-  }
-
-  mutating func add(_ record: [Value], _ spans: [SourceSpan?], id: String, entity: FactSchema.Entity, into d: inout DiagnosticBag) {
-    guard entity.index < numberSlots.count else { return }
-    for slot in numberSlots[entity.index] {
+  /// Checks a record's ID numbers; `numberSlots` are the slots of the entity's ID-number fields (found
+  /// once per loader, `RecordLayout`).
+  mutating func add(_ record: [Value], _ spans: [SourceSpan?], id: String, entity: FactSchema.Entity, numberSlots: [Int], into d: inout DiagnosticBag) {
+    for slot in numberSlots {
       guard case .string(let number) = record[slot] else { continue }
       let key = "\(entity.index)|\(slot)|\(number)"
       if let earlier = first[key] {
