@@ -31,10 +31,18 @@ public final class ConditionTexts: @unchecked Sendable {
   /// At most this many conditions are remembered (each policy set has a few hundred conditions).
   static let capacity = 8192
 
+  /// The `index` of a rule's event date (`dated:` or the schema's default) and of its `vesting.on`
+  /// date among the expressions remembered, beside its conditions (0 and up): a date's words depend on
+  /// the same versions of parameters as a condition's.
+  static let eventDateIndex = -1
+  static let vestingDateIndex = -2
+
   private let lock = NSLock()
   private var said: [Key: Words] = [:]
-  /// Each rule's policy parameters, by program rule index.
-  private var parameters: [Int: [CheckedParameter]] = [:]
+  /// For each rule (by program rule index), each of its policy's parameters' versions: the day each
+  /// starts and whether it has a value. Only these make the key: copying the parameters themselves
+  /// (their syntax and spans) to count them was two thirds of finding the words said.
+  private var versions: [Int: [[(from: CivilDate, valued: Bool)]]] = [:]
 
   /// Each policy's title and its rules' clause texts, by policy id and rule id (the first of each id,
   /// as a search finds it), made on first use: a result's `words` look them up, and a search per
@@ -61,22 +69,39 @@ public final class ConditionTexts: @unchecked Sendable {
   }
 
   func key(rule: Int, index: Int, language: TextReport.Language, date: CivilDate, program: Program) -> Key? {
-    let known = lock.withLock { self.parameters[rule] }
-    let parameters: [CheckedParameter]
-    if let known {
-      parameters = known
-    } else {
-      guard let found = program.rule(at: rule)?.parameters else { return nil }
-      lock.withLock { self.parameters[rule] = found }
-      parameters = found
+    guard let versions = lock.withLock({ self.versions[rule] }) ?? versions(rule: rule, program: program) else { return nil }
+    return Self.key(rule: rule, index: index, language: language, date: date, versions: versions)
+  }
+
+  /// The words said already for expression `index` of rule `rule` on `date` (nil if none), and the key
+  /// to remember them by once said (nil where the rule is not known): one lock for both.
+  func said(rule: Int, index: Int, language: TextReport.Language, date: CivilDate, program: Program) -> (key: Key?, words: Words?) {
+    let found: (Key?, Words?)? = lock.withLock {
+      guard let versions = self.versions[rule] else { return nil }
+      let key = Self.key(rule: rule, index: index, language: language, date: date, versions: versions)
+      return (key, said[key])
     }
+    if let found { return found }
+    return (key(rule: rule, index: index, language: language, date: date, program: program), nil)
+  }
+
+  /// The versions of rule `rule`'s parameters, found and remembered (nil where there is no such rule).
+  private func versions(rule: Int, program: Program) -> [[(from: CivilDate, valued: Bool)]]? {
+    guard let parameters = program.rule(at: rule)?.parameters else { return nil }
+    let found = parameters.map { $0.versions.map { (from: $0.from, valued: $0.value != nil) } }
+    lock.withLock { self.versions[rule] = found }
+    return found
+  }
+
+  private static func key(rule: Int, index: Int, language: TextReport.Language, date: CivilDate,
+                          versions parameters: [[(from: CivilDate, valued: Bool)]]) -> Key {
     var versions: [Int] = []
     versions.reserveCapacity(parameters.count)
     var unvalued = false
     for parameter in parameters {
       var started = 0
-      for version in parameter.versions where version.from <= date { started += 1 }
-      if started == 0 || parameter.versions[started - 1].value == nil { unvalued = true }
+      for version in parameter where version.from <= date { started += 1 }
+      if started == 0 || !parameter[started - 1].valued { unvalued = true }
       versions.append(started)
     }
     return Key(rule: rule, index: index, language: language, versions: versions, date: unvalued ? date : nil)

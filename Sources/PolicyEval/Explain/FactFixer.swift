@@ -1,0 +1,154 @@
+import PolicyCheck
+import PolicyDSL
+import PolicyValues
+
+/// Turns one failed condition into the change of the fact it reads, for one subject record.
+///
+/// A class: "what would make it payable" makes one per answer and reaches it through a lazy variable,
+/// and as a struct (a schema, facts, a compiler and a context) every use copied it whole.
+final class FactFixer {
+  /// The schema held, not the program: a computed `program.schema` copied the schema (every table of
+  /// it reference counted) at each of the many reads of a change.
+  let schema: FactSchema
+  let facts: Facts
+  let subject: Int
+  let record: Int
+  /// One compiler and one context for every value the fixer reads (no compiled expression writes to
+  /// its context): each used to be built again per value, a tenth of "what would make it payable".
+  private let compiler: ExprCompiler
+  let context: EvalContext
+
+  init(program: Program, facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
+    schema = program.schema
+    self.facts = facts
+    self.subject = subject
+    self.record = record
+    // The program's scope cases: finding them again was half of making a fixer.
+    compiler = ExprCompiler(schema: program.schema, scopeCases: program.scopeCases)
+    context = EvalContext(facts: facts, date: date)
+    context.parameters = parameters
+    context.kind = subject
+    context.record = record
+  }
+
+  /// The value of `e` for the subject.
+  func value(_ e: TypedExpr) -> Value {
+    compiler.compile(e)(context)
+  }
+
+  /// The changes that make `e` evaluate to `hold`. `compiled`: `e` as the program compiled it (a
+  /// rule's condition), so it is not compiled again here; it reads what `compile(e)` would.
+  func make(_ e: TypedExpr, hold: Bool, compiled: Thunk? = nil) -> [ToPay.Step] {
+    if (compiled.map { $0(context) } ?? value(e)) == .bool(hold) { return [] }
+    switch e.node {
+    case .binary(.and, let a, let b) where hold: return make(a, hold: true) + make(b, hold: true)
+    case .binary(.or, let a, let b) where !hold: return make(a, hold: false) + make(b, hold: false)
+    case .binary(.or, let a, let b), .binary(.and, let a, let b):
+      // One side suffices: the one whose changes are possible, else the first.
+      let left = make(a, hold: hold), right = make(b, hold: hold)
+      return ToPay(steps: left).possible || !ToPay(steps: right).possible ? left : right
+    case .unary(.not, let inner): return make(inner, hold: !hold)
+    case .field(let steps) where e.type == .bool: return set(steps, to: .bool(hold), e)
+    case .call(.present, let args) where hold: return give(args[0])
+    case .call(.isNull, let args) where !hold: return give(args[0])
+    case .call(.present, let args), .call(.isNull, let args):
+      if case .field(let steps) = args[0].node { return set(steps, to: .null, args[0]) }
+    case .binary(.equal, let l, let r) where hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
+    case .binary(.notEqual, let l, let r) where !hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
+    case .binary(.in, let l, let r) where hold:
+      if case .list(let items) = r.node, case .field(let steps) = l.node, let first = items.first, case .constant(let v) = first.node {
+        return set(steps, to: v, l)
+      }
+      if case .constant(.enumCase(let i)) = l.node, case .field(let steps) = r.node, let names = schema.enums["evidence"]?.cases, i < names.count,
+        let (kind, id) = owner(steps)
+      {
+        return [.provide(evidence: names[i], entity: schema.entities[kind].name, id: id)]
+      }
+    case .binary(let op, let l, let r) where op.isComparison && hold:
+      if let steps = compare(op, l, r) { return steps }
+    default:
+      break
+    }
+    return [unchangeable(e)]
+  }
+
+  /// `field == constant`: set it.
+  private func equal(_ l: TypedExpr, _ r: TypedExpr) -> [ToPay.Step]? {
+    guard case .field(let steps) = l.node, case .constant(let v) = r.node else { return nil }
+    return set(steps, to: v, l)
+  }
+
+  /// `field OP expression` (or the mirror): the field takes the nearest value that makes it hold.
+  private func compare(_ op: BinaryOperator, _ l: TypedExpr, _ r: TypedExpr) -> [ToPay.Step]? {
+    var (op, l, r) = (op, l, r)
+    if case .field = r.node, !isField(l) {
+      (l, r) = (r, l)
+      op = [.less: .greater, .lessOrEqual: .greaterOrEqual, .greater: .less, .greaterOrEqual: .lessOrEqual][op] ?? op
+    }
+    guard case .field(let steps) = l.node else { return nil }
+    let target = value(r)
+    switch target {
+    case .number(let n):
+      // Past a bound by one whole unit (a person, a day, a yuan): a fen more than 0 would round an
+      // amount computed from it to nothing.
+      guard let unit = Fixed(integer: 1) else { return nil }
+      let needed = op == .greater ? n.adding(unit) : op == .less ? n.subtracting(unit) : n
+      return needed.map { set(steps, to: .number($0), l) }
+    case .date(let d):
+      let needed = op == .greater ? d.addingDays(1) : op == .less ? d.addingDays(-1) : d
+      return needed.map { set(steps, to: .date($0), l) }
+    default:
+      return nil
+    }
+  }
+
+  private func isField(_ e: TypedExpr) -> Bool { if case .field = e.node { true } else { false } }
+
+  /// A field that must be given (any value): the field an expression reads, or the obstacle.
+  func give(_ e: TypedExpr) -> [ToPay.Step] {
+    guard case .field(let steps) = e.node else { return [unchangeable(e)] }
+    return set(steps, to: nil, e)
+  }
+
+  /// The record and id a field path ends in (following references from the subject), or nil when a
+  /// reference on the way is not given.
+  private func owner(_ steps: [FieldStep]) -> (kind: Int, id: String)? {
+    var kind = subject, rec = record
+    for step in steps.dropLast() {
+      guard case .entity(let k, let i) = facts.tables[step.entity][record: rec, slot: step.slot] else { return nil }
+      (kind, rec) = (k, i)
+    }
+    return (kind, facts.tables[kind].ids[rec])
+  }
+
+  /// Set the field at the end of `steps`; when a reference on the way is missing, that reference must be
+  /// given first; a `fixed` fact is the obstacle instead.
+  private func set(_ steps: [FieldStep], to v: Value?, _ e: TypedExpr) -> [ToPay.Step] {
+    var kind = subject, rec = record
+    for step in steps.dropLast() {
+      guard case .entity(let k, let i) = facts.tables[step.entity][record: rec, slot: step.slot] else {
+        let f = schema.entities[step.entity].fields[step.slot]
+        return [.set(entity: schema.entities[kind].name, id: facts.tables[kind].ids[rec], field: f.name, value: nil, type: e.type, current: .null)]
+      }
+      (kind, rec) = (k, i)
+    }
+    guard let last = steps.last else { return [unchangeable(e)] }
+    let field = schema.entities[last.entity].fields[last.slot]
+    let current = facts.tables[kind][record: rec, slot: last.slot]
+    let entity = schema.entities[kind].name, id = facts.tables[kind].ids[rec]
+    if field.fixed { return [.cannot(.fixedFact(entity: entity, id: id, field: field.name, current: current, type: e.type))] }
+    return [.set(entity: entity, id: id, field: field.name, value: v, type: e.type, current: current)]
+  }
+
+  /// A condition that is not one fact's value: a scope between two places, an aggregate, a function.
+  private func unchangeable(_ e: TypedExpr) -> ToPay.Step {
+    // A function of fixed facts (the scope from 户籍 to the destination) is fixed too.
+    for path in NullableReads.reads(e) {
+      if let last = path.last, schema.entities[last.entity].fields[last.slot].fixed, let (kind, id) = owner(path) {
+        return .cannot(.fixedFact(entity: schema.entities[kind].name, id: id, field: schema.entities[last.entity].fields[last.slot].name,
+                                  current: value(TypedExpr(.field(path), e.type, e.source)), type: e.type))
+      }
+    }
+    return .cannot(.notAFactChange(e.source.text))
+  }
+}
