@@ -5,6 +5,7 @@ import PolicyDSL
 import PolicySupport
 import PolicyValues
 import SubsidyKit
+@testable import SubsidyReports
 import Testing
 
 /// "What would make it payable" checks its answer by making the changes and judging again, and names a
@@ -84,5 +85,22 @@ import Testing
     #expect(!verified.possible)
     #expect(verified.steps.contains { if case .cannot(.conflicting("organization", "H1", "kind")) = $0 { true } else { false } }, "\(verified.steps)")
     #expect(!verified.steps.contains { if case .set(_, _, "kind", _, _, _) = $0 { true } else { false } })
+  }
+}
+
+/// `stable_employment: 3 months` in Chinese: the parts found by bytes give what splitting gives.
+@Suite struct DurationWordsTests {
+  static func bySplitting(_ text: String) -> String {
+    let parts = text.split(separator: " ")
+    guard parts.count == 2 else { return text }
+    let unit = parts[1].hasPrefix("month") ? "个月" : parts[1].hasPrefix("day") ? "天" : parts[1].hasPrefix("year") ? "年" : String(parts[1])
+    return "\(parts[0])\(unit)"
+  }
+
+  @Test(arguments: ["3 months", "1 year", "10 days", "6 month", "2 weeks", "3  months", " 3 months", "3 months ", "3", "", "3 months extra",
+                    "3 个月", "三 months", "3\u{301} months", "3 \u{301}months"])
+  func sameAsSplitting(_ text: String) {
+    #expect(ExplanationText.duration(text, chinese: true) == Self.bySplitting(text))
+    #expect(ExplanationText.duration(text, chinese: false) == text)
   }
 }

@@ -18,13 +18,13 @@ final class FactFixer {
   private let compiler: ExprCompiler
   let context: EvalContext
 
-  init(program: Program, facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
-    schema = program.schema
+  /// `scopeCases`: the program's (`Program.scopeCases`): finding them again was half of making a fixer.
+  init(schema: FactSchema, scopeCases: [Scope: Int], facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
+    self.schema = schema
     self.facts = facts
     self.subject = subject
     self.record = record
-    // The program's scope cases: finding them again was half of making a fixer.
-    compiler = ExprCompiler(schema: program.schema, scopeCases: program.scopeCases)
+    compiler = ExprCompiler(schema: schema, scopeCases: scopeCases)
     context = EvalContext(facts: facts, date: date)
     context.parameters = parameters
     context.kind = subject
@@ -40,32 +40,36 @@ final class FactFixer {
   /// rule's condition), so it is not compiled again here; it reads what `compile(e)` would.
   func make(_ e: TypedExpr, hold: Bool, compiled: Thunk? = nil) -> [ToPay.Step] {
     if (compiled.map { $0(context) } ?? value(e)) == .bool(hold) { return [] }
+    // The operator's cases under one match, so its sides are bound once (not at every case tried).
     switch e.node {
-    case .binary(.and, let a, let b) where hold: return make(a, hold: true) + make(b, hold: true)
-    case .binary(.or, let a, let b) where !hold: return make(a, hold: false) + make(b, hold: false)
-    case .binary(.or, let a, let b), .binary(.and, let a, let b):
-      // One side suffices: the one whose changes are possible, else the first.
-      let left = make(a, hold: hold), right = make(b, hold: hold)
-      return ToPay(steps: left).possible || !ToPay(steps: right).possible ? left : right
+    case .binary(let op, let l, let r):
+      switch op {
+      case .and where hold: return make(l, hold: true) + make(r, hold: true)
+      case .or where !hold: return make(l, hold: false) + make(r, hold: false)
+      case .or, .and:
+        // One side suffices: the one whose changes are possible, else the first.
+        let left = make(l, hold: hold), right = make(r, hold: hold)
+        return ToPay(steps: left).possible || !ToPay(steps: right).possible ? left : right
+      case .equal where hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
+      case .notEqual where !hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
+      case .in where hold:
+        if case .list(let items) = r.node, case .field(let steps) = l.node, let first = items.first, case .constant(let v) = first.node {
+          return set(steps, to: v, l)
+        }
+        if case .constant(.enumCase(let i)) = l.node, case .field(let steps) = r.node, let names = schema.enums["evidence"]?.cases, i < names.count,
+          let (kind, id) = owner(steps)
+        {
+          return [.provide(evidence: names[i], entity: schema.entities[kind].name, id: id)]
+        }
+      default:
+        if op.isComparison && hold, let steps = compare(op, l, r) { return steps }
+      }
     case .unary(.not, let inner): return make(inner, hold: !hold)
     case .field(let steps) where e.type == .bool: return set(steps, to: .bool(hold), e)
     case .call(.present, let args) where hold: return give(args[0])
     case .call(.isNull, let args) where !hold: return give(args[0])
     case .call(.present, let args), .call(.isNull, let args):
       if case .field(let steps) = args[0].node { return set(steps, to: .null, args[0]) }
-    case .binary(.equal, let l, let r) where hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
-    case .binary(.notEqual, let l, let r) where !hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
-    case .binary(.in, let l, let r) where hold:
-      if case .list(let items) = r.node, case .field(let steps) = l.node, let first = items.first, case .constant(let v) = first.node {
-        return set(steps, to: v, l)
-      }
-      if case .constant(.enumCase(let i)) = l.node, case .field(let steps) = r.node, let names = schema.enums["evidence"]?.cases, i < names.count,
-        let (kind, id) = owner(steps)
-      {
-        return [.provide(evidence: names[i], entity: schema.entities[kind].name, id: id)]
-      }
-    case .binary(let op, let l, let r) where op.isComparison && hold:
-      if let steps = compare(op, l, r) { return steps }
     default:
       break
     }
@@ -133,11 +137,14 @@ final class FactFixer {
       (kind, rec) = (k, i)
     }
     guard let last = steps.last else { return [unchangeable(e)] }
-    let field = schema.entities[last.entity].fields[last.slot]
+    // The field's name and whether it is fixed, read in place (a copy of the field is its every label and span).
+    let name = schema.entities[last.entity].fields[last.slot].name
     let current = facts.tables[kind][record: rec, slot: last.slot]
     let entity = schema.entities[kind].name, id = facts.tables[kind].ids[rec]
-    if field.fixed { return [.cannot(.fixedFact(entity: entity, id: id, field: field.name, current: current, type: e.type))] }
-    return [.set(entity: entity, id: id, field: field.name, value: v, type: e.type, current: current)]
+    if schema.entities[last.entity].fields[last.slot].fixed {
+      return [.cannot(.fixedFact(entity: entity, id: id, field: name, current: current, type: e.type))]
+    }
+    return [.set(entity: entity, id: id, field: name, value: v, type: e.type, current: current)]
   }
 
   /// A condition that is not one fact's value: a scope between two places, an aggregate, a function.

@@ -59,12 +59,8 @@ extension Program {
     } else {
       households = HouseholdCodes(facts: facts, schema: schema, needed: false)
     }
-    // The policy is read where it is stored (a copy of it was a tenth of judging again).
-    let inArea = policies.withUnsafeBufferPointer { policies in
-      ctx.parameters = policies[p].checked.parameters
-      return applies(policies[p], rule.anchor, ctx, households)
-    }
-    guard inArea else { return nil }
+    ctx.parameters = policies[p].checked.parameters
+    guard applies(policies[p], rule.anchor, ctx, households) else { return nil }
     let timing = self.timing(rule, ctx, asOf: date, isGroup: false)
     ctx.date = timing.parameterDate
     var broken: [String] = []

@@ -124,9 +124,15 @@ extension Program {
     let record = isGroup ? nil : facts.tables[kind].index[r.subject]
     let parameters = policies[p].checked.parameters
     // Made on first use: many answers are documents to provide and days to wait, which read no fact.
-    lazy var fixer = record.map { FactFixer(program: self, facts: facts, subject: kind, record: $0, parameters: parameters, date: r.ruleDate) }
-    for check in r.explanation where !check.holds {
-      guard let reason = check.reason else { continue }
+    // It captures what it reads, not the program or the result (a capture copies each whole).
+    let (schema, scopeCases, date) = (self.schema, self.scopeCases, r.ruleDate)
+    lazy var fixer = record.map {
+      FactFixer(schema: schema, scopeCases: scopeCases, facts: facts, subject: kind, record: $0, parameters: parameters, date: date)
+    }
+    // The failed checks read where they are (iterating the explanation copied every check, held or not).
+    for c in r.explanation.indices where !r.explanation[c].holds {
+      guard let reason = r.explanation[c].reason else { continue }
+      let check = r.explanation[c].check
       switch reason {
       case .condition(_, let index, let witnesses, _):
         let count = rule.checked.conditions.count
@@ -135,7 +141,7 @@ extension Program {
           continue
         }
         guard index < count, let fixer else {
-          steps.append(.cannot(.notAFactChange(check.check)))
+          steps.append(.cannot(.notAFactChange(check)))
           continue
         }
         // The condition as the program compiled it: compiling it again was a third of making its change.
@@ -150,9 +156,9 @@ extension Program {
           }
         }
       case .vestsOn:
-        if let e = rule.checked.vestsOn { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
+        if let e = rule.checked.vestsOn { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check))] }
       case .eventDateNotGiven:
-        if let e = rule.checked.eventDate?.expr { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check.check))] }
+        if let e = rule.checked.eventDate?.expr { steps += fixer?.give(e) ?? [.cannot(.notAFactChange(check))] }
       case .vestsBy(let last, let date): steps.append(.cannot(.deadlinePassed(last: last, date: date)))
       case .policyFrom(let from, let event): steps.append(.cannot(.eventBeforePolicy(event: event, from: from)))
       case .policyUntil(let until, let event): steps.append(.cannot(.eventAfterPolicy(event: event, until: until)))
@@ -162,7 +168,7 @@ extension Program {
           let e = part == "beneficiary" ? rule.checked.beneficiary : part == "payee" ? rule.checked.payee : nil
           if let e { steps += fixer?.give(e) ?? [] }
         }
-      case .amountNotPositive: steps.append(.cannot(.notAFactChange(check.check)))
+      case .amountNotPositive: steps.append(.cannot(.notAFactChange(check)))
       case .overlay: break
       }
     }
@@ -202,6 +208,10 @@ extension Program {
 
   /// Two changes of one fact to different values cannot both be made: the answer names the conflict.
   static func withoutConflicts(_ steps: [ToPay.Step]) -> [ToPay.Step] {
+    // Fewer than two changes cannot conflict: the steps as they are (most answers).
+    var changes = 0
+    for step in steps { if case .set = step { changes += 1 } }
+    guard changes > 1 else { return steps }
     var out: [ToPay.Step] = []
     // The changes so far, searched one by one: an answer has a handful (a key string per change and a
     // dictionary cost more than the search).

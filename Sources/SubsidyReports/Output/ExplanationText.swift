@@ -152,6 +152,18 @@ struct ExplanationText {
   /// `3 months` → 3个月.
   static func duration(_ text: String, chinese: Bool) -> String {
     guard chinese else { return text }
+    // ASCII `N unit` with one space between (as every policy writes it): the two parts found by
+    // bytes (in ASCII a byte is a character), with no list of parts made; anything else as the split
+    // below reads it.
+    let bytes = text.utf8
+    if bytes.allSatisfy({ $0 < 0x80 }), let space = bytes.firstIndex(of: UInt8(ascii: " ")), space != bytes.startIndex,
+      bytes.index(after: space) != bytes.endIndex,
+      !bytes[bytes.index(after: space)...].contains(UInt8(ascii: " "))
+    {
+      let unit = text[bytes.index(after: space)...]
+      let name = unit.hasPrefix("month") ? "个月" : unit.hasPrefix("day") ? "天" : unit.hasPrefix("year") ? "年" : String(unit)
+      return "\(text[..<space])\(name)"
+    }
     let parts = text.split(separator: " ")
     guard parts.count == 2 else { return text }
     let unit = parts[1].hasPrefix("month") ? "个月" : parts[1].hasPrefix("day") ? "天" : parts[1].hasPrefix("year") ? "年" : String(parts[1])
