@@ -19,13 +19,15 @@ final class FactFixer {
   let context: EvalContext
 
   /// `scopeCases`: the program's (`Program.scopeCases`): finding them again was half of making a fixer.
-  init(schema: FactSchema, scopeCases: [Scope: Int], facts: Facts, subject: Int, record: Int, parameters: [CheckedParameter], date: CivilDate) {
+  /// `columns`: the facts' columns (`facts.tables.map(\.columns)`, gathered once per case).
+  init(schema: FactSchema, scopeCases: [Scope: Int], facts: Facts, columns: [[FactColumn]], subject: Int, record: Int, parameters: [CheckedParameter],
+       date: CivilDate) {
     self.schema = schema
     self.facts = facts
     self.subject = subject
     self.record = record
     compiler = ExprCompiler(schema: schema, scopeCases: scopeCases)
-    context = EvalContext(facts: facts, date: date)
+    context = EvalContext(facts: facts, columns: columns, date: date)
     context.parameters = parameters
     context.kind = subject
     context.record = record

@@ -91,33 +91,23 @@ extension Facts: FactCells {
   }
 }
 
-/// The columns of facts (`EvalContext.columns`), changed cell by cell: changing a cell copies its
-/// column and its table's list of columns, not the facts (every table of them reference counted).
-struct FactColumns: FactCells {
-  var columns: [[FactColumn]]
-  subscript(kind: Int, record: Int, slot: Int) -> Value {
-    get { columns[kind][slot][record] }
-    set { columns[kind][slot][record] = newValue }
-  }
-}
-
 extension Program {
   /// What would make result `r` (of these `facts`) payable; nil when it is payable or not a payment.
+  /// For many results of one case, `toPayAnswers(facts:asOf:)` shares its work between them.
   public func toPay(_ r: EvalResult, facts: Facts, asOf: CivilDate) -> ToPay? {
-    toPay(r, facts: facts, asOf: asOf, verifying: true)
+    toPayAnswers(facts: facts, asOf: asOf).toPay(r)
   }
 
-  /// `verifying: false`: the answer as made, not checked by judging again (`verified`), for tests that
-  /// check it another way.
-  func toPay(_ r: EvalResult, facts: Facts, asOf: CivilDate, verifying: Bool) -> ToPay? {
-    guard r.kind.paysOut, r.status != .payable, r.status != .alreadyPaid, let (p, rule) = compiledRule(at: r.ruleIndex) else { return nil }
-    return toPay(r, p, rule, facts: facts, asOf: asOf, verifying: verifying)
+  /// "What would make it payable" for the results of one case (these `facts`, judged on `asOf`).
+  public func toPayAnswers(facts: Facts, asOf: CivilDate) -> ToPayAnswers {
+    ToPayAnswers(program: self, facts: facts, asOf: asOf)
   }
 
   /// The rule is read through its compiled form (a class, so nothing of it is copied): copying the
   /// whole typed rule (its parsed text above all, a hundred reference counts) for every result a
   /// served answer explains was a fiftieth of the answer.
-  private func toPay(_ r: EvalResult, _ p: Int, _ rule: CompiledRule, facts: Facts, asOf: CivilDate, verifying: Bool) -> ToPay {
+  func toPay(_ r: EvalResult, _ p: Int, _ rule: CompiledRule, in answers: ToPayAnswers, verifying: Bool) -> ToPay {
+    let (facts, asOf) = (answers.facts, answers.asOf)
     var steps: [ToPay.Step] = []
     let isGroup = rule.isGroup
     let kind = rule.checked.subject
@@ -127,7 +117,8 @@ extension Program {
     // It captures what it reads, not the program or the result (a capture copies each whole).
     let (schema, scopeCases, date) = (self.schema, self.scopeCases, r.ruleDate)
     lazy var fixer = record.map {
-      FactFixer(schema: schema, scopeCases: scopeCases, facts: facts, subject: kind, record: $0, parameters: parameters, date: date)
+      FactFixer(schema: schema, scopeCases: scopeCases, facts: facts, columns: answers.columns, subject: kind, record: $0, parameters: parameters,
+                date: date)
     }
     // The failed checks read where they are (iterating the explanation copied every check, held or not).
     for c in r.explanation.indices where !r.explanation[c].holds {
@@ -203,7 +194,7 @@ extension Program {
     }
     let answer = ToPay(steps: Self.withoutConflicts(steps))
     guard verifying else { return answer }
-    return verified(answer, r, p, rule, facts: facts, columns: fixer?.context.columns ?? facts.tables.map(\.columns), asOf: asOf)
+    return verified(answer, r, p, rule, in: answers)
   }
 
   /// Two changes of one fact to different values cannot both be made: the answer names the conflict.
