@@ -116,3 +116,49 @@ import Testing
     #expect(ExplanationText.duration(text, chinese: false) == text)
   }
 }
+
+/// The parts of each condition compiled with the program (`ConditionParts`, which "what would make it
+/// payable" walks) read what compiling each part afresh reads, for every subject of every case.
+@Suite struct ConditionPartsTests {
+  @Test func partsReadWhatCompilingThemReads() throws {
+    let program = ConditionTextsTests.program
+    var d = DiagnosticBag()
+    var compared = 0, compound = 0
+    func walk(_ e: TypedExpr, _ parts: ConditionParts, _ ctx: EvalContext, _ compiler: ExprCompiler) {
+      #expect(parts.eval(ctx) == compiler.compile(e)(ctx), "\(e.source.text)")
+      compared += 1
+      switch e.node {
+      case .binary(.and, let l, let r), .binary(.or, let l, let r):
+        compound += 1
+        #expect(parts.parts.count == 2)
+        if parts.parts.count == 2 {
+          walk(l, parts.parts[0], ctx, compiler)
+          walk(r, parts.parts[1], ctx, compiler)
+        }
+      case .unary(.not, let inner):
+        compound += 1
+        #expect(parts.parts.count == 1)
+        if let part = parts.parts.first { walk(inner, part, ctx, compiler) }
+      default:
+        #expect(parts.parts.isEmpty)
+      }
+    }
+    for c in ConditionTextsTests.cases {
+      guard let facts = FactsLoader(schema: program.schema).load(c.facts, asOf: c.asOf, into: &d), let asOf = c.asOf ?? facts.asOf else { continue }
+      let compiler = ExprCompiler(schema: program.schema)
+      for index in program.ruleNames.indices {
+        guard let (p, rule) = program.compiledRule(at: index), !rule.isGroup else { continue }
+        #expect(rule.conditionParts.count == rule.checked.conditions.count)
+        let ctx = EvalContext(facts: facts, date: asOf)
+        ctx.parameters = program.rule(at: index)?.parameters ?? []
+        ctx.kind = rule.checked.subject
+        _ = p
+        for record in 0..<facts.tables[rule.checked.subject].count {
+          ctx.record = record
+          for (e, parts) in zip(rule.checked.conditions, rule.conditionParts) { walk(e, parts, ctx, compiler) }
+        }
+      }
+    }
+    #expect(compared >= 1000 && compound >= 10, "\(compared) \(compound)")
+  }
+}

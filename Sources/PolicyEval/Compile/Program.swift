@@ -24,6 +24,12 @@ final class CompiledRule: Sendable {
   /// found once: "what would make it payable" judges again only the conditions that read a field it
   /// changes. Beside `conditions` rather than in them, so evaluating copies no more per condition.
   let conditionReads: [[String]]
+  /// For each condition (none for a group's rule), its `and`, `or` and `not` parts compiled in the
+  /// shape "what would make it payable" walks them: compiling them again for every answer was a
+  /// third of making its changes.
+  let conditionParts: [ConditionParts]
+  /// The words of an amount the clause does not state (`amount: undetermined`), read once.
+  let silentAmount: String?
   let payee: Thunk?
   let beneficiary: Thunk?
   let amount: Thunk?
@@ -43,12 +49,14 @@ final class CompiledRule: Sendable {
   /// Position among all rules of the program (policy by policy), for per-rule counters.
   let index: Int
 
-  init(checked: CheckedRule, conditions: [CompiledCondition], conditionReads: [[String]], payee: Thunk?, beneficiary: Thunk?, amount: Thunk?, stable: Thunk?,
+  init(checked: CheckedRule, conditions: [CompiledCondition], conditionReads: [[String]], conditionParts: [ConditionParts], payee: Thunk?, beneficiary: Thunk?, amount: Thunk?, stable: Thunk?,
        vestsOn: Thunk?, vestsUntil: Thunk?, eventDate: Thunk?, due: Thunk?, groupFilter: Thunk?, groupBy: [(Thunk, ExprType)],
        anchor: AnchorReader, aggregates: [(Aggregate, Thunk?)], index: Int) {
     self.checked = checked
     self.conditions = conditions
     self.conditionReads = conditionReads
+    self.conditionParts = conditionParts
+    if case .undetermined(let words)? = checked.amount { silentAmount = words } else { silentAmount = nil }
     self.payee = payee
     self.beneficiary = beneficiary
     self.amount = amount
@@ -197,6 +205,9 @@ public struct Program: Sendable {
     return CompiledRule(
       checked: rule, conditions: conditions,
       conditionReads: rule.conditions.map { c in NullableReads.reads(c).compactMap { $0.last.map { schema.entities[$0.entity].fields[$0.slot].name } } },
+      // With a compiler of their own: a group's aggregates must not be registered twice (and a
+      // group's answers are counts to reach, not changes made this way).
+      conditionParts: rule.group != nil ? [] : rule.conditions.map { ConditionParts($0, compiler: shared) },
       payee: rule.payee.map(compiler.compile), beneficiary: rule.beneficiary.map(compiler.compile),
       amount: amount, stable: rule.stableEmployment.map(compiler.compile), vestsOn: rule.vestsOn.map(compiler.compile),
       vestsUntil: rule.vestsUntil.map(compiler.compile), eventDate: rule.eventDate.map { compiler.compile($0.expr) }, due: due, groupFilter: rule.group?.filter.map(compiler.compile),

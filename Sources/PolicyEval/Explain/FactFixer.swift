@@ -38,19 +38,20 @@ final class FactFixer {
     compiler.compile(e)(context)
   }
 
-  /// The changes that make `e` evaluate to `hold`. `compiled`: `e` as the program compiled it (a
-  /// rule's condition), so it is not compiled again here; it reads what `compile(e)` would.
-  func make(_ e: TypedExpr, hold: Bool, compiled: Thunk? = nil) -> [ToPay.Step] {
-    if (compiled.map { $0(context) } ?? value(e)) == .bool(hold) { return [] }
+  /// The changes that make `e` evaluate to `hold`. `compiled`: `e` and its parts as the program
+  /// compiled them (a rule's condition), so they are not compiled again here; each reads what
+  /// `compile` of it would.
+  func make(_ e: TypedExpr, hold: Bool, compiled: ConditionParts? = nil) -> [ToPay.Step] {
+    if (compiled.map { $0.eval(context) } ?? value(e)) == .bool(hold) { return [] }
     // The operator's cases under one match, so its sides are bound once (not at every case tried).
     switch e.node {
     case .binary(let op, let l, let r):
       switch op {
-      case .and where hold: return make(l, hold: true) + make(r, hold: true)
-      case .or where !hold: return make(l, hold: false) + make(r, hold: false)
+      case .and where hold: return make(l, hold: true, compiled: compiled?.part(0)) + make(r, hold: true, compiled: compiled?.part(1))
+      case .or where !hold: return make(l, hold: false, compiled: compiled?.part(0)) + make(r, hold: false, compiled: compiled?.part(1))
       case .or, .and:
         // One side suffices: the one whose changes are possible, else the first.
-        let left = make(l, hold: hold), right = make(r, hold: hold)
+        let left = make(l, hold: hold, compiled: compiled?.part(0)), right = make(r, hold: hold, compiled: compiled?.part(1))
         return ToPay(steps: left).possible || !ToPay(steps: right).possible ? left : right
       case .equal where hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
       case .notEqual where !hold: return equal(l, r) ?? equal(r, l) ?? [unchangeable(e)]
@@ -66,7 +67,7 @@ final class FactFixer {
       default:
         if op.isComparison && hold, let steps = compare(op, l, r) { return steps }
       }
-    case .unary(.not, let inner): return make(inner, hold: !hold)
+    case .unary(.not, let inner): return make(inner, hold: !hold, compiled: compiled?.part(0))
     case .field(let steps) where e.type == .bool: return set(steps, to: .bool(hold), e)
     case .call(.present, let args) where hold: return give(args[0])
     case .call(.isNull, let args) where !hold: return give(args[0])
@@ -160,4 +161,24 @@ final class FactFixer {
     }
     return .cannot(.notAFactChange(e.source.text))
   }
+}
+
+/// A condition compiled with its `and`, `or` and `not` parts, in the shape `FactFixer.make` walks it:
+/// the parts of `a and b` and `a or b` are `a` and `b`, that of `not a` is `a`; other expressions have
+/// none (the fixer reads their sides as it needs them).
+final class ConditionParts: Sendable {
+  let eval: Thunk
+  let parts: [ConditionParts]
+
+  init(_ e: TypedExpr, compiler shared: ExprCompiler) {
+    var compiler = shared
+    eval = compiler.compile(e)
+    switch e.node {
+    case .binary(.and, let l, let r), .binary(.or, let l, let r): parts = [ConditionParts(l, compiler: compiler), ConditionParts(r, compiler: compiler)]
+    case .unary(.not, let inner): parts = [ConditionParts(inner, compiler: compiler)]
+    default: parts = []
+    }
+  }
+
+  func part(_ i: Int) -> ConditionParts? { i < parts.count ? parts[i] : nil }
 }

@@ -136,7 +136,7 @@ extension Program {
           continue
         }
         // The condition as the program compiled it: compiling it again was a third of making its change.
-        steps += fixer.make(rule.checked.conditions[index], hold: true, compiled: rule.conditions[index].eval)
+        steps += fixer.make(rule.checked.conditions[index], hold: true, compiled: index < rule.conditionParts.count ? rule.conditionParts[index] : nil)
       case .stableEmployment(_, _, let vests, let end):
         if let end, let vests, end < vests {
           if end <= asOf {
@@ -183,7 +183,7 @@ extension Program {
       steps.append(.wait(until: r.ruleDate))
     }
     // A clause that states no amount: no change of facts makes it payable.
-    if case .undetermined(let words)? = rule.checked.amount, !steps.contains(where: { if case .cannot(.lawSilent) = $0 { true } else { false } }) {
+    if let words = rule.silentAmount, !steps.contains(where: { if case .cannot(.lawSilent) = $0 { true } else { false } }) {
       steps.append(.cannot(.lawSilent(.silent(words))))
     }
     if let why = r.undetermined {
