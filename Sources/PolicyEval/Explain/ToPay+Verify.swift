@@ -7,9 +7,10 @@ extension Program {
   ///
   /// What is named depends only on which conditions that read a changed field fail once the changes
   /// are made (a result judged payable again fails none), so only those are judged again, on the
-  /// subject's record alone, in the columns (`columns`, the facts' own: read only if needed) with the
-  /// changed cells: copying the facts and evaluating the whole rule with its explanation, for every
-  /// answer that changes a fact, was half of "what would make it payable".
+  /// subject's record alone, in the case's scratch columns (`ToPayAnswers.scratch`) with the changed
+  /// cells, which are put back after: copying the facts and evaluating the whole rule with its
+  /// explanation, for every answer that changes a fact, was half of "what would make it payable".
+  /// A group's result (many member records) is still judged with the whole rule on changed facts.
   func verified(_ toPay: ToPay, _ r: EvalResult, _ p: Int, _ rule: CompiledRule, in answers: ToPayAnswers) -> ToPay {
     // Only a change of a fact's value can be named a conflict below: an answer of documents to provide
     // and days to wait comes out as it went in, so it is not judged again (most answers are such).
