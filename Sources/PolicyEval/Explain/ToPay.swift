@@ -204,9 +204,11 @@ extension Program {
     for step in steps { if case .set = step { changes += 1 } }
     guard changes > 1 else { return steps }
     var out: [ToPay.Step] = []
+    out.reserveCapacity(steps.count)
     // The changes so far, searched one by one: an answer has a handful (a key string per change and a
     // dictionary cost more than the search).
     var seen: [(entity: String, id: String, field: String, value: Value?)] = []
+    seen.reserveCapacity(changes)
     for step in steps {
       guard case .set(let entity, let id, let field, let value, _, _) = step else {
         out.append(step)
