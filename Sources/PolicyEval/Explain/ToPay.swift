@@ -169,11 +169,14 @@ extension Program {
     }
     // A limit's beneficiary or payee that is not on record (no household) must be given.
     let limit = rule.checked.limit
+    // Each read with the rule's own compiled reader (the same expression, compiled with the program).
     if r.limitSlot == nil, limit.contains(where: { $0 == "beneficiary" || $0 == "payee" }), let fixer {
-      for (part, e) in [("beneficiary", rule.checked.beneficiary), ("payee", rule.checked.payee)] where limit.contains(part) {
-        if let e, fixer.value(e).isNull, !steps.contains(where: { if case .set(_, _, _, nil, _, _) = $0 { true } else { false } }) {
-          steps += fixer.give(e)
-        }
+      for part in ["beneficiary", "payee"] where limit.contains(part) {
+        let compiled = part == "beneficiary" ? rule.beneficiary : rule.payee
+        guard let compiled, compiled(fixer.context).isNull, let e = part == "beneficiary" ? rule.checked.beneficiary : rule.checked.payee,
+          !steps.contains(where: { if case .set(_, _, _, nil, _, _) = $0 { true } else { false } })
+        else { continue }
+        steps += fixer.give(e)
       }
     }
     // An event date still to come: it cannot be paid before then, whatever else changes.
