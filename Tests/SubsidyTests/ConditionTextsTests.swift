@@ -92,4 +92,38 @@ import Testing
     #expect(key(earlier) != key(before))
     #expect(key(later)?.language == .zh && memo.key(rule: rule, index: 0, language: .en, date: later, program: program) != key(later))
   }
+
+  /// Two dates of a rule share a key exactly when the same versions of its policy's parameters are in
+  /// force on both (and, where some parameter has none in force, when they are the same date): for
+  /// every rule, on the days around each version's start.
+  @Test func periodsAreTheVersionsInForce() throws {
+    let program = Self.program
+    let memo = ConditionTexts()
+    var rules = 0
+    for rule in 0..<program.ruleNames.count {
+      guard let parameters = program.rule(at: rule)?.parameters else { continue }
+      rules += 1
+      let starts = parameters.flatMap { $0.versions.map(\.from) }
+      var dates: [CivilDate] = []
+      for start in starts { for days in [-400, -1, 0, 1, 400] { if let d = start.addingDays(days) { dates.append(d) } } }
+      if let d = CivilDate(year: 2024, month: 1, day: 20) { dates.append(d) }
+      func versions(_ date: CivilDate) -> [Int] { parameters.map { p in p.versions.count(where: { $0.from <= date }) } }
+      func unvalued(_ date: CivilDate) -> Bool {
+        parameters.contains { p in
+          let started = p.versions.count(where: { $0.from <= date })
+          return started == 0 || p.versions[started - 1].value == nil
+        }
+      }
+      for a in dates {
+        for b in dates {
+          let ka = memo.key(rule: rule, index: 0, language: .zh, date: a, program: program)
+          let kb = memo.key(rule: rule, index: 0, language: .zh, date: b, program: program)
+          let same = versions(a) == versions(b) && (unvalued(a) ? a == b : true)
+          #expect((ka == kb) == same, "rule \(rule): \(a) \(b)")
+          #expect(ka?.date == (unvalued(a) ? a : nil))
+        }
+      }
+    }
+    #expect(rules >= 20)
+  }
 }

@@ -33,6 +33,15 @@ public final class EvalContext {
     self.date = date
     columns = facts.tables.map(\.columns)
   }
+
+  /// A context whose expressions read `columns` (the columns of `facts` with some cells changed, as
+  /// "what would make it payable" tries its changes) rather than the facts' own: only the changed
+  /// columns are copied, not the facts. `facts` still gives the records' ids, which do not change.
+  init(facts: Facts, columns: [[FactColumn]], date: CivilDate?) {
+    self.facts = facts
+    self.date = date
+    self.columns = columns
+  }
 }
 
 /// A compiled expression.

@@ -25,6 +25,12 @@ struct ExprCompiler {
     scopeCases = cases
   }
 
+  /// A compiler for `schema` whose scope cases (`scopeCases`) are already known.
+  init(schema: FactSchema, scopeCases: [Scope: Int]) {
+    self.schema = schema
+    self.scopeCases = scopeCases
+  }
+
   func compile(_ e: TypedExpr) -> Thunk {
     switch e.node {
     case .constant(let v):

@@ -20,6 +20,16 @@ struct CompiledCondition: Sendable {
 final class CompiledRule: Sendable {
   let checked: CheckedRule
   let conditions: [CompiledCondition]
+  /// For each condition, the names of the fields it reads (the last field of each path it reads),
+  /// found once: "what would make it payable" judges again only the conditions that read a field it
+  /// changes. Beside `conditions` rather than in them, so evaluating copies no more per condition.
+  let conditionReads: [[String]]
+  /// For each condition (none for a group's rule), its `and`, `or` and `not` parts compiled in the
+  /// shape "what would make it payable" walks them: compiling them again for every answer was a
+  /// third of making its changes.
+  let conditionParts: [ConditionParts]
+  /// The words of an amount the clause does not state (`amount: undetermined`), read once.
+  let silentAmount: String?
   let payee: Thunk?
   let beneficiary: Thunk?
   let amount: Thunk?
@@ -39,11 +49,14 @@ final class CompiledRule: Sendable {
   /// Position among all rules of the program (policy by policy), for per-rule counters.
   let index: Int
 
-  init(checked: CheckedRule, conditions: [CompiledCondition], payee: Thunk?, beneficiary: Thunk?, amount: Thunk?, stable: Thunk?,
+  init(checked: CheckedRule, conditions: [CompiledCondition], conditionReads: [[String]], conditionParts: [ConditionParts], payee: Thunk?, beneficiary: Thunk?, amount: Thunk?, stable: Thunk?,
        vestsOn: Thunk?, vestsUntil: Thunk?, eventDate: Thunk?, due: Thunk?, groupFilter: Thunk?, groupBy: [(Thunk, ExprType)],
        anchor: AnchorReader, aggregates: [(Aggregate, Thunk?)], index: Int) {
     self.checked = checked
     self.conditions = conditions
+    self.conditionReads = conditionReads
+    self.conditionParts = conditionParts
+    if case .undetermined(let words)? = checked.amount { silentAmount = words } else { silentAmount = nil }
     self.payee = payee
     self.beneficiary = beneficiary
     self.amount = amount
@@ -91,6 +104,9 @@ public struct Program: Sendable {
 
   /// Whether some rule places its subject through household members (so their codes must be gathered).
   let needsHouseholdCodes: Bool
+  /// Case index of each `Scope` in the schema's `scope` enum (`ExprCompiler.scopeCases`), found once:
+  /// "what would make it payable" compiles expressions for every result it answers.
+  let scopeCases: [Scope: Int]
   /// Where each rule is, by program rule index: `rule(at:)` and `condition(rule:index:)` are asked for
   /// every result a report explains, and a search copied each policy and rule it passed.
   private let ruleAt: [(policy: Int, rule: Int)]
@@ -132,6 +148,7 @@ public struct Program: Sendable {
     }
     self.policies = policies
     let scopeCases = compiler.scopeCases
+    self.scopeCases = scopeCases
     columnPrograms = policies.flatMap { $0.rules.map { RuleProgram($0.checked, schema: set.schema, scopeCases: scopeCases) } }
   }
 
@@ -151,6 +168,17 @@ public struct Program: Sendable {
     guard index >= 0, index < ruleAt.count else { return nil }
     let (p, r) = ruleAt[index]
     return (policies[p].rules[r].checked, policies[p].checked.parameters)
+  }
+
+  /// The expression of the rule at program index `rule` that gives its event date (`vesting: false`:
+  /// `dated:` or the schema's default) or its `vesting.on` date, with its policy's parameters: what a
+  /// report says the date in plain words from, read without copying the rule (as `rule(at:)` does).
+  public func eventDate(rule index: Int, vesting: Bool) -> (expression: TypedExpr, parameters: [CheckedParameter])? {
+    guard index >= 0, index < ruleAt.count else { return nil }
+    let (p, r) = ruleAt[index]
+    let rule = policies[p].rules[r]
+    guard let e = vesting ? rule.checked.vestsOn : rule.checked.eventDate?.expr else { return nil }
+    return (e, policies[p].checked.parameters)
   }
 
   /// The compiled rule at program index `index` and the index of its policy in `policies`.
@@ -175,7 +203,12 @@ public struct Program: Sendable {
     var amount: Thunk?
     if case .expression(let e)? = rule.amount { amount = compiler.compile(e) }
     return CompiledRule(
-      checked: rule, conditions: conditions, payee: rule.payee.map(compiler.compile), beneficiary: rule.beneficiary.map(compiler.compile),
+      checked: rule, conditions: conditions,
+      conditionReads: rule.conditions.map { c in NullableReads.reads(c).compactMap { $0.last.map { schema.entities[$0.entity].fields[$0.slot].name } } },
+      // With a compiler of their own: a group's aggregates must not be registered twice (and a
+      // group's answers are counts to reach, not changes made this way).
+      conditionParts: rule.group != nil ? [] : rule.conditions.map { ConditionParts($0, compiler: shared) },
+      payee: rule.payee.map(compiler.compile), beneficiary: rule.beneficiary.map(compiler.compile),
       amount: amount, stable: rule.stableEmployment.map(compiler.compile), vestsOn: rule.vestsOn.map(compiler.compile),
       vestsUntil: rule.vestsUntil.map(compiler.compile), eventDate: rule.eventDate.map { compiler.compile($0.expr) }, due: due, groupFilter: rule.group?.filter.map(compiler.compile),
       groupBy: rule.group?.by.map { (compiler.compile($0), $0.type) } ?? [], anchor: AnchorReader(entity: rule.subject, schema: schema),

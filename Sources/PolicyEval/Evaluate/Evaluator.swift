@@ -51,26 +51,12 @@ extension Program {
                 renderer: ValueRenderer, isGroup: Bool, explain: Bool = true, conditionsHold: Bool = false, amount: Fixed? = nil) -> EvalResult? {
     // Read through the class (`rule.checked.…`), never copied out whole: a copy of the checked rule
     // retained every string and array in it, per rule and subject.
-    let kind = rule.checked.subject
-    // Reads a slot of the subject's record in place (no copy of the record).
-    let field: (Int) -> Value = { slot in
-      isGroup ? .null : ctx.columns[kind][slot][ctx.record]
-    }
     var checks: [Check] = []
     var verdict = Verdict()
-    ctx.date = asOf
-    // The event date: the vesting date where the rule vests, else `dated:` (or the schema's default).
-    var vest: CivilDate?
-    var event: CivilDate?
-    var eventUnknown: Undetermined?
-    if let stable = rule.stable, let startSlot = rule.checked.startSlot, let endSlot = rule.checked.endSlot, !isGroup {
-      // "Stable employment of N months" vests at start + N months if not ended before.
-      let duration = stable(ctx)
-      let start = field(startSlot).date
-      if let start, case .duration(let n, let unit) = duration {
-        vest = ExprCompiler.arithmetic(.plus, .date(start), .duration(n, unit), "").date
-      }
-      let end = field(endSlot).date
+    let timing = self.timing(rule, ctx, asOf: asOf, isGroup: isGroup)
+    let (vest, eventUnknown) = (timing.vest, timing.eventUnknown)
+    switch timing.source {
+    case .stableEmployment(let start, let end):
       let holds = vest.map { v in end.map { $0 >= v } ?? true } ?? false
       verdict.add(holds ? .bool(true) : .bool(false))
       if explain {
@@ -80,24 +66,19 @@ extension Program {
                             holds: holds, span: rule.checked.syntax.vesting?.span,
                             reason: .stableEmployment(duration: text, start: start, vests: vest, end: end)))
       }
-    } else if let on = rule.vestsOn {
-      vest = on(ctx).date
+    case .vestsOn:
       verdict.add(vest != nil ? .bool(true) : .null)
       if explain {
         checks.append(Check(check: "vests on \(rule.checked.syntax.vesting?.on?.text ?? "")", value: vest.map(String.init(describing:)) ?? "null",
                             holds: vest != nil, span: rule.checked.syntax.vesting?.span,
                             reason: .vestsOn(expression: rule.checked.syntax.vesting?.on?.text ?? "", date: vest)))
       }
-    } else if let dated = rule.eventDate, rule.checked.eventDate != nil {
-      switch dated(ctx) {
-      case .date(let d): event = d
-      case .undetermined(let why): eventUnknown = why
-      default: eventUnknown = .eventDateNotGiven(rule.checked.eventDate?.expr.source.text ?? "")
-      }
+    case .dated, .none:
+      break
     }
     if !explain, verdict.refused { return nil }
-    let ruleDate = vest ?? event ?? asOf
-    ctx.date = eventUnknown == nil ? ruleDate : nil
+    let ruleDate = timing.ruleDate
+    ctx.date = timing.parameterDate
     var expires = policy.checked.syntax.effectiveUntil?.value
     if eventUnknown == nil {
       if let until = rule.vestsUntil, let last = until(ctx).date {
@@ -162,6 +143,35 @@ extension Program {
     }
     if rule.checked.kind.paysOut, result.status != .ineligible, eventUnknown == nil { result.eligibleFrom = ruleDate }
     return result
+  }
+
+  /// When rule `rule`'s event happens for the subject at `ctx.record`, judged on `asOf`: the day it
+  /// vests (stable employment, `vesting.on`) or its `dated:` event, read with parameters valued on
+  /// `asOf`. `evaluate` explains it; "what would make it payable" judges conditions again on it.
+  @inline(__always)
+  func timing(_ rule: CompiledRule, _ ctx: EvalContext, asOf: CivilDate, isGroup: Bool) -> RuleTiming {
+    ctx.date = asOf
+    if let stable = rule.stable, let startSlot = rule.checked.startSlot, let endSlot = rule.checked.endSlot, !isGroup {
+      // "Stable employment of N months" vests at start + N months if not ended before. The subject's
+      // record is read in place (no copy of the record).
+      let duration = stable(ctx)
+      let start = ctx.columns[rule.checked.subject][startSlot][ctx.record].date
+      var vest: CivilDate?
+      if let start, case .duration(let n, let unit) = duration {
+        vest = ExprCompiler.arithmetic(.plus, .date(start), .duration(n, unit), "").date
+      }
+      let end = ctx.columns[rule.checked.subject][endSlot][ctx.record].date
+      return RuleTiming(asOf: asOf, source: .stableEmployment(start: start, end: end), vest: vest)
+    } else if let on = rule.vestsOn {
+      return RuleTiming(asOf: asOf, source: .vestsOn, vest: on(ctx).date)
+    } else if let dated = rule.eventDate, rule.checked.eventDate != nil {
+      switch dated(ctx) {
+      case .date(let d): return RuleTiming(asOf: asOf, source: .dated, event: d)
+      case .undetermined(let why): return RuleTiming(asOf: asOf, source: .dated, eventUnknown: why)
+      default: return RuleTiming(asOf: asOf, source: .dated, eventUnknown: .eventDateNotGiven(rule.checked.eventDate?.expr.source.text ?? ""))
+      }
+    }
+    return RuleTiming(asOf: asOf, source: .none)
   }
 
   /// The limit key (`policy|rule|P1|2024`), in the limit's canonical order. A part that is not known
@@ -332,15 +342,42 @@ extension Program {
 /// For each household record, the hukou codes of the people who belong to it.
 struct HouseholdCodes {
   var codes: [Int: [DivisionCode]] = [:]
-  /// Only rules about households need these; skip the scan otherwise.
-  init(facts: Facts, schema: FactSchema, needed: Bool = true) {
+  /// Only rules about households need these; skip the scan otherwise. `columns`: the facts' columns
+  /// with some cells changed (as "what would make it payable" tries its changes), read instead of the
+  /// facts' own.
+  init(facts: Facts, schema: FactSchema, needed: Bool = true, columns: [[FactColumn]]? = nil) {
     guard needed else { return }
     guard let person = schema.entity("person"), let household = person.field("household"), let hukou = person.field("hukou") else { return }
-    let people = facts.tables[person.index]
-    for record in 0..<people.count {
-      if case .entity(_, let h) = people[record: record, slot: household.slot], case .code(let code) = people[record: record, slot: hukou.slot] {
+    let people = columns?[person.index] ?? facts.tables[person.index].columns
+    for record in 0..<facts.tables[person.index].count {
+      if case .entity(_, let h) = people[household.slot][record], case .code(let code) = people[hukou.slot][record] {
         codes[h, default: []].append(code)
       }
     }
   }
+}
+
+/// When a rule's event happens for one subject (`Program.timing`): what `evaluate` explains and dates
+/// the rule by.
+struct RuleTiming {
+  enum Source {
+    /// Stable employment: the start and end as read (the day it vests is `vest`).
+    case stableEmployment(start: CivilDate?, end: CivilDate?)
+    case vestsOn
+    case dated
+    /// Neither: the rule is judged on `as_of`.
+    case none
+  }
+
+  let asOf: CivilDate
+  let source: Source
+  var vest: CivilDate? = nil
+  var event: CivilDate? = nil
+  /// Why the event date could not be read (a fact not given, a parameter not in force).
+  var eventUnknown: Undetermined? = nil
+
+  /// The date parameters and limits are judged at: the vesting or event date, else `as_of`.
+  var ruleDate: CivilDate { vest ?? event ?? asOf }
+  /// The date compiled expressions value parameters on: nil while the event date is not known.
+  var parameterDate: CivilDate? { eventUnknown == nil ? ruleDate : nil }
 }

@@ -12,13 +12,15 @@ import PolicyValues
 /// A date on which some parameter has no version is keyed by the date itself (the words then name
 /// it). The server keeps one per `PolicySnapshot`, so a reload starts afresh; `capacity` bounds it.
 public final class ConditionTexts: @unchecked Sendable {
-  // Unchecked: `words` and `parameters` are read and written under `lock`.
+  // Unchecked: `said`, `periods` and `clauses` are read and written under `lock`.
   struct Key: Hashable {
     let rule: Int
     let index: Int
     let language: TextReport.Language
-    /// Per parameter of the rule's policy, how many of its versions have started on the date.
-    let versions: [Int]
+    /// Which of the rule's periods the date falls in: the days on which a version of some parameter of
+    /// its policy starts divide time into periods, and in each the same versions are in force (so a
+    /// period is the versions in force, with no list of them made for every condition said).
+    let period: Int
     /// Only when a parameter has no version in force on that date.
     let date: CivilDate?
   }
@@ -31,10 +33,43 @@ public final class ConditionTexts: @unchecked Sendable {
   /// At most this many conditions are remembered (each policy set has a few hundred conditions).
   static let capacity = 8192
 
+  /// The `index` of a rule's event date (`dated:` or the schema's default) and of its `vesting.on`
+  /// date among the expressions remembered, beside its conditions (0 and up): a date's words depend on
+  /// the same versions of parameters as a condition's.
+  static let eventDateIndex = -1
+  static let vestingDateIndex = -2
+
   private let lock = NSLock()
   private var said: [Key: Words] = [:]
-  /// Each rule's policy parameters, by program rule index.
-  private var parameters: [Int: [CheckedParameter]] = [:]
+  /// For each rule (by program rule index), its periods (`Key.period`): copying the parameters
+  /// themselves (their syntax and spans) to count their versions was two thirds of finding the words said.
+  private var periods: [Int: Periods] = [:]
+
+  /// The days on which a version of some parameter of a rule's policy starts, in order, and for each
+  /// period (before the first day, then from each day) whether some parameter has no value in it.
+  struct Periods {
+    let starts: [CivilDate]
+    let unvalued: [Bool]
+
+    init(_ parameters: [CheckedParameter]) {
+      let starts = Array(Set(parameters.flatMap { $0.versions.map(\.from) })).sorted()
+      self.starts = starts
+      // A period's versions are those started on its first day (none before the first start).
+      unvalued = (0...starts.count).map { period in
+        parameters.contains { parameter in
+          let started = period == 0 ? 0 : parameter.versions.count(where: { $0.from <= starts[period - 1] })
+          return started == 0 || parameter.versions[started - 1].value == nil
+        }
+      }
+    }
+
+    /// The period `date` falls in.
+    func period(of date: CivilDate) -> Int {
+      var period = 0
+      while period < starts.count, starts[period] <= date { period += 1 }
+      return period
+    }
+  }
 
   /// Each policy's title and its rules' clause texts, by policy id and rule id (the first of each id,
   /// as a search finds it), made on first use: a result's `words` look them up, and a search per
@@ -61,25 +96,33 @@ public final class ConditionTexts: @unchecked Sendable {
   }
 
   func key(rule: Int, index: Int, language: TextReport.Language, date: CivilDate, program: Program) -> Key? {
-    let known = lock.withLock { self.parameters[rule] }
-    let parameters: [CheckedParameter]
-    if let known {
-      parameters = known
-    } else {
-      guard let found = program.rule(at: rule)?.parameters else { return nil }
-      lock.withLock { self.parameters[rule] = found }
-      parameters = found
+    guard let periods = lock.withLock({ self.periods[rule] }) ?? periods(rule: rule, program: program) else { return nil }
+    return Self.key(rule: rule, index: index, language: language, date: date, periods: periods)
+  }
+
+  /// The words said already for expression `index` of rule `rule` on `date` (nil if none), and the key
+  /// to remember them by once said (nil where the rule is not known): one lock for both.
+  func said(rule: Int, index: Int, language: TextReport.Language, date: CivilDate, program: Program) -> (key: Key?, words: Words?) {
+    let found: (Key?, Words?)? = lock.withLock {
+      guard let periods = self.periods[rule] else { return nil }
+      let key = Self.key(rule: rule, index: index, language: language, date: date, periods: periods)
+      return (key, said[key])
     }
-    var versions: [Int] = []
-    versions.reserveCapacity(parameters.count)
-    var unvalued = false
-    for parameter in parameters {
-      var started = 0
-      for version in parameter.versions where version.from <= date { started += 1 }
-      if started == 0 || parameter.versions[started - 1].value == nil { unvalued = true }
-      versions.append(started)
-    }
-    return Key(rule: rule, index: index, language: language, versions: versions, date: unvalued ? date : nil)
+    if let found { return found }
+    return (key(rule: rule, index: index, language: language, date: date, program: program), nil)
+  }
+
+  /// The periods of rule `rule`, found and remembered (nil where there is no such rule).
+  private func periods(rule: Int, program: Program) -> Periods? {
+    guard let parameters = program.rule(at: rule)?.parameters else { return nil }
+    let found = Periods(parameters)
+    lock.withLock { self.periods[rule] = found }
+    return found
+  }
+
+  private static func key(rule: Int, index: Int, language: TextReport.Language, date: CivilDate, periods: Periods) -> Key {
+    let period = periods.period(of: date)
+    return Key(rule: rule, index: index, language: language, period: period, date: periods.unvalued[period] ? date : nil)
   }
 
   func words(_ key: Key) -> Words? {

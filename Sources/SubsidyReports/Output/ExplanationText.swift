@@ -13,6 +13,18 @@ struct ExplanationText {
   let showPII: Bool
   /// Conditions already put in words (by the policy set being served, or by this document).
   var memo: ConditionTexts? = nil
+  /// Made once: made for each value a line names, each copied the program (every table of it
+  /// reference counted).
+  private let words: ValueWords
+
+  init(program: Program, facts: Facts, language: TextReport.Language, showPII: Bool, memo: ConditionTexts? = nil) {
+    self.program = program
+    self.facts = facts
+    self.language = language
+    self.showPII = showPII
+    self.memo = memo
+    words = ValueWords(program: program, language: language, showPII: showPII)
+  }
 
   /// The text in the language asked for; only that one is made (the other's values are not put in words).
   private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .zh ? zh() : en() }
@@ -23,16 +35,24 @@ struct ExplanationText {
     switch reason {
     case .condition(let rule, let index, let witnesses, let value):
       guard let words = conditionWords(rule: rule, index: index, date: r.ruleDate) else { return check.check }
-      let saw: String
+      var line = t("须：", "needs: ") + words.condition + t("（实际：", " (saw: ")
       if witnesses.isEmpty || witnesses.count != words.witnesses.count {
-        saw = self.value(value, .bool)
+        line += self.value(value, .bool)
       } else {
-        saw = zip(words.witnesses, witnesses).map { expr, w in
-          w.value.isNull ? "\(expr)\(t("未填", " not given"))" : "\(expr)\(t("为", " is "))\(self.value(w.value, w.type))"
+        // Written into the line as they come (no list of parts to join).
+        for i in witnesses.indices {
+          if i > 0 { line += t("，", "; ") }
+          line += words.witnesses[i]
+          let w = witnesses[i]
+          if w.value.isNull {
+            line += t("未填", " not given")
+          } else {
+            line += t("为", " is ")
+            line += self.value(w.value, w.type)
+          }
         }
-          .joined(separator: t("，", "; "))
       }
-      return t("须：", "needs: ") + words.condition + t("（实际：", " (saw: ") + saw + t("）", ")")
+      return line + t("）", ")")
     case .stableEmployment(let duration, let start, let vests, let end):
       let span = Self.duration(duration, chinese: language == .zh)
       let from = start.map(\.description) ?? t("未填", "not given")
@@ -66,8 +86,8 @@ struct ExplanationText {
   /// Condition `index` of rule `rule` and the values it reads, in plain words with the parameters in
   /// force on `date`; from the memo when they have been said already.
   private func conditionWords(rule: Int, index: Int, date: CivilDate) -> ConditionTexts.Words? {
-    let key = memo?.key(rule: rule, index: index, language: language, date: date, program: program)
-    if let key, let known = memo?.words(key) { return known }
+    let (key, known) = memo?.said(rule: rule, index: index, language: language, date: date, program: program) ?? (nil, nil)
+    if let known { return known }
     guard let parts = program.condition(rule: rule, index: index) else { return nil }
     let plain = PlainExpression(schema: program.schema, parameters: parts.parameters, language: language, date: date)
     let words = ConditionTexts.Words(condition: plain.render(parts.condition), witnesses: parts.witnesses.map(plain.render))
@@ -76,9 +96,15 @@ struct ExplanationText {
   }
 
   /// The rule's event date (or `vesting.on` date) in plain words: 为社员购买人身意外保险生效日期.
+  /// From the memo when said already (it depends on the parameters in force as a condition's words do).
   private func plainEventDate(of r: EvalResult, vesting: Bool) -> String? {
-    guard let (rule, parameters) = program.rule(at: r.ruleIndex), let e = vesting ? rule.vestsOn : rule.eventDate?.expr else { return nil }
-    return PlainExpression(schema: program.schema, parameters: parameters, language: language, date: r.ruleDate).render(e)
+    let index = vesting ? ConditionTexts.vestingDateIndex : ConditionTexts.eventDateIndex
+    let (key, known) = memo?.said(rule: r.ruleIndex, index: index, language: language, date: r.ruleDate, program: program) ?? (nil, nil)
+    if let known { return known.condition }
+    guard let (e, parameters) = program.eventDate(rule: r.ruleIndex, vesting: vesting) else { return nil }
+    let words = PlainExpression(schema: program.schema, parameters: parameters, language: language, date: r.ruleDate).render(e)
+    if let key { memo?.remember(ConditionTexts.Words(condition: words, witnesses: []), for: key) }
+    return words
   }
 
   /// Why result `r` is undetermined, with the schema's labels where the reason names a field or an enum case.
@@ -119,13 +145,25 @@ struct ExplanationText {
     case (.list(let items), .list(let inner)):
       return items.isEmpty ? t("无", "none") : items.map { value($0, inner) }.joined(separator: t("、", ", "))
     case (.undetermined(let why), _): return undetermined(why)
-    default: return ValueWords(program: program, language: language, showPII: showPII).value(v, type)
+    default: return words.value(v, type)
     }
   }
 
   /// `3 months` → 3个月.
   static func duration(_ text: String, chinese: Bool) -> String {
     guard chinese else { return text }
+    // ASCII `N unit` with one space between (as every policy writes it): the two parts found by
+    // bytes (in ASCII a byte is a character), with no list of parts made; anything else as the split
+    // below reads it.
+    let bytes = text.utf8
+    if bytes.allSatisfy({ $0 < 0x80 }), let space = bytes.firstIndex(of: UInt8(ascii: " ")), space != bytes.startIndex,
+      bytes.index(after: space) != bytes.endIndex,
+      !bytes[bytes.index(after: space)...].contains(UInt8(ascii: " "))
+    {
+      let unit = text[bytes.index(after: space)...]
+      let name = unit.hasPrefix("month") ? "个月" : unit.hasPrefix("day") ? "天" : unit.hasPrefix("year") ? "年" : String(unit)
+      return "\(text[..<space])\(name)"
+    }
     let parts = text.split(separator: " ")
     guard parts.count == 2 else { return text }
     let unit = parts[1].hasPrefix("month") ? "个月" : parts[1].hasPrefix("day") ? "天" : parts[1].hasPrefix("year") ? "年" : String(parts[1])

@@ -13,8 +13,9 @@ public enum ResultJSON {
     out.string(asOf.description)
     out.key("results")
     out.beginArray()
+    let answers = program.toPayAnswers(facts: facts, asOf: asOf)
     for r in results {
-      write(r, toPay: program.toPay(r, facts: facts, asOf: asOf).map { ToPayText.json($0, schema: program.schema) }, to: &out)
+      write(r, toPay: answers.toPay(r).map { ToPayText.json($0, schema: program.schema) }, to: &out)
     }
     out.endArray()
     out.endObject()

@@ -41,6 +41,8 @@ public struct ResultWords {
   public static func write(asOf: CivilDate, results: [EvalResult], program: Program, facts: Facts, redactor: PIIRedactor,
                            language: TextReport.Language, memo: ConditionTexts = ConditionTexts(), to out: inout JSONWriter) {
     let words = ResultWords(program: program, facts: facts, language: language, redactor: redactor, memo: memo)
+    // One set of answers for the document: the facts' columns are gathered once for every result.
+    let answers = program.toPayAnswers(facts: facts, asOf: asOf)
     out.beginObject()
     out.key("as_of"); out.string(asOf.description)
     out.key("lang"); out.string(language.rawValue)
@@ -48,7 +50,7 @@ public struct ResultWords {
     out.beginArray()
     for r in results {
       let shown = redactor.result(r)
-      let toPay = program.toPay(shown, facts: facts, asOf: asOf)
+      let toPay = answers.toPay(shown)
       ResultJSON.write(shown, toPay: toPay.map { ToPayText.json($0, schema: program.schema) }, to: &out) { out in
         out.key("words")
         words.write(r, toPay: toPay, to: &out)

@@ -7,14 +7,22 @@ struct ToPayText {
   let program: Program
   let language: TextReport.Language
   let showPII: Bool
+  /// Made once, not per answer (each copied the program, every table of it reference counted).
+  private let words: ValueWords
+
+  init(program: Program, language: TextReport.Language, showPII: Bool) {
+    self.program = program
+    self.language = language
+    self.showPII = showPII
+    words = ValueWords(program: program, language: language, showPII: showPII)
+  }
 
   /// The text in the language asked for; only that one is made (the other's values are not put in words).
   private func t(_ zh: @autoclosure () -> String, _ en: @autoclosure () -> String) -> String { language == .zh ? zh() : en() }
 
   /// One line per step: 外出务工收入证明未提供; 家庭年劳务收入须为 20000（现为 19996）; 待 2024-02-29 即可发放.
   func lines(_ toPay: ToPay) -> [String] {
-    let words = ValueWords(program: program, language: language, showPII: showPII)
-    return toPay.steps.map { step in
+    toPay.steps.map { step in
       switch step {
       case .set(let entity, let id, let field, let value, let type, let current):
         let what = words.field(entity, id, field)
@@ -119,10 +127,16 @@ struct ValueWords {
   let showPII: Bool
 
   /// 人员 P1 的贫困状态 / the poverty status of person P1.
+  /// The labels are read where the schema holds them: looking the entity and the field up by name
+  /// copied each (every label, field and slot of the entity) for every change an answer names.
   func field(_ entity: String, _ id: String, _ field: String) -> String {
-    let e = program.schema.entity(entity)
-    let kind = e?.label.map { language == .zh ? $0.zh : $0.en } ?? entity
-    let name = e?.field(field)?.label.map { language == .zh ? $0.zh : $0.en } ?? field
+    var kind = entity, name = field
+    if let e = program.schema.entityIndex[entity] {
+      if let label = program.schema.entities[e].label { kind = language == .zh ? label.zh : label.en }
+      if let slot = program.schema.entities[e].slots[field], let label = program.schema.entities[e].fields[slot].label {
+        name = language == .zh ? label.zh : label.en
+      }
+    }
     let shown = PIIMask.mask(id, show: showPII)
     return language == .zh ? "\(kind) \(shown) 的\(name)" : "the \(name) of \(kind) \(shown)"
   }
