@@ -34,7 +34,9 @@ public func fuzzFacts(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
   let asOf = facts.asOf ?? fallbackDate
   let results = program.evaluate(facts, asOf: asOf)
   let redactor = PIIRedactor(program: program)
-  _ = ResultJSON.document(asOf: asOf, results: results.map(redactor.result)).serialized()
+  // The contract's JSON (with "what would make it payable") and the server's answer with its words.
+  _ = ResultJSON.document(asOf: asOf, results: results.map(redactor.result), program: program, facts: facts)
+  _ = ResultWords.document(asOf: asOf, results: results, program: program, facts: facts, redactor: redactor, language: .zh)
   _ = TextReport(program: program, facts: facts, language: .zh).render(asOf: asOf, results: results)
   return 0
 }
