@@ -20,6 +20,24 @@ public struct CSVWriter {
     if buffer.count >= flushAt { try flush() }
   }
 
+  /// Whether the next `cell` begins a record.
+  private var atRecordStart = true
+
+  /// One cell of a record written cell by cell (`cell`…, then `endRecord`): the same bytes as `row`,
+  /// with no array of the record's cells made first (the payouts file writes one per result).
+  public mutating func cell(_ field: String) {
+    if !atRecordStart { buffer.append(UInt8(ascii: ",")) }
+    atRecordStart = false
+    CSVField.append(field, to: &buffer)
+  }
+
+  /// Ends a record begun with `cell`.
+  public mutating func endRecord() throws {
+    buffer.append(UInt8(ascii: "\n"))
+    atRecordStart = true
+    if buffer.count >= flushAt { try flush() }
+  }
+
   public mutating func flush() throws {
     guard !buffer.isEmpty else { return }
     if let file {

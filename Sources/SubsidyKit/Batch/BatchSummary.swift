@@ -97,20 +97,6 @@ public struct BatchSummary: Sendable {
     public static func < (a: RuleKey, b: RuleKey) -> Bool { (a.policy, a.rule) < (b.policy, b.rule) }
   }
 
-  mutating func count(_ row: PayoutRow, _ rules: [RuleTerms]) {
-    guard row.ruleIndex >= 0, row.ruleIndex < rules.count else { return }
-    let info = rules[row.ruleIndex]
-    let key = RuleKey(policy: info.policy, rule: info.rule)
-    byStatus[row.status, default: Tally()].add(row.amount)
-    byGroup[groups[key] ?? .payments, default: [:]][row.status, default: Tally()].add(row.amount)
-    byRule[key, default: [:]][row.status, default: Tally()].add(row.amount)
-    if row.status == .payable, (groups[key] ?? .payments) == .payments {
-      byFunding[info.funding.isEmpty ? "—" : info.funding, default: Tally()].add(row.amount)
-    }
-  }
-
-  mutating func countIneligible(_ info: RuleTerms) { countIneligible(policy: info.policy, rule: info.rule) }
-
   /// A result not written out: `status` as the evaluator gave it (ineligible, not met, not
   /// applicable), or by default the refusal of the rule's kind.
   mutating func countIneligible(policy: String, rule: String, status: Status? = nil, times: Int = 1) {

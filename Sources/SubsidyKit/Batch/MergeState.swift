@@ -20,6 +20,8 @@ struct MergeState {
   private var judgedSubjects: JudgedSubjects
   private var groups: SpillingGroupBook
   private let place: SpillPlace
+  /// Results counted by rule index as they are written, folded into the summary at the end (`finish`).
+  private var tallies: RuleTallies
 
   init(program: Program, asOf: CivilDate, keepExplanation: Bool, showPII: Bool = false,
        place: SpillPlace = SpillPlace()) {
@@ -32,6 +34,7 @@ struct MergeState {
     self.keepExplanation = keepExplanation
     self.showPII = showPII
     self.rules = program.ruleInfo
+    tallies = RuleTallies(ruleCount: rules.count)
   }
 
   /// Takes one chunk's kept results, already in input order (see `PayoutRow.inputOrder`): `rows` about
@@ -46,22 +49,21 @@ struct MergeState {
     try groups.take(chunkGroups)
     try settle(&emit, ledger: ledger, summary: &summary)
     for row in emit {
-      summary.count(row, rules)
+      tallies.count(row)
       try row.write(to: &out, rules, showPII: showPII)
     }
   }
 
   private mutating func consider(_ row: PayoutRow, into emit: inout [PayoutRow], summary: inout BatchSummary) throws {
     if row.status == .ineligible || row.status == .notApplicable || row.status == .notMet {
-      let info = rules[row.ruleIndex]
-      summary.countIneligible(policy: info.policy, rule: info.rule, status: row.status)
+      tallies.countIneligible(rule: row.ruleIndex, status: row.status)
       return
     }
     guard row.status.claimsLimit, let slot = row.slot else {
       emit.append(row)
       return
     }
-    if let loser = try limits.offer(row, slot: slot) { summary.countIneligible(rules[loser]) }
+    if let loser = try limits.offer(row, slot: slot) { tallies.countLimitLoser(rule: loser) }
   }
 
   /// Sizes of what spans rows, for the memory figures in the benchmark notes.
@@ -82,7 +84,7 @@ struct MergeState {
       var rows = page
       try settle(&rows, ledger: ledger, summary: &summary)
       for row in rows {
-        summary.count(row, rules)
+        tallies.count(row)
         try row.write(to: &out, rules, showPII: showPII)
       }
     }
@@ -95,17 +97,18 @@ struct MergeState {
       var rows: [PayoutRow] = []
       for r in results {
         if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-          summary.countIneligible(policy: r.policy, rule: r.rule, status: r.status)
+          tallies.countIneligible(rule: r.ruleIndex, status: r.status)
         } else {
           rows.append(PayoutRow(r, keepExplanation: keepExplanation))
         }
       }
       try settle(&rows, ledger: ledger, summary: &summary)
       for row in rows {
-        summary.count(row, rules)
+        tallies.count(row)
         try row.write(to: &out, rules, showPII: showPII)
       }
     }
+    tallies.fold(into: &summary, rules: rules)
   }
 
   /// Marks claims the ledger already paid, and records the payable ones when committing.
