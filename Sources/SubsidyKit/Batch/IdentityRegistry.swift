@@ -134,19 +134,31 @@ extension IdentityClaim {
     // where a dictionary hashed a key for every row.
     var position = facts.tables.map { [Int32](repeating: -1, count: $0.count) }
     let table = facts.tables[rowKind]
-    // The columns read, taken out once: reading a cell through its table per row copied the whole
-    // table (every column array retained and released) for each row and path.
-    let references = paths.map { table.columns[$0.refSlot] }
-    let numbers = paths.map { facts.tables[$0.entity].columns[$0.slot] }
+    let rows = min(table.count, decoded.lines.count)
+    // Per path, the record each row names (-1: none, or not of the path's kind), read column by
+    // column first: reading a cell through a column held in an array of columns copied the column
+    // (its arrays retained and released) for every row and path.
+    var named = [Int32](repeating: -1, count: paths.count * rows)
+    for p in paths.indices {
+      let references = table.columns[paths[p].refSlot]
+      for row in 0..<rows {
+        if case .entity(let kind, let index) = references[row], kind == paths[p].entity, index >= 0, index < position[kind].count {
+          named[p * rows + row] = Int32(index)
+        }
+      }
+    }
+    let numbers = paths.map { facts.tables[$0.entity].columns[$0.slot].boxed }
+    let numbersBoxed = paths.map { facts.tables[$0.entity].columns[$0.slot].codec == .boxed }
     let targetIDs = paths.map { facts.tables[$0.entity].ids }
     let subjects = table.ids
     let lines = decoded.lines
-    for row in 0..<min(table.count, lines.count) {
+    for row in 0..<rows {
       for p in paths.indices {
-        guard case .entity(let kind, let index) = references[p][row], kind == paths[p].entity,
-          case .string(let number) = numbers[p][index]
-        else { continue }
-        guard index >= 0, index < position[kind].count else { continue }
+        let index = Int(named[p * rows + row])
+        guard index >= 0 else { continue }
+        let kind = paths[p].entity
+        // ID numbers are text, held as `Value`s (`FactColumn.Codec.boxed`).
+        guard numbersBoxed[p], index < numbers[p].count, case .string(let number) = numbers[p][index] else { continue }
         let i = Int(position[kind][index])
         if i >= 0 {
           claims[i].more.append((lines[row], subjects[row]))
