@@ -115,6 +115,7 @@ public final class BatchRunner: Sendable {
     /// while it waits to be merged); the rare chunk that must be regrouped is decoded again from `slab`.
     var dispatchIDs: [String] = []
     var dispatchHashes: [UInt64] = []
+    var dispatchSerials: [DispatchSerial?] = []
     var firstRow = 0
   }
 
@@ -189,7 +190,8 @@ public final class BatchRunner: Sendable {
       // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
       var repeated = Set<String>()
       for (i, hash) in item.dispatchHashes.enumerated() where i < decoded.lines.count {
-        if let earlier = try dispatchIDs.earlierLine(hash: hash, line: decoded.lines[i]) {
+        let serial = i < item.dispatchSerials.count ? item.dispatchSerials[i] : nil
+        if let earlier = try dispatchIDs.earlierLine(hash: hash, serial: serial, line: decoded.lines[i]) {
           let id = item.dispatchIDs[i]
           repeated.insert(id)
           decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
@@ -299,6 +301,7 @@ public final class BatchRunner: Sendable {
     item.groups = tables
     item.dispatchIDs = decoded.facts.tables[program.rowKind ?? 0].ids
     item.dispatchHashes = item.dispatchIDs.map(DispatchIDRegistry.fingerprint)
+    item.dispatchSerials = item.dispatchIDs.map(DispatchSerial.init)
     decoded.facts = Facts(schema: program.schema)
     item.decoded = decoded
     return item

@@ -6,24 +6,60 @@
 /// rows); the reject then names the line it clashed with. When the run's state outgrows its memory
 /// budget the table spills to sorted runs on disk (`FingerprintRuns`), so memory stays flat however
 /// many rows the file has, and a new id (most rows) is still told apart without reading the disk.
+///
+/// Ids that end in a serial number are held first as ranges of consecutive serials
+/// (`DispatchSerialRanges`): an export numbers its dispatches in order, and a range costs a
+/// comparison a row where a fingerprint cost a table probe. Ids the ranges do not take (no serial,
+/// or a family of ids so out of order that it was closed) are held as fingerprints.
 struct DispatchIDRegistry {
   private var firstLine: FingerprintRuns<Int32>
+  private var serials: DispatchSerialRanges
+  private let place: SpillPlace
+  /// What the ranges held when last told to the pool.
+  private var reportedSerialBytes = 0
 
-  init(place: SpillPlace = SpillPlace()) {
+  /// `maxSerialRanges`: how many ranges a family of ids may hold before it is closed (tests make it small).
+  init(place: SpillPlace = SpillPlace(), maxSerialRanges: Int = DispatchSerialRanges.defaultMaxRanges) {
     firstLine = FingerprintRuns(place: place, part: .dispatchIDs)
+    serials = DispatchSerialRanges(maxRanges: maxSerialRanges)
+    self.place = place
   }
 
   /// The line of an earlier row with this id, or nil (and the id is recorded).
-  /// `hash` is the id's `fingerprint`, computed on a worker thread so the merge only looks up.
-  mutating func earlierLine(hash: UInt64, line: Int) throws -> Int? {
-    try firstLine.insertIfAbsent(hash, Int32(truncatingIfNeeded: line)).map(Int.init)
+  /// `hash` is the id's `fingerprint` and `serial` its `DispatchSerial`, both worked out on a worker
+  /// thread so the merge only looks up.
+  mutating func earlierLine(hash: UInt64, serial: DispatchSerial?, line: Int) throws -> Int? {
+    if let serial {
+      switch serials.earlierLine(serial, line: line) {
+      case .earlier(let first): return first
+      case .recorded:
+        if serials.memoryBytes - reportedSerialBytes >= 64 << 10 { reportSerials() }
+        return nil
+      case .notHeld: break
+      case .closed(let ids):
+        // Its family's ids are held as fingerprints from now on, this one with them.
+        for (fingerprint, first) in ids { _ = try firstLine.insertIfAbsent(fingerprint, Int32(truncatingIfNeeded: first)) }
+        reportSerials()
+      }
+    }
+    return try firstLine.insertIfAbsent(hash, Int32(truncatingIfNeeded: line)).map(Int.init)
+  }
+
+  /// The ranges' memory, counted in the run's pool; it cannot go to disk (it is small by design).
+  private mutating func reportSerials() {
+    reportedSerialBytes = serials.memoryBytes
+    _ = place.report(.dispatchSerials, bytes: reportedSerialBytes, freeable: 0)
   }
 
   /// Forgets every id: past the file's last row, its memory goes to what the end judges.
-  mutating func removeAll() { firstLine.removeAll() }
+  mutating func removeAll() {
+    firstLine.removeAll()
+    serials.removeAll()
+    reportSerials()
+  }
 
   /// What it holds, for the debug line.
-  var summary: String { "dispatch ids \(firstLine.summary)" }
+  var summary: String { "dispatch ids \(firstLine.summary) and \(serials.rangeCount) ranges of serials" }
 
   /// The id's 64-bit FNV-1a fingerprint.
   static func fingerprint(_ id: String) -> UInt64 {

@@ -48,7 +48,8 @@ public struct MemoryBudget: Sendable {
 final class SpillPlace {
   enum Part: Int, CaseIterable {
     /// `identities`: each person's number; `identityHolders`: each number's person.
-    case dispatchIDs, identities, identityHolders, limitWinners, groups, groupClaims, judgedSubjects
+    /// `dispatchSerials`: the dispatch ids held as ranges of serials (never spilled: small by design).
+    case dispatchIDs, identities, identityHolders, limitWinners, groups, groupClaims, judgedSubjects, dispatchSerials
   }
 
   let budget: Int
