@@ -73,6 +73,11 @@ struct MergeState {
 
   /// Writes what had to wait for the whole file: limit winners (a page at a time, so winners spilled to
   /// disk never come back into memory at once) and group results (likewise a page at a time).
+  ///
+  /// When the winners are held in memory, the groups are judged on a thread of their own meanwhile
+  /// (`GroupJudging`): draining an in-memory book touches neither the pool nor the spill store, which
+  /// the judging then has to itself. Either way the pages are settled, counted and written here, in
+  /// the same order, so the payouts file does not depend on it.
   mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout CSVWriter) throws {
     // Drained outside the state (the pages are settled by this state's `settle` while the book
     // empties), and moved out, not copied: a copy shared the book's storage, so draining it copied
@@ -80,32 +85,35 @@ struct MergeState {
     var book = limits
     limits = SpillingLimitBook(place: place)
     defer { limits = book }
-    try book.drain(page: 4_096) { page in
-      var rows = page
+    // Likewise moved out.
+    var groupBook = groups
+    groups = SpillingGroupBook(place: place)
+    defer { groups = groupBook }
+    func write(_ rows: [PayoutRow]) throws {
+      var rows = rows
       try settle(&rows, ledger: ledger, summary: &summary)
       for row in rows {
         tallies.count(row)
         try row.write(to: &out, rules, showPII: showPII)
       }
     }
-    // Likewise moved out.
-    var groupBook = groups
-    groups = SpillingGroupBook(place: place)
-    defer { groups = groupBook }
-    var claims = SpillingGroupClaims(place: place)
-    try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims) { results in
-      var rows: [PayoutRow] = []
-      for r in results {
-        if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-          tallies.countIneligible(rule: r.ruleIndex, status: r.status)
-        } else {
-          rows.append(PayoutRow(r, keepExplanation: keepExplanation))
-        }
-      }
-      try settle(&rows, ledger: ledger, summary: &summary)
-      for row in rows {
-        tallies.count(row)
-        try row.write(to: &out, rules, showPII: showPII)
+    func write(_ page: GroupJudging.Page) throws {
+      for (rule, status) in page.refused { tallies.countIneligible(rule: rule, status: status) }
+      try write(page.rows)
+    }
+    if !book.isSpilled, program.hasGroupRules {
+      let judging = GroupJudging(book: groupBook, claims: SpillingGroupClaims(place: place), program: program, asOf: asOf,
+                                 keepExplanation: keepExplanation)
+      judging.start()
+      // Whatever happens here, the judging thread is stopped and joined before the pool is used again.
+      defer { groupBook = judging.finish() }
+      try book.drain(page: 4_096, write)
+      while let page = try judging.next() { try write(page) }
+    } else {
+      try book.drain(page: 4_096, write)
+      var claims = SpillingGroupClaims(place: place)
+      try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims) { results in
+        try write(GroupJudging.Page(results, keepExplanation: keepExplanation))
       }
     }
     tallies.fold(into: &summary, rules: rules)

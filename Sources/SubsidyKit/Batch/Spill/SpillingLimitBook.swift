@@ -8,6 +8,8 @@ struct SpillingLimitBook {
   private var book = PackedLimitBook()
   private let place: SpillPlace
   private var spilled: Statements?
+  /// Whether the winners moved to the run's spill store (then draining them reads it).
+  var isSpilled: Bool { spilled != nil }
   /// The next slot's first-claim order, once spilled.
   private var nextOrder = 0
 

@@ -1,0 +1,127 @@
+import Foundation
+import PolicyEval
+import PolicyValues
+
+/// The group rules judged on a thread of their own at the end of a batch, while the merging thread
+/// writes the limit winners: the two were the run's end phase, one after the other on one thread
+/// while both workers sat idle.
+///
+/// The thread judges the book's groups a page at a time (`SpillingGroupBook.finish`) and hands each
+/// page over as payout rows; the merging thread takes them in order once the winners are written,
+/// and settles (ledger), counts and writes them as before, so the payouts file is byte for byte
+/// what one thread wrote. At most `window` pages wait, so memory stays a few pages.
+///
+/// The book, its claims and the run's pool and spill store are the judging thread's alone from
+/// `start` until `finish` returns: the merging thread, meanwhile, only drains a limit book held in
+/// memory (`MergeState.finish` judges in parallel only then), which touches neither the pool nor the
+/// store.
+///
+/// `@unchecked Sendable`: `book` and `claims` (which hold the run's pool and spill store) are used by
+/// the judging thread only, from `start` until it signals `done`; the merging thread touches them
+/// again only after waiting for `done` (`finish`), which orders every access of the thread before
+/// its own. The pages, `ended`, `failure` and `stopped` are read and written only under `condition`'s lock.
+final class GroupJudging: @unchecked Sendable {
+  struct Page: Sendable {
+    var rows: [PayoutRow]
+    /// Results not written (ineligible, not met, not applicable): rule index and status, to be counted.
+    var refused: [(rule: Int, status: Status)]
+
+    /// A page of the groups' results as payout rows and refusals.
+    init(_ results: [EvalResult], keepExplanation: Bool) {
+      rows = []
+      refused = []
+      for r in results {
+        if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
+          refused.append((r.ruleIndex, r.status))
+        } else {
+          rows.append(PayoutRow(r, keepExplanation: keepExplanation))
+        }
+      }
+    }
+  }
+
+  static let window = 4
+
+  private var book: SpillingGroupBook
+  private var claims: SpillingGroupClaims
+  private let program: Program
+  private let asOf: CivilDate
+  private let keepExplanation: Bool
+  private let condition = NSCondition()
+  private var pages: [Page] = []
+  private var ended = false
+  private var failure: (any Error)?
+  private var stopped = false
+  private let done = DispatchSemaphore(value: 0)
+  private var started = false
+
+  struct Stopped: Error {}
+
+  init(book: SpillingGroupBook, claims: SpillingGroupClaims, program: Program, asOf: CivilDate, keepExplanation: Bool) {
+    self.book = book
+    self.claims = claims
+    self.program = program
+    self.asOf = asOf
+    self.keepExplanation = keepExplanation
+  }
+
+  /// Starts judging on a thread of its own.
+  func start() {
+    started = true
+    Thread.detachNewThread { [self] in
+      do {
+        try book.finish(program: program, asOf: asOf, page: 4_096, claims: &claims) { results in
+          try send(Page(results, keepExplanation: keepExplanation))
+        }
+        condition.withLock {
+          ended = true
+          condition.broadcast()
+        }
+      } catch {
+        condition.withLock {
+          if !(error is Stopped) { failure = error }
+          ended = true
+          condition.broadcast()
+        }
+      }
+      done.signal()
+    }
+  }
+
+  private func send(_ page: Page) throws {
+    try condition.withLock {
+      while pages.count >= Self.window, !stopped { condition.wait() }
+      if stopped { throw Stopped() }
+      pages.append(page)
+      condition.broadcast()
+    }
+  }
+
+  /// The next page in order; nil when every group is judged. Rethrows the judging thread's failure.
+  func next() throws -> Page? {
+    try condition.withLock {
+      while pages.isEmpty, !ended { condition.wait() }
+      if !pages.isEmpty {
+        let page = pages.removeFirst()
+        condition.broadcast()
+        return page
+      }
+      if let failure { throw failure }
+      return nil
+    }
+  }
+
+  /// Stops the judging (the merging thread failed), waits for its thread, and returns the book:
+  /// from here the merging thread may use the pool and the store again. Safe to call more than once.
+  @discardableResult
+  func finish() -> SpillingGroupBook {
+    guard started else { return book }
+    condition.withLock {
+      stopped = true
+      condition.broadcast()
+    }
+    done.wait()
+    started = false
+    return book
+  }
+}
