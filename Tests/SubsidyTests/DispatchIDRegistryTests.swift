@@ -7,16 +7,16 @@ import Testing
 /// and widths, and whether a family's ranges were closed.
 @Suite struct DispatchIDRegistryTests {
   @Test func aSerialIsExactlyItsID() {
-    let serial = DispatchSerial("D00000123")
+    let serial = IDSerial("D00000123")
     #expect(serial?.prefix == "D" && serial?.width == 8 && serial?.number == 123)
-    #expect(DispatchSerial("2024-0007")?.prefix == "2024-" && DispatchSerial("2024-0007")?.width == 4)
-    #expect(DispatchSerial("42")?.prefix == "" && DispatchSerial("42")?.number == 42)
-    #expect(DispatchSerial("派遣一号") == nil)
-    #expect(DispatchSerial("D1x") == nil)
-    #expect(DispatchSerial("X" + String(repeating: "9", count: 19)) == nil)
-    #expect(DispatchSerial("X" + String(repeating: "9", count: 18))?.number == 999_999_999_999_999_999)
+    #expect(IDSerial("2024-0007")?.prefix == "2024-" && IDSerial("2024-0007")?.width == 4)
+    #expect(IDSerial("42")?.prefix == "" && IDSerial("42")?.number == 42)
+    #expect(IDSerial("派遣一号") == nil)
+    #expect(IDSerial("D1x") == nil)
+    #expect(IDSerial("X" + String(repeating: "9", count: 19)) == nil)
+    #expect(IDSerial("X" + String(repeating: "9", count: 18))?.number == 999_999_999_999_999_999)
     // Leading zeros are part of the family: `D7` and `D07` are two ids.
-    #expect(DispatchSerial("D7")?.width == 1 && DispatchSerial("D07")?.width == 2)
+    #expect(IDSerial("D7")?.width == 1 && IDSerial("D07")?.width == 2)
   }
 
   /// Ids in runs (an export's order), shuffled runs, repeats near and far, other families and widths,
@@ -48,7 +48,7 @@ import Testing
       }
       line += next(10) == 0 ? 2 + next(3) : 1
       let expected = model[id]
-      let answer = try registry.earlierLine(hash: DispatchIDRegistry.fingerprint(id), serial: DispatchSerial(id), line: line)
+      let answer = try registry.earlierLine(hash: DispatchIDRegistry.fingerprint(id), serial: IDSerial(id), line: line)
       #expect(answer == expected, "\(id) on line \(line)")
       if expected == nil { model[id] = line; seen.append(id) } else { repeats += 1 }
     }
@@ -60,11 +60,11 @@ import Testing
     var registry = DispatchIDRegistry(place: SpillPlace(budget: MemoryBudget(megabytes: 0)))
     for i in 1...100_000 where i % 10_000 != 0 {
       let id = "D" + String(format: "%08d", i)
-      #expect(try registry.earlierLine(hash: DispatchIDRegistry.fingerprint(id), serial: DispatchSerial(id), line: i + 1) == nil)
+      #expect(try registry.earlierLine(hash: DispatchIDRegistry.fingerprint(id), serial: IDSerial(id), line: i + 1) == nil)
     }
     #expect(registry.summary.hasPrefix("dispatch ids 0 "), "\(registry.summary)")
     #expect(registry.summary.contains(" 10 ranges"), "\(registry.summary)")
     let again = "D00012345"
-    #expect(try registry.earlierLine(hash: DispatchIDRegistry.fingerprint(again), serial: DispatchSerial(again), line: 999_999) == 12_346)
+    #expect(try registry.earlierLine(hash: DispatchIDRegistry.fingerprint(again), serial: IDSerial(again), line: 999_999) == 12_346)
   }
 }

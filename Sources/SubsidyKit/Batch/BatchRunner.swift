@@ -115,7 +115,7 @@ public final class BatchRunner: Sendable {
     /// while it waits to be merged); the rare chunk that must be regrouped is decoded again from `slab`.
     var dispatchIDs: [String] = []
     var dispatchHashes: [UInt64] = []
-    var dispatchSerials: [DispatchSerial?] = []
+    var dispatchSerials: [IDSerial?] = []
     var firstRow = 0
   }
 
@@ -301,7 +301,7 @@ public final class BatchRunner: Sendable {
     item.groups = tables
     item.dispatchIDs = decoded.facts.tables[program.rowKind ?? 0].ids
     item.dispatchHashes = item.dispatchIDs.map(DispatchIDRegistry.fingerprint)
-    item.dispatchSerials = item.dispatchIDs.map(DispatchSerial.init)
+    item.dispatchSerials = item.dispatchIDs.map(IDSerial.init)
     decoded.facts = Facts(schema: program.schema)
     item.decoded = decoded
     return item

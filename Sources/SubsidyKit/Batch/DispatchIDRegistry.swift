@@ -26,9 +26,9 @@ struct DispatchIDRegistry {
   }
 
   /// The line of an earlier row with this id, or nil (and the id is recorded).
-  /// `hash` is the id's `fingerprint` and `serial` its `DispatchSerial`, both worked out on a worker
+  /// `hash` is the id's `fingerprint` and `serial` its `IDSerial`, both worked out on a worker
   /// thread so the merge only looks up.
-  mutating func earlierLine(hash: UInt64, serial: DispatchSerial?, line: Int) throws -> Int? {
+  mutating func earlierLine(hash: UInt64, serial: IDSerial?, line: Int) throws -> Int? {
     if let serial {
       switch serials.earlierLine(serial, line: line) {
       case .earlier(let first): return first

@@ -1,33 +1,3 @@
-/// A dispatch id read as a family and a serial number: `D00000123` is serial 123 of the family
-/// ("D", 8 digits). The text before the id's trailing digits is its prefix, and how many digits
-/// there are is part of the family, so the id is exactly its prefix followed by its number padded
-/// with zeros to the width: two different ids never read as the same family and number.
-///
-/// Worked out on the worker threads, beside the id's fingerprint. Nil for an id that does not end
-/// in a digit, or ends in more than 18 (those are told apart by their fingerprints alone).
-struct DispatchSerial: Sendable {
-  var prefix: String
-  var width: Int
-  var number: UInt64
-
-  init?(_ id: String) {
-    var digits = 0
-    var number: UInt64 = 0
-    var scale: UInt64 = 1
-    for byte in id.utf8.reversed() {
-      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
-      guard digits < 18 else { return nil }
-      number += UInt64(byte - UInt8(ascii: "0")) * scale
-      scale &*= 10
-      digits += 1
-    }
-    guard digits > 0 else { return nil }
-    self.prefix = String(decoding: id.utf8.dropLast(digits), as: UTF8.self)
-    self.width = digits
-    self.number = number
-  }
-}
-
 /// The dispatch ids a batch has seen, held as ranges of consecutive serial numbers per family, each
 /// with the line of its first id (the ids of a range are on consecutive lines).
 ///
@@ -97,7 +67,7 @@ struct DispatchSerialRanges {
 
   /// Whether `serial` was seen before (and on which line); if not, records it at `line` unless its
   /// family is closed.
-  mutating func earlierLine(_ serial: DispatchSerial, line: Int) -> Answer {
+  mutating func earlierLine(_ serial: IDSerial, line: Int) -> Answer {
     let f = family(serial)
     if families[f].closed { return .notHeld }
     let n = serial.number
@@ -149,25 +119,10 @@ struct DispatchSerialRanges {
   private mutating func close(_ f: Int, prefix: String, width: Int) -> [(fingerprint: UInt64, line: Int)] {
     var ids: [(fingerprint: UInt64, line: Int)] = []
     ids.reserveCapacity(families[f].ids)
-    var head: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in prefix.utf8 {
-      head ^= UInt64(byte)
-      head = head &* 0x100_0000_01b3
-    }
-    var digits = [UInt8](repeating: 0, count: width)
+    let fingerprints = IDSerial.Fingerprints(prefix: prefix, width: width, seed: 0)
     for r in families[f].starts.indices {
       for n in families[f].starts[r]...families[f].ends[r] {
-        var value = n
-        for i in stride(from: width - 1, through: 0, by: -1) {
-          digits[i] = UInt8(ascii: "0") + UInt8(value % 10)
-          value /= 10
-        }
-        var hash = head
-        for byte in digits {
-          hash ^= UInt64(byte)
-          hash = hash &* 0x100_0000_01b3
-        }
-        ids.append((hash, families[f].lines[r] + Int(truncatingIfNeeded: n &- families[f].starts[r])))
+        ids.append((fingerprints.of(n), families[f].lines[r] + Int(truncatingIfNeeded: n &- families[f].starts[r])))
       }
     }
     memoryBytes -= 24 * families[f].starts.count
@@ -181,7 +136,7 @@ struct DispatchSerialRanges {
     self = DispatchSerialRanges(maxRanges: maxRanges)
   }
 
-  private mutating func family(_ serial: DispatchSerial) -> Int {
+  private mutating func family(_ serial: IDSerial) -> Int {
     if let lastKey, lastKey.width == serial.width, lastKey.prefix == serial.prefix { return lastFamily }
     let key = FamilyKey(prefix: serial.prefix, width: serial.width)
     let f: Int

@@ -13,6 +13,8 @@ struct IdentityClaim: Sendable {
   /// Fingerprints of the id and the number, computed on the worker threads so the merge only looks up.
   var idHash: UInt64
   var numberHash: UInt64
+  /// The id's serial (`P00012345`), nil when it has none: the registry holds such ids by serial.
+  var serial: IDSerial? = nil
   /// The column to name in a reject (`person_id_number` in a CSV, `person.id_number` in JSON Lines).
   var column: String
   /// The first row (line and its row subject, the dispatch id) that rests on this record…
@@ -29,21 +31,27 @@ struct IdentityClaim: Sendable {
 ///
 /// Like `DispatchIDRegistry`, ids and numbers are kept as 64-bit FNV-1a fingerprints (no strings, no
 /// raw numbers held): per person, its number's fingerprint (upper 32 bits) packed with its first
-/// line, and the number's holder. 2 × 16 bytes a person in the tables (about 64 with their spare
-/// capacity). A 32-bit number fingerprint can miss "another number" with probability 2⁻³² (and so,
-/// for a person who comes back, whose holder is then taken as known: see `held`); a holder is
-/// compared on all 64 bits, so a row is never rejected for a collision it did not make (probability
-/// about n²/2⁶⁵).
+/// line, and per number, its holder's id fingerprint (upper 32 bits) packed with the holder's first
+/// line. 2 × 16 bytes a person in the tables (about 64 with their spare capacity); a person whose id
+/// ends in a serial number (`P00012345`) is held in `SerialValues` instead, 8 bytes in a page indexed
+/// by the serial. A 32-bit fingerprint can miss "another number" or "another person" with probability
+/// 2⁻³² (and so, for a person who comes back, whose holder is then taken as known: see `held`); a row
+/// is never rejected for a collision it did not make: a conflict needs the 32 bits to differ.
 struct IdentityRegistry {
-  /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line.
+  /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line, for the ids not held
+  /// by serial.
   private var numberOf: FingerprintRuns<UInt64>
-  /// number fingerprint → the id fingerprint that holds it.
+  /// The same for ids held by serial (a person's `P00012345`), while their family is open.
+  private var serials = SerialValues()
+  /// number fingerprint → (holder's id fingerprint's upper 32 bits) << 32 | the holder's first line.
   /// Past the run's memory budget each spills to sorted runs on disk (`FingerprintRuns`).
   private var holderOf: FingerprintRuns<UInt64>
+  private let place: SpillPlace
 
   init(place: SpillPlace = SpillPlace()) {
     numberOf = FingerprintRuns(place: place, part: .identities)
     holderOf = FingerprintRuns(place: place, part: .identityHolders)
+    self.place = place
   }
 
   /// What the registry holds for a claim's id and number: looked up once, for both the check and
@@ -51,22 +59,35 @@ struct IdentityRegistry {
   struct Held {
     /// The id's packed number and first line.
     var number: UInt64?
-    /// The number's holder.
+    /// The number's packed holder and the holder's first line.
     var holder: UInt64?
   }
 
-  /// Takes the claim's fingerprints, not the claim: the merging thread calls it for every person of
-  /// the file, and passing a claim copied its strings (a retain and a release each) every time.
+  /// Takes the claim's fingerprints (and the serial of its id, nil when it has none), not the claim:
+  /// the merging thread calls it for every person of the file, and passing a claim copied its
+  /// strings (a retain and a release each) every time.
   ///
   /// A person seen before with this number (its fingerprint's upper 32 bits) was registered as the
   /// number's holder when first accepted (`register`: a claim whose number another held was refused,
   /// not registered), so the holder is not looked up again: past the budget that lookup was a disk
   /// read for every person who comes back, a third of the file. It trusts the same 32 bits the
   /// "another number" check trusts (a miss with probability 2⁻³², as that check's).
-  func held(idHash: UInt64, numberHash: UInt64) throws -> Held {
-    let number = try numberOf.value(for: idHash)
+  mutating func held(idHash: UInt64, numberHash: UInt64, kind: Int = 0, serial: IDSerial? = nil) throws -> Held {
+    let number = try numberOf(idHash: idHash, kind: kind, serial: serial)
     if let number, number >> 32 == numberHash >> 32 { return Held(number: number, holder: idHash) }
     return Held(number: number, holder: try holderOf.value(for: numberHash))
+  }
+
+  /// The id's packed number: from its family's pages while the family is open, else its fingerprint's.
+  private mutating func numberOf(idHash: UInt64, kind: Int, serial: IDSerial?) throws -> UInt64? {
+    if let serial {
+      switch serials.value(kind: kind, serial) {
+      case .value(let number): return number
+      case .absent: return nil
+      case .notHeld: break
+      }
+    }
+    return try numberOf.value(for: idHash)
   }
 
   /// Nil when the claim agrees with what was seen before in the file (`held`); else the reason to reject.
@@ -75,32 +96,58 @@ struct IdentityRegistry {
     if let earlier = held.number, earlier >> 32 != numberHash >> 32 {
       return "\(kind) `\(id())` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
     }
-    if let holder = held.holder, holder != idHash {
-      let line = try numberOf.value(for: holder).map { String($0 & 0xFFFF_FFFF) } ?? "?"
-      return "is the ID number of another \(kind) on line \(line); an ID number identifies one \(kind)"
+    if let holder = held.holder, holder >> 32 != idHash >> 32 {
+      return "is the ID number of another \(kind) on line \(holder & 0xFFFF_FFFF); an ID number identifies one \(kind)"
     }
     return nil
   }
 
   /// Records an accepted claim (the first line that gave the id and the number); `held` is what
   /// `held(claim)` answered, nothing having been registered since.
-  mutating func register(idHash: UInt64, numberHash: UInt64, line: Int, held: Held) throws {
-    let packed = (numberHash >> 32) << 32 | UInt64(UInt32(truncatingIfNeeded: line))
-    if held.number == nil { try numberOf.insertAbsent(idHash, packed) }
-    if held.holder == nil { try holderOf.insertAbsent(numberHash, idHash) }
+  mutating func register(idHash: UInt64, numberHash: UInt64, line: Int, held: Held, kind: Int = 0, serial: IDSerial? = nil) throws {
+    let line32 = UInt64(UInt32(truncatingIfNeeded: line))
+    if held.number == nil {
+      // Never 0 (a line is at least 1), which the pages read as "none".
+      let packed = (numberHash >> 32) << 32 | line32
+      if let serial {
+        let before = serials.memoryBytes
+        switch serials.store(kind: kind, serial, packed) {
+        case .stored:
+          if serials.memoryBytes != before, place.report(.identitySerials, bytes: serials.memoryBytes) {
+            try moveToFingerprints(serials.closeAll())
+          }
+        case .notHeld:
+          try numberOf.insertAbsent(idHash, packed)
+        case .closed(let moved):
+          try moveToFingerprints(moved)
+          try numberOf.insertAbsent(idHash, packed)
+        }
+      } else {
+        try numberOf.insertAbsent(idHash, packed)
+      }
+    }
+    if held.holder == nil { try holderOf.insertAbsent(numberHash, (idHash >> 32) << 32 | line32) }
+  }
+
+  /// A closed family's values, held as fingerprints from now on; the pool told the pages are gone.
+  private mutating func moveToFingerprints(_ moved: [(fingerprint: UInt64, value: UInt64)]) throws {
+    _ = place.report(.identitySerials, bytes: serials.memoryBytes)
+    for (fingerprint, value) in moved { _ = try numberOf.insertIfAbsent(fingerprint, value) }
   }
 
   /// Forgets every id and number: past the file's last row, its memory goes to what the end judges.
   mutating func removeAll() {
     numberOf.removeAll()
     holderOf.removeAll()
+    serials.removeAll()
+    _ = place.report(.identitySerials, bytes: 0)
   }
 
   /// Blocks read from disk by each table (for tests and the debug line).
   var blockReads: (identities: Int, holders: Int) { (numberOf.blockReads, holderOf.blockReads) }
 
   /// What it holds, for the debug line.
-  var summary: String { "identities \(numberOf.summary), their numbers \(holderOf.summary)" }
+  var summary: String { "identities \(numberOf.summary) and \(serials.count) by serial, their numbers \(holderOf.summary)" }
 
   static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
@@ -167,7 +214,7 @@ extension IdentityClaim {
           let id = targetIDs[p][index]
           claims.append(IdentityClaim(entity: kind, id: id, number: number,
                                       idHash: IdentityRegistry.fingerprint(kind, id), numberHash: IdentityRegistry.fingerprint(kind, number),
-                                      column: paths[p].column, line: lines[row], subject: subjects[row]))
+                                      serial: IDSerial(id), column: paths[p].column, line: lines[row], subject: subjects[row]))
         }
       }
     }
@@ -216,13 +263,13 @@ extension IdentityRegistry {
         if !live(claims[i].subject), !claims[i].more.contains(where: { live($0.subject) }) { continue }
       }
       // The fingerprints only, not a copy of the claim, on the path every accepted claim takes.
-      let idHash = claims[i].idHash, numberHash = claims[i].numberHash
-      let held = try held(idHash: idHash, numberHash: numberHash)
+      let idHash = claims[i].idHash, numberHash = claims[i].numberHash, kind = claims[i].entity
+      let held = try held(idHash: idHash, numberHash: numberHash, kind: kind, serial: claims[i].serial)
       var why = try conflict(idHash: idHash, numberHash: numberHash, id: claims[i].id, kind: kinds[claims[i].entity], held: held)
       let record = checksLedger ? IdentityRecord(kind: kinds[claims[i].entity], id: claims[i].id, number: claims[i].number) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
-        try register(idHash: idHash, numberHash: numberHash, line: claims[i].line, held: held)
+        try register(idHash: idHash, numberHash: numberHash, line: claims[i].line, held: held, kind: kind, serial: claims[i].serial)
         if let record { try ledger?.recordIdentity?(record) }
         continue
       }
@@ -235,6 +282,8 @@ extension IdentityRegistry {
         }
       }
     }
+    // Once a chunk, the pages told to the pool: when it needs their memory, they move to the fingerprints.
+    if serials.memoryBytes > 0, place.report(.identitySerials, bytes: serials.memoryBytes) { try moveToFingerprints(serials.closeAll()) }
     return (lines.count, (subjects, entities))
   }
 }

@@ -49,7 +49,8 @@ final class SpillPlace {
   enum Part: Int, CaseIterable {
     /// `identities`: each person's number; `identityHolders`: each number's person.
     /// `dispatchSerials`: the dispatch ids held as ranges of serials (never spilled: small by design).
-    case dispatchIDs, identities, identityHolders, limitWinners, groups, groupClaims, judgedSubjects, dispatchSerials
+    /// `identitySerials`: people's numbers held by serial (`SerialValues`), moved to `identities` to free them.
+    case dispatchIDs, identities, identityHolders, limitWinners, groups, groupClaims, judgedSubjects, dispatchSerials, identitySerials
   }
 
   let budget: Int
@@ -130,7 +131,11 @@ final class SpillPlace {
   /// which once in the temporary database cost an SQLite lookup and write for every payment or
   /// group. Measured on 1M rows at the default `--memory`: identities before limit winners took
   /// 3.62 s of CPU, after them 3.84 s.
-  static let spillOrder: [Part] = [.dispatchIDs, .identityHolders, .judgedSubjects, .identities, .limitWinners, .groupClaims, .groups]
+  ///
+  /// People's numbers held by serial come after the identities: freeing their pages moves them into
+  /// the identities, which then spill in their turn.
+  static let spillOrder: [Part] = [.dispatchIDs, .identityHolders, .judgedSubjects, .identities, .identitySerials, .limitWinners, .groupClaims,
+                                   .groups]
 
   /// The part that spills next: the first in `spillOrder` that can free a megabyte, else the one that
   /// can free most.

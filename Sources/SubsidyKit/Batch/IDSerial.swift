@@ -1,0 +1,65 @@
+/// An id read as a family and a serial number: `D00000123` is serial 123 of the family ("D",
+/// 8 digits). The text before the id's trailing digits is its prefix, and how many digits there are
+/// is part of the family, so the id is exactly its prefix followed by its number padded with zeros to
+/// the width: two different ids never read as the same family and number.
+///
+/// Exports number their dispatches and people in order, so the batch's registries hold such ids by
+/// serial (`DispatchSerialRanges`, `SerialValues`) rather than by fingerprint. Worked out on the
+/// worker threads, beside the id's fingerprint. Nil for an id that does not end in a digit, or ends
+/// in more than 18 (those are told apart by their fingerprints alone).
+struct IDSerial: Sendable {
+  var prefix: String
+  var width: Int
+  var number: UInt64
+
+  init?(_ id: String) {
+    var digits = 0
+    var number: UInt64 = 0
+    var scale: UInt64 = 1
+    for byte in id.utf8.reversed() {
+      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+      guard digits < 18 else { return nil }
+      number += UInt64(byte - UInt8(ascii: "0")) * scale
+      scale &*= 10
+      digits += 1
+    }
+    guard digits > 0 else { return nil }
+    self.prefix = String(decoding: id.utf8.dropLast(digits), as: UTF8.self)
+    self.width = digits
+    self.number = number
+  }
+
+  /// The 64-bit FNV-1a fingerprints of a family's ids, from their serials, without making their text:
+  /// what `DispatchIDRegistry.fingerprint` (seed 0) or `IdentityRegistry.fingerprint` (the entity
+  /// kind as seed) gives for the id, for a family whose ids move from serials to fingerprints.
+  struct Fingerprints {
+    private let head: UInt64
+    private let width: Int
+
+    init(prefix: String, width: Int, seed: UInt64) {
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ seed
+      for byte in prefix.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+      }
+      head = hash
+      self.width = width
+    }
+
+    func of(_ serial: UInt64) -> UInt64 {
+      // The digits, most significant first, zero-padded to the width.
+      var divisor: UInt64 = 1
+      for _ in 1..<width { divisor &*= 10 }
+      var hash = head
+      var rest = serial
+      for _ in 0..<width {
+        let digit = rest / divisor
+        rest -= digit * divisor
+        divisor /= 10
+        hash ^= UInt64(UInt8(ascii: "0")) + digit
+        hash = hash &* 0x100_0000_01b3
+      }
+      return hash
+    }
+  }
+}

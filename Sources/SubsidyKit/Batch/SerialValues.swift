@@ -1,0 +1,149 @@
+/// A value per id for ids that end in a serial number (`IDSerial`), held in pages indexed by serial,
+/// per family: the ID-number registry's number and first line of each person.
+///
+/// An export numbers its people as they are first registered, so a family's serials are dense: a
+/// page of 65,536 values is filled by as many people, and a lookup is an index, where a table of
+/// fingerprints took a probe of a 16 MB table and, past the run's memory budget, a run on disk for
+/// every person who comes back (a tenth of a 1M-row run's CPU time).
+///
+/// A family too sparse to be worth its pages (fewer than one value in eight slots, past four pages)
+/// is closed: its values are handed over to be held as fingerprints (`IdentityRegistry`), and its
+/// later ids are held there too. So is every family when the run's pool needs the memory (`close`).
+/// Each id is held in one place only, pages or fingerprints, and asked in that place.
+struct SerialValues {
+  static let pageBits = 16
+  static let pageSize = 1 << pageBits
+
+  private struct FamilyKey: Hashable {
+    var kind: Int
+    var prefix: String
+    var width: Int
+  }
+
+  private struct Family {
+    var key: FamilyKey
+    /// Per page (serial >> `pageBits`, from `basePage` on), its values; 0 is "none" (a value is never 0:
+    /// see `IdentityRegistry`). Serials often start far from 0 (`P2024000001`): the table starts at the
+    /// first one's page.
+    var pages: [[UInt64]?] = []
+    var basePage = 0
+    var pageCount = 0
+    var count = 0
+    var closed = false
+  }
+
+  private var families: [Family] = []
+  private var index: [FamilyKey: Int] = [:]
+  private var lastKey: FamilyKey?
+  private var lastFamily = -1
+
+  /// The pages' memory, in bytes.
+  private(set) var memoryBytes = 0
+
+  /// Values held, for the debug line.
+  var count: Int { families.reduce(0) { $0 + $1.count } }
+
+  enum Lookup {
+    case value(UInt64)
+    case absent
+    /// The family is closed: ask the fingerprints.
+    case notHeld
+  }
+
+  /// The value held for `serial` of an id of entity kind `kind`.
+  mutating func value(kind: Int, _ serial: IDSerial) -> Lookup {
+    let f = family(kind, serial)
+    if families[f].closed { return .notHeld }
+    let page = Int(truncatingIfNeeded: serial.number >> UInt64(Self.pageBits)) - families[f].basePage
+    guard page >= 0, page < families[f].pages.count, let values = families[f].pages[page] else { return .absent }
+    let value = values[Int(truncatingIfNeeded: serial.number) & (Self.pageSize - 1)]
+    return value == 0 ? .absent : .value(value)
+  }
+
+  enum Stored {
+    case stored
+    case notHeld
+    /// The family has just been closed: its values (each with its id's fingerprint) are to be held as
+    /// fingerprints from now on, this one with them.
+    case closed([(fingerprint: UInt64, value: UInt64)])
+  }
+
+  /// Stores `value` (not 0) for `serial`, which `value(kind:_:)` has just answered `.absent` for.
+  mutating func store(kind: Int, _ serial: IDSerial, _ value: UInt64) -> Stored {
+    let f = family(kind, serial)
+    if families[f].closed { return .notHeld }
+    let absolute = Int(truncatingIfNeeded: serial.number >> UInt64(Self.pageBits))
+    if families[f].pages.isEmpty { families[f].basePage = absolute }
+    var page = absolute - families[f].basePage
+    if page < 0 || page >= families[f].pages.count || families[f].pages[page] == nil {
+      // A new page: worth it only while the family fills its pages, and its table of pages spans
+      // no more than eight times the pages it holds (ids that are 18-digit numbers span the 10¹⁸).
+      let pages = families[f].pageCount + 1
+      let span = page < 0 ? families[f].pages.count - page : max(families[f].pages.count, page + 1)
+      if (pages > 4 && pages * Self.pageSize > 8 * (families[f].count + 1)) || span > max(64, 8 * pages) {
+        return .closed(close(f))
+      }
+      if page < 0 {
+        families[f].pages.insert(contentsOf: repeatElement(nil, count: -page), at: 0)
+        families[f].basePage = absolute
+        page = 0
+      } else if page >= families[f].pages.count {
+        families[f].pages.append(contentsOf: repeatElement(nil, count: page + 1 - families[f].pages.count))
+      }
+      families[f].pages[page] = [UInt64](repeating: 0, count: Self.pageSize)
+      families[f].pageCount += 1
+      memoryBytes += Self.pageSize * 8
+    }
+    families[f].pages[page]![Int(truncatingIfNeeded: serial.number) & (Self.pageSize - 1)] = value
+    families[f].count += 1
+    return .stored
+  }
+
+  /// Closes every family (the pool needs the memory): their values, to be held as fingerprints.
+  mutating func closeAll() -> [(fingerprint: UInt64, value: UInt64)] {
+    var all: [(fingerprint: UInt64, value: UInt64)] = []
+    for f in families.indices where !families[f].closed { all += close(f) }
+    return all
+  }
+
+  /// Forgets everything.
+  mutating func removeAll() {
+    self = SerialValues()
+  }
+
+  private mutating func close(_ f: Int) -> [(fingerprint: UInt64, value: UInt64)] {
+    let key = families[f].key
+    let fingerprints = IDSerial.Fingerprints(prefix: key.prefix, width: key.width, seed: UInt64(truncatingIfNeeded: key.kind))
+    var out: [(fingerprint: UInt64, value: UInt64)] = []
+    out.reserveCapacity(families[f].count)
+    for (p, page) in families[f].pages.enumerated() {
+      guard let page else { continue }
+      let first = UInt64(p + families[f].basePage) << UInt64(Self.pageBits)
+      for (i, value) in page.enumerated() where value != 0 {
+        out.append((fingerprints.of(first | UInt64(i)), value))
+      }
+    }
+    memoryBytes -= families[f].pageCount * Self.pageSize * 8
+    families[f].pages = []
+    families[f].pageCount = 0
+    families[f].count = 0
+    families[f].closed = true
+    return out
+  }
+
+  private mutating func family(_ kind: Int, _ serial: IDSerial) -> Int {
+    if let lastKey, lastKey.kind == kind, lastKey.width == serial.width, lastKey.prefix == serial.prefix { return lastFamily }
+    let key = FamilyKey(kind: kind, prefix: serial.prefix, width: serial.width)
+    let f: Int
+    if let known = index[key] {
+      f = known
+    } else {
+      f = families.count
+      families.append(Family(key: key))
+      index[key] = f
+    }
+    lastKey = key
+    lastFamily = f
+    return f
+  }
+}
