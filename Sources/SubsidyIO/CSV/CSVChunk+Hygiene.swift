@@ -26,8 +26,7 @@ extension CSVChunk {
     }
     for record in 0..<count {
       for column in 0..<fieldCount(record) {
-        let index = Int(recordFields[record]) + column
-        let cell = bytes[Int(fieldStart[index])..<Int(fieldEnd[index])]
+        let cell = rawField(record, column)
         if let bad = UTF8Check.firstProblem(in: cell) {
           let text = String(decoding: cell, as: UTF8.self)
           cellProblems[record] = CellProblem(
