@@ -257,7 +257,7 @@ import Testing
       #expect(got == Self.reference(text), "block \(blockSize)")
       #expect(got.map(\.line) == [1, 2, 3, 5])
     }
-    let tooLong = Array("a,b\n1,2\n3,\(String(repeating: "y", count: CSVReader.maximumRecordBytes + 10))\n".utf8)
+    let tooLong = Array("a,b\n1,2\n3,\(String(repeating: "y", count: CSVReader.maximumRecordBytes + 100_000))\n".utf8)
     do {
       let reader = CSVReader(bytes: tooLong, blockSize: 65_536)
       while try reader.next(maxRecords: 5) != nil {}
@@ -265,7 +265,7 @@ import Testing
     } catch let error as CSVReader.Failure {
       #expect(error.text.en.hasPrefix("line 3: a record is longer than"), "\(error.text.en)")
     }
-    let open = Array("a,b\n1,\"\(String(repeating: "y", count: CSVReader.maximumRecordBytes + 10))\n".utf8)
+    let open = Array("a,b\n1,\"\(String(repeating: "y", count: CSVReader.maximumRecordBytes + 100_000))\n".utf8)
     do {
       let reader = CSVReader(bytes: open, blockSize: 65_536)
       while try reader.next(maxRecords: 5) != nil {}
