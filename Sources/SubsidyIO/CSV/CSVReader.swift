@@ -285,7 +285,7 @@ public final class CSVReader {
   }
 
   /// Where the record at `start` ends (just past its line break) and how many line breaks its quoted
-  /// cells hold, or `needMore` when the buffer ends first. The same grammar as `CSVChunk.parseRecord`,
+  /// cells hold, or `needMore` when the buffer ends first. The same grammar as `CSVSlab.splitRecords`,
   /// without storing fields. A line with no quote at all (nearly every line of an export) is found
   /// by `memchr` alone.
   private func findRecordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Outcome {
