@@ -35,6 +35,17 @@ import Testing
     #expect(r.stderr.contains("line 3, column 4"), "\(r.stderr)")
   }
 
+  /// A folder named like a CSV opens but cannot be read: an error naming it, not a crash.
+  @Test func aFolderGivenAsTheFileIsAnErrorNotACrash() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let folder = dir.appendingPathComponent("export.csv")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let r = try #require(try Hostile.runCLIWithin(20, ["batch", folder.path, "--as-of", Hostile.asOf, "--policies", Paths.policies, "--lang", "en"]))
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(r.stderr.contains("cannot read `\(folder.path)`: Is a directory"), "\(r.stderr)")
+  }
+
   @Test func crOnlyLineEndsAreRecognisedAndNamedInOneMessage() throws {
     let dir = batchTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,27 +1,37 @@
 import Testing
 @testable import SubsidyIO
 
-/// The field splitter's word-at-a-time search for the next `,` or line feed finds exactly what a
-/// byte-by-byte search finds, at every offset, among multi-byte characters and bytes one away from
-/// the delimiters.
+/// The splitter's word-at-a-time test for commas and line feeds marks exactly the bytes a
+/// byte-by-byte comparison marks, and no other: every cell is cut at a marked byte, so a false mark
+/// (a byte one above a delimiter, a multi-byte character's byte) would split a cell in two.
 @Suite struct CSVSlabDelimiterTests {
-  @Test func findsWhatAByteByByteSearchFinds() {
+  static func marks(_ bytes: [UInt8], _ delimiter: UInt8) -> UInt64 {
+    var word: UInt64 = 0
+    for (i, byte) in bytes.enumerated() { word |= UInt64(byte) << (8 * UInt64(i)) }
+    return CSVSlab.zeroBytes(word ^ (0x0101_0101_0101_0101 &* UInt64(delimiter)))
+  }
+
+  @Test func marksWhatAByteByByteComparisonMarks() {
     var random = SystemRandomNumberGenerator()
-    // Delimiters, their neighbours (`+`, `-`, tab, CR), UTF-8 of 李 and high bytes, letters.
-    let alphabet: [UInt8] = [0x2C, 0x0A, 0x2B, 0x2D, 0x0B, 0x09, 0x0D, 0xE6, 0x9D, 0x8E, 0xAC, 0x8A, 0x41, 0x7A, 0x30, 0x00, 0xFF]
-    for _ in 0..<2_000 {
-      let count = Int.random(in: 0..<40, using: &random)
-      let density = Int.random(in: 1...20, using: &random)
-      let bytes: [UInt8] = (0..<count).map { _ in
-        Int.random(in: 0..<density, using: &random) == 0 ? alphabet[Int.random(in: 0..<2, using: &random)]
-          : alphabet[Int.random(in: 2..<alphabet.count, using: &random)]
+    // Delimiters, their neighbours (`+`, `-`, tab, CR, 0x0B, 0x2D after 0x2C), UTF-8 of 李 and high bytes, letters, NUL.
+    let alphabet: [UInt8] = [0x2C, 0x0A, 0x2B, 0x2D, 0x0B, 0x09, 0x0D, 0xE6, 0x9D, 0x8E, 0xAC, 0x8A, 0x41, 0x7A, 0x30, 0x00, 0xFF, 0x80, 0x7F]
+    for _ in 0..<20_000 {
+      let bytes: [UInt8] = (0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] }
+      for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\n")] {
+        var expected: UInt64 = 0
+        for (i, byte) in bytes.enumerated() where byte == delimiter { expected |= 0x80 << (8 * UInt64(i)) }
+        #expect(Self.marks(bytes, delimiter) == expected, "\(bytes)")
       }
-      bytes.withUnsafeBufferPointer { b in
-        for start in 0...count {
-          var expected = start
-          while expected < count, b[expected] != 0x2C, b[expected] != 0x0A { expected += 1 }
-          #expect(CSVSlab.nextDelimiter(b, from: start) == expected, "\(bytes) from \(start)")
-        }
+    }
+  }
+
+  @Test func everyByteNextToADelimiter() {
+    for byte in UInt8.min...UInt8.max {
+      for delimiter in [UInt8(ascii: ","), UInt8(ascii: "\n")] {
+        let bytes = [delimiter, byte, delimiter, byte, byte, delimiter, delimiter, byte]
+        var expected: UInt64 = 0
+        for (i, b) in bytes.enumerated() where b == delimiter { expected |= 0x80 << (8 * UInt64(i)) }
+        #expect(Self.marks(bytes, delimiter) == expected, "byte \(byte)")
       }
     }
   }

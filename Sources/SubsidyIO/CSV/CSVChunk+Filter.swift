@@ -4,11 +4,8 @@ extension CSVChunk {
     var out = CSVChunk()
     out.bytes = bytes
     for r in 0..<count where keep(r) {
-      let from = Int(recordFields[r]), to = Int(recordFields[r + 1])
-      out.fieldStart += fieldStart[from..<to]
-      out.fieldEnd += fieldEnd[from..<to]
-      out.fieldEscaped += fieldEscaped[from..<to]
-      out.recordFields.append(Int32(truncatingIfNeeded: out.fieldStart.count))
+      out.fields += fields[Int(recordFields[r])..<Int(recordFields[r + 1])]
+      out.recordFields.append(Int32(truncatingIfNeeded: out.fields.count))
       if let problem = cellProblems[r] { out.cellProblems[out.count] = problem }
       out.lines.append(lines[r])
     }

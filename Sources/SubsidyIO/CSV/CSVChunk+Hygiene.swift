@@ -26,8 +26,7 @@ extension CSVChunk {
     }
     for record in 0..<count {
       for column in 0..<fieldCount(record) {
-        let index = Int(recordFields[record]) + column
-        let cell = bytes[Int(fieldStart[index])..<Int(fieldEnd[index])]
+        let cell = rawField(record, column)
         if let bad = UTF8Check.firstProblem(in: cell) {
           let text = String(decoding: cell, as: UTF8.self)
           cellProblems[record] = CellProblem(
@@ -51,28 +50,32 @@ extension CSVChunk {
   }
 
   /// Whether `b` is UTF-8, and whether it holds a control byte no cell may hold (`isForbiddenByte`), in
-  /// one pass. Eight bytes are looked at at once: a word of ASCII with no byte below 0x20 and no DEL,
-  /// nearly every word of an export, costs a few operations; the others are read byte by byte.
-  /// (`String(validating:)`, then a loop over the bytes, copied each chunk into a new string and
-  /// read it twice.)
+  /// one pass. Sixteen bytes are looked at at once: printable ASCII (0x20–0x7E), nearly every byte
+  /// of an export, costs a few operations a word; from a word that holds anything else, the scan goes
+  /// straight to that byte and reads it (and a multi-byte character) on its own. (`String(validating:)`,
+  /// then a loop over the bytes, copied each chunk into a new string and read it twice.)
   static func scan(_ b: UnsafeBufferPointer<UInt8>) -> (utf8: Bool, control: Bool) {
     let n = b.count
     guard let base = b.baseAddress else { return (true, false) }
     let raw = UnsafeRawPointer(base)
-    let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
     var utf8 = true, control = false
     var i = 0
     while i < n {
-      if i + 8 <= n {
-        let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        // No byte with its high bit set, none below 0x20 (w − 0x20… borrows into the high bit of a byte
-        // below 0x20, for bytes without their high bit), none equal to 0x7F.
-        let below = (w &- ones &* 0x20) & ~w & highs
-        let del = ((w ^ (ones &* 0x7F)) &- ones) & ~(w ^ (ones &* 0x7F)) & highs
-        if (w & highs) | below | del == 0 {
+      if i + 16 <= n {
+        let low = notPrintable(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        let high = notPrintable(raw.loadUnaligned(fromByteOffset: i + 8, as: UInt64.self))
+        if low | high == 0 {
+          i += 16
+          continue
+        }
+        i += low != 0 ? low.trailingZeroBitCount >> 3 : 8 + high.trailingZeroBitCount >> 3
+      } else if i + 8 <= n {
+        let flags = notPrintable(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        if flags == 0 {
           i += 8
           continue
         }
+        i += flags.trailingZeroBitCount >> 3
       }
       let byte = b[i]
       if byte < 0x80 {
@@ -90,6 +93,15 @@ extension CSVChunk {
       if !utf8, control { break }
     }
     return (utf8, control)
+  }
+
+  /// The high bit of each byte of `w` (little-endian) that is not printable ASCII (0x20–0x7E): set by
+  /// the byte itself (0x80 and above), by adding 1 (0x7F) or by taking 0x20 away (below 0x20). A carry
+  /// or borrow can mark a byte above a marked one too, never one below: the lowest mark is exact.
+  @inline(__always)
+  static func notPrintable(_ w: UInt64) -> UInt64 {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    return (w | (w &+ ones) | (w &- ones &* 0x20)) & (ones &* 0x80)
   }
 
   /// A control byte no cell may hold: C0 other than TAB, LF and CR (which quoted cells may hold), and DEL.

@@ -51,6 +51,12 @@ public final class CSVReader {
                 + "整个文件会被读成一行；请改用 Windows（CRLF）或 Unix（LF）换行符另存")
     }
 
+    /// A failure to read the file once it is open (a folder, a disk error), with the system's reason.
+    static func cannotRead(_ path: String, errno code: Int32) -> Failure {
+      let reason = SystemError.text(errno: code)
+      return Failure(line: 0, message: "cannot read `\(path)`: \(reason.en)", zh: "无法读取 `\(path)`：\(reason.zh)")
+    }
+
     /// A byte that is not UTF-8 in a file that reads as GBK.
     static func gbk(line: Int, column: Int, byte: UInt8) -> Failure {
       let hex = "0x" + String(byte, radix: 16, uppercase: true)
@@ -59,85 +65,152 @@ public final class CSVReader {
     }
   }
 
-  /// Reads at most the given number of bytes; empty at the end. A file, bytes in memory, or a stream
-  /// (which throws when it breaks off, so a cut-off upload is an error, not a shorter file).
-  private let read: (Int) throws -> Data
+  /// Copies at most the buffer's size of the next bytes into it and says how many; 0 at the end. A
+  /// file (read(2) straight into the reader's buffer), bytes in memory, or a stream (which throws
+  /// when it breaks off, so a cut-off upload is an error, not a shorter file).
+  private let read: (UnsafeMutableRawBufferPointer) throws -> Int
   private let close: () -> Void
   /// How much is read at a time (a test or fuzz target makes it small to cut records at block ends).
   private let blockSize: Int
-  private var pending: [UInt8] = []
-  /// Where unread bytes start in `pending`; the consumed prefix is dropped only when it is large.
+  /// The bytes read and not yet handed out in a slab, from `offset` to `count`: one buffer made
+  /// when the reader is, filled by each read in place and reused (no allocation or copy per block);
+  /// it grows only for a record longer than what it holds.
+  private var buffer: UnsafeMutablePointer<UInt8>
+  private var capacity: Int
+  private var count = 0
+  /// Where unread bytes start in `buffer`; the consumed prefix is moved out only when a read needs room.
   private var offset = 0
   private var eof = false
   /// The file's last record had no line break and one was added: a record still incomplete after that
   /// is an unclosed quote, not a reason to read on (there is nothing left to read).
   private var terminated = false
-  /// Where the quote of a cell still open when the buffer ran out began, in `pending`.
+  /// Where the quote of a cell still open when the buffer ran out began, in `buffer`.
   private var openQuote: Int?
   private var atStart = true
   private var line = 1
   public private(set) var bytesConsumed = 0
   public let fileSize: Int?
-  /// What one read asks for. The buffer holds at most about two blocks (what is not yet cut into
-  /// chunks, and the block just read): 1 MB keeps it a small part of a run's memory (4 MB blocks made
-  /// it a sixth of a 1M-row run's heap at its peak) and is still a few system calls a second.
+  /// What one read asks for. The buffer holds three blocks (what is not yet cut into chunks, and the
+  /// blocks read after it): 1 MB keeps it a small part of a run's memory (4 MB blocks made it a sixth
+  /// of a 1M-row run's heap at its peak) and is still a few system calls a second.
   public static let blockSize = 1 << 20
   /// A field longer than this is a broken quote, not data: stop instead of reading the whole file into it.
   static let maximumRecordBytes = 1 << 20
 
   public init(path: String) throws {
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw Failure.cannotOpen(path, errno: errno) }
-    read = { handle.readData(ofLength: $0) }
-    close = { try? handle.close() }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw Failure.cannotOpen(path, errno: errno) }
+    read = { into in
+      var done = 0
+      // A regular file gives a whole block at once; a pipe may give less, so read on until the block
+      // is full or the input ends (the first block is where the BOM and CR-only line ends are looked for).
+      while done < into.count {
+        let got = systemRead(fd, into.baseAddress! + done, into.count - done)
+        if got < 0 {
+          if errno == EINTR { continue }
+          throw Failure.cannotRead(path, errno: errno)
+        }
+        if got == 0 { break }
+        done += got
+      }
+      return done
+    }
+    close = { systemClose(fd) }
     blockSize = Self.blockSize
-    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
-    fileSize = (attributes?[.size] as? NSNumber)?.intValue
+    var info = stat()
+    fileSize = fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFREG ? Int(info.st_size) : nil
+    (buffer, capacity) = Self.makeBuffer(blockSize: blockSize)
   }
 
   /// Reads `bytes` as if they were a file, `blockSize` bytes at a time: for tests and the fuzz
   /// targets (`Fuzz/`), which then need no file per input. As with a file, the BOM and CR-only
   /// line ends are looked for in the first block only.
   public init(bytes: [UInt8], blockSize: Int = CSVReader.blockSize) {
-    let data = Data(bytes)
     var position = 0
-    read = { count in
-      let end = min(data.count, position + count)
-      defer { position = end }
-      return data.subdata(in: position..<end)
+    read = { into in
+      let n = min(into.count, bytes.count - position)
+      guard n > 0 else { return 0 }
+      bytes.withUnsafeBytes { into.baseAddress!.copyMemory(from: $0.baseAddress! + position, byteCount: n) }
+      position += n
+      return n
     }
     close = {}
     self.blockSize = max(1, blockSize)
     fileSize = bytes.count
+    (buffer, capacity) = Self.makeBuffer(blockSize: self.blockSize)
   }
 
   /// Reads what `read` hands over, as if it were a file: a request body the server receives while the
   /// batch runs (`POST /v1/batch`). `read(n)` may block until `n` bytes are there; it returns fewer
-  /// only at the end, and throws when the stream broke off.
+  /// only at the end (never more), and throws when the stream broke off.
   public init(reading read: @escaping (Int) throws -> Data, blockSize: Int = CSVReader.blockSize) {
-    self.read = read
+    self.read = { into in
+      let data = try read(into.count)
+      precondition(data.count <= into.count, "a stream handed the CSV reader more bytes than it asked for")
+      data.copyBytes(to: into.baseAddress!.assumingMemoryBound(to: UInt8.self), count: data.count)
+      return data.count
+    }
     close = {}
     self.blockSize = max(1, blockSize)
     fileSize = nil
+    (buffer, capacity) = Self.makeBuffer(blockSize: self.blockSize)
   }
 
-  deinit { close() }
+  deinit {
+    close()
+    buffer.deallocate()
+  }
 
-  private func fill() throws {
-    guard !eof else { return }
-    let data = try read(blockSize)
-    if data.isEmpty {
-      eof = true
-      return
+  private static func makeBuffer(blockSize: Int) -> (UnsafeMutablePointer<UInt8>, Int) {
+    let capacity = 3 * blockSize
+    return (UnsafeMutablePointer<UInt8>.allocate(capacity: capacity), capacity)
+  }
+
+  /// The bytes held, as indices from the buffer's start.
+  private var held: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buffer, count: count) }
+
+  /// Makes room for `bytes` more after `count`: first by moving out what earlier slabs consumed
+  /// (returned, so that positions the caller holds can move with it), then by a larger buffer.
+  private func makeRoom(_ bytes: Int) -> Int {
+    var moved = 0
+    if capacity - count < bytes, offset > 0 {
+      moved = offset
+      (buffer + 0).update(from: buffer + offset, count: count - offset)
+      count -= offset
+      offset = 0
     }
-    pending.append(contentsOf: data)
+    if capacity - count < bytes {
+      let larger = max(2 * capacity, count + bytes)
+      let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+      grown.initialize(from: buffer, count: count)
+      buffer.deallocate()
+      buffer = grown
+      capacity = larger
+    }
+    return moved
+  }
+
+  /// Reads the next block into the buffer's room after `count`; returns how far the held bytes moved
+  /// toward the buffer's start to make that room.
+  private func fill() throws -> Int {
+    guard !eof else { return 0 }
+    let moved = makeRoom(blockSize)
+    let got = try read(UnsafeMutableRawBufferPointer(start: buffer + count, count: blockSize))
+    if got == 0 {
+      eof = true
+      return moved
+    }
+    count += got
     if atStart {
       atStart = false
-      if pending.starts(with: [0xEF, 0xBB, 0xBF]) {
-        pending.removeFirst(3)
+      if count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF {
+        (buffer + 0).update(from: buffer + 3, count: count - 3)
+        count -= 3
         bytesConsumed += 3
       }
-      if let lineEnds = LineEnds.crOnly(pending) { throw Failure.crOnlyLineEnds(lineEnds) }
+      if let lineEnds = LineEnds.crOnly(Array(held)) { throw Failure.crOnlyLineEnds(lineEnds) }
     }
+    return moved
   }
 
   /// The next chunk of at most `maxRecords` records, or nil at the end of the file. Blank lines are skipped.
@@ -149,16 +222,11 @@ public final class CSVReader {
   public func nextSlab(maxRecords: Int) throws -> CSVSlab? {
     let firstLine = line
     var records = 0
-    if offset > blockSize {
-      pending.removeFirst(offset)
-      offset = 0
-    }
     var position = offset
-    if pending.count == offset { try fill() }
+    if count == offset { position -= try fill() }
     while records < maxRecords {
       openQuote = nil
-      let outcome = pending.withUnsafeBufferPointer { findRecordEnd($0, from: position) }
-      switch outcome {
+      switch findRecordEnd(held, from: position) {
       case .record(let end, let newlines):
         position = end
         records += 1
@@ -172,24 +240,27 @@ public final class CSVReader {
         break
       }
       if eof {
-        if position < pending.count {
+        if position < count {
           // A last record without a line break gets one; still incomplete after that, a quote is open.
           guard !terminated else { throw unclosedQuote(recordStart: position) }
           terminated = true
-          pending.append(UInt8(ascii: "\n"))
+          position -= makeRoom(1)
+          buffer[count] = UInt8(ascii: "\n")
+          count += 1
           continue
         }
         break
       }
-      if pending.count - position > Self.maximumRecordBytes {
+      if count - position > Self.maximumRecordBytes {
         if openQuote != nil { throw unclosedQuote(recordStart: position) }
         throw Failure(line: line, message: "a record is longer than \(Self.maximumRecordBytes) bytes",
                       zh: "一条记录超过 \(Self.maximumRecordBytes) 字节")
       }
-      try fill()
+      position -= try fill()
     }
     guard records > 0 || position > offset else { return nil }
-    let slab = CSVSlab(bytes: Array(pending[offset..<position]), firstLine: firstLine, records: records)
+    let slab = CSVSlab(bytes: Array(UnsafeBufferPointer(start: buffer + offset, count: position - offset)),
+                       firstLine: firstLine, records: records)
     bytesConsumed += position - offset
     offset = position
     if records == 0 { return try nextSlab(maxRecords: maxRecords) }
@@ -201,19 +272,20 @@ public final class CSVReader {
   /// Where the open quote is, as a line and column (in characters) a person can go to.
   private func unclosedQuote(recordStart: Int) -> Failure {
     let quote = openQuote ?? recordStart
+    let b = held
     var quoteLine = line, lineStart = recordStart
-    for i in recordStart..<quote where pending[i] == UInt8(ascii: "\n") {
+    for i in recordStart..<quote where b[i] == UInt8(ascii: "\n") {
       quoteLine += 1
       lineStart = i + 1
     }
-    let column = 1 + pending[lineStart..<quote].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+    let column = 1 + b[lineStart..<quote].reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
     return Failure(line: quoteLine, column: column,
                    message: "this quoted cell is never closed: the file ends inside it (add the closing `\"`, or remove the opening one)",
                    zh: "这个带引号的单元格没有闭合：文件在它里面结束（请补上结尾的 `\"`，或删去开头的那个）")
   }
 
   /// Where the record at `start` ends (just past its line break) and how many line breaks its quoted
-  /// cells hold, or `needMore` when the buffer ends first. The same grammar as `CSVChunk.parseRecord`,
+  /// cells hold, or `needMore` when the buffer ends first. The same grammar as `CSVSlab.splitRecords`,
   /// without storing fields. A line with no quote at all (nearly every line of an export) is found
   /// by `memchr` alone.
   private func findRecordEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Outcome {
@@ -261,3 +333,7 @@ public final class CSVReader {
     }
   }
 }
+
+/// read(2) and close(2), named apart from the reader's members of the same names.
+private func systemRead(_ fd: Int32, _ into: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, into, count) }
+private func systemClose(_ fd: Int32) { _ = close(fd) }

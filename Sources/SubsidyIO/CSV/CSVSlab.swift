@@ -12,21 +12,19 @@ public struct CSVSlab: Sendable {
 
   /// The records as byte ranges per field, each with its line. Throws when the bytes read as GBK:
   /// then the whole file is in the wrong encoding.
+  ///
+  /// The fields are written straight into arrays made large enough beforehand: an export's records
+  /// have as many fields as its first line, so that times `records` is room for them all. A slab that
+  /// needs more (ragged rows) is split again into room for every field it can hold (one per comma and
+  /// one per line), which it cannot outgrow.
   public func parse() throws(CSVReader.Failure) -> CSVChunk {
     var chunk = CSVChunk()
-    chunk.lines.reserveCapacity(records)
-    chunk.recordFields.reserveCapacity(records + 1)
-    var line = firstLine
     bytes.withUnsafeBufferPointer { b in
-      var p = 0
-      if p < b.count { p = Self.parseRecord(b, from: p, line: &line, into: &chunk) }
-      // Records of an export have as many fields as the first: room for them all at once, not by
-      // doubling three arrays as they fill.
-      let width = chunk.fieldStart.count
-      chunk.fieldStart.reserveCapacity(width * records)
-      chunk.fieldEnd.reserveCapacity(width * records)
-      chunk.fieldEscaped.reserveCapacity(width * records)
-      while p < b.count { p = Self.parseRecord(b, from: p, line: &line, into: &chunk) }
+      if !Self.split(b, firstLine: firstLine, fieldRoom: Self.firstLineFields(b) * records + 1, recordRoom: records, into: &chunk) {
+        let (commas, lineFeeds) = Self.countDelimiters(b)
+        let fitted = Self.split(b, firstLine: firstLine, fieldRoom: commas + lineFeeds + 1, recordRoom: lineFeeds + 1, into: &chunk)
+        precondition(fitted, "a slab's records hold at most one field per comma and per line")
+      }
     }
     chunk.bytes = bytes
     if let gbk = chunk.findCellProblems(firstLine: firstLine) {
@@ -35,78 +33,190 @@ public struct CSVSlab: Sendable {
     return chunk
   }
 
-  /// Where the next `,` or line feed is at or after `p` (`b.count` if none): eight bytes at a time,
-  /// each tested for both with the "has a zero byte" arithmetic (the lowest byte found is exact, and a
-  /// byte of a multi-byte character never matches), then byte by byte for the last few.
-  @inline(__always)
-  static func nextDelimiter(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-    let n = b.count
-    var p = start
-    if let base = b.baseAddress {
-      let raw = UnsafeRawPointer(base)
-      let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-      while p + 8 <= n {
-        let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))
-        let commas = x ^ 0x2C2C_2C2C_2C2C_2C2C, feeds = x ^ 0x0A0A_0A0A_0A0A_0A0A
-        let found = ((commas &- ones) & ~commas | (feeds &- ones) & ~feeds) & highs
-        if found != 0 { return p + found.trailingZeroBitCount / 8 }
-        p += 8
+  /// Splits `b` into `chunk`'s fields, record starts and lines, in arrays of `fieldRoom` fields and
+  /// `recordRoom` records; false (and `chunk` left unusable) when they are too small.
+  private static func split(_ b: UnsafeBufferPointer<UInt8>, firstLine: Int, fieldRoom: Int, recordRoom: Int,
+                            into chunk: inout CSVChunk) -> Bool {
+    var fitted = true
+    var fieldCount = 0, recordCount = 0
+    // Rooms of at least one, so that each has a base address.
+    var fieldArray: [CSVFieldRange] = [], startArray: [Int32] = []
+    let lines = [Int](unsafeUninitializedCapacity: max(1, recordRoom)) { lines, linesWritten in
+      startArray = [Int32](unsafeUninitializedCapacity: recordRoom + 1) { starts, startsWritten in
+        fieldArray = [CSVFieldRange](unsafeUninitializedCapacity: max(1, fieldRoom)) { fields, fieldsWritten in
+          var out = Output(fields: fields.baseAddress!, fieldRoom: fieldRoom, lines: lines.baseAddress!,
+                           starts: starts.baseAddress!, recordRoom: recordRoom)
+          fitted = splitRecords(b, line: firstLine, into: &out)
+          (fieldCount, recordCount) = fitted ? (out.fieldCount, out.recordCount) : (0, 0)
+          fieldsWritten = fieldCount
+        }
+        startsWritten = recordCount + 1
       }
+      linesWritten = recordCount
     }
-    while p < n, b[p] != UInt8(ascii: ","), b[p] != UInt8(ascii: "\n") { p += 1 }
-    return p
+    chunk.fields = fieldArray
+    chunk.recordFields = startArray
+    chunk.lines = lines
+    return fitted
   }
 
-  /// Splits the record (or blank line) at `start`, which ends with a line break inside `b`; returns
-  /// where the next one starts. Fields are byte ranges; a quoted field holding `""` is marked for
-  /// unescaping. Text between a closing quote and the separator is kept out of the field.
-  private static func parseRecord(_ b: UnsafeBufferPointer<UInt8>, from start: Int, line: inout Int, into chunk: inout CSVChunk) -> Int {
+  /// Where `splitRecords` writes: room made beforehand, and how much of it is used.
+  struct Output {
+    let fields: UnsafeMutablePointer<CSVFieldRange>
+    let fieldRoom: Int
+    /// Each record's line.
+    let lines: UnsafeMutablePointer<Int>
+    /// Each record's first field; entry 0 is 0, entry `r + 1` is where record `r` ends.
+    let starts: UnsafeMutablePointer<Int32>
+    let recordRoom: Int
+    var fieldCount = 0
+    var recordCount = 0
+
+    init(fields: UnsafeMutablePointer<CSVFieldRange>, fieldRoom: Int, lines: UnsafeMutablePointer<Int>,
+         starts: UnsafeMutablePointer<Int32>, recordRoom: Int) {
+      self.fields = fields
+      self.fieldRoom = fieldRoom
+      self.lines = lines
+      self.starts = starts
+      self.recordRoom = recordRoom
+      starts[0] = 0
+    }
+
+    @inline(__always)
+    mutating func field(_ start: Int, _ end: Int, escaped: Bool = false) -> Bool {
+      guard fieldCount < fieldRoom else { return false }
+      fields[fieldCount] = CSVFieldRange(start: start, end: end, escaped: escaped)
+      fieldCount += 1
+      return true
+    }
+  }
+
+  /// Splits every record and blank line of `b` (which ends with a line feed). A cell that starts with
+  /// a quote runs to its closing quote (`""` is a quote inside it; commas and line breaks are its own)
+  /// and text between that quote and the separator is kept out of it; any other cell runs to the next
+  /// comma or line feed, less a CR before the line feed. False when `out` has too little room.
+  ///
+  /// Cells without quotes (nearly all) are split eight bytes at a time: each word read once gives
+  /// the exact places of its commas and line feeds as one bit each, and every cell ending in the word
+  /// is written from them.
+  static func splitRecords(_ b: UnsafeBufferPointer<UInt8>, line firstLine: Int, into out: inout Output) -> Bool {
     let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
     let n = b.count
-    var p = start
-    var newlines = 0
-    if b[p] == newline || (b[p] == cr && p + 1 < n && b[p + 1] == newline) {
-      line += 1
-      return b[p] == cr ? p + 2 : p + 1
-    }
+    guard let base = b.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var line = firstLine
+    var p = 0
     while p < n {
-      var fieldStart = p, fieldEnd = p, escaped = false
-      if b[p] == quote {
-        p += 1
-        fieldStart = p
-        while p < n {
-          if b[p] == quote {
-            if p + 1 < n, b[p + 1] == quote {
-              escaped = true
-              p += 2
-              continue
-            }
-            break
-          }
-          if b[p] == newline { newlines += 1 }
-          p += 1
-        }
-        fieldEnd = p
-        p += 1
-        while p < n, b[p] != comma, b[p] != newline { p += 1 }
-      } else {
-        p = Self.nextDelimiter(b, from: p)
-        fieldEnd = p
-        if fieldEnd > fieldStart, b[fieldEnd - 1] == cr, p < n, b[p] == newline { fieldEnd -= 1 }
-      }
-      chunk.fieldStart.append(Int32(truncatingIfNeeded: fieldStart))
-      chunk.fieldEnd.append(Int32(truncatingIfNeeded: fieldEnd))
-      chunk.fieldEscaped.append(escaped)
-      if p < n, b[p] == comma {
+      if base[p] == newline {
+        line += 1
         p += 1
         continue
       }
-      break
+      if base[p] == cr, p + 1 < n, base[p + 1] == newline {
+        line += 1
+        p += 2
+        continue
+      }
+      guard out.recordCount < out.recordRoom else { return false }
+      var newlines = 0
+      // The cell being split starts at `f`; `p` ends as the record's line feed.
+      var f = p
+      record: while true {
+        if f < n, base[f] == quote {
+          var q = f + 1
+          var escaped = false
+          while q < n {
+            let c = base[q]
+            if c == quote {
+              if q + 1 < n, base[q + 1] == quote {
+                escaped = true
+                q += 2
+                continue
+              }
+              break
+            }
+            if c == newline { newlines += 1 }
+            q += 1
+          }
+          guard out.field(f + 1, q, escaped: escaped) else { return false }
+          p = q + 1
+          while p < n, base[p] != comma, base[p] != newline { p += 1 }
+          if p < n, base[p] == comma {
+            f = p + 1
+            continue record
+          }
+          break record
+        }
+        // A cell without quotes: find the comma or line feed after it, a word at a time.
+        var w = f
+        while w + 8 <= n {
+          let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: w, as: UInt64.self))
+          let feeds = zeroBytes(x ^ 0x0A0A_0A0A_0A0A_0A0A)
+          var found = zeroBytes(x ^ 0x2C2C_2C2C_2C2C_2C2C) | feeds
+          while found != 0 {
+            let bit = found.trailingZeroBitCount
+            let d = w + bit >> 3
+            if feeds >> bit & 1 != 0 {
+              let end = d > f && base[d - 1] == cr ? d - 1 : d
+              guard out.field(f, end) else { return false }
+              p = d
+              break record
+            }
+            guard out.field(f, d) else { return false }
+            f = d + 1
+            if f < n, base[f] == quote { continue record }
+            found &= found &- 1
+          }
+          w += 8
+        }
+        // The last few bytes, one at a time.
+        var d = w
+        while d < n, base[d] != comma, base[d] != newline { d += 1 }
+        if d < n, base[d] == comma {
+          guard out.field(f, d) else { return false }
+          f = d + 1
+          continue record
+        }
+        let end = d > f && d < n && base[d - 1] == cr ? d - 1 : d
+        guard out.field(f, end) else { return false }
+        p = d
+        break record
+      }
+      out.recordCount += 1
+      out.lines[out.recordCount - 1] = line
+      out.starts[out.recordCount] = Int32(truncatingIfNeeded: out.fieldCount)
+      line += 1 + newlines
+      p += 1
     }
-    // b[p] is the record's line break.
-    chunk.recordFields.append(Int32(truncatingIfNeeded: chunk.fieldStart.count))
-    chunk.lines.append(line)
-    line += 1 + newlines
-    return p + 1
+    return true
+  }
+
+  /// The high bit of each byte of `v` that is zero, and no other bit. (The usual `(v − 0x01…) & ~v`
+  /// also marks a 0x01 byte just above a zero one; cells are split from every bit, so it must be exact.)
+  @inline(__always)
+  static func zeroBytes(_ v: UInt64) -> UInt64 {
+    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    return ~(((v & low7) &+ low7) | v | low7)
+  }
+
+  /// Fields on the first line that is not blank (one more than its commas), for the room to make.
+  static func firstLineFields(_ b: UnsafeBufferPointer<UInt8>) -> Int {
+    var p = 0
+    while p < b.count, b[p] == UInt8(ascii: "\n") || b[p] == UInt8(ascii: "\r") { p += 1 }
+    var commas = 0
+    while p < b.count, b[p] != UInt8(ascii: "\n") {
+      if b[p] == UInt8(ascii: ",") { commas += 1 }
+      p += 1
+    }
+    return commas + 1
+  }
+
+  /// Commas and line feeds in `b`: at most one field per comma and one per line, and one record per line.
+  static func countDelimiters(_ b: UnsafeBufferPointer<UInt8>) -> (commas: Int, lineFeeds: Int) {
+    var commas = 0, feeds = 0
+    for byte in b {
+      if byte == UInt8(ascii: ",") { commas += 1 } else if byte == UInt8(ascii: "\n") { feeds += 1 }
+    }
+    return (commas, feeds)
   }
 }
