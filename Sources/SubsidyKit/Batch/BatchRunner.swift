@@ -232,6 +232,10 @@ public final class BatchRunner: Sendable {
     // winners and the groups are written out, which the pool then has to itself.
     dispatchIDs.removeAll()
     identities.removeAll()
+    // Their pages given back to the system now: the end phase judges groups on a thread of its own
+    // (`GroupJudging`), whose allocations come from another of the allocator's arenas and could not
+    // reuse them, so the run's peak rose by their size (94 → 97.6 MB at 1M rows).
+    ProcessMemory.releaseFreedMemory()
     try merge.finish(ledger: ledger, summary: &summary, out: &payouts)
     try payouts.flush()
     try rejects?.flush()
