@@ -13,19 +13,28 @@ struct IDSerial: Sendable {
   var number: UInt64
 
   init?(_ id: String) {
-    var digits = 0
-    var number: UInt64 = 0
-    var scale: UInt64 = 1
-    for byte in id.utf8.reversed() {
-      guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
-      guard digits < 18 else { return nil }
-      number += UInt64(byte - UInt8(ascii: "0")) * scale
-      scale &*= 10
-      digits += 1
-    }
-    guard digits > 0 else { return nil }
-    self.prefix = String(decoding: id.utf8.dropLast(digits), as: UTF8.self)
-    self.width = digits
+    // On the id's bytes in place: through the `utf8` view (reversed, then a prefix copied into a new
+    // string) it cost 50 ns an id, a twentieth of the workers' time outside decoding.
+    var text = id
+    guard let (prefix, width, number) = text.withUTF8({ bytes -> (String, Int, UInt64)? in
+      var digits = 0
+      var number: UInt64 = 0
+      var scale: UInt64 = 1
+      var i = bytes.count
+      while i > 0 {
+        let byte = bytes[i - 1]
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { break }
+        guard digits < 18 else { return nil }
+        number += UInt64(byte - UInt8(ascii: "0")) * scale
+        scale &*= 10
+        digits += 1
+        i -= 1
+      }
+      guard digits > 0 else { return nil }
+      return (String(decoding: UnsafeBufferPointer(rebasing: bytes[..<i]), as: UTF8.self), digits, number)
+    }) else { return nil }
+    self.prefix = prefix
+    self.width = width
     self.number = number
   }
 
