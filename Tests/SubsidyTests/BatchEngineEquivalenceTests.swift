@@ -18,6 +18,8 @@ import Testing
     #expect(rows.payouts.count > 300, "the file should give many results")
     #expect(rows.rejects.count > 20, "the file should have rejects")
     #expect(Set(rows.payouts.map(\.["policy"])).count >= 3, "regions with CSV columns: \(Set(rows.payouts.compactMap { $0["policy"] }))")
+    // Group rules too: their members are found by a column program on the column path.
+    #expect(rows.payouts(rule: "household-labor-income-reward").count > 20)
     #expect(columns.payoutsText == rows.payoutsText)
     #expect(columns.rejectsText == rows.rejectsText)
     func summary(_ run: BatchRun) -> String {

@@ -59,6 +59,20 @@ struct RuleProgram: Sendable {
   }
 }
 
+extension RuleProgram {
+  /// The members a group rule may take (`group.where`, valued on `as_of` as the row path does), as a
+  /// filter in front of the row path's member loop: nil when the rule has no filter or the filter has
+  /// no column form.
+  init?(groupMembers rule: CheckedRule, schema: FactSchema, scopeCases: [Scope: Int]) {
+    guard let group = rule.group, let filter = group.filter else { return nil }
+    guard let condition = VectorCompiler(schema: schema, scopeCases: scopeCases).compile(filter) else { return nil }
+    subject = group.of
+    eventDate = .asOf
+    conditions = [condition]
+    amount = nil
+  }
+}
+
 /// A node of the column program. Constants are already encoded (see `FactBatch.encode`).
 indirect enum VExpr: Sendable {
   case constant(Int64, UInt8)

@@ -114,6 +114,8 @@ public struct Program: Sendable {
   /// Each rule's conditions as a column program (nil where it has no column form), by rule index: the
   /// batch refuses whole columns of subjects with them before the row-by-row evaluator sees the rest.
   let columnPrograms: [RuleProgram?]
+  /// Per rule, a group rule's member filter as a column program (`RuleProgram(groupMembers:)`).
+  let groupMemberPrograms: [RuleProgram?]
   /// Whether a batch uses `columnPrograms` (the row path alone is kept as the reference to compare with).
   public var usesColumnPrograms = true
 
@@ -150,6 +152,7 @@ public struct Program: Sendable {
     let scopeCases = compiler.scopeCases
     self.scopeCases = scopeCases
     columnPrograms = policies.flatMap { $0.rules.map { RuleProgram($0.checked, schema: set.schema, scopeCases: scopeCases) } }
+    groupMemberPrograms = policies.flatMap { $0.rules.map { RuleProgram(groupMembers: $0.checked, schema: set.schema, scopeCases: scopeCases) } }
   }
 
   /// Condition `index` of the rule at program index `rule`, the sub-expressions its explanation shows

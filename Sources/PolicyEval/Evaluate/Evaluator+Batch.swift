@@ -46,11 +46,28 @@ extension Program {
   public func accumulateGroups(_ facts: Facts, asOf: CivilDate, into tables: inout [String: GroupTable], position: (Int) -> Int) {
     let ctx = EvalContext(facts: facts, date: asOf)
     let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
+    var batch: FactBatch?
+    var anchorCodes: [Int: [Int64]?] = [:]
+    var ruleIndex = -1
     for policy in policies {
       ctx.parameters = policy.checked.parameters
-      for rule in policy.rules where rule.isGroup {
+      for rule in policy.rules {
+        ruleIndex += 1
+        guard rule.isGroup else { continue }
+        // The members the policy covers and the rule's filter may take, found over the chunk's columns
+        // (`RuleProgram(groupMembers:)`): the member loop then judges only those, where it judged
+        // every record with the row path's closures. Both are filters in front of the loop's own
+        // checks, which still decide, so the groups are the same (`BatchEngineEquivalenceTests`).
+        var members: [Int32]?
+        if usesColumnPrograms, let program = groupMemberPrograms[ruleIndex], program.subject == rule.checked.subject {
+          let kind = program.subject
+          if anchorCodes[kind] == nil { anchorCodes[kind] = .some(Self.anchorCodes(rule.anchor, facts, count: facts.tables[kind].count)) }
+          let covered = coveredRecords(policy, rule.anchor, kind: kind, anchorCodes: anchorCodes[kind] ?? nil, ctx, households)
+          if batch == nil { batch = FactBatch(facts) }
+          if let batch { members = program.survivors(batch, candidates: covered, parameters: policy.checked.parameters, asOf: asOf)?.rows ?? covered }
+        }
         accumulate(rule, policy, ctx, asOf: asOf, households: households, into: &tables["\(policy.checked.id)/\(rule.checked.id)", default: GroupTable()],
-                   position: position)
+                   members: members, position: position)
       }
     }
   }

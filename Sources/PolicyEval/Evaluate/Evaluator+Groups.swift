@@ -14,14 +14,17 @@ extension Program {
   /// Adds every member of `ctx.facts` in the rule's jurisdiction and filter to its group.
   /// `position` maps a record index to its place in the whole input (a batch row number).
   /// A member's filter reads parameters on `asOf`: a group's own event date is known only once it is complete.
+  /// `members`: the records that may be members, in order (nil: every record of the kind).
   func accumulate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, asOf: CivilDate, households: HouseholdCodes,
-                  into groups: inout GroupTable, position: (Int) -> Int) {
+                  into groups: inout GroupTable, members: [Int32]? = nil, position: (Int) -> Int) {
     let kind = rule.checked.subject
     ctx.kind = kind
     ctx.date = asOf
     ctx.key = []
     ctx.aggregates = []
-    for record in 0..<ctx.facts.tables[kind].count {
+    let count = members?.count ?? ctx.facts.tables[kind].count
+    for i in 0..<count {
+      let record = members.map { Int($0[i]) } ?? i
       ctx.record = record
       guard applies(policy, rule.anchor, ctx, households) else { continue }
       if let filter = rule.groupFilter, filter(ctx) != .bool(true) { continue }
