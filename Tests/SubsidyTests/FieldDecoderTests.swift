@@ -119,4 +119,48 @@ import Testing
     #expect(!decoder.decodesFixedWidth(decoder.spec(type: .string)))
     #expect(!decoder.decodesFixedWidth(decoder.spec(type: .idNumber)))
   }
+
+  /// A bounded number or date (`members: min 1, max 100`) takes the fixed-width path too, its bounds
+  /// compared in the encoded form: at, inside and just past every bound it must agree with `decode`,
+  /// which words the problem.
+  @Test func boundedFieldsTakeTheFixedWidthPathAndAgree() throws {
+    let decoder = FieldDecoder(schema: Self.schema)
+    var fields = Self.schema.entities.flatMap(\.fields).filter { $0.minimum != nil || $0.maximum != nil }
+    #expect(fields.count >= 4, "the schema has bounded numbers")
+    // A date between two bounds and an amount with a fractional bound, made from a schema field.
+    var on = fields[0]
+    on.type = .date
+    on.minimum = .date(CivilDate(year: 2000, month: 1, day: 1)!)
+    on.maximum = .date(CivilDate(year: 2030, month: 12, day: 31)!)
+    var half = fields[0]
+    half.type = .money
+    half.minimum = .number(Fixed(raw: -5_000))
+    half.maximum = nil
+    fields += [on, half]
+    let cells = ["", "x", "-1", "-0.5", "-0.50", "-0.51", "0", "0.00", "1", "1.5", "2", "99", "100", "100.0001", "101", "600", "601",
+                 "1948", "1949", "2100", "2101", "3660", "3661", "99999999999999", "1999-12-31", "2000-01-01", "2030-12-31", "2031-01-01"]
+    for field in fields {
+      let spec = decoder.spec(field)
+      #expect(decoder.decodesFixedWidth(spec), "\(field.name) has no fixed-width path")
+      let codec = FactColumn.Codec(field.type, schema: Self.schema)
+      for cell in cells {
+        var text = cell
+        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec) }
+        switch (fixed, decoder.decode(cell, spec)) {
+        case (.value(let encoded), .value(let value)):
+          #expect(FactColumn.encode(value, codec) == encoded, "\(field.name) `\(cell)`: \(encoded) for \(value)")
+        case (.empty, .empty):
+          break
+        case (.bad(let a), .bad(let b)):
+          #expect(a == b, "\(field.name) `\(cell)`")
+        default:
+          Issue.record("\(field.name) `\(cell)`: the two paths disagree: \(fixed) against \(decoder.decode(cell, spec))")
+        }
+      }
+    }
+    // A bound with no fixed-width form (a number bound on a date) leaves the field to `decode`.
+    var odd = on
+    odd.minimum = .number(Fixed(raw: 0))
+    #expect(!decoder.decodesFixedWidth(decoder.spec(odd)))
+  }
 }

@@ -58,6 +58,12 @@ public struct FieldDecoder: Sendable {
     public let pii: Bool
     /// A text cell (an id, a name), which the batch checks for control characters.
     public let isText: Bool
+    /// The bounds in the fixed-width form (`decodeFixedWidth`), which orders as the values do; nil
+    /// where there is none. `hasEncodedBounds` is false when a bound has no such form (then the
+    /// field takes `decode`).
+    let encodedMinimum: Int64?
+    let encodedMaximum: Int64?
+    let hasEncodedBounds: Bool
 
     init(kind: Kind, type: FieldType, minimum: Value?, maximum: Value?, pii: Bool) {
       self.kind = kind
@@ -66,6 +72,19 @@ public struct FieldDecoder: Sendable {
       self.maximum = maximum
       self.pii = pii
       isText = type.isText
+      encodedMinimum = minimum.flatMap { Self.encodedBound($0, kind) }
+      encodedMaximum = maximum.flatMap { Self.encodedBound($0, kind) }
+      hasEncodedBounds = (minimum == nil || encodedMinimum != nil) && (maximum == nil || encodedMaximum != nil)
+    }
+
+    /// A bound in the fixed-width form of a cell of `kind`: a number's `Fixed.raw`, a date's packed
+    /// value; nil for any other pairing (`FieldDecoder.less` compares only those two).
+    private static func encodedBound(_ bound: Value, _ kind: Kind) -> Int64? {
+      switch (bound, kind) {
+      case (.number(let n), .number), (.number(let n), .integer): n.raw
+      case (.date(let d), .date): Int64(d.packedValue)
+      default: nil
+      }
     }
   }
 
@@ -118,9 +137,9 @@ public struct FieldDecoder: Sendable {
   }
 
   /// Whether `decodeFixedWidth` decodes cells of `spec`: a bool, number, whole number, date, division
-  /// code or enum case, with no bounds (a bounded field takes `decode`, which checks them).
+  /// code or enum case, with bounds only in the fixed-width form (a number's or a date's).
   public func decodesFixedWidth(_ spec: Spec) -> Bool {
-    guard spec.minimum == nil, spec.maximum == nil else { return false }
+    guard spec.hasEncodedBounds else { return false }
     switch spec.kind {
     case .bool, .number, .integer, .date, .code: return true
     case .enumeration(let e), .list(.enumeration(let e)): return e >= 0 && e < enums.count
@@ -129,8 +148,8 @@ public struct FieldDecoder: Sendable {
   }
 
   /// The batch's path for the cells `decodesFixedWidth` accepts: the same grammar as `decode`, with no
-  /// `Value` made. A cell it refuses is decoded again by `decode`, so the problem and its wording
-  /// are the one decoder's.
+  /// `Value` made; the bounds are compared in the encoded form. A cell it refuses (or finds out of
+  /// bounds) is decoded again by `decode`, so the problem and its wording are the one decoder's.
   @inline(__always)
   public func decodeFixedWidth(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec) -> FixedWidthOutcome {
     let bytes = Self.trimmed(cell)
@@ -146,7 +165,9 @@ public struct FieldDecoder: Sendable {
     case .list(.enumeration(let e)): decoded = e >= 0 && e < enums.count ? caseBits(e, bytes) : nil
     case .text, .reference, .idNumber, .list: decoded = nil
     }
-    if let decoded { return .value(decoded) }
+    if let decoded, spec.encodedMinimum.map({ decoded >= $0 }) ?? true, spec.encodedMaximum.map({ decoded <= $0 }) ?? true {
+      return .value(decoded)
+    }
     switch decode(cell, spec) {
     case .bad(let problem): return .bad(problem)
     case .empty: return .empty
