@@ -1,5 +1,5 @@
 import Foundation
-import PolicyCheck
+@testable import PolicyCheck
 import PolicyDSL
 import PolicyEval
 import PolicySupport
@@ -162,5 +162,18 @@ import Testing
     var odd = on
     odd.minimum = .number(Fixed(raw: 0))
     #expect(!decoder.decodesFixedWidth(decoder.spec(odd)))
+  }
+
+  /// An enum case is found by its length and first 8 bytes as one word, then the rest: cases that
+  /// share a length and those 8 bytes, or are prefixes of each other, must still be told apart.
+  @Test func enumCasesAreFoundByTheirWholeSpelling() {
+    let cases = ["abcdefgh_x", "abcdefgh_y", "abcdefgh", "abcdefg", "abcdefgh_xy", "", "a", "b", "职业资格证书", "职业资格证明", "abcdefghijklmnopqrstuvwxyz_1", "abcdefghijklmnopqrstuvwxyz_2"]
+    let keys = FieldDecoder.CaseKeys(cases.map { Array($0.utf8) })
+    let probes = cases + ["abcdefgh_z", "abcdefgh_", "abcdefg_", "abcdefghh", "A", "职业资格证", "abcdefghijklmnopqrstuvwxyz_3", "abcdefghijklmnopqrstuvwxyz_", " a"]
+    for probe in probes {
+      var text = probe
+      let found = text.withUTF8 { keys.index(of: $0) }
+      #expect(found == cases.firstIndex(of: probe), "`\(probe)`")
+    }
   }
 }

@@ -90,11 +90,14 @@ public struct FieldDecoder: Sendable {
 
   /// Each enum's name and cases as bytes, for comparison without building a `String`.
   private let enums: [(name: String, cases: [[UInt8]])]
+  /// Each enum's cases as `CaseKeys`, what `caseIndex` compares a cell with.
+  private let caseKeys: [CaseKeys]
   private let enumIndex: [String: Int]
 
   public init(schema: FactSchema) {
     let names = schema.enums.keys.sorted()
     enums = names.map { name in (name, schema.enums[name]!.cases.map { Array($0.utf8) }) }
+    caseKeys = enums.map { CaseKeys($0.cases) }
     enumIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
   }
 
@@ -317,14 +320,46 @@ public struct FieldDecoder: Sendable {
     return UnsafeBufferPointer(rebasing: b[lo..<hi])
   }
 
-  /// The case of enum `e` spelled by `bytes`, compared byte by byte in place (a generic sequence
-  /// comparison per case cost more than the rest of decoding an enum cell).
+  /// The case of enum `e` spelled by `bytes`: compared by length and first 8 bytes as one word,
+  /// then the rest in place (a comparison per case, byte by byte through nested buffers, was the
+  /// most of decoding an evidence list, the batch's longest cell).
   private func caseIndex(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    let n = bytes.count
-    return enums[e].cases.withUnsafeBufferPointer { cases in
-      for i in 0..<cases.count where cases[i].count == n {
-        let same = cases[i].withUnsafeBufferPointer { c in
-          for j in 0..<n where c[j] != bytes[j] { return false }
+    caseKeys[e].index(of: bytes)
+  }
+
+  /// An enum's cases laid out for lookup: each case's length, its first 8 bytes as a word (zero
+  /// past its end), and all its bytes in one list.
+  struct CaseKeys: Sendable {
+    let lengths: [Int]
+    let prefixes: [UInt64]
+    let starts: [Int]
+    let bytes: [UInt8]
+
+    init(_ cases: [[UInt8]]) {
+      lengths = cases.map(\.count)
+      prefixes = cases.map { $0.withUnsafeBufferPointer(Self.prefix) }
+      starts = cases.indices.map { i in cases[..<i].reduce(0) { $0 + $1.count } }
+      bytes = cases.flatMap { $0 }
+    }
+
+    /// The first 8 bytes (fewer when shorter, zero after), little end first.
+    @inline(__always)
+    static func prefix(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      guard let base = b.baseAddress else { return 0 }
+      if b.count >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
+      var word: UInt64 = 0
+      for i in 0..<b.count { word |= UInt64(b[i]) << (8 * UInt64(i)) }
+      return word
+    }
+
+    @inline(__always)
+    func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+      let n = key.count, word = Self.prefix(key)
+      for i in lengths.indices where lengths[i] == n && prefixes[i] == word {
+        if n <= 8 { return i }
+        let start = starts[i]
+        let same = bytes.withUnsafeBufferPointer { all in
+          for j in 8..<n where all[start + j] != key[j] { return false }
           return true
         }
         if same { return i }
