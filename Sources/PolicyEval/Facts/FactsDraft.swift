@@ -5,11 +5,14 @@ extension Facts {
   /// The tables of one batch chunk while its rows are decoded into them, record by record, then
   /// turned into `Facts` (`finish`).
   ///
-  /// Every column is raw memory laid out with as many blank records (the schema's defaults) as the
-  /// chunk may need, so a cell is one store: written into `FactColumn`'s arrays, each cell paid a
-  /// copy-on-write check on the table array, the column array and its values and states (6.6 % of a
-  /// batch worker, with the retains around them), and laying out and trimming the blanks in the
-  /// arrays was another 3 %. `finish` copies the records taken into the columns, once per column.
+  /// Records are held in raw memory, each record's cells side by side (its encoded cells in one run
+  /// of `Int64`s and state bytes, its `Value`s in another), so a cell is one store to a cache line the
+  /// record already holds: written into `FactColumn`'s arrays, each cell paid a copy-on-write check
+  /// on the table array, the column array and its values and states (6.6 % of a batch worker, with
+  /// the retains around them), and a record's cells were spread over a cache line per column. A
+  /// record starts as a copy of its table's blank (the schema's defaults) when it is first begun, so
+  /// no memory is laid out for records a chunk does not use. `finish` gathers the records into
+  /// columns, once per column.
   ///
   /// Records are found or begun by their id's bytes (`IDIndex`), and the last one begun can be taken
   /// back (a row rejected after its records were begun), becoming a blank again.
@@ -19,68 +22,82 @@ extension Facts {
     private let values: UnsafeMutablePointer<Int64>
     private let states: UnsafeMutablePointer<UInt8>
     private let boxed: UnsafeMutablePointer<Value>
+    /// Per table: where its records start in `values`/`states` and in `boxed`, and how many encoded
+    /// and boxed cells a record has.
+    private let encodedBase: [Int]
+    private let boxedBase: [Int]
+    private let encodedWidth: [Int]
+    private let boxedWidth: [Int]
     /// Per table, the index of its first column in the per-column lists below.
     private let firstColumn: [Int]
-    /// Per column (all tables' columns in one list): its form, whether that is `Value`s, and where
-    /// its records start in `values`/`states` (an encoded column) or in `boxed`. Plain lists: a cell
-    /// written costs no comparison of codecs.
+    /// Per column (all tables' columns in one list): its form, whether that is `Value`s, and its
+    /// place among its record's encoded or boxed cells. Plain lists: a cell written costs no
+    /// comparison of codecs.
     private let codecs: [FactColumn.Codec]
     private let isBoxed: [Bool]
-    private let bases: [Int]
+    private let offsets: [Int]
     /// Columns that were given a value with no encoded form (never by the batch decoder, but nothing
     /// written may be lost, as in `FactColumn`): from then on they hold `Value`s here.
     private var converted: [Int: [Value]] = [:] { didSet { hasConverted = !converted.isEmpty } }
     private var hasConverted = false
-    private let blanks: [Table.Blank]
+    /// Per table, its blank record's encoded cells, states and values, in record order.
+    private let blankEncoded: [[Int64]]
+    private let blankStates: [[UInt8]]
+    private let blankBoxed: [[Value]]
     private let capacities: [Int]
     private var ids: [[String]]
     private var indexes: [IDIndex]
 
     /// Tables like `tables` (their columns' forms), empty, with room for `capacities[t]` records of
-    /// table `t`, each laid out as `blanks[t]`.
+    /// table `t`, each starting as `blanks[t]`.
     public init(like tables: [Table], capacities: [Int], blanks: [Table.Blank]) {
       precondition(tables.count == capacities.count && tables.count == blanks.count)
-      var firstColumn: [Int] = []
-      var columns: [(codec: FactColumn.Codec, base: Int)] = []
+      var firstColumn: [Int] = [], codecs: [FactColumn.Codec] = [], isBoxed: [Bool] = [], offsets: [Int] = []
+      var encodedWidth: [Int] = [], boxedWidth: [Int] = [], encodedBase: [Int] = [], boxedBase: [Int] = []
+      var blankEncoded: [[Int64]] = [], blankStates: [[UInt8]] = [], blankBoxed: [[Value]] = []
       var encodedCount = 0, boxedCount = 0
       for (t, table) in tables.enumerated() {
-        firstColumn.append(columns.count)
-        for column in table.columns {
+        firstColumn.append(codecs.count)
+        var e: [Int64] = [], s: [UInt8] = [], b: [Value] = []
+        for (slot, column) in table.columns.enumerated() {
+          codecs.append(column.codec)
+          isBoxed.append(!column.isEncoded)
           if column.isEncoded {
-            columns.append((column.codec, encodedCount))
-            encodedCount += capacities[t]
+            offsets.append(e.count)
+            e.append(blanks[t].encoded[slot])
+            s.append(blanks[t].states[slot])
           } else {
-            columns.append((.boxed, boxedCount))
-            boxedCount += capacities[t]
+            offsets.append(b.count)
+            b.append(blanks[t].values[slot])
           }
         }
+        encodedBase.append(encodedCount)
+        boxedBase.append(boxedCount)
+        encodedWidth.append(e.count)
+        boxedWidth.append(b.count)
+        encodedCount += e.count * capacities[t]
+        boxedCount += b.count * capacities[t]
+        blankEncoded.append(e)
+        blankStates.append(s)
+        blankBoxed.append(b)
       }
-      storage = Storage(encoded: encodedCount, boxed: boxedCount)
+      storage = Storage(encoded: encodedCount, boxed: boxedCount, tables: tables.count)
+      storage.boxedBase = boxedBase
+      storage.boxedWidth = boxedWidth
       values = storage.values
       states = storage.states
       boxed = storage.boxed
-      for (t, table) in tables.enumerated() where capacities[t] > 0 {
-        for slot in table.columns.indices {
-          let (codec, base) = columns[firstColumn[t] + slot]
-          if codec == .boxed {
-            (boxed + base).initialize(repeating: blanks[t].values[slot], count: capacities[t])
-          } else {
-            (values + base).initialize(repeating: blanks[t].encoded[slot], count: capacities[t])
-            (states + base).initialize(repeating: blanks[t].states[slot], count: capacities[t])
-          }
-        }
-      }
-      storage.boxedColumns = tables.indices.flatMap { t in
-        tables[t].columns.indices.compactMap { slot in
-          let (codec, base) = columns[firstColumn[t] + slot]
-          return codec == .boxed ? (base, capacities[t]) : nil
-        }
-      }
       self.firstColumn = firstColumn
-      codecs = columns.map(\.codec)
-      isBoxed = columns.map { $0.codec == .boxed }
-      bases = columns.map(\.base)
-      self.blanks = blanks
+      self.codecs = codecs
+      self.isBoxed = isBoxed
+      self.offsets = offsets
+      self.encodedBase = encodedBase
+      self.boxedBase = boxedBase
+      self.encodedWidth = encodedWidth
+      self.boxedWidth = boxedWidth
+      self.blankEncoded = blankEncoded
+      self.blankStates = blankStates
+      self.blankBoxed = blankBoxed
       self.capacities = capacities
       ids = capacities.map { n in
         var ids: [String] = []
@@ -99,38 +116,60 @@ extension Facts {
 
     public func id(_ t: Int, _ record: Int) -> String { ids[t][record] }
 
-    /// The record of table `t` whose id is these bytes if there is one; otherwise the next blank,
-    /// now that id's record. The bytes are hashed once either way, and a `String` is made only for a
-    /// new record.
+    /// The record of table `t` whose id is these bytes if there is one; otherwise a new record,
+    /// blank. The bytes are hashed once either way, and a `String` is made only for a new record.
     @inline(__always)
     public mutating func findOrBegin(_ t: Int, id: UnsafeBufferPointer<UInt8>) -> (position: Int, isNew: Bool) {
       let next = ids[t].count
-      precondition(next < capacities[t], "a chunk's draft has no blank record left")
+      precondition(next < capacities[t], "a chunk's draft has no room for another record")
       let (position, isNew) = indexes[t].insertIfAbsent(id, position: next)
-      if isNew { ids[t].append(String(decoding: id, as: UTF8.self)) }
-      return (position, isNew)
+      guard isNew else { return (position, false) }
+      ids[t].append(String(decoding: id, as: UTF8.self))
+      // A record taken back was made blank again; one never begun is made blank now.
+      if next == storage.begun[t] {
+        storage.begun[t] = next + 1
+        let e = encodedWidth[t], b = boxedWidth[t]
+        let at = encodedBase[t] + next * e
+        if e > 0 {
+          blankEncoded[t].withUnsafeBufferPointer { (values + at).initialize(from: $0.baseAddress!, count: e) }
+          blankStates[t].withUnsafeBufferPointer { (states + at).initialize(from: $0.baseAddress!, count: e) }
+        }
+        if b > 0 { blankBoxed[t].withUnsafeBufferPointer { (boxed + boxedBase[t] + next * b).initialize(from: $0.baseAddress!, count: b) } }
+      }
+      return (position, true)
     }
 
     /// Takes back table `t`'s last record, which becomes a blank again.
     public mutating func removeLast(_ t: Int) {
-      guard let id = ids[t].popLast() else { return }
+      guard let id = ids[t].last else { return }
+      let record = ids[t].count - 1
+      let first = firstColumn[t]
+      for column in first..<first + encodedWidth[t] + boxedWidth[t] {
+        let slot = column - first
+        self[t, record, slot] = isBoxed[column] ? blankBoxed[t][offsets[column]] : blankValue(t, column)
+      }
+      ids[t].removeLast()
       indexes[t][id] = nil
-      let record = ids[t].count
-      for slot in blanks[t].values.indices { self[t, record, slot] = blanks[t].values[slot] }
     }
 
-    /// Sets a cell from its encoded form (`FieldDecoder.decodeFixedWidth`). The column must be of
-    /// that form, as every column of the field's type is (`FactColumn.Codec(type:schema:)`): the
-    /// codec is not compared per cell.
+    /// The blank's value of an encoded column.
+    private func blankValue(_ t: Int, _ column: Int) -> Value {
+      blankStates[t][offsets[column]] == FactColumn.known ? FactColumn.decode(blankEncoded[t][offsets[column]], codecs[column]) : .null
+    }
+
+    /// Sets a cell of a record begun from its encoded form (`FieldDecoder.decodeFixedWidth`). The
+    /// column must be of that form, as every column of the field's type is
+    /// (`FactColumn.Codec(type:schema:)`): the codec is not compared per cell.
     @inline(__always)
     public mutating func set(_ t: Int, _ record: Int, _ slot: Int, encoded value: Int64, as codec: FactColumn.Codec) {
       let column = firstColumn[t] + slot
       assert(codecs[column] == codec, "a cell encoded as \(codec) for a column of \(codecs[column])")
+      assert(record < ids[t].count, "record \(record) of \(ids[t].count) not begun")
       guard !hasConverted || converted[column] == nil else {
         self[t, record, slot] = FactColumn.decode(value, codec)
         return
       }
-      let i = bases[column] + record
+      let i = encodedBase[t] + record * encodedWidth[t] + offsets[column]
       values[i] = value
       states[i] = FactColumn.known
     }
@@ -143,33 +182,36 @@ extension Facts {
         let value = self[t, record, slot]
         return value.isNull ? nil : FactColumn.encode(value, codecs[column])
       }
-      let i = bases[column] + record
+      let i = encodedBase[t] + record * encodedWidth[t] + offsets[column]
       return states[i] == FactColumn.known ? values[i] : nil
     }
 
-    /// One cell as a `Value`.
+    /// One cell of a record begun, as a `Value`.
     public subscript(t: Int, record: Int, slot: Int) -> Value {
       get {
+        precondition(record < ids[t].count, "record \(record) of \(ids[t].count) not begun")
         let column = firstColumn[t] + slot
         if hasConverted, let held = converted[column] { return held[record] }
-        let base = bases[column]
-        if isBoxed[column] { return boxed[base + record] }
-        return states[base + record] == FactColumn.known ? FactColumn.decode(values[base + record], codecs[column]) : .null
+        if isBoxed[column] { return boxed[boxedBase[t] + record * boxedWidth[t] + offsets[column]] }
+        let i = encodedBase[t] + record * encodedWidth[t] + offsets[column]
+        return states[i] == FactColumn.known ? FactColumn.decode(values[i], codecs[column]) : .null
       }
       set {
+        precondition(record < ids[t].count, "record \(record) of \(ids[t].count) not begun")
         let column = firstColumn[t] + slot
         if hasConverted, converted[column] != nil {
           converted[column]![record] = newValue
           return
         }
-        let base = bases[column]
         if isBoxed[column] {
-          boxed[base + record] = newValue
+          boxed[boxedBase[t] + record * boxedWidth[t] + offsets[column]] = newValue
         } else if let v = FactColumn.encode(newValue, codecs[column]) {
-          values[base + record] = v
-          states[base + record] = newValue.isNull ? FactColumn.null : FactColumn.known
+          let i = encodedBase[t] + record * encodedWidth[t] + offsets[column]
+          values[i] = v
+          states[i] = newValue.isNull ? FactColumn.null : FactColumn.known
         } else {
-          var held = (0..<capacities[t]).map { self[t, $0, slot] }
+          // Records not begun yet are blank: they take the blank's value.
+          var held = (0..<capacities[t]).map { $0 < ids[t].count ? self[t, $0, slot] : blankValue(t, column) }
           held[record] = newValue
           converted[column] = held
         }
@@ -180,27 +222,33 @@ extension Facts {
     /// `Value`s has its records moved out, not copied (no retain and release of each), so the draft
     /// is consumed.
     public consuming func finish() -> [Table] {
-      var moved: [Int] = []
       let tables = capacities.indices.map { t in
         let n = ids[t].count
         let first = firstColumn[t]
-        let count = (t + 1 < firstColumn.count ? firstColumn[t + 1] : codecs.count) - first
-        let built = (first..<first + count).map { column -> FactColumn in
+        let e = encodedWidth[t], b = boxedWidth[t]
+        let built = (first..<first + e + b).map { column -> FactColumn in
           if let held = converted[column] { return FactColumn(boxed: Array(held[..<n])) }
-          let base = bases[column]
           if isBoxed[column] {
-            moved.append(n)
+            let from = boxed + boxedBase[t] + offsets[column]
             return FactColumn(boxed: Array(unsafeUninitializedCapacity: n) { out, initialized in
-              if n > 0 { out.baseAddress!.moveInitialize(from: boxed + base, count: n) }
+              for r in 0..<n { (out.baseAddress! + r).moveInitialize(from: from + r * b, count: 1) }
               initialized = n
             })
           }
-          return FactColumn(codecs[column], values: Array(UnsafeBufferPointer(start: values + base, count: n)),
-                            states: Array(UnsafeBufferPointer(start: states + base, count: n)))
+          let at = encodedBase[t] + offsets[column]
+          return FactColumn(codecs[column],
+                            values: Array(unsafeUninitializedCapacity: n) { out, initialized in
+                              for r in 0..<n { out[r] = values[at + r * e] }
+                              initialized = n
+                            },
+                            states: Array(unsafeUninitializedCapacity: n) { out, initialized in
+                              for r in 0..<n { out[r] = states[at + r * e] }
+                              initialized = n
+                            })
         }
+        storage.moved[t] = n
         return Table(ids: ids[t], index: indexes[t], columns: built)
       }
-      storage.moved = moved
       return tables
     }
 
@@ -209,25 +257,36 @@ extension Facts {
       let values: UnsafeMutablePointer<Int64>
       let states: UnsafeMutablePointer<UInt8>
       let boxed: UnsafeMutablePointer<Value>
-      /// Per column of `Value`s (in order): where its records start and how many there are; then
-      /// how many of its first records `finish` moved out (the others are destroyed here).
-      var boxedColumns: [(base: Int, count: Int)] = []
-      var moved: [Int] = []
+      /// Per table: how many records were ever begun (their `Value`s are initialized), and how many
+      /// of those `finish` moved out (the others are destroyed here).
+      let begun: UnsafeMutablePointer<Int>
+      let moved: UnsafeMutablePointer<Int>
+      let tableCount: Int
+      var boxedBase: [Int] = []
+      var boxedWidth: [Int] = []
 
-      init(encoded: Int, boxed: Int) {
+      init(encoded: Int, boxed: Int, tables: Int) {
         values = .allocate(capacity: max(encoded, 1))
         states = .allocate(capacity: max(encoded, 1))
         self.boxed = .allocate(capacity: max(boxed, 1))
+        tableCount = tables
+        begun = .allocate(capacity: max(tables, 1))
+        begun.initialize(repeating: 0, count: max(tables, 1))
+        moved = .allocate(capacity: max(tables, 1))
+        moved.initialize(repeating: 0, count: max(tables, 1))
       }
 
       deinit {
-        for (k, column) in boxedColumns.enumerated() {
-          let from = k < moved.count ? moved[k] : 0
-          (boxed + column.base + from).deinitialize(count: column.count - from)
+        for t in 0..<tableCount where boxedWidth[t] > 0 {
+          // The records moved out are uninitialized: destroy the rest.
+          let from = moved[t] * boxedWidth[t]
+          (boxed + boxedBase[t] + from).deinitialize(count: begun[t] * boxedWidth[t] - from)
         }
         boxed.deallocate()
         values.deallocate()
         states.deallocate()
+        begun.deallocate()
+        moved.deallocate()
       }
     }
   }
