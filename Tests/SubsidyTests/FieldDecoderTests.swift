@@ -94,7 +94,7 @@ import Testing
     let types: [FieldType] = [.bool, .number, .money, .integer, .date, .code, .enumeration(kind), .list(.enumeration("evidence"))]
     let cells = [
       "", " ", "true", "True", "TRUE", "tRuE", "false", "0", "1", "12", "12.5", " 350.00 ", "-1", "1e3", "0.00001", "99999999999999",
-      "2024-02-29", "2023-02-29", "2024-2-9", "533123", "110000", "999999", "53312", evidence[0], "\(evidence[0]);\(evidence[1])",
+      "fals", "falsE", "truE", "true ", "tru", "falsee", "2024-02-29", "2023-02-29", "2024-2-9", "533123", "110000", "999999", "53312", evidence[0], "\(evidence[0]);\(evidence[1])",
       "\(evidence[1]) ; \(evidence[0]);", ";", "\(evidence[0]);nonsense", "\(evidence[0]);\(evidence[0])", kind, "x",
     ] + (Self.schema.enums[kind]?.cases ?? [])
     for type in types {

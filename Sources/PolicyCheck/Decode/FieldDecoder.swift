@@ -159,7 +159,7 @@ public struct FieldDecoder: Sendable {
     if bytes.isEmpty { return .empty }
     var decoded: Int64?
     switch spec.kind {
-    case .bool: decoded = Self.spells(bytes, "true") ? 1 : Self.spells(bytes, "false") ? 0 : nil
+    case .bool: decoded = Self.lowercaseBool(bytes) ?? (Self.spells(bytes, "true") ? 1 : Self.spells(bytes, "false") ? 0 : nil)
     case .number: decoded = Fixed.parse(utf8: bytes)?.raw
     case .integer: decoded = Fixed.parse(utf8: bytes).flatMap { $0.isInteger ? $0.raw : nil }
     case .date: decoded = CivilDate.parse(utf8: bytes).map { Int64($0.packedValue) }
@@ -328,18 +328,37 @@ public struct FieldDecoder: Sendable {
   }
 
   /// An enum's cases laid out for lookup: each case's length, its first 8 bytes as a word (zero
-  /// past its end), and all its bytes in one list.
+  /// past its end), and all its bytes in one list; and a small hash table of (length, word) → case,
+  /// so a cell is compared with one case, not every case (an evidence list has up to a dozen parts).
   struct CaseKeys: Sendable {
     let lengths: [Int]
     let prefixes: [UInt64]
     let starts: [Int]
     let bytes: [UInt8]
+    /// Open addressing over a power-of-two table: each slot holds a case's index + 1, or 0 (empty).
+    let table: [Int32]
 
     init(_ cases: [[UInt8]]) {
       lengths = cases.map(\.count)
-      prefixes = cases.map { $0.withUnsafeBufferPointer(Self.prefix) }
+      let prefixes = cases.map { $0.withUnsafeBufferPointer(Self.prefix) }
+      self.prefixes = prefixes
       starts = cases.indices.map { i in cases[..<i].reduce(0) { $0 + $1.count } }
       bytes = cases.flatMap { $0 }
+      var size = 8
+      while size < cases.count * 4 { size <<= 1 }
+      var table = [Int32](repeating: 0, count: size)
+      for i in cases.indices {
+        var slot = Self.slot(cases[i].count, prefixes[i], size)
+        while table[slot] != 0 { slot = (slot + 1) & (size - 1) }
+        table[slot] = Int32(i + 1)
+      }
+      self.table = table
+    }
+
+    @inline(__always)
+    static func slot(_ length: Int, _ word: UInt64, _ size: Int) -> Int {
+      let h = (word ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: 0xA076_1D64_78BD_642F)
+      return Int(truncatingIfNeeded: h.high ^ h.low) & (size - 1)
     }
 
     /// The first 8 bytes (fewer when shorter, zero after), little end first.
@@ -355,7 +374,11 @@ public struct FieldDecoder: Sendable {
     @inline(__always)
     func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
       let n = key.count, word = Self.prefix(key)
-      for i in lengths.indices where lengths[i] == n && prefixes[i] == word {
+      var slot = Self.slot(n, word, table.count)
+      while table[slot] != 0 {
+        let i = Int(table[slot]) - 1
+        slot = (slot + 1) & (table.count - 1)
+        guard lengths[i] == n, prefixes[i] == word else { continue }
         if n <= 8 { return i }
         let start = starts[i]
         let same = bytes.withUnsafeBufferPointer { all in
@@ -393,6 +416,16 @@ public struct FieldDecoder: Sendable {
       if !body(part) { return false }
     }
     return true
+  }
+
+  /// `true` as 1 and `false` as 0, compared as words: the spelling nearly every cell has, checked
+  /// before `spells` tries the others.
+  @inline(__always)
+  static func lowercaseBool(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    guard b.count == 4 || b.count == 5, let base = b.baseAddress else { return nil }
+    let word = UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt32.self))
+    if b.count == 4 { return word == 0x6575_7274 ? 1 : nil }  // "true"
+    return word == 0x736C_6166 && b[4] == UInt8(ascii: "e") ? 0 : nil  // "fals" "e"
   }
 
   /// `word` (lowercase), its capitalised form, or all capitals: YAML 1.2's spellings of a boolean.

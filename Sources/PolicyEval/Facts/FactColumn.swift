@@ -154,7 +154,7 @@ public struct FactColumn: Sendable {
   }
 
   @inline(__always)
-  static func decode(_ v: Int64, _ codec: Codec) -> Value {
+  @usableFromInline static func decode(_ v: Int64, _ codec: Codec) -> Value {
     switch codec {
     case .bool: return .bool(v != 0)
     case .number: return .number(Fixed(raw: v))

@@ -19,33 +19,33 @@ extension Facts {
   public struct Draft {
     /// Owns the raw memory; the pointers below are its.
     private let storage: Storage
-    private let values: UnsafeMutablePointer<Int64>
-    private let states: UnsafeMutablePointer<UInt8>
+    @usableFromInline let values: UnsafeMutablePointer<Int64>
+    @usableFromInline let states: UnsafeMutablePointer<UInt8>
     private let boxed: UnsafeMutablePointer<Value>
     /// Per table: where its records start in `values`/`states` and in `boxed`, and how many encoded
     /// and boxed cells a record has.
-    private let encodedBase: [Int]
+    @usableFromInline let encodedBase: [Int]
     private let boxedBase: [Int]
-    private let encodedWidth: [Int]
+    @usableFromInline let encodedWidth: [Int]
     private let boxedWidth: [Int]
     /// Per table, the index of its first column in the per-column lists below.
-    private let firstColumn: [Int]
+    @usableFromInline let firstColumn: [Int]
     /// Per column (all tables' columns in one list): its form, whether that is `Value`s, and its
     /// place among its record's encoded or boxed cells. Plain lists: a cell written costs no
     /// comparison of codecs.
-    private let codecs: [FactColumn.Codec]
+    @usableFromInline let codecs: [FactColumn.Codec]
     private let isBoxed: [Bool]
-    private let offsets: [Int]
+    @usableFromInline let offsets: [Int]
     /// Columns that were given a value with no encoded form (never by the batch decoder, but nothing
     /// written may be lost, as in `FactColumn`): from then on they hold `Value`s here.
-    private var converted: [Int: [Value]] = [:] { didSet { hasConverted = !converted.isEmpty } }
-    private var hasConverted = false
+    @usableFromInline var converted: [Int: [Value]] = [:] { didSet { hasConverted = !converted.isEmpty } }
+    @usableFromInline var hasConverted = false
     /// Per table, its blank record's encoded cells, states and values, in record order.
     private let blankEncoded: [[Int64]]
     private let blankStates: [[UInt8]]
     private let blankBoxed: [[Value]]
     private let capacities: [Int]
-    private var ids: [[String]]
+    @usableFromInline var ids: [[String]]
     private var indexes: [IDIndex]
 
     /// Tables like `tables` (their columns' forms), empty, with room for `capacities[t]` records of
@@ -159,8 +159,9 @@ extension Facts {
 
     /// Sets a cell of a record begun from its encoded form (`FieldDecoder.decodeFixedWidth`). The
     /// column must be of that form, as every column of the field's type is
-    /// (`FactColumn.Codec(type:schema:)`): the codec is not compared per cell.
-    @inline(__always)
+    /// (`FactColumn.Codec(type:schema:)`): the codec is not compared per cell. Inlinable: the batch
+    /// decoder calls it from another module for most cells of every row.
+    @inlinable
     public mutating func set(_ t: Int, _ record: Int, _ slot: Int, encoded value: Int64, as codec: FactColumn.Codec) {
       let column = firstColumn[t] + slot
       assert(codecs[column] == codec, "a cell encoded as \(codec) for a column of \(codecs[column])")
