@@ -218,9 +218,11 @@ package struct RowDecoder: Sendable {
           out.rejects.append(problem)
           continue rows
         }
-        for link in owned[r] {
+        // By index, and stored encoded (a reference is its record's index): no `Value` per link.
+        for l in owned[r].indices {
+          let link = owned[r][l]
           if let i = indices[link.inner] {
-            draft[entity, position, link.slot] = .entity(kind: link.entity, index: i)
+            draft.set(entity, position, link.slot, encoded: Int64(i), as: .entity(kind: link.entity))
           }
         }
       }
