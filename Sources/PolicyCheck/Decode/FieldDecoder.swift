@@ -381,8 +381,18 @@ public struct FieldDecoder: Sendable {
         guard lengths[i] == n, prefixes[i] == word else { continue }
         if n <= 8 { return i }
         let start = starts[i]
+        // The rest 8 bytes at a time (evidence names run to 20 and more), then byte by byte.
         let same = bytes.withUnsafeBufferPointer { all in
-          for j in 8..<n where all[start + j] != key[j] { return false }
+          let a = UnsafeRawPointer(all.baseAddress! + start), b = UnsafeRawPointer(key.baseAddress!)
+          var j = 8
+          while j + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: j, as: UInt64.self) != b.loadUnaligned(fromByteOffset: j, as: UInt64.self) { return false }
+            j += 8
+          }
+          while j < n {
+            if a.load(fromByteOffset: j, as: UInt8.self) != b.load(fromByteOffset: j, as: UInt8.self) { return false }
+            j += 1
+          }
           return true
         }
         if same { return i }
