@@ -8,8 +8,9 @@ import PolicyValues
 /// organiser and employer (each shared record stored once per chunk). A row with any bad cell is
 /// rejected whole, with the first bad column; the others are still decoded.
 ///
-/// Cells are decoded by the one `FieldDecoder` from bytes straight into the tables' storage: no
-/// per-row arrays. The schema's bounds and record checks (`end >= start`) reject a row like a bad cell.
+/// Cells are decoded by the one `FieldDecoder` from bytes straight into the chunk's `Facts.Draft`
+/// (raw columns, a cell one store): no per-row arrays. The schema's bounds and record checks
+/// (`end >= start`) reject a row like a bad cell.
 package struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
@@ -33,7 +34,8 @@ package struct RowDecoder: Sendable {
     let unmanagedSpec: Unmanaged<FieldDecoder.Spec>
     var spec: FieldDecoder.Spec { unmanagedSpec.takeUnretainedValue() }
     /// The column's form when the cell is decoded straight into it (`FieldDecoder.decodeFixedWidth`:
-    /// numbers, dates, codes, cases, booleans with no bounds); nil for the others, decoded to a `Value`.
+    /// numbers, dates, codes, cases, booleans, evidence lists, bounded or not); nil for the others
+    /// (text, ID numbers), decoded to a `Value`.
     let fixedWidth: FactColumn.Codec?
 
     /// Decodes a fixed-width cell's bytes with its spec, borrowed.
