@@ -1,5 +1,5 @@
 import Foundation
-import PolicyCheck
+@testable import PolicyCheck
 import PolicyDSL
 import PolicyEval
 import PolicySupport
@@ -94,7 +94,7 @@ import Testing
     let types: [FieldType] = [.bool, .number, .money, .integer, .date, .code, .enumeration(kind), .list(.enumeration("evidence"))]
     let cells = [
       "", " ", "true", "True", "TRUE", "tRuE", "false", "0", "1", "12", "12.5", " 350.00 ", "-1", "1e3", "0.00001", "99999999999999",
-      "2024-02-29", "2023-02-29", "2024-2-9", "533123", "110000", "999999", "53312", evidence[0], "\(evidence[0]);\(evidence[1])",
+      "fals", "falsE", "truE", "true ", "tru", "falsee", "2024-02-29", "2023-02-29", "2024-2-9", "533123", "110000", "999999", "53312", evidence[0], "\(evidence[0]);\(evidence[1])",
       "\(evidence[1]) ; \(evidence[0]);", ";", "\(evidence[0]);nonsense", "\(evidence[0]);\(evidence[0])", kind, "x",
     ] + (Self.schema.enums[kind]?.cases ?? [])
     for type in types {
@@ -118,5 +118,62 @@ import Testing
     }
     #expect(!decoder.decodesFixedWidth(decoder.spec(type: .string)))
     #expect(!decoder.decodesFixedWidth(decoder.spec(type: .idNumber)))
+  }
+
+  /// A bounded number or date (`members: min 1, max 100`) takes the fixed-width path too, its bounds
+  /// compared in the encoded form: at, inside and just past every bound it must agree with `decode`,
+  /// which words the problem.
+  @Test func boundedFieldsTakeTheFixedWidthPathAndAgree() throws {
+    let decoder = FieldDecoder(schema: Self.schema)
+    var fields = Self.schema.entities.flatMap(\.fields).filter { $0.minimum != nil || $0.maximum != nil }
+    #expect(fields.count >= 4, "the schema has bounded numbers")
+    // A date between two bounds and an amount with a fractional bound, made from a schema field.
+    var on = fields[0]
+    on.type = .date
+    on.minimum = .date(CivilDate(year: 2000, month: 1, day: 1)!)
+    on.maximum = .date(CivilDate(year: 2030, month: 12, day: 31)!)
+    var half = fields[0]
+    half.type = .money
+    half.minimum = .number(Fixed(raw: -5_000))
+    half.maximum = nil
+    fields += [on, half]
+    let cells = ["", "x", "-1", "-0.5", "-0.50", "-0.51", "0", "0.00", "1", "1.5", "2", "99", "100", "100.0001", "101", "600", "601",
+                 "1948", "1949", "2100", "2101", "3660", "3661", "99999999999999", "1999-12-31", "2000-01-01", "2030-12-31", "2031-01-01"]
+    for field in fields {
+      let spec = decoder.spec(field)
+      #expect(decoder.decodesFixedWidth(spec), "\(field.name) has no fixed-width path")
+      let codec = FactColumn.Codec(field.type, schema: Self.schema)
+      for cell in cells {
+        var text = cell
+        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec) }
+        switch (fixed, decoder.decode(cell, spec)) {
+        case (.value(let encoded), .value(let value)):
+          #expect(FactColumn.encode(value, codec) == encoded, "\(field.name) `\(cell)`: \(encoded) for \(value)")
+        case (.empty, .empty):
+          break
+        case (.bad(let a), .bad(let b)):
+          #expect(a == b, "\(field.name) `\(cell)`")
+        default:
+          Issue.record("\(field.name) `\(cell)`: the two paths disagree: \(fixed) against \(decoder.decode(cell, spec))")
+        }
+      }
+    }
+    // A bound with no fixed-width form (a number bound on a date) leaves the field to `decode`.
+    var odd = on
+    odd.minimum = .number(Fixed(raw: 0))
+    #expect(!decoder.decodesFixedWidth(decoder.spec(odd)))
+  }
+
+  /// An enum case is found by its length and first 8 bytes as one word, then the rest: cases that
+  /// share a length and those 8 bytes, or are prefixes of each other, must still be told apart.
+  @Test func enumCasesAreFoundByTheirWholeSpelling() {
+    let cases = ["abcdefgh_x", "abcdefgh_y", "abcdefgh", "abcdefg", "abcdefgh_xy", "", "a", "b", "职业资格证书", "职业资格证明", "abcdefghijklmnopqrstuvwxyz_1", "abcdefghijklmnopqrstuvwxyz_2"]
+    let keys = FieldDecoder.CaseKeys(cases.map { Array($0.utf8) })
+    let probes = cases + ["abcdefgh_z", "abcdefgh_", "abcdefg_", "abcdefghh", "A", "职业资格证", "abcdefghijklmnopqrstuvwxyz_3", "abcdefghijklmnopqrstuvwxyz_", " a"]
+    for probe in probes {
+      var text = probe
+      let found = text.withUTF8 { keys.index(of: $0) }
+      #expect(found == cases.firstIndex(of: probe), "`\(probe)`")
+    }
   }
 }

@@ -58,6 +58,12 @@ public struct FieldDecoder: Sendable {
     public let pii: Bool
     /// A text cell (an id, a name), which the batch checks for control characters.
     public let isText: Bool
+    /// The bounds in the fixed-width form (`decodeFixedWidth`), which orders as the values do; nil
+    /// where there is none. `hasEncodedBounds` is false when a bound has no such form (then the
+    /// field takes `decode`).
+    let encodedMinimum: Int64?
+    let encodedMaximum: Int64?
+    let hasEncodedBounds: Bool
 
     init(kind: Kind, type: FieldType, minimum: Value?, maximum: Value?, pii: Bool) {
       self.kind = kind
@@ -66,16 +72,32 @@ public struct FieldDecoder: Sendable {
       self.maximum = maximum
       self.pii = pii
       isText = type.isText
+      encodedMinimum = minimum.flatMap { Self.encodedBound($0, kind) }
+      encodedMaximum = maximum.flatMap { Self.encodedBound($0, kind) }
+      hasEncodedBounds = (minimum == nil || encodedMinimum != nil) && (maximum == nil || encodedMaximum != nil)
+    }
+
+    /// A bound in the fixed-width form of a cell of `kind`: a number's `Fixed.raw`, a date's packed
+    /// value; nil for any other pairing (`FieldDecoder.less` compares only those two).
+    private static func encodedBound(_ bound: Value, _ kind: Kind) -> Int64? {
+      switch (bound, kind) {
+      case (.number(let n), .number), (.number(let n), .integer): n.raw
+      case (.date(let d), .date): Int64(d.packedValue)
+      default: nil
+      }
     }
   }
 
   /// Each enum's name and cases as bytes, for comparison without building a `String`.
   private let enums: [(name: String, cases: [[UInt8]])]
+  /// Each enum's cases as `CaseKeys`, what `caseIndex` compares a cell with.
+  private let caseKeys: [CaseKeys]
   private let enumIndex: [String: Int]
 
   public init(schema: FactSchema) {
     let names = schema.enums.keys.sorted()
     enums = names.map { name in (name, schema.enums[name]!.cases.map { Array($0.utf8) }) }
+    caseKeys = enums.map { CaseKeys($0.cases) }
     enumIndex = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
   }
 
@@ -118,9 +140,9 @@ public struct FieldDecoder: Sendable {
   }
 
   /// Whether `decodeFixedWidth` decodes cells of `spec`: a bool, number, whole number, date, division
-  /// code or enum case, with no bounds (a bounded field takes `decode`, which checks them).
+  /// code or enum case, with bounds only in the fixed-width form (a number's or a date's).
   public func decodesFixedWidth(_ spec: Spec) -> Bool {
-    guard spec.minimum == nil, spec.maximum == nil else { return false }
+    guard spec.hasEncodedBounds else { return false }
     switch spec.kind {
     case .bool, .number, .integer, .date, .code: return true
     case .enumeration(let e), .list(.enumeration(let e)): return e >= 0 && e < enums.count
@@ -129,15 +151,15 @@ public struct FieldDecoder: Sendable {
   }
 
   /// The batch's path for the cells `decodesFixedWidth` accepts: the same grammar as `decode`, with no
-  /// `Value` made. A cell it refuses is decoded again by `decode`, so the problem and its wording
-  /// are the one decoder's.
+  /// `Value` made; the bounds are compared in the encoded form. A cell it refuses (or finds out of
+  /// bounds) is decoded again by `decode`, so the problem and its wording are the one decoder's.
   @inline(__always)
   public func decodeFixedWidth(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec) -> FixedWidthOutcome {
     let bytes = Self.trimmed(cell)
     if bytes.isEmpty { return .empty }
     var decoded: Int64?
     switch spec.kind {
-    case .bool: decoded = Self.spells(bytes, "true") ? 1 : Self.spells(bytes, "false") ? 0 : nil
+    case .bool: decoded = Self.lowercaseBool(bytes) ?? (Self.spells(bytes, "true") ? 1 : Self.spells(bytes, "false") ? 0 : nil)
     case .number: decoded = Fixed.parse(utf8: bytes)?.raw
     case .integer: decoded = Fixed.parse(utf8: bytes).flatMap { $0.isInteger ? $0.raw : nil }
     case .date: decoded = CivilDate.parse(utf8: bytes).map { Int64($0.packedValue) }
@@ -146,7 +168,9 @@ public struct FieldDecoder: Sendable {
     case .list(.enumeration(let e)): decoded = e >= 0 && e < enums.count ? caseBits(e, bytes) : nil
     case .text, .reference, .idNumber, .list: decoded = nil
     }
-    if let decoded { return .value(decoded) }
+    if let decoded, spec.encodedMinimum.map({ decoded >= $0 }) ?? true, spec.encodedMaximum.map({ decoded <= $0 }) ?? true {
+      return .value(decoded)
+    }
     switch decode(cell, spec) {
     case .bad(let problem): return .bad(problem)
     case .empty: return .empty
@@ -296,14 +320,79 @@ public struct FieldDecoder: Sendable {
     return UnsafeBufferPointer(rebasing: b[lo..<hi])
   }
 
-  /// The case of enum `e` spelled by `bytes`, compared byte by byte in place (a generic sequence
-  /// comparison per case cost more than the rest of decoding an enum cell).
+  /// The case of enum `e` spelled by `bytes`: compared by length and first 8 bytes as one word,
+  /// then the rest in place (a comparison per case, byte by byte through nested buffers, was the
+  /// most of decoding an evidence list, the batch's longest cell).
   private func caseIndex(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-    let n = bytes.count
-    return enums[e].cases.withUnsafeBufferPointer { cases in
-      for i in 0..<cases.count where cases[i].count == n {
-        let same = cases[i].withUnsafeBufferPointer { c in
-          for j in 0..<n where c[j] != bytes[j] { return false }
+    caseKeys[e].index(of: bytes)
+  }
+
+  /// An enum's cases laid out for lookup: each case's length, its first 8 bytes as a word (zero
+  /// past its end), and all its bytes in one list; and a small hash table of (length, word) → case,
+  /// so a cell is compared with one case, not every case (an evidence list has up to a dozen parts).
+  struct CaseKeys: Sendable {
+    let lengths: [Int]
+    let prefixes: [UInt64]
+    let starts: [Int]
+    let bytes: [UInt8]
+    /// Open addressing over a power-of-two table: each slot holds a case's index + 1, or 0 (empty).
+    let table: [Int32]
+
+    init(_ cases: [[UInt8]]) {
+      lengths = cases.map(\.count)
+      let prefixes = cases.map { $0.withUnsafeBufferPointer(Self.prefix) }
+      self.prefixes = prefixes
+      starts = cases.indices.map { i in cases[..<i].reduce(0) { $0 + $1.count } }
+      bytes = cases.flatMap { $0 }
+      var size = 8
+      while size < cases.count * 4 { size <<= 1 }
+      var table = [Int32](repeating: 0, count: size)
+      for i in cases.indices {
+        var slot = Self.slot(cases[i].count, prefixes[i], size)
+        while table[slot] != 0 { slot = (slot + 1) & (size - 1) }
+        table[slot] = Int32(i + 1)
+      }
+      self.table = table
+    }
+
+    @inline(__always)
+    static func slot(_ length: Int, _ word: UInt64, _ size: Int) -> Int {
+      let h = (word ^ UInt64(truncatingIfNeeded: length) &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: 0xA076_1D64_78BD_642F)
+      return Int(truncatingIfNeeded: h.high ^ h.low) & (size - 1)
+    }
+
+    /// The first 8 bytes (fewer when shorter, zero after), little end first.
+    @inline(__always)
+    static func prefix(_ b: UnsafeBufferPointer<UInt8>) -> UInt64 {
+      guard let base = b.baseAddress else { return 0 }
+      if b.count >= 8 { return UInt64(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt64.self)) }
+      var word: UInt64 = 0
+      for i in 0..<b.count { word |= UInt64(b[i]) << (8 * UInt64(i)) }
+      return word
+    }
+
+    @inline(__always)
+    func index(of key: UnsafeBufferPointer<UInt8>) -> Int? {
+      let n = key.count, word = Self.prefix(key)
+      var slot = Self.slot(n, word, table.count)
+      while table[slot] != 0 {
+        let i = Int(table[slot]) - 1
+        slot = (slot + 1) & (table.count - 1)
+        guard lengths[i] == n, prefixes[i] == word else { continue }
+        if n <= 8 { return i }
+        let start = starts[i]
+        // The rest 8 bytes at a time (evidence names run to 20 and more), then byte by byte.
+        let same = bytes.withUnsafeBufferPointer { all in
+          let a = UnsafeRawPointer(all.baseAddress! + start), b = UnsafeRawPointer(key.baseAddress!)
+          var j = 8
+          while j + 8 <= n {
+            if a.loadUnaligned(fromByteOffset: j, as: UInt64.self) != b.loadUnaligned(fromByteOffset: j, as: UInt64.self) { return false }
+            j += 8
+          }
+          while j < n {
+            if a.load(fromByteOffset: j, as: UInt8.self) != b.load(fromByteOffset: j, as: UInt8.self) { return false }
+            j += 1
+          }
           return true
         }
         if same { return i }
@@ -337,6 +426,16 @@ public struct FieldDecoder: Sendable {
       if !body(part) { return false }
     }
     return true
+  }
+
+  /// `true` as 1 and `false` as 0, compared as words: the spelling nearly every cell has, checked
+  /// before `spells` tries the others.
+  @inline(__always)
+  static func lowercaseBool(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+    guard b.count == 4 || b.count == 5, let base = b.baseAddress else { return nil }
+    let word = UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt32.self))
+    if b.count == 4 { return word == 0x6575_7274 ? 1 : nil }  // "true"
+    return word == 0x736C_6166 && b[4] == UInt8(ascii: "e") ? 0 : nil  // "fals" "e"
   }
 
   /// `word` (lowercase), its capitalised form, or all capitals: YAML 1.2's spellings of a boolean.

@@ -56,6 +56,20 @@ public struct FactColumn: Sendable {
 
   public init(_ codec: Codec) { self.codec = codec }
 
+  /// An encoded column holding these records (a batch chunk's `Facts.Draft`, finished).
+  init(_ codec: Codec, values: [Int64], states: [UInt8]) {
+    precondition(codec != .boxed && values.count == states.count)
+    self.codec = codec
+    self.values = values
+    self.states = states
+  }
+
+  /// A column of `Value`s holding these records.
+  init(boxed: [Value]) {
+    codec = .boxed
+    self.boxed = boxed
+  }
+
   public var count: Int { codec == .boxed ? boxed.count : values.count }
   public var isEncoded: Bool { codec != .boxed }
 
@@ -78,19 +92,6 @@ public struct FactColumn: Sendable {
     }
   }
 
-  /// Sets a record from a cell already in the column's form for `codec` (`FieldDecoder.decodeFixedWidth`):
-  /// no `Value` is made for the batch's numbers, dates, codes, cases and booleans. A column of another
-  /// form (one turned into `Value`s) takes the value it stands for.
-  @inline(__always)
-  public mutating func set(_ record: Int, encoded value: Int64, as codec: Codec) {
-    guard codec == self.codec else {
-      self[record] = Self.decode(value, codec)
-      return
-    }
-    values[record] = value
-    states[record] = Self.known
-  }
-
   /// Adds a record holding `value`.
   @inline(__always)
   public mutating func append(_ value: Value) {
@@ -101,45 +102,6 @@ public struct FactColumn: Sendable {
     }
     box()
     boxed.append(value)
-  }
-
-  /// Adds a record already encoded for this column (a default decoded once per run).
-  @inline(__always)
-  mutating func append(encoded value: Int64, state: UInt8) {
-    values.append(value)
-    states.append(state)
-  }
-
-  /// Adds `count` records holding slot `slot` of a blank record, in this column's form.
-  @inline(__always)
-  mutating func append(blank: Facts.Table.Blank, _ slot: Int, count: Int = 1) {
-    if codec == .boxed {
-      if count == 1 { boxed.append(blank.values[slot]) } else { boxed.append(contentsOf: repeatElement(blank.values[slot], count: count)) }
-    } else if count == 1 {
-      values.append(blank.encoded[slot])
-      states.append(blank.states[slot])
-    } else {
-      values.append(contentsOf: repeatElement(blank.encoded[slot], count: count))
-      states.append(contentsOf: repeatElement(blank.states[slot], count: count))
-    }
-  }
-
-  /// Puts slot `slot` of a blank record back into `record`.
-  mutating func reset(_ record: Int, to blank: Facts.Table.Blank, _ slot: Int) {
-    if codec == .boxed {
-      boxed[record] = blank.values[slot]
-    } else {
-      values[record] = blank.encoded[slot]
-      states[record] = blank.states[slot]
-    }
-  }
-
-  /// Removes the last `n` records.
-  mutating func removeLast(_ n: Int) {
-    if codec == .boxed { boxed.removeLast(n) } else {
-      values.removeLast(n)
-      states.removeLast(n)
-    }
   }
 
   public mutating func removeLast() {
@@ -192,7 +154,7 @@ public struct FactColumn: Sendable {
   }
 
   @inline(__always)
-  static func decode(_ v: Int64, _ codec: Codec) -> Value {
+  @usableFromInline static func decode(_ v: Int64, _ codec: Codec) -> Value {
     switch codec {
     case .bool: return .bool(v != 0)
     case .number: return .number(Fixed(raw: v))

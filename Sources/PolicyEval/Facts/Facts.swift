@@ -24,6 +24,14 @@ public struct Facts: Sendable {
       self.init(codecs: entity.fields.map { FactColumn.Codec($0.type, schema: schema) })
     }
 
+    /// A table of these records (a batch chunk's `Draft`, finished); no record has a span.
+    init(ids: [String], index: IDIndex, columns: [FactColumn]) {
+      self.ids = ids
+      self.index = index
+      self.columns = columns
+      spans = [SourceSpan?](repeating: nil, count: ids.count)
+    }
+
     /// An empty table holding what `other` holds, in the same forms.
     public init(like other: Table) { self.init(codecs: other.columns.map(\.codec)) }
 
@@ -35,59 +43,8 @@ public struct Facts: Sendable {
       set { columns[slot][record] = newValue }
     }
 
-    /// Sets a cell from its encoded form (`FactColumn.set(_:encoded:as:)`).
-    @inline(__always)
-    public mutating func set(record: Int, slot: Int, encoded value: Int64, as codec: FactColumn.Codec) {
-      columns[slot].set(record, encoded: value, as: codec)
-    }
-
-    /// The record whose id is these bytes if there is one; otherwise a new record holding the blank
-    /// given to `layOutBlanks` (all null if none was), to be filled in place (the batch decoder
-    /// writes cells straight into it). The bytes are hashed once either way, and a `String` is made
-    /// only for a new record: the decoder does this for every role of every row, straight from the
-    /// CSV cell.
-    public mutating func findOrAppendBlank(id: UnsafeBufferPointer<UInt8>) -> (position: Int, isNew: Bool) {
-      let next = ids.count
-      let (position, isNew) = index.insertIfAbsent(id, position: next)
-      guard isNew else { return (position, false) }
-      ids.append(String(decoding: id, as: UTF8.self))
-      if laidOut > 0 {
-        laidOut -= 1
-      } else {
-        // Without a blank laid out (the batch decoder always lays one out), the record is all null,
-        // as `append(id:record:)` pads a short record.
-        let blank = laidOutBlank ?? self.blank([])
-        for slot in columns.indices { columns[slot].append(blank: blank, slot) }
-      }
-      spans.append(nil)
-      return (position, true)
-    }
-
-    /// Blank records already in the columns past `count`: `findOrAppendBlank` takes the next one
-    /// instead of appending to every column.
-    private var laidOut = 0
-    /// The blank they hold, to put back into a record taken back.
-    private var laidOutBlank: Blank?
-
-    /// Lays out `n` blank records past the last one, in bulk (a batch chunk's decoder knows how many
-    /// records it may need): a new record then costs no append per column. `trimBlanks()` removes
-    /// those not taken.
-    public mutating func layOutBlanks(_ n: Int, _ blank: Blank) {
-      if laidOut > 0 { for slot in columns.indices { columns[slot].removeLast(laidOut) } }
-      for slot in columns.indices { columns[slot].append(blank: blank, slot, count: n) }
-      laidOut = n
-      laidOutBlank = blank
-    }
-
-    /// Removes the blank records laid out and not taken, so the columns hold exactly `count` records.
-    public mutating func trimBlanks() {
-      if laidOut > 0 { for slot in columns.indices { columns[slot].removeLast(laidOut) } }
-      laidOut = 0
-      laidOutBlank = nil
-    }
-
-    /// A new record's values (defaults, else null), in each column's form, made once per run: a new
-    /// record then costs no encoding and no reference counting for its encoded columns.
+    /// A new record's values (defaults, else null), in each column's form, made once per run: a
+    /// `Draft`'s blank records then cost no encoding.
     public struct Blank: Sendable {
       let values: [Value]
       let encoded: [Int64]
@@ -100,20 +57,6 @@ public struct Facts: Sendable {
       let encoded = columns.indices.map { FactColumn.encode(values[$0], columns[$0].codec) ?? 0 }
       let states = values.map { $0.isNull ? FactColumn.null : FactColumn.known }
       return Blank(values: values, encoded: encoded, states: states)
-    }
-
-    /// Takes back the last record (a batch row rejected after its records were begun).
-    public mutating func removeLastRecord() {
-      guard let id = ids.popLast() else { return }
-      index[id] = nil
-      if let blank = laidOutBlank {
-        // The record goes back to being the first laid-out blank.
-        for slot in columns.indices { columns[slot].reset(ids.count, to: blank, slot) }
-        laidOut += 1
-      } else {
-        for slot in columns.indices { columns[slot].removeLast() }
-      }
-      spans.removeLast()
     }
 
     /// Adds a record (its values in slot order; short records are padded with null).

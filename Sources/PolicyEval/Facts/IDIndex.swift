@@ -5,7 +5,7 @@ import Foundation
 /// The batch decoder looks up every role of every row (a dispatch, its person, household, organiser
 /// and employer) straight from the CSV cell's bytes: a `[String: Int]` would need a `String` made
 /// and hashed with SipHash for each, which was a third of decoding. Here a cell already in the
-/// table costs one hash of its bytes and one `memcmp`; a `String` is made only for a new record.
+/// table costs one hash of its bytes and one comparison; a `String` is made only for a new record.
 ///
 /// Open addressing with linear probing over a power-of-two slot array; keys are kept in one byte
 /// arena. The hash is seeded per process, so a hostile file cannot choose ids that all collide.
@@ -13,11 +13,18 @@ import Foundation
 public struct IDIndex: Sendable {
   /// Per slot: the entry it holds, `empty` or `removed`.
   private var slots: [Int32]
-  private var entryHash: [UInt64] = []
-  private var keyStart: [Int32] = []
-  private var keyLength: [Int32] = []
-  private var positions: [Int] = []
+  /// Per entry, its key's hash, where its bytes are in `arena`, and its position: one list, so an
+  /// insert appends to one array and a lookup reads one place (four lists cost four appends, each
+  /// with its copy-on-write check).
+  private var entries: [Entry] = []
   private var arena: [UInt8] = []
+
+  private struct Entry {
+    var hash: UInt64
+    var keyStart: Int32
+    var keyLength: Int32
+    var position: Int
+  }
   /// Entries live, and slots holding an entry or a tombstone (what probing must walk past).
   public private(set) var count = 0
   private var used = 0
@@ -34,10 +41,7 @@ public struct IDIndex: Sendable {
   public mutating func reserveCapacity(_ n: Int) {
     let needed = Self.slotCount(for: n)
     if needed > slots.count { rehash(slots: needed) }
-    entryHash.reserveCapacity(n)
-    keyStart.reserveCapacity(n)
-    keyLength.reserveCapacity(n)
-    positions.reserveCapacity(n)
+    entries.reserveCapacity(n)
     arena.reserveCapacity(n * 16)
   }
 
@@ -52,7 +56,7 @@ public struct IDIndex: Sendable {
       id.withUTF8 { bytes in
         if let newValue {
           let (entry, _) = findOrInsert(bytes, position: newValue)
-          positions[entry] = newValue
+          entries[entry].position = newValue
         } else {
           remove(bytes)
         }
@@ -68,7 +72,7 @@ public struct IDIndex: Sendable {
     while true {
       let entry = slots[slot]
       if entry == Self.empty { return nil }
-      if entry >= 0, matches(Int(entry), key, hash) { return positions[Int(entry)] }
+      if entry >= 0, matches(Int(entry), key, hash) { return entries[Int(entry)].position }
       slot = (slot + 1) & (slots.count - 1)
     }
   }
@@ -77,7 +81,7 @@ public struct IDIndex: Sendable {
   @inline(__always)
   public mutating func insertIfAbsent(_ key: UnsafeBufferPointer<UInt8>, position: Int) -> (position: Int, inserted: Bool) {
     let (entry, inserted) = findOrInsert(key, position: position)
-    return (positions[entry], inserted)
+    return (entries[entry].position, inserted)
   }
 
   private mutating func findOrInsert(_ key: UnsafeBufferPointer<UInt8>, position: Int) -> (entry: Int, inserted: Bool) {
@@ -95,12 +99,9 @@ public struct IDIndex: Sendable {
       }
       slot = (slot + 1) & (slots.count - 1)
     }
-    let entry = positions.count
-    entryHash.append(hash)
-    keyStart.append(Int32(truncatingIfNeeded: arena.count))
-    keyLength.append(Int32(truncatingIfNeeded: key.count))
+    let entry = entries.count
+    entries.append(Entry(hash: hash, keyStart: Int32(truncatingIfNeeded: arena.count), keyLength: Int32(truncatingIfNeeded: key.count), position: position))
     arena.append(contentsOf: key)
-    positions.append(position)
     if let firstRemoved {
       slots[firstRemoved] = Int32(truncatingIfNeeded: entry)
     } else {
@@ -128,16 +129,33 @@ public struct IDIndex: Sendable {
 
   @inline(__always)
   private func matches(_ entry: Int, _ key: UnsafeBufferPointer<UInt8>, _ hash: UInt64) -> Bool {
-    guard entryHash[entry] == hash, Int(keyLength[entry]) == key.count else { return false }
+    let e = entries[entry]
+    guard e.hash == hash, Int(e.keyLength) == key.count else { return false }
     guard key.count > 0, let base = key.baseAddress else { return true }
-    return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + Int(keyStart[entry]), base, key.count) == 0 }
+    return arena.withUnsafeBufferPointer { Self.equal($0.baseAddress! + Int(e.keyStart), base, key.count) }
+  }
+
+  /// Byte equality, 8 bytes at a time: ids are short, and a call to `memcmp` cost more than comparing.
+  @inline(__always)
+  private static func equal(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    var i = 0
+    while i + 8 <= n {
+      if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) { return false }
+      i += 8
+    }
+    while i < n {
+      if a[i] != b[i] { return false }
+      i += 1
+    }
+    return true
   }
 
   /// Rebuilds the slots (dropping tombstones) with `count` slots.
   private mutating func rehash(slots newCount: Int) {
     var fresh = [Int32](repeating: Self.empty, count: newCount)
     for slot in slots where slot >= 0 {
-      var s = Int(truncatingIfNeeded: entryHash[Int(slot)]) & (newCount - 1)
+      var s = Int(truncatingIfNeeded: entries[Int(slot)].hash) & (newCount - 1)
       while fresh[s] != Self.empty { s = (s + 1) & (newCount - 1) }
       fresh[s] = slot
     }

@@ -8,8 +8,9 @@ import PolicyValues
 /// organiser and employer (each shared record stored once per chunk). A row with any bad cell is
 /// rejected whole, with the first bad column; the others are still decoded.
 ///
-/// Cells are decoded by the one `FieldDecoder` from bytes straight into the tables' storage: no
-/// per-row arrays. The schema's bounds and record checks (`end >= start`) reject a row like a bad cell.
+/// Cells are decoded by the one `FieldDecoder` from bytes straight into the chunk's `Facts.Draft`
+/// (raw columns, a cell one store): no per-row arrays. The schema's bounds and record checks
+/// (`end >= start`) reject a row like a bad cell.
 package struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
@@ -17,8 +18,10 @@ package struct RowDecoder: Sendable {
   let showPII: Bool
   /// Per role: each field's default value (from the schema), the record a new row starts from.
   let defaults: [[Value]]
-  /// Per role: the same as a blank record of its table, encoded once.
+  /// Per entity kind: its blank record (its roles' defaults), encoded once; and how many roles
+  /// of a row are of that kind (each row may begin that many records of it).
   let blanks: [Facts.Table.Blank]
+  let rolesPerEntity: [Int]
   /// One field read from the file: where it goes, where it comes from, and how it is decoded.
   struct Cell: Sendable {
     let slot: Int
@@ -31,7 +34,8 @@ package struct RowDecoder: Sendable {
     let unmanagedSpec: Unmanaged<FieldDecoder.Spec>
     var spec: FieldDecoder.Spec { unmanagedSpec.takeUnretainedValue() }
     /// The column's form when the cell is decoded straight into it (`FieldDecoder.decodeFixedWidth`:
-    /// numbers, dates, codes, cases, booleans with no bounds); nil for the others, decoded to a `Value`.
+    /// numbers, dates, codes, cases, booleans, evidence lists, bounded or not); nil for the others
+    /// (text, ID numbers), decoded to a `Value`.
     let fixedWidth: FactColumn.Codec?
 
     /// Decodes a fixed-width cell's bytes with its spec, borrowed.
@@ -77,7 +81,9 @@ package struct RowDecoder: Sendable {
       }
     }
     let tables = Facts(schema: schema).tables
-    blanks = zip(plan.roles, defaults).map { role, values in tables[role.entity].blank(values) }
+    let defaults = defaults
+    blanks = tables.indices.map { e in tables[e].blank(plan.roles.firstIndex { $0.entity == e }.map { defaults[$0] } ?? []) }
+    rolesPerEntity = tables.indices.map { e in plan.roles.lazy.filter { $0.entity == e }.count }
     var specs: [FieldDecoder.Spec] = []
     cells = plan.roles.map { role in
       schema.entities[role.entity].fields.compactMap { field in
@@ -131,12 +137,8 @@ package struct RowDecoder: Sendable {
     var out = Decoded(facts: Facts(schema: schema))
     out.facts.asOf = asOf
     out.lines.reserveCapacity(chunk.count)
-    // Every row may begin a record of each role's table: the blanks are laid out in bulk, and those
-    // not taken are trimmed at the end.
-    for r in 0..<plan.roles.count where !roleEntity[..<r].contains(roleEntity[r]) {
-      out.facts.tables[roleEntity[r]].reserveCapacity(chunk.count)
-      out.facts.tables[roleEntity[r]].layOutBlanks(chunk.count * roleEntity.lazy.filter { $0 == roleEntity[r] }.count, blanks[r])
-    }
+    // Every row may begin a record for each of its roles: the draft lays out that many blanks.
+    var draft = Facts.Draft(like: out.facts.tables, capacities: rolesPerEntity.map { $0 * chunk.count }, blanks: blanks)
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
@@ -171,18 +173,18 @@ package struct RowDecoder: Sendable {
           }
           let id = Self.trimmingSpaces(cell)
           if id.isEmpty { return .empty }
-          let (position, isNew) = out.facts.tables[entity].findOrAppendBlank(id: id)
+          let (position, isNew) = draft.findOrBegin(entity, id: id)
           return .record(position, isNew: isNew)
         }
         let position: Int, isNew: Bool
         switch lookup {
         case .control(let bad):
-          rollback(&out.facts, fresh, indices)
+          rollback(&draft, fresh, indices)
           out.rejects.append(reject(chunk, row, idColumn, TextHygiene.reason(bad), pii: false))
           continue rows
         case .empty:
           if requiredRole[r] {
-            rollback(&out.facts, fresh, indices)
+            rollback(&draft, fresh, indices)
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: "", reason: "is empty, but every row needs it"))
             continue rows
           }
@@ -193,8 +195,8 @@ package struct RowDecoder: Sendable {
         if !isNew {
           let existing = position
           if r == 0 {
-            let id = out.facts.tables[entity].ids[existing]
-            rollback(&out.facts, fresh, indices)
+            let id = draft.id(entity, existing)
+            rollback(&draft, fresh, indices)
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: id, reason: "repeats an earlier row's dispatch id"))
             continue rows
           }
@@ -202,8 +204,8 @@ package struct RowDecoder: Sendable {
           // must still be valid, or the row would pass or fail depending on where chunks are cut.
           let first = existing < origin[entity].count ? origin[entity][existing] : -1
           if !sameCells(r, chunk, row, first),
-            let problem = validate(r, chunk, row, asOf: asOf, stored: out.facts.tables[entity], existing, firstLine: first >= 0 ? chunk.lines[first] : nil) {
-            rollback(&out.facts, fresh, indices)
+            let problem = validate(r, chunk, row, asOf: asOf, stored: draft, existing, firstLine: first >= 0 ? chunk.lines[first] : nil) {
+            rollback(&draft, fresh, indices)
             out.rejects.append(problem)
             continue rows
           }
@@ -213,28 +215,31 @@ package struct RowDecoder: Sendable {
         if origin[entity].count == position { origin[entity].append(row) } else if position < origin[entity].count { origin[entity][position] = row }
         indices[r] = position
         fresh[r] = true
-        if let problem = fill(&out.facts.tables[entity], r, position, chunk, row, asOf: asOf) {
-          rollback(&out.facts, fresh, indices)
+        if let problem = fill(&draft, r, position, chunk, row, asOf: asOf) {
+          rollback(&draft, fresh, indices)
           out.rejects.append(problem)
           continue rows
         }
-        for link in owned[r] {
+        // By index, and stored encoded (a reference is its record's index): no `Value` per link.
+        for l in owned[r].indices {
+          let link = owned[r][l]
           if let i = indices[link.inner] {
-            out.facts.tables[entity][record: position, slot: link.slot] = .entity(kind: link.entity, index: i)
+            draft.set(entity, position, link.slot, encoded: Int64(i), as: .entity(kind: link.entity))
           }
         }
       }
       out.lines.append(chunk.lines[row])
     }
-    for entity in Set(roleEntity) { out.facts.tables[entity].trimBlanks() }
+    out.facts.tables = draft.finish()
     out.firstLines = origin.map { rows in rows.map { chunk.lines[$0] } }
     return out
   }
 
   /// Decodes the role's cells into its new record, then the entity's record checks; the first
   /// problem is returned as a reject.
-  /// The table is passed in place: one access to the chunk's tables per record, not one per cell.
-  private func fill(_ table: inout Facts.Table, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
+  /// Each cell is one store into the draft's raw columns.
+  private func fill(_ draft: inout Facts.Draft, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
+    let t = roleEntity[r]
     // By index, with the decoder read in place: a copy of the decoder or an iterator over the cells
     // cost reference counting for every record of every row.
     for c in cells[r].indices {
@@ -242,7 +247,7 @@ package struct RowDecoder: Sendable {
       if let codec = cell.fixedWidth {
         switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder) }) {
         case .value(let v):
-          table.set(record: position, slot: cell.slot, encoded: v, as: codec)
+          draft.set(t, position, cell.slot, encoded: v, as: codec)
         case .empty:
           if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
         case .bad(let why):
@@ -253,7 +258,7 @@ package struct RowDecoder: Sendable {
       if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
       switch chunk.withField(row, cell.column, { cell.decode($0, self.decoder, asOf: asOf) }) {
       case .value(let v):
-        table[record: position, slot: cell.slot] = v
+        draft[t, position, cell.slot] = v
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
@@ -261,17 +266,16 @@ package struct RowDecoder: Sendable {
       }
     }
     guard hasChecks[r] else { return nil }
-    if let encoded = encodedChecks[r], encoded.allSatisfy({ Self.holds($0, table, position) }) { return nil }
-    return recordCheck(r, chunk, row) { table[record: position, slot: $0] }
+    if let encoded = encodedChecks[r], encoded.allSatisfy({ Self.holds($0, draft, t, position) }) { return nil }
+    let draft = draft
+    return recordCheck(r, chunk, row) { draft[t, position, $0] }
   }
 
   /// A check on two encoded columns of the record; a null side passes, as `RecordCheck.holds`.
   @inline(__always)
-  private static func holds(_ check: (left: Int, right: Int, comparison: RecordCheck.Comparison), _ table: Facts.Table, _ record: Int) -> Bool {
-    guard table.columns[check.left].states[record] == FactColumn.known, table.columns[check.right].states[record] == FactColumn.known else {
-      return true
-    }
-    return check.comparison.holds(table.columns[check.left].values[record], table.columns[check.right].values[record])
+  private static func holds(_ check: (left: Int, right: Int, comparison: RecordCheck.Comparison), _ draft: Facts.Draft, _ t: Int, _ record: Int) -> Bool {
+    guard let left = draft.encoded(t, record, check.left), let right = draft.encoded(t, record, check.right) else { return true }
+    return check.comparison.holds(left, right)
   }
 
   /// The first of the entity's schema checks (`end >= start`) the record breaks, as a reject at its left column.
@@ -289,8 +293,10 @@ package struct RowDecoder: Sendable {
   /// Whether the role's cells in `row` are byte for byte those of `first` (then they were already validated).
   private func sameCells(_ r: Int, _ chunk: CSVChunk, _ row: Int, _ first: Int) -> Bool {
     guard first >= 0 else { return false }
-    for cell in cells[r] {
-      let same = chunk.withField(row, cell.column) { a in chunk.withField(first, cell.column) { b in Self.equal(a, b) } }
+    // By index, as in `fill`: iterating the cells retained and released them for every record.
+    for c in cells[r].indices {
+      let column = cells[r][c].column
+      let same = chunk.withField(row, column) { a in chunk.withField(first, column) { b in Self.equal(a, b) } }
       if !same { return false }
     }
     return true
@@ -308,7 +314,7 @@ package struct RowDecoder: Sendable {
   /// Checks a role's cells without storing them (the record was decoded from an earlier row of the
   /// chunk): each cell, the record checks, and that an ID number is the one the record already has
   /// (one person, one number).
-  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Table, _ existing: Int,
+  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Draft, _ existing: Int,
                         firstLine: Int?) -> Reject? {
     var record = defaults[r]
     let entity = schema.entities[plan.roles[r].entity]
@@ -317,9 +323,10 @@ package struct RowDecoder: Sendable {
       switch chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }) {
       case .value(let v):
         record[cell.slot] = v
-        if cell.spec.type == .idNumber, case .string = stored[record: existing, slot: cell.slot], stored[record: existing, slot: cell.slot] != v {
+        let t = roleEntity[r]
+        if cell.spec.type == .idNumber, case .string = stored[t, existing, cell.slot], stored[t, existing, cell.slot] != v {
           let line = firstLine.map { " on line \($0)" } ?? ""
-          return reject(chunk, row, cell.column, "\(entity.name) `\(stored.ids[existing])` has another ID number\(line); one \(entity.name) has one ID number", pii: true)
+          return reject(chunk, row, cell.column, "\(entity.name) `\(stored.id(t, existing))` has another ID number\(line); one \(entity.name) has one ID number", pii: true)
         }
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
@@ -372,9 +379,9 @@ package struct RowDecoder: Sendable {
   }
 
   /// Takes back the records this row had begun (newest first, so each is its table's last).
-  private func rollback(_ facts: inout Facts, _ fresh: [Bool], _ indices: [Int?]) {
+  private func rollback(_ draft: inout Facts.Draft, _ fresh: [Bool], _ indices: [Int?]) {
     for r in fresh.indices where fresh[r] && indices[r] != nil {
-      facts.tables[plan.roles[r].entity].removeLastRecord()
+      draft.removeLast(roleEntity[r])
     }
   }
 }
