@@ -30,24 +30,25 @@ struct DispatchIDRegistry {
   /// thread so the merge only looks up.
   mutating func earlierLine(hash: UInt64, serial: IDSerial?, line: Int) throws -> Int? {
     if let serial {
-      switch serials.earlierLine(serial, line: line) {
+      // Moved out while it may hand its ids over to `firstLine` (two parts of `self` at once).
+      var ranges = serials
+      serials = DispatchSerialRanges(maxRanges: ranges.maxRanges)
+      defer { serials = ranges }
+      switch try ranges.earlierLine(serial, line: line, closing: { try firstLine.insertAbsent($0, Int32(truncatingIfNeeded: $1)) }) {
       case .earlier(let first): return first
       case .recorded:
-        if serials.memoryBytes - reportedSerialBytes >= 64 << 10 { reportSerials() }
+        if ranges.memoryBytes - reportedSerialBytes >= 64 << 10 { report(ranges) }
         return nil
-      case .notHeld: break
-      case .closed(let ids):
-        // Its family's ids are held as fingerprints from now on, this one with them.
-        for (fingerprint, first) in ids { _ = try firstLine.insertIfAbsent(fingerprint, Int32(truncatingIfNeeded: first)) }
-        reportSerials()
+      case .notHeld:
+        if ranges.memoryBytes != reportedSerialBytes { report(ranges) }
       }
     }
     return try firstLine.insertIfAbsent(hash, Int32(truncatingIfNeeded: line)).map(Int.init)
   }
 
   /// The ranges' memory, counted in the run's pool; it cannot go to disk (it is small by design).
-  private mutating func reportSerials() {
-    reportedSerialBytes = serials.memoryBytes
+  private mutating func report(_ ranges: DispatchSerialRanges) {
+    reportedSerialBytes = ranges.memoryBytes
     _ = place.report(.dispatchSerials, bytes: reportedSerialBytes, freeable: 0)
   }
 
@@ -55,7 +56,7 @@ struct DispatchIDRegistry {
   mutating func removeAll() {
     firstLine.removeAll()
     serials.removeAll()
-    reportSerials()
+    report(serials)
   }
 
   /// What it holds, for the debug line.

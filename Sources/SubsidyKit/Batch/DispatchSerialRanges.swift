@@ -12,8 +12,11 @@
 /// fingerprints (`DispatchIDRegistry`), so memory and time stay small whatever the file's order. Each id is held in one place only, ranges or
 /// fingerprints, and both are asked, so the answer is exact either way.
 struct DispatchSerialRanges {
-  /// The most ranges a family holds (24 bytes each: 1.5 MB); past them it is closed.
-  static let defaultMaxRanges = 65_536
+  /// The most ranges a family holds (24 bytes each: 24 MB, for at least eight million ids: see
+  /// `leastIDsPerRange`); past them it is closed. A 10M-row file with 85,000 rows rejected before the
+  /// registry is 85,000 ranges: a cap of 65,536 closed it, and moving its ids to fingerprints then
+  /// cost more than the ranges ever saved.
+  static let defaultMaxRanges = 1 << 20
   /// Past this many ranges, a family must hold `leastIDsPerRange` ids a range on average to stay open.
   static let rangesBeforeRatio = 1_024
   static let leastIDsPerRange = 8
@@ -58,16 +61,16 @@ struct DispatchSerialRanges {
     case earlier(Int)
     /// The id is new, and now held.
     case recorded
-    /// Not held here: its family is closed, and the fingerprints hold its ids.
+    /// Not held here: its family is closed (perhaps just now, its ids handed to `closing`), and the
+    /// fingerprints hold its ids.
     case notHeld
-    /// Not held here: its family has just been closed, and its ids (each with the line of its first
-    /// row) are handed over to be held as fingerprints from now on, the range's memory let go.
-    case closed([(fingerprint: UInt64, line: Int)])
   }
 
   /// Whether `serial` was seen before (and on which line); if not, records it at `line` unless its
-  /// family is closed.
-  mutating func earlierLine(_ serial: IDSerial, line: Int) -> Answer {
+  /// family is closed. When this closes the family, each of its ids is handed to `closing` with its
+  /// fingerprint and first line (no copy of them all is ever held).
+  mutating func earlierLine(_ serial: IDSerial, line: Int,
+                            closing: (_ fingerprint: UInt64, _ line: Int) throws -> Void) rethrows -> Answer {
     let f = family(serial)
     if families[f].closed { return .notHeld }
     let n = serial.number
@@ -103,7 +106,8 @@ struct DispatchSerialRanges {
     // shuffled 300k-row file ran 25 % slower with a range for every id).
     let ranges = families[f].starts.count
     if ranges >= maxRanges || (ranges >= Self.rangesBeforeRatio && ranges * Self.leastIDsPerRange > families[f].ids) {
-      return .closed(close(f, prefix: serial.prefix, width: serial.width))
+      try close(f, prefix: serial.prefix, width: serial.width, into: closing)
+      return .notHeld
     }
     families[f].starts.insert(n, at: low)
     families[f].ends.insert(n, at: low)
@@ -116,19 +120,17 @@ struct DispatchSerialRanges {
 
   /// Closes family `f`: every id its ranges hold, as its fingerprint (`DispatchIDRegistry.fingerprint`
   /// of its text, worked out from the prefix and the padded serial) with its line; the ranges are let go.
-  private mutating func close(_ f: Int, prefix: String, width: Int) -> [(fingerprint: UInt64, line: Int)] {
-    var ids: [(fingerprint: UInt64, line: Int)] = []
-    ids.reserveCapacity(families[f].ids)
+  private mutating func close(_ f: Int, prefix: String, width: Int, into body: (_ fingerprint: UInt64, _ line: Int) throws -> Void) rethrows {
     let fingerprints = IDSerial.Fingerprints(prefix: prefix, width: width, seed: 0)
-    for r in families[f].starts.indices {
-      for n in families[f].starts[r]...families[f].ends[r] {
-        ids.append((fingerprints.of(n), families[f].lines[r] + Int(truncatingIfNeeded: n &- families[f].starts[r])))
-      }
-    }
-    memoryBytes -= 24 * families[f].starts.count
+    let family = families[f]
+    memoryBytes -= 24 * family.starts.count
     families[f] = Family()
     families[f].closed = true
-    return ids
+    for r in family.starts.indices {
+      for n in family.starts[r]...family.ends[r] {
+        try body(fingerprints.of(n), family.lines[r] + Int(truncatingIfNeeded: n &- family.starts[r]))
+      }
+    }
   }
 
   /// Forgets every id.

@@ -111,15 +111,18 @@ struct IdentityRegistry {
       let packed = (numberHash >> 32) << 32 | line32
       if let serial {
         let before = serials.memoryBytes
-        switch serials.store(kind: kind, serial, packed) {
+        // Moved out while it may hand its values over to `numberOf` (two parts of `self` at once).
+        var pages = serials
+        serials = SerialValues()
+        defer { serials = pages }
+        switch try pages.store(kind: kind, serial, packed, closing: { try numberOf.insertAbsent($0, $1) }) {
         case .stored:
-          if serials.memoryBytes != before, place.report(.identitySerials, bytes: serials.memoryBytes) {
-            try moveToFingerprints(serials.closeAll())
+          if pages.memoryBytes != before, place.report(.identitySerials, bytes: pages.memoryBytes) {
+            try pages.closeAll { try numberOf.insertAbsent($0, $1) }
+            _ = place.report(.identitySerials, bytes: pages.memoryBytes)
           }
         case .notHeld:
-          try numberOf.insertAbsent(idHash, packed)
-        case .closed(let moved):
-          try moveToFingerprints(moved)
+          _ = place.report(.identitySerials, bytes: pages.memoryBytes)
           try numberOf.insertAbsent(idHash, packed)
         }
       } else {
@@ -129,10 +132,13 @@ struct IdentityRegistry {
     if held.holder == nil { try holderOf.insertAbsent(numberHash, (idHash >> 32) << 32 | line32) }
   }
 
-  /// A closed family's values, held as fingerprints from now on; the pool told the pages are gone.
-  private mutating func moveToFingerprints(_ moved: [(fingerprint: UInt64, value: UInt64)]) throws {
-    _ = place.report(.identitySerials, bytes: serials.memoryBytes)
-    for (fingerprint, value) in moved { _ = try numberOf.insertIfAbsent(fingerprint, value) }
+  /// Every family's values held as fingerprints from now on (the pool needs the pages' memory).
+  private mutating func closeSerials() throws {
+    var pages = serials
+    serials = SerialValues()
+    defer { serials = pages }
+    try pages.closeAll { try numberOf.insertAbsent($0, $1) }
+    _ = place.report(.identitySerials, bytes: pages.memoryBytes)
   }
 
   /// Forgets every id and number: past the file's last row, its memory goes to what the end judges.
@@ -283,7 +289,7 @@ extension IdentityRegistry {
       }
     }
     // Once a chunk, the pages told to the pool: when it needs their memory, they move to the fingerprints.
-    if serials.memoryBytes > 0, place.report(.identitySerials, bytes: serials.memoryBytes) { try moveToFingerprints(serials.closeAll()) }
+    if serials.memoryBytes > 0, place.report(.identitySerials, bytes: serials.memoryBytes) { try closeSerials() }
     return (lines.count, (subjects, entities))
   }
 }

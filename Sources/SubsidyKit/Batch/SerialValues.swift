@@ -62,14 +62,16 @@ struct SerialValues {
 
   enum Stored {
     case stored
+    /// Not stored: the family is closed (perhaps just now, its values handed to `closing`), and the
+    /// fingerprints hold its ids.
     case notHeld
-    /// The family has just been closed: its values (each with its id's fingerprint) are to be held as
-    /// fingerprints from now on, this one with them.
-    case closed([(fingerprint: UInt64, value: UInt64)])
   }
 
-  /// Stores `value` (not 0) for `serial`, which `value(kind:_:)` has just answered `.absent` for.
-  mutating func store(kind: Int, _ serial: IDSerial, _ value: UInt64) -> Stored {
+  /// Stores `value` (not 0) for `serial`, which `value(kind:_:)` has just answered `.absent` for. When
+  /// this closes the family, each of its values is handed to `closing` with its id's fingerprint,
+  /// a page at a time, each page let go once handed over (no copy of them all is ever held).
+  mutating func store(kind: Int, _ serial: IDSerial, _ value: UInt64,
+                      closing: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows -> Stored {
     let f = family(kind, serial)
     if families[f].closed { return .notHeld }
     let absolute = Int(truncatingIfNeeded: serial.number >> UInt64(Self.pageBits))
@@ -81,7 +83,8 @@ struct SerialValues {
       let pages = families[f].pageCount + 1
       let span = page < 0 ? families[f].pages.count - page : max(families[f].pages.count, page + 1)
       if (pages > 4 && pages * Self.pageSize > 8 * (families[f].count + 1)) || span > max(64, 8 * pages) {
-        return .closed(close(f))
+        try close(f, into: closing)
+        return .notHeld
       }
       if page < 0 {
         families[f].pages.insert(contentsOf: repeatElement(nil, count: -page), at: 0)
@@ -99,11 +102,9 @@ struct SerialValues {
     return .stored
   }
 
-  /// Closes every family (the pool needs the memory): their values, to be held as fingerprints.
-  mutating func closeAll() -> [(fingerprint: UInt64, value: UInt64)] {
-    var all: [(fingerprint: UInt64, value: UInt64)] = []
-    for f in families.indices where !families[f].closed { all += close(f) }
-    return all
+  /// Closes every family (the pool needs the memory): their values handed to `body`, as `store` does.
+  mutating func closeAll(into body: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows {
+    for f in families.indices where !families[f].closed { try close(f, into: body) }
   }
 
   /// Forgets everything.
@@ -111,24 +112,24 @@ struct SerialValues {
     self = SerialValues()
   }
 
-  private mutating func close(_ f: Int) -> [(fingerprint: UInt64, value: UInt64)] {
+  private mutating func close(_ f: Int, into body: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows {
     let key = families[f].key
     let fingerprints = IDSerial.Fingerprints(prefix: key.prefix, width: key.width, seed: UInt64(truncatingIfNeeded: key.kind))
-    var out: [(fingerprint: UInt64, value: UInt64)] = []
-    out.reserveCapacity(families[f].count)
-    for (p, page) in families[f].pages.enumerated() {
-      guard let page else { continue }
+    // Closed first: a failure part way (a spill file that cannot be written) leaves the values not yet
+    // handed over unreadable, and the run ends with that failure.
+    families[f].closed = true
+    for p in families[f].pages.indices {
+      guard let page = families[f].pages[p] else { continue }
+      families[f].pages[p] = nil
+      memoryBytes -= Self.pageSize * 8
       let first = UInt64(p + families[f].basePage) << UInt64(Self.pageBits)
       for (i, value) in page.enumerated() where value != 0 {
-        out.append((fingerprints.of(first | UInt64(i)), value))
+        try body(fingerprints.of(first | UInt64(i)), value)
       }
     }
-    memoryBytes -= families[f].pageCount * Self.pageSize * 8
     families[f].pages = []
     families[f].pageCount = 0
     families[f].count = 0
-    families[f].closed = true
-    return out
   }
 
   private mutating func family(_ kind: Int, _ serial: IDSerial) -> Int {
