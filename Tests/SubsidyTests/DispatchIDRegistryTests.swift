@@ -24,7 +24,8 @@ import Testing
   @Test(arguments: [3, 64, DispatchSerialRanges.defaultMaxRanges])
   func answersLikeADictionary(maxRanges: Int) throws {
     var registry = DispatchIDRegistry(place: SpillPlace(budget: MemoryBudget(megabytes: 0)), maxSerialRanges: maxRanges)
-    var model: [String: Int] = [:]
+    // Keyed by bytes, as the registry compares ids (a `String` key deems canonically equal text one id).
+    var model: [[UInt8]: Int] = [:]
     var state: UInt64 = UInt64(maxRanges)
     func next(_ n: Int) -> Int {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -47,10 +48,10 @@ import Testing
       default: serial += next(3); id = "D" + String(format: "%08d", serial)
       }
       line += next(10) == 0 ? 2 + next(3) : 1
-      let expected = model[id]
+      let expected = model[Array(id.utf8)]
       let answer = try registry.earlierLine(hash: DispatchIDRegistry.fingerprint(id), serial: IDSerial(id), line: line)
       #expect(answer == expected, "\(id) on line \(line)")
-      if expected == nil { model[id] = line; seen.append(id) } else { repeats += 1 }
+      if expected == nil { model[Array(id.utf8)] = line; seen.append(id) } else { repeats += 1 }
     }
     #expect(repeats > 1_000)
   }

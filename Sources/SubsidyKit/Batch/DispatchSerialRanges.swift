@@ -8,18 +8,24 @@
 /// and the table's memory, which the other parts then had to spill for).
 ///
 /// Ids out of order cost a range each. A family whose ranges grow past `maxRanges`, or that holds
-/// too few ids a range to be worth it, is closed: its ranges still answer, and its new ids go to the
-/// fingerprints (`DispatchIDRegistry`), so memory and time stay small whatever the file's order. Each id is held in one place only, ranges or
+/// too few ids a range to be worth it, is closed: its ids are handed over to the fingerprints
+/// (`DispatchIDRegistry`), which hold its later ids too, so memory and time stay small whatever the
+/// file's order. Families are compared byte for byte, as the fingerprints compare ids (two ids that
+/// Unicode deems the same text are two ids), and there are at most `maxFamilies` of them: ids that end
+/// in digits but share no prefix go to the fingerprints. Each id is held in one place only, ranges or
 /// fingerprints, and both are asked, so the answer is exact either way.
 struct DispatchSerialRanges {
-  /// The most ranges a family holds (24 bytes each: 24 MB, for at least eight million ids: see
-  /// `leastIDsPerRange`); past them it is closed. A 10M-row file with 85,000 rows rejected before the
-  /// registry is 85,000 ranges: a cap of 65,536 closed it, and moving its ids to fingerprints then
-  /// cost more than the ranges ever saved.
-  static let defaultMaxRanges = 1 << 20
+  /// The most ranges a family holds (24 bytes each: 1.5 MB); past them it is closed. A new range is
+  /// put in its place in ascending order, moving the ones above it, so more would cost time that
+  /// grows with their square when ids come in runs but out of order (a 10M-row export holds about
+  /// ten thousand ranges).
+  static let defaultMaxRanges = 65_536
   /// Past this many ranges, a family must hold `leastIDsPerRange` ids a range on average to stay open.
   static let rangesBeforeRatio = 1_024
   static let leastIDsPerRange = 8
+  /// The most families held: ids that end in digits but share no prefix (UUIDs, hashes) would make a
+  /// family each, never closed and never spilled. Past this, a new family's ids go to the fingerprints.
+  static let maxFamilies = 256
   let maxRanges: Int
 
   init(maxRanges: Int = DispatchSerialRanges.defaultMaxRanges) {
@@ -29,6 +35,12 @@ struct DispatchSerialRanges {
   private struct FamilyKey: Hashable {
     var prefix: String
     var width: Int
+    // Byte for byte, as the fingerprints and IDIndex compare ids (String's == is canonical equivalence).
+    static func == (a: Self, b: Self) -> Bool { a.width == b.width && a.prefix.utf8.elementsEqual(b.prefix.utf8) }
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(width)
+      for byte in prefix.utf8 { hasher.combine(byte) }
+    }
   }
 
   private struct Family {
@@ -71,7 +83,7 @@ struct DispatchSerialRanges {
   /// fingerprint and first line (no copy of them all is ever held).
   mutating func earlierLine(_ serial: IDSerial, line: Int,
                             closing: (_ fingerprint: UInt64, _ line: Int) throws -> Void) rethrows -> Answer {
-    let f = family(serial)
+    guard let f = family(serial) else { return .notHeld }
     if families[f].closed { return .notHeld }
     let n = serial.number
     // The usual case: the serial after the end of the last range, on the line after its last.
@@ -138,13 +150,16 @@ struct DispatchSerialRanges {
     self = DispatchSerialRanges(maxRanges: maxRanges)
   }
 
-  private mutating func family(_ serial: IDSerial) -> Int {
-    if let lastKey, lastKey.width == serial.width, lastKey.prefix == serial.prefix { return lastFamily }
+  private mutating func family(_ serial: IDSerial) -> Int? {
+    if let lastKey, lastKey.width == serial.width, lastKey.prefix.utf8.elementsEqual(serial.prefix.utf8) { return lastFamily }
     let key = FamilyKey(prefix: serial.prefix, width: serial.width)
     let f: Int
     if let known = index[key] {
       f = known
     } else {
+      // Refused for good: families are never dropped (but by `removeAll`), so an id refused here is
+      // refused every time, and its family holds nothing.
+      guard families.count < Self.maxFamilies else { return nil }
       f = families.count
       families.append(Family())
       index[key] = f

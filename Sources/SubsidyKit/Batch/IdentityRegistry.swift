@@ -122,7 +122,8 @@ struct IdentityRegistry {
             _ = place.report(.identitySerials, bytes: pages.memoryBytes)
           }
         case .notHeld:
-          _ = place.report(.identitySerials, bytes: pages.memoryBytes)
+          // Told only when a family was closed just now (its pages let go).
+          if pages.memoryBytes != before { _ = place.report(.identitySerials, bytes: pages.memoryBytes) }
           try numberOf.insertAbsent(idHash, packed)
         }
       } else {

@@ -9,15 +9,25 @@
 /// A family too sparse to be worth its pages (fewer than one value in eight slots, past four pages)
 /// is closed: its values are handed over to be held as fingerprints (`IdentityRegistry`), and its
 /// later ids are held there too. So is every family when the run's pool needs the memory (`close`).
-/// Each id is held in one place only, pages or fingerprints, and asked in that place.
+/// Each id is held in one place only, pages or fingerprints, and asked in that place. Families are
+/// compared byte for byte, as the fingerprints compare ids, and there are at most `maxFamilies` of
+/// them (a family may cost a page): ids that end in digits but share no prefix go to the fingerprints.
 struct SerialValues {
   static let pageBits = 16
   static let pageSize = 1 << pageBits
+  /// The most families held (each may cost a page): past this, a new family's ids go to the fingerprints.
+  static let maxFamilies = 64
 
   private struct FamilyKey: Hashable {
     var kind: Int
     var prefix: String
     var width: Int
+    static func == (a: Self, b: Self) -> Bool { a.kind == b.kind && a.width == b.width && a.prefix.utf8.elementsEqual(b.prefix.utf8) }
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(kind)
+      hasher.combine(width)
+      for byte in prefix.utf8 { hasher.combine(byte) }
+    }
   }
 
   private struct Family {
@@ -52,7 +62,8 @@ struct SerialValues {
 
   /// The value held for `serial` of an id of entity kind `kind`.
   mutating func value(kind: Int, _ serial: IDSerial) -> Lookup {
-    let f = family(kind, serial)
+    // An unknown family is not made by a lookup: it holds nothing, and `store` makes it if it may.
+    guard let f = family(kind, serial, make: false) else { return families.count < Self.maxFamilies ? .absent : .notHeld }
     if families[f].closed { return .notHeld }
     let page = Int(truncatingIfNeeded: serial.number >> UInt64(Self.pageBits)) - families[f].basePage
     guard page >= 0, page < families[f].pages.count, let values = families[f].pages[page] else { return .absent }
@@ -72,7 +83,7 @@ struct SerialValues {
   /// a page at a time, each page let go once handed over (no copy of them all is ever held).
   mutating func store(kind: Int, _ serial: IDSerial, _ value: UInt64,
                       closing: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows -> Stored {
-    let f = family(kind, serial)
+    guard let f = family(kind, serial, make: true) else { return .notHeld }
     if families[f].closed { return .notHeld }
     let absolute = Int(truncatingIfNeeded: serial.number >> UInt64(Self.pageBits))
     if families[f].pages.isEmpty { families[f].basePage = absolute }
@@ -132,13 +143,14 @@ struct SerialValues {
     families[f].count = 0
   }
 
-  private mutating func family(_ kind: Int, _ serial: IDSerial) -> Int {
-    if let lastKey, lastKey.kind == kind, lastKey.width == serial.width, lastKey.prefix == serial.prefix { return lastFamily }
+  private mutating func family(_ kind: Int, _ serial: IDSerial, make: Bool) -> Int? {
+    if let lastKey, lastKey.kind == kind, lastKey.width == serial.width, lastKey.prefix.utf8.elementsEqual(serial.prefix.utf8) { return lastFamily }
     let key = FamilyKey(kind: kind, prefix: serial.prefix, width: serial.width)
     let f: Int
     if let known = index[key] {
       f = known
     } else {
+      guard make, families.count < Self.maxFamilies else { return nil }
       f = families.count
       families.append(Family(key: key))
       index[key] = f
