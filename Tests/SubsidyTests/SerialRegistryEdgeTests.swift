@@ -55,7 +55,7 @@ import Testing
     var ranges = DispatchSerialRanges()
     for i in 0..<100_000 {
       let id = "d-\(String(UInt64(i) &* 0x9E37_79B9_7F4A_7C15, radix: 16))-\(i % 10)"
-      _ = ranges.earlierLine(IDSerial(id)!, line: i + 2, closing: { _, _ in })
+      _ = ranges.earlierLine(IDSerial(id)!, line: i + 2)
     }
     #expect(ranges.memoryBytes < 1 << 20, "\(ranges.memoryBytes) bytes")
   }
@@ -65,7 +65,7 @@ import Testing
     var values = SerialValues()
     for i in 0..<200 {
       let serial = IDSerial("550e8400-e29b-41d4-\(String(i, radix: 16))-446655440000")!
-      if case .absent = values.value(kind: 0, serial) { _ = values.store(kind: 0, serial, UInt64(i + 2), closing: { _, _ in }) }
+      if case .absent = values.value(kind: 0, serial) { _ = values.store(kind: 0, serial, UInt64(i + 2)) }
     }
     #expect(values.memoryBytes <= SerialValues.maxFamilies * SerialValues.pageSize * 8, "\(values.memoryBytes >> 20) MB")
   }

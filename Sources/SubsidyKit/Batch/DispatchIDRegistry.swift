@@ -30,17 +30,20 @@ struct DispatchIDRegistry {
   /// thread so the merge only looks up.
   mutating func earlierLine(hash: UInt64, serial: IDSerial?, line: Int) throws -> Int? {
     if let serial {
-      // Moved out while it may hand its ids over to `firstLine` (two parts of `self` at once).
-      var ranges = serials
-      serials = DispatchSerialRanges(maxRanges: ranges.maxRanges)
-      defer { serials = ranges }
-      switch try ranges.earlierLine(serial, line: line, closing: { try firstLine.insertAbsent($0, Int32(truncatingIfNeeded: $1)) }) {
+      switch serials.earlierLine(serial, line: line) {
       case .earlier(let first): return first
       case .recorded:
-        if ranges.memoryBytes - reportedSerialBytes >= 64 << 10 { report(ranges) }
+        if serials.memoryBytes - reportedSerialBytes >= 64 << 10 { report(serials) }
         return nil
-      case .notHeld:
-        if ranges.memoryBytes != reportedSerialBytes { report(ranges) }
+      case .notHeld: break
+      case .closing:
+        // Its family's ids are held as fingerprints from now on, this one with them. (The ranges are
+        // moved out meanwhile: they hand their ids to another part of `self`.)
+        var ranges = serials
+        serials = DispatchSerialRanges(maxRanges: ranges.maxRanges)
+        defer { serials = ranges }
+        try ranges.close(familyOf: serial) { try firstLine.insertAbsent($0, Int32(truncatingIfNeeded: $1)) }
+        report(ranges)
       }
     }
     return try firstLine.insertIfAbsent(hash, Int32(truncatingIfNeeded: line)).map(Int.init)

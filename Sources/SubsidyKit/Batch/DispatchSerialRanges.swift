@@ -36,7 +36,7 @@ struct DispatchSerialRanges {
     var prefix: String
     var width: Int
     // Byte for byte, as the fingerprints and IDIndex compare ids (String's == is canonical equivalence).
-    static func == (a: Self, b: Self) -> Bool { a.width == b.width && a.prefix.utf8.elementsEqual(b.prefix.utf8) }
+    static func == (a: Self, b: Self) -> Bool { a.width == b.width && IDSerial.sameBytes(a.prefix, b.prefix) }
     func hash(into hasher: inout Hasher) {
       hasher.combine(width)
       for byte in prefix.utf8 { hasher.combine(byte) }
@@ -73,16 +73,16 @@ struct DispatchSerialRanges {
     case earlier(Int)
     /// The id is new, and now held.
     case recorded
-    /// Not held here: its family is closed (perhaps just now, its ids handed to `closing`), and the
-    /// fingerprints hold its ids.
+    /// Not held here: its family is closed, and the fingerprints hold its ids.
     case notHeld
+    /// Not held here: its family must close now (`close(familyOf:into:)` hands its ids over), and the
+    /// fingerprints hold its ids from then on.
+    case closing
   }
 
   /// Whether `serial` was seen before (and on which line); if not, records it at `line` unless its
-  /// family is closed. When this closes the family, each of its ids is handed to `closing` with its
-  /// fingerprint and first line (no copy of them all is ever held).
-  mutating func earlierLine(_ serial: IDSerial, line: Int,
-                            closing: (_ fingerprint: UInt64, _ line: Int) throws -> Void) rethrows -> Answer {
+  /// family is closed, or must close now (`.closing`).
+  mutating func earlierLine(_ serial: IDSerial, line: Int) -> Answer {
     guard let f = family(serial) else { return .notHeld }
     if families[f].closed { return .notHeld }
     let n = serial.number
@@ -118,8 +118,7 @@ struct DispatchSerialRanges {
     // shuffled 300k-row file ran 25 % slower with a range for every id).
     let ranges = families[f].starts.count
     if ranges >= maxRanges || (ranges >= Self.rangesBeforeRatio && ranges * Self.leastIDsPerRange > families[f].ids) {
-      try close(f, prefix: serial.prefix, width: serial.width, into: closing)
-      return .notHeld
+      return .closing
     }
     families[f].starts.insert(n, at: low)
     families[f].ends.insert(n, at: low)
@@ -132,7 +131,11 @@ struct DispatchSerialRanges {
 
   /// Closes family `f`: every id its ranges hold, as its fingerprint (`DispatchIDRegistry.fingerprint`
   /// of its text, worked out from the prefix and the padded serial) with its line; the ranges are let go.
-  private mutating func close(_ f: Int, prefix: String, width: Int, into body: (_ fingerprint: UInt64, _ line: Int) throws -> Void) rethrows {
+  /// Closes the family of `serial` (after `.closing`): each of its ids is handed to `body` with its
+  /// fingerprint and first line (no copy of them all is ever held), and its ranges are let go.
+  mutating func close(familyOf serial: IDSerial, into body: (_ fingerprint: UInt64, _ line: Int) throws -> Void) rethrows {
+    guard let f = family(serial), !families[f].closed else { return }
+    let prefix = serial.prefix, width = serial.width
     let fingerprints = IDSerial.Fingerprints(prefix: prefix, width: width, seed: 0)
     let family = families[f]
     memoryBytes -= 24 * family.starts.count
@@ -151,7 +154,7 @@ struct DispatchSerialRanges {
   }
 
   private mutating func family(_ serial: IDSerial) -> Int? {
-    if let lastKey, lastKey.width == serial.width, lastKey.prefix.utf8.elementsEqual(serial.prefix.utf8) { return lastFamily }
+    if let lastKey, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) { return lastFamily }
     let key = FamilyKey(prefix: serial.prefix, width: serial.width)
     let f: Int
     if let known = index[key] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An id read as a family and a serial number: `D00000123` is serial 123 of the family ("D",
 /// 8 digits). The text before the id's trailing digits is its prefix, and how many digits there are
 /// is part of the family, so the id is exactly its prefix followed by its number padded with zeros to
@@ -36,6 +38,15 @@ struct IDSerial: Sendable {
     self.prefix = prefix
     self.width = width
     self.number = number
+  }
+
+  /// Whether two prefixes are the same bytes: the registries compare ids as the fingerprints do, byte
+  /// for byte (`String`'s `==` deems canonically equivalent text equal: `é` and `e` + U+0301). Through
+  /// the strings' own storage, not the `utf8` view's iterator: asked for every row.
+  @inline(__always)
+  static func sameBytes(_ a: String, _ b: String) -> Bool {
+    var a = a, b = b
+    return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
   }
 
   /// The 64-bit FNV-1a fingerprints of a family's ids, from their serials, without making their text:

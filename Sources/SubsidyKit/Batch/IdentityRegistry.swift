@@ -111,19 +111,19 @@ struct IdentityRegistry {
       let packed = (numberHash >> 32) << 32 | line32
       if let serial {
         let before = serials.memoryBytes
-        // Moved out while it may hand its values over to `numberOf` (two parts of `self` at once).
-        var pages = serials
-        serials = SerialValues()
-        defer { serials = pages }
-        switch try pages.store(kind: kind, serial, packed, closing: { try numberOf.insertAbsent($0, $1) }) {
+        switch serials.store(kind: kind, serial, packed) {
         case .stored:
-          if pages.memoryBytes != before, place.report(.identitySerials, bytes: pages.memoryBytes) {
-            try pages.closeAll { try numberOf.insertAbsent($0, $1) }
-            _ = place.report(.identitySerials, bytes: pages.memoryBytes)
-          }
+          if serials.memoryBytes != before, place.report(.identitySerials, bytes: serials.memoryBytes) { try closeSerials() }
         case .notHeld:
-          // Told only when a family was closed just now (its pages let go).
-          if pages.memoryBytes != before { _ = place.report(.identitySerials, bytes: pages.memoryBytes) }
+          try numberOf.insertAbsent(idHash, packed)
+        case .closing:
+          // The family's values are held as fingerprints from now on, this one with them. (The pages
+          // are moved out meanwhile: they hand their values to another part of `self`.)
+          var pages = serials
+          serials = SerialValues()
+          defer { serials = pages }
+          try pages.close(familyOf: serial, kind: kind) { try numberOf.insertAbsent($0, $1) }
+          _ = place.report(.identitySerials, bytes: pages.memoryBytes)
           try numberOf.insertAbsent(idHash, packed)
         }
       } else {

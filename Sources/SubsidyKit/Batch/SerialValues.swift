@@ -22,7 +22,7 @@ struct SerialValues {
     var kind: Int
     var prefix: String
     var width: Int
-    static func == (a: Self, b: Self) -> Bool { a.kind == b.kind && a.width == b.width && a.prefix.utf8.elementsEqual(b.prefix.utf8) }
+    static func == (a: Self, b: Self) -> Bool { a.kind == b.kind && a.width == b.width && IDSerial.sameBytes(a.prefix, b.prefix) }
     func hash(into hasher: inout Hasher) {
       hasher.combine(kind)
       hasher.combine(width)
@@ -73,16 +73,16 @@ struct SerialValues {
 
   enum Stored {
     case stored
-    /// Not stored: the family is closed (perhaps just now, its values handed to `closing`), and the
-    /// fingerprints hold its ids.
+    /// Not stored: the family is closed, and the fingerprints hold its ids.
     case notHeld
+    /// Not stored: the family must close now (`close(familyOf:kind:into:)` hands its values over), and
+    /// the fingerprints hold its ids from then on.
+    case closing
   }
 
-  /// Stores `value` (not 0) for `serial`, which `value(kind:_:)` has just answered `.absent` for. When
-  /// this closes the family, each of its values is handed to `closing` with its id's fingerprint,
-  /// a page at a time, each page let go once handed over (no copy of them all is ever held).
-  mutating func store(kind: Int, _ serial: IDSerial, _ value: UInt64,
-                      closing: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows -> Stored {
+  /// Stores `value` (not 0) for `serial`, which `value(kind:_:)` has just answered `.absent` for, unless
+  /// its family is closed, or must close now (`.closing`).
+  mutating func store(kind: Int, _ serial: IDSerial, _ value: UInt64) -> Stored {
     guard let f = family(kind, serial, make: true) else { return .notHeld }
     if families[f].closed { return .notHeld }
     let absolute = Int(truncatingIfNeeded: serial.number >> UInt64(Self.pageBits))
@@ -94,8 +94,7 @@ struct SerialValues {
       let pages = families[f].pageCount + 1
       let span = page < 0 ? families[f].pages.count - page : max(families[f].pages.count, page + 1)
       if (pages > 4 && pages * Self.pageSize > 8 * (families[f].count + 1)) || span > max(64, 8 * pages) {
-        try close(f, into: closing)
-        return .notHeld
+        return .closing
       }
       if page < 0 {
         families[f].pages.insert(contentsOf: repeatElement(nil, count: -page), at: 0)
@@ -123,6 +122,12 @@ struct SerialValues {
     self = SerialValues()
   }
 
+  /// Closes the family of `serial` (after `.closing`), its values handed to `body` as `closeAll` does.
+  mutating func close(familyOf serial: IDSerial, kind: Int, into body: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows {
+    guard let f = family(kind, serial, make: false), !families[f].closed else { return }
+    try close(f, into: body)
+  }
+
   private mutating func close(_ f: Int, into body: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows {
     let key = families[f].key
     let fingerprints = IDSerial.Fingerprints(prefix: key.prefix, width: key.width, seed: UInt64(truncatingIfNeeded: key.kind))
@@ -144,7 +149,7 @@ struct SerialValues {
   }
 
   private mutating func family(_ kind: Int, _ serial: IDSerial, make: Bool) -> Int? {
-    if let lastKey, lastKey.kind == kind, lastKey.width == serial.width, lastKey.prefix.utf8.elementsEqual(serial.prefix.utf8) { return lastFamily }
+    if let lastKey, lastKey.kind == kind, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) { return lastFamily }
     let key = FamilyKey(kind: kind, prefix: serial.prefix, width: serial.width)
     let f: Int
     if let known = index[key] {
