@@ -61,6 +61,8 @@ struct DispatchSerialRanges {
   /// The family of the last id (a file has one or a few): looked up again only when it changes.
   private var lastKey: FamilyKey?
   private var lastFamily = -1
+  /// The last id's `IDSerial.familyWord`.
+  private var lastWord: UInt64?
 
   /// What the ranges hold, in bytes.
   private(set) var memoryBytes = 0
@@ -154,7 +156,13 @@ struct DispatchSerialRanges {
   }
 
   private mutating func family(_ serial: IDSerial) -> Int? {
-    if let lastKey, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) { return lastFamily }
+    if lastKey != nil {
+      if let word = serial.familyWord {
+        if word == lastWord { return lastFamily }
+      } else if lastWord == nil, let lastKey, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) {
+        return lastFamily
+      }
+    }
     let key = FamilyKey(prefix: serial.prefix, width: serial.width)
     let f: Int
     if let known = index[key] {
@@ -169,6 +177,7 @@ struct DispatchSerialRanges {
       memoryBytes += 64 + serial.prefix.utf8.count
     }
     lastKey = key
+    lastWord = serial.familyWord
     lastFamily = f
     return f
   }

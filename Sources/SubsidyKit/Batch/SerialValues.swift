@@ -46,6 +46,8 @@ struct SerialValues {
   private var index: [FamilyKey: Int] = [:]
   private var lastKey: FamilyKey?
   private var lastFamily = -1
+  /// The last id's `IDSerial.familyWord`.
+  private var lastWord: UInt64?
 
   /// The pages' memory, in bytes.
   private(set) var memoryBytes = 0
@@ -149,7 +151,13 @@ struct SerialValues {
   }
 
   private mutating func family(_ kind: Int, _ serial: IDSerial, make: Bool) -> Int? {
-    if let lastKey, lastKey.kind == kind, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) { return lastFamily }
+    if let lastKey, lastKey.kind == kind {
+      if let word = serial.familyWord {
+        if word == lastWord { return lastFamily }
+      } else if lastWord == nil, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) {
+        return lastFamily
+      }
+    }
     let key = FamilyKey(kind: kind, prefix: serial.prefix, width: serial.width)
     let f: Int
     if let known = index[key] {
@@ -161,6 +169,7 @@ struct SerialValues {
       index[key] = f
     }
     lastKey = key
+    lastWord = serial.familyWord
     lastFamily = f
     return f
   }
