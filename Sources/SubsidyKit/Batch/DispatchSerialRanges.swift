@@ -13,7 +13,7 @@
 /// file's order. Families are compared byte for byte, as the fingerprints compare ids (two ids that
 /// Unicode deems the same text are two ids), and there are at most `maxFamilies` of them: ids that end
 /// in digits but share no prefix go to the fingerprints. Each id is held in one place only, ranges or
-/// fingerprints, and both are asked, so the answer is exact either way.
+/// fingerprints, and asked in that place, so the answer is exact either way.
 struct DispatchSerialRanges {
   /// The most ranges a family holds (24 bytes each: 1.5 MB); past them it is closed. A new range is
   /// put in its place in ascending order, moving the ones above it, so more would cost time that
@@ -131,10 +131,9 @@ struct DispatchSerialRanges {
     return .recorded
   }
 
-  /// Closes family `f`: every id its ranges hold, as its fingerprint (`DispatchIDRegistry.fingerprint`
-  /// of its text, worked out from the prefix and the padded serial) with its line; the ranges are let go.
   /// Closes the family of `serial` (after `.closing`): each of its ids is handed to `body` with its
-  /// fingerprint and first line (no copy of them all is ever held), and its ranges are let go.
+  /// fingerprint (`DispatchIDRegistry.fingerprint` of its text, worked out from the prefix and the
+  /// padded serial) and first line, no copy of them all ever held; its ranges are let go.
   mutating func close(familyOf serial: IDSerial, into body: (_ fingerprint: UInt64, _ line: Int) throws -> Void) rethrows {
     guard let f = family(serial), !families[f].closed else { return }
     let prefix = serial.prefix, width = serial.width
