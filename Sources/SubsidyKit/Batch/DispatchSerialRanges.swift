@@ -32,17 +32,6 @@ struct DispatchSerialRanges {
     self.maxRanges = maxRanges
   }
 
-  private struct FamilyKey: Hashable {
-    var prefix: String
-    var width: Int
-    // Byte for byte, as the fingerprints and IDIndex compare ids (String's == is canonical equivalence).
-    static func == (a: Self, b: Self) -> Bool { a.width == b.width && IDSerial.sameBytes(a.prefix, b.prefix) }
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(width)
-      for byte in prefix.utf8 { hasher.combine(byte) }
-    }
-  }
-
   private struct Family {
     /// Ranges in ascending order of serial: the first and last serial, and the first one's line.
     var starts: [UInt64] = []
@@ -56,13 +45,9 @@ struct DispatchSerialRanges {
     var ids = 0
   }
 
+  /// Each family's ranges, by its number in `numbering`.
   private var families: [Family] = []
-  private var index: [FamilyKey: Int] = [:]
-  /// The family of the last id (a file has one or a few): looked up again only when it changes.
-  private var lastKey: FamilyKey?
-  private var lastFamily = -1
-  /// The last id's `IDSerial.familyWord`.
-  private var lastWord: UInt64?
+  private var numbering = SerialFamilies(limit: DispatchSerialRanges.maxFamilies)
 
   /// What the ranges hold, in bytes.
   private(set) var memoryBytes = 0
@@ -155,29 +140,11 @@ struct DispatchSerialRanges {
   }
 
   private mutating func family(_ serial: IDSerial) -> Int? {
-    if lastKey != nil {
-      if let word = serial.familyWord {
-        if word == lastWord { return lastFamily }
-      } else if lastWord == nil, let lastKey, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) {
-        return lastFamily
-      }
-    }
-    let key = FamilyKey(prefix: serial.prefix, width: serial.width)
-    let f: Int
-    if let known = index[key] {
-      f = known
-    } else {
-      // Refused for good: families are never dropped (but by `removeAll`), so an id refused here is
-      // refused every time, and its family holds nothing.
-      guard families.count < Self.maxFamilies else { return nil }
-      f = families.count
+    guard let f = numbering.find(serial, make: true) else { return nil }
+    if f == families.count {
       families.append(Family())
-      index[key] = f
       memoryBytes += 64 + serial.prefix.utf8.count
     }
-    lastKey = key
-    lastWord = serial.familyWord
-    lastFamily = f
     return f
   }
 }

@@ -18,20 +18,7 @@ struct SerialValues {
   /// The most families held (each may cost a page): past this, a new family's ids go to the fingerprints.
   static let maxFamilies = 64
 
-  private struct FamilyKey: Hashable {
-    var kind: Int
-    var prefix: String
-    var width: Int
-    static func == (a: Self, b: Self) -> Bool { a.kind == b.kind && a.width == b.width && IDSerial.sameBytes(a.prefix, b.prefix) }
-    func hash(into hasher: inout Hasher) {
-      hasher.combine(kind)
-      hasher.combine(width)
-      for byte in prefix.utf8 { hasher.combine(byte) }
-    }
-  }
-
   private struct Family {
-    var key: FamilyKey
     /// Per page (serial >> `pageBits`, from `basePage` on), its values; 0 is "none" (a value is never 0:
     /// see `IdentityRegistry`). Serials often start far from 0 (`P2024000001`): the table starts at the
     /// first one's page.
@@ -42,12 +29,9 @@ struct SerialValues {
     var closed = false
   }
 
+  /// Each family's pages, by its number in `numbering`.
   private var families: [Family] = []
-  private var index: [FamilyKey: Int] = [:]
-  private var lastKey: FamilyKey?
-  private var lastFamily = -1
-  /// The last id's `IDSerial.familyWord`.
-  private var lastWord: UInt64?
+  private var numbering = SerialFamilies(limit: SerialValues.maxFamilies)
 
   /// The pages' memory, in bytes.
   private(set) var memoryBytes = 0
@@ -65,7 +49,7 @@ struct SerialValues {
   /// The value held for `serial` of an id of entity kind `kind`.
   mutating func value(kind: Int, _ serial: IDSerial) -> Lookup {
     // An unknown family is not made by a lookup: it holds nothing, and `store` makes it if it may.
-    guard let f = family(kind, serial, make: false) else { return families.count < Self.maxFamilies ? .absent : .notHeld }
+    guard let f = family(kind, serial, make: false) else { return numbering.hasRoom ? .absent : .notHeld }
     if families[f].closed { return .notHeld }
     let page = Int(truncatingIfNeeded: serial.number >> UInt64(Self.pageBits)) - families[f].basePage
     guard page >= 0, page < families[f].pages.count, let values = families[f].pages[page] else { return .absent }
@@ -131,7 +115,7 @@ struct SerialValues {
   }
 
   private mutating func close(_ f: Int, into body: (_ fingerprint: UInt64, _ value: UInt64) throws -> Void) rethrows {
-    let key = families[f].key
+    let key = numbering.keys[f]
     let fingerprints = IDSerial.Fingerprints(prefix: key.prefix, width: key.width, seed: UInt64(truncatingIfNeeded: key.kind))
     // Closed first: a failure part way (a spill file that cannot be written) leaves the values not yet
     // handed over unreadable, and the run ends with that failure.
@@ -151,26 +135,8 @@ struct SerialValues {
   }
 
   private mutating func family(_ kind: Int, _ serial: IDSerial, make: Bool) -> Int? {
-    if let lastKey, lastKey.kind == kind {
-      if let word = serial.familyWord {
-        if word == lastWord { return lastFamily }
-      } else if lastWord == nil, lastKey.width == serial.width, IDSerial.sameBytes(lastKey.prefix, serial.prefix) {
-        return lastFamily
-      }
-    }
-    let key = FamilyKey(kind: kind, prefix: serial.prefix, width: serial.width)
-    let f: Int
-    if let known = index[key] {
-      f = known
-    } else {
-      guard make, families.count < Self.maxFamilies else { return nil }
-      f = families.count
-      families.append(Family(key: key))
-      index[key] = f
-    }
-    lastKey = key
-    lastWord = serial.familyWord
-    lastFamily = f
+    guard let f = numbering.find(kind: kind, serial, make: make) else { return nil }
+    if f == families.count { families.append(Family()) }
     return f
   }
 }
