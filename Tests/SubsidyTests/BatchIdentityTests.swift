@@ -109,6 +109,28 @@ import Testing
     #expect(!run.payouts.contains { ($0["subject"] ?? "").hasPrefix("BAD-") })
   }
 
+  /// A person whose number is another's, named by several rows of one chunk (and of the next): every
+  /// one of those rows is rejected, each naming the first line. The first of them repeats an earlier
+  /// dispatch id, so it is rejected for that, once (by the decoder within a chunk, across chunks by the
+  /// file's registry), and its claim still rejects the rows after it.
+  @Test(arguments: [["--chunk-rows", "2"], ["--chunk-rows", "4096"]])
+  func everyRowOfAConflictingPersonIsRejected(_ options: [String]) throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bottom = ["ID-D1", "ID-D3", "ID-D4", "ID-D5"].map { Self.row($0, person: "ID-P2", idNumber: Self.numberA) }
+    let (path, line) = try Self.file(top: [Self.row("ID-D1", person: "ID-P1", idNumber: Self.numberA)], bottom: bottom, in: dir)
+    let run = try runBatch(path, asOf: Self.asOf, options, in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    let repeated = run.rejects.filter { $0["line"] == String(line) }
+    #expect(repeated.count == 1 && repeated.first?["reason"]?.contains("repeats") == true, "\(run.rejectsText)")
+    for later in line + 1...line + 3 {
+      let reject = run.rejects.first { $0["line"] == String(later) }
+      #expect(reject?["column"] == "person_id_number" && reject?["reason"]?.contains("line 2") == true, "line \(later): \(run.rejectsText)")
+    }
+    #expect(!run.payouts.contains { ["ID-D3", "ID-D4", "ID-D5"].contains($0["subject"]) }, "a row of the second person was paid")
+    if let (read, evaluated, rejected) = run.summaryNumbers { #expect(read == evaluated + rejected) }
+  }
+
   @Test func jsonLinesGetTheSameChecks() throws {
     let dir = batchTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -109,7 +109,7 @@ public final class BatchRunner: Sendable {
     /// Refused results by rule index: counted, not built.
     var refused: [Int] = []
     /// The chunk's ID numbers per person, checked across the file in input order.
-    var identities: [IdentityClaim] = []
+    var identities = IdentityClaims()
     /// Each dispatch's id and its fingerprint, by record, for the file-wide repeated-id check. The
     /// decoded facts themselves are dropped once evaluated (they were most of a chunk's memory
     /// while it waits to be merged); the rare chunk that must be regrouped is decoded again from `slab`.
@@ -267,14 +267,14 @@ public final class BatchRunner: Sendable {
       }
       decoded = decoder.decode(chunk, asOf: asOf)
       parts = [(decoded.facts, decoded.lines, decoded.firstLines)]
-      item.identities = IdentityClaim.claims(decoded, plan: decoder.plan, schema: program.schema, rowKind: program.rowKind ?? 0)
+      item.identities = IdentityClaims(decoded, schema: program.schema, rowKind: program.rowKind ?? 0)
     } else {
       decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
       let loader = FactsLoader(schema: program.schema)
       for jsonLine in item.jsonLines {
         switch JSONLineFacts.load(jsonLine, file: options.input, schema: program.schema, loader: loader, asOf: asOf) {
         case .success(let facts):
-          item.identities += IdentityClaim.claims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0)
+          item.identities.append(IdentityClaims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0))
           let rows = facts.tables[program.rowKind ?? 0].count
           parts.append((facts, Array(repeating: jsonLine.line, count: rows), nil))
           decoded.lines.append(jsonLine.line)

@@ -3,28 +3,6 @@ import PolicyCheck
 import PolicyEval
 import PolicyValues
 
-/// One record's ID number as a chunk saw it: a person (or any entity with an `id_number` field), the
-/// number, and the rows that named it — all rejected together if the number turns out to belong to
-/// someone else, or the person to have another number.
-struct IdentityClaim: Sendable {
-  var entity: Int
-  var id: String
-  var number: String
-  /// Fingerprints of the id and the number, computed on the worker threads so the merge only looks up.
-  var idHash: UInt64
-  var numberHash: UInt64
-  /// The id's serial (`P00012345`), nil when it has none: the registry holds such ids by serial.
-  var serial: IDSerial? = nil
-  /// The column to name in a reject (`person_id_number` in a CSV, `person.id_number` in JSON Lines).
-  var column: String
-  /// The first row (line and its row subject, the dispatch id) that rests on this record…
-  var line: Int
-  var subject: String
-  /// …and any further rows of the chunk (most records have one row: no array for them).
-  var more: [(line: Int, subject: String)] = []
-  var rows: [(line: Int, subject: String)] { [(line, subject)] + more }
-}
-
 /// An ID number identifies one person, across the whole batch however it is chunked:
 /// - the same number under two ids: the later rows are rejected, naming the first line;
 /// - one id with two different numbers: the later rows are rejected, naming the first line.
@@ -169,123 +147,43 @@ struct IdentityRegistry {
   }
 }
 
-extension IdentityClaim {
-  /// The claims of a decoded CSV chunk: per record with an ID number, the rows that name it.
-  /// (`RowDecoder` has already rejected a row giving a record of the chunk another number.)
-  static func claims(_ decoded: RowDecoder.Decoded, plan: ColumnPlan, schema: FactSchema, rowKind: Int) -> [IdentityClaim] {
-    let facts = decoded.facts
-    let rowEntity = schema.entities[rowKind]
-    var paths: [(refSlot: Int, entity: Int, slot: Int, column: String)] = []
-    for field in rowEntity.fields {
-      guard case .reference(let target) = field.type, let entity = schema.entity(target) else { continue }
-      for id in entity.fields where id.type == .idNumber {
-        paths.append((field.slot, entity.index, id.slot, "\(field.name)_\(id.name)"))
-      }
-    }
-    guard !paths.isEmpty else { return [] }
-    var claims: [IdentityClaim] = []
-    // Each record's claim, by the record's index in its table (-1: none yet), per kind: an array,
-    // where a dictionary hashed a key for every row.
-    var position = facts.tables.map { [Int32](repeating: -1, count: $0.count) }
-    let table = facts.tables[rowKind]
-    let rows = min(table.count, decoded.lines.count)
-    // Per path, the record each row names (-1: none, or not of the path's kind), read column by
-    // column first: reading a cell through a column held in an array of columns copied the column
-    // (its arrays retained and released) for every row and path.
-    var named = [Int32](repeating: -1, count: paths.count * rows)
-    for p in paths.indices {
-      let references = table.columns[paths[p].refSlot]
-      for row in 0..<rows {
-        if case .entity(let kind, let index) = references[row], kind == paths[p].entity, index >= 0, index < position[kind].count {
-          named[p * rows + row] = Int32(index)
-        }
-      }
-    }
-    let numbers = paths.map { facts.tables[$0.entity].columns[$0.slot].boxed }
-    let numbersBoxed = paths.map { facts.tables[$0.entity].columns[$0.slot].codec == .boxed }
-    let targetIDs = paths.map { facts.tables[$0.entity].ids }
-    let subjects = table.ids
-    let lines = decoded.lines
-    for row in 0..<rows {
-      for p in paths.indices {
-        let index = Int(named[p * rows + row])
-        guard index >= 0 else { continue }
-        let kind = paths[p].entity
-        // ID numbers are text, held as `Value`s (`FactColumn.Codec.boxed`).
-        guard numbersBoxed[p], index < numbers[p].count, case .string(let number) = numbers[p][index] else { continue }
-        let i = Int(position[kind][index])
-        if i >= 0 {
-          claims[i].more.append((lines[row], subjects[row]))
-        } else {
-          position[kind][index] = Int32(claims.count)
-          let id = targetIDs[p][index]
-          claims.append(IdentityClaim(entity: kind, id: id, number: number,
-                                      idHash: IdentityRegistry.fingerprint(kind, id), numberHash: IdentityRegistry.fingerprint(kind, number),
-                                      serial: IDSerial(id), column: paths[p].column, line: lines[row], subject: subjects[row]))
-        }
-      }
-    }
-    return claims
-  }
-
-  /// The claims of one JSON Lines line: each record with an ID number; its rows are the line's dispatches.
-  static func claims(_ facts: Facts, line: Int, schema: FactSchema, rowKind: Int) -> [IdentityClaim] {
-    var claims: [IdentityClaim] = []
-    let subjects = facts.tables[rowKind].ids
-    for entity in schema.entities {
-      for field in entity.fields where field.type == .idNumber {
-        let table = facts.tables[entity.index]
-        for index in 0..<table.count {
-          guard case .string(let number) = table[record: index, slot: field.slot] else { continue }
-          claims.append(IdentityClaim(entity: entity.index, id: table.ids[index], number: number,
-                                      idHash: IdentityRegistry.fingerprint(entity.index, table.ids[index]),
-                                      numberHash: IdentityRegistry.fingerprint(entity.index, number), column: "\(entity.name).\(field.name)",
-                                      line: line, subject: subjects.first ?? table.ids[index], more: subjects.dropFirst().map { (line, $0) }))
-        }
-      }
-    }
-    return claims
-  }
-}
-
 extension IdentityRegistry {
   /// Checks a chunk's claims in order; every row of a conflicting claim becomes a reject (one per line).
   /// Returns how many lines were rejected, and the row subjects and records whose results are dropped.
   /// With a ledger, a claim the file accepts is checked against the identities of earlier batches
   /// too, and recorded when the batch commits.
-  mutating func reject(_ claims: [IdentityClaim], skipping repeated: Set<String>, kinds: [String], showPII: Bool,
+  mutating func reject(_ claims: IdentityClaims, skipping repeated: Set<String>, kinds: [String], showPII: Bool,
                        ledger: LedgerHooks?, into rejects: inout [Reject]) throws
     -> (lines: Int, dropped: (subjects: Set<String>, entities: Set<String>))
   {
     var subjects = Set<String>(), entities = Set<String>(), lines = Set<Int>()
     let checksLedger = ledger?.identityConflict != nil || ledger?.recordIdentity != nil
     if checksLedger, let prefetch = ledger?.prefetchIdentities {
-      try prefetch(claims.map { IdentityRecord(kind: kinds[$0.entity], id: $0.id, number: $0.number) })
+      try prefetch(claims.indices.map { IdentityRecord(kind: kinds[claims[$0].entity], id: claims.id($0), number: claims.number($0)) })
     }
     // By index, and the rows looked at in place: this loop runs on the one merging thread for every
     // person of the file, and copying a claim (four strings and an array) cost more than checking it.
     for i in claims.indices {
       if !repeated.isEmpty || !subjects.isEmpty {
         func live(_ subject: String) -> Bool { !repeated.contains(subject) && !subjects.contains(subject) }
-        if !live(claims[i].subject), !claims[i].more.contains(where: { live($0.subject) }) { continue }
+        if !claims.anyRow(i, live) { continue }
       }
       // The fingerprints only, not a copy of the claim, on the path every accepted claim takes.
       let idHash = claims[i].idHash, numberHash = claims[i].numberHash, kind = claims[i].entity
       let held = try held(idHash: idHash, numberHash: numberHash, kind: kind, serial: claims[i].serial)
-      var why = try conflict(idHash: idHash, numberHash: numberHash, id: claims[i].id, kind: kinds[claims[i].entity], held: held)
-      let record = checksLedger ? IdentityRecord(kind: kinds[claims[i].entity], id: claims[i].id, number: claims[i].number) : nil
+      var why = try conflict(idHash: idHash, numberHash: numberHash, id: claims.id(i), kind: kinds[kind], held: held)
+      let record = checksLedger ? IdentityRecord(kind: kinds[kind], id: claims.id(i), number: claims.number(i)) : nil
       if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
       guard let why else {
         try register(idHash: idHash, numberHash: numberHash, line: claims[i].line, held: held, kind: kind, serial: claims[i].serial)
         if let record { try ledger?.recordIdentity?(record) }
         continue
       }
-      let claim = claims[i]
-      entities.insert(claim.id)
-      for (line, subject) in claim.rows where !repeated.contains(subject) && !subjects.contains(subject) {
+      entities.insert(claims.id(i))
+      for (line, subject) in claims.rows(i) where !repeated.contains(subject) && !subjects.contains(subject) {
         subjects.insert(subject)
         if lines.insert(line).inserted {
-          rejects.append(Reject(line: line, column: claim.column, value: PIIMask.masked(claim.number, show: showPII), reason: why))
+          rejects.append(Reject(line: line, column: claims.column(i), value: PIIMask.masked(claims.number(i), show: showPII), reason: why))
         }
       }
     }
