@@ -19,10 +19,16 @@ struct IDSerial: Sendable {
   var familyWord: UInt64?
 
   init?(_ id: String) {
+    var text = id
+    guard let serial = text.withUTF8({ IDSerial(utf8: $0) }) else { return nil }
+    self = serial
+  }
+
+  /// The id given as its UTF-8 bytes.
+  init?(utf8 bytes: UnsafeBufferPointer<UInt8>) {
     // On the id's bytes in place: through the `utf8` view (reversed, then a prefix copied into a new
     // string) it cost 50 ns an id, a twentieth of the workers' time outside decoding.
-    var text = id
-    guard let (prefix, width, number, word) = text.withUTF8({ bytes -> (String, Int, UInt64, UInt64?)? in
+    guard let (prefix, width, number, word) = { () -> (String, Int, UInt64, UInt64?)? in
       var digits = 0
       var number: UInt64 = 0
       var scale: UInt64 = 1
@@ -44,7 +50,7 @@ struct IDSerial: Sendable {
         word = w
       }
       return (String(decoding: UnsafeBufferPointer(rebasing: bytes[..<i]), as: UTF8.self), digits, number, word)
-    }) else { return nil }
+    }() else { return nil }
     self.prefix = prefix
     self.width = width
     self.number = number

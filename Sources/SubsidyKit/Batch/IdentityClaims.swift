@@ -6,17 +6,21 @@ import PolicyValues
 /// `id_number` field), the number, and the rows that named it — all rejected together if the number
 /// turns out to belong to someone else, or the person to have another number (`IdentityRegistry`).
 ///
-/// A claim is plain numbers: its record's place in a `Source` (the chunk's ids and numbers, held
-/// whole), its row's place in `subjects`, and its further rows as a range of `extras`. When each claim
-/// held its id, number, column and subject as strings, making a claim retained them on the worker
-/// and dropping it released them on the merging thread: 0.1 s of a 1M-row run, for text read only
-/// when a claim conflicts or goes to a ledger.
+/// A claim is plain numbers: where its id's and number's bytes are in `text` (one array for the
+/// chunk), its column, its row's place in `subjects`, and its further rows as a range of `extras`.
+/// When each claim held its id, number, column and subject as strings, making a claim retained them
+/// on the worker and dropping it released them on the merging thread (0.1 s of a 1M-row run), for
+/// text read only when a claim conflicts or goes to a ledger. Holding the chunk's columns of ids and
+/// numbers instead moved their freeing to the merging thread; the bytes are one allocation.
 struct IdentityClaims: Sendable {
   struct Claim: Sendable {
     var entity: Int
-    /// Where the id and number are: `sources[source]`, entry `record`.
-    var source: Int32
-    var record: Int32
+    /// The column a reject names: `columns[column]`.
+    var column: Int32
+    /// The id's and the number's bytes: `text[idStart..<numberStart]`, `text[numberStart..<numberEnd]`.
+    var idStart: Int
+    var numberStart: Int
+    var numberEnd: Int
     /// Fingerprints of the id and the number, computed on the worker threads so the merge only looks up.
     var idHash: UInt64
     var numberHash: UInt64
@@ -30,16 +34,11 @@ struct IdentityClaims: Sendable {
     var extrasEnd: Int32 = 0
   }
 
-  /// The ids and numbers of one table's records, as the chunk decoded them, and the column a reject names
-  /// (`person_id_number` in a CSV, `person.id_number` in JSON Lines).
-  struct Source: Sendable {
-    var ids: [String]
-    var numbers: [Value]
-    var column: String
-  }
-
   private(set) var claims: [Claim] = []
-  private(set) var sources: [Source] = []
+  /// The claims' ids and numbers, one after another.
+  private(set) var text: [UInt8] = []
+  /// The columns a reject names (`person_id_number` in a CSV, `person.id_number` in JSON Lines).
+  private(set) var columns: [String] = []
   /// The rows' subjects (dispatch ids), which claims and extras name by index.
   private(set) var subjects: [String] = []
   private(set) var extras: [(line: Int, subject: Int32)] = []
@@ -49,12 +48,10 @@ struct IdentityClaims: Sendable {
   var indices: Range<Int> { claims.indices }
   subscript(i: Int) -> Claim { claims[i] }
 
-  func id(_ i: Int) -> String { sources[Int(claims[i].source)].ids[Int(claims[i].record)] }
-  func number(_ i: Int) -> String {
-    guard case .string(let number) = sources[Int(claims[i].source)].numbers[Int(claims[i].record)] else { return "" }
-    return number
-  }
-  func column(_ i: Int) -> String { sources[Int(claims[i].source)].column }
+  func id(_ i: Int) -> String { string(claims[i].idStart, claims[i].numberStart) }
+  func number(_ i: Int) -> String { string(claims[i].numberStart, claims[i].numberEnd) }
+  func column(_ i: Int) -> String { columns[Int(claims[i].column)] }
+  private func string(_ start: Int, _ end: Int) -> String { String(decoding: text[start..<end], as: UTF8.self) }
   func subject(_ i: Int) -> String { subjects[Int(claims[i].subject)] }
 
   /// Every row of claim `i`: its first, then the others, in input order.
@@ -73,13 +70,17 @@ struct IdentityClaims: Sendable {
 
   /// Another part's claims after these (JSON Lines: one part per line), in order.
   mutating func append(_ other: IdentityClaims) {
-    let sourceBase = Int32(sources.count), subjectBase = Int32(subjects.count), extrasBase = Int32(extras.count)
-    sources += other.sources
+    let columnBase = Int32(columns.count), textBase = text.count, subjectBase = Int32(subjects.count), extrasBase = Int32(extras.count)
+    columns += other.columns
+    text += other.text
     subjects += other.subjects
     extras += other.extras.map { ($0.line, $0.subject + subjectBase) }
     claims += other.claims.map { claim in
       var claim = claim
-      claim.source += sourceBase
+      claim.column += columnBase
+      claim.idStart += textBase
+      claim.numberStart += textBase
+      claim.numberEnd += textBase
       claim.subject += subjectBase
       claim.extrasStart += extrasBase
       claim.extrasEnd += extrasBase
@@ -101,8 +102,7 @@ extension IdentityClaims {
         // ID numbers are text, held as `Value`s (`FactColumn.Codec.boxed`).
         guard facts.tables[entity.index].columns[id.slot].codec == .boxed else { continue }
         paths.append((field.slot, entity.index, id.slot))
-        sources.append(Source(ids: facts.tables[entity.index].ids, numbers: facts.tables[entity.index].columns[id.slot].boxed,
-                              column: "\(field.name)_\(id.name)"))
+        columns.append("\(field.name)_\(id.name)")
       }
     }
     guard !paths.isEmpty else { return }
@@ -127,21 +127,22 @@ extension IdentityClaims {
     // Further rows of a claim, gathered per claim once every row is seen.
     var more: [(claim: Int32, line: Int, subject: Int32)] = []
     let lines = decoded.lines
+    // Room for about one claim a row, each an id and an 18-digit number.
+    text.reserveCapacity(rows * 32)
+    let numbers = paths.map { facts.tables[$0.entity].columns[$0.slot].boxed }
+    let ids = paths.map { facts.tables[$0.entity].ids }
     for row in 0..<rows {
       for p in paths.indices {
         let index = Int(named[p * rows + row])
-        guard index >= 0, index < sources[p].numbers.count else { continue }
+        guard index >= 0, index < numbers[p].count else { continue }
         let kind = paths[p].entity
-        guard case .string(let number) = sources[p].numbers[index] else { continue }
+        guard case .string(let number) = numbers[p][index] else { continue }
         let i = position[kind][index]
         if i >= 0 {
           more.append((i, lines[row], Int32(row)))
         } else {
           position[kind][index] = Int32(claims.count)
-          let id = sources[p].ids[index]
-          claims.append(Claim(entity: kind, source: Int32(p), record: Int32(index),
-                              idHash: IdentityRegistry.fingerprint(kind, id), numberHash: IdentityRegistry.fingerprint(kind, number),
-                              serial: IDSerial(id), line: lines[row], subject: Int32(row)))
+          add(entity: kind, column: p, id: ids[p][index], number: number, serial: true, line: lines[row], subject: row)
         }
       }
     }
@@ -156,9 +157,8 @@ extension IdentityClaims {
     for entity in schema.entities {
       for field in entity.fields where field.type == .idNumber {
         let table = facts.tables[entity.index]
-        let source = Int32(sources.count)
-        sources.append(Source(ids: table.ids, numbers: (0..<table.count).map { table[record: $0, slot: field.slot] },
-                              column: "\(entity.name).\(field.name)"))
+        let column = columns.count
+        columns.append("\(entity.name).\(field.name)")
         for index in 0..<table.count {
           guard case .string(let number) = table[record: index, slot: field.slot] else { continue }
           // The line's first dispatch is the claim's row (the record's own id when it has none).
@@ -168,14 +168,38 @@ extension IdentityClaims {
             subjects.append(table.ids[index])
           }
           let claim = Int32(claims.count)
-          claims.append(Claim(entity: entity.index, source: source, record: Int32(index),
-                              idHash: IdentityRegistry.fingerprint(entity.index, table.ids[index]),
-                              numberHash: IdentityRegistry.fingerprint(entity.index, number), serial: nil, line: line, subject: subject))
+          add(entity: entity.index, column: column, id: table.ids[index], number: number, serial: false, line: line, subject: Int(subject))
           for s in dispatches.indices.dropFirst() { more.append((claim, line, Int32(s))) }
         }
       }
     }
     groupExtras(more)
+  }
+
+  /// A new claim: its id and number copied into `text`, then fingerprinted there, and (`serial`) the
+  /// id read as a serial. From the bytes in `text`: each string read through a copy of it cost a
+  /// retain and a release.
+  private mutating func add(entity: Int, column: Int, id: String, number: String, serial: Bool, line: Int, subject: Int) {
+    let idStart = text.count
+    Self.append(id, to: &text)
+    let numberStart = text.count
+    Self.append(number, to: &text)
+    let numberEnd = text.count
+    let (idHash, numberHash, idSerial) = text.withUnsafeBufferPointer { bytes in
+      let id = UnsafeBufferPointer(rebasing: bytes[idStart..<numberStart])
+      return (IdentityRegistry.fingerprint(entity, utf8: id),
+              IdentityRegistry.fingerprint(entity, utf8: UnsafeBufferPointer(rebasing: bytes[numberStart..<numberEnd])),
+              serial ? IDSerial(utf8: id) : nil)
+    }
+    claims.append(Claim(entity: entity, column: Int32(column), idStart: idStart, numberStart: numberStart, numberEnd: numberEnd,
+                        idHash: idHash, numberHash: numberHash, serial: idSerial, line: line, subject: Int32(subject)))
+  }
+
+  /// A string's bytes appended from its own storage, borrowed (through the `utf8` view's iterator, a
+  /// byte at a time, it cost more than the fingerprints).
+  @inline(__always)
+  private static func append(_ string: String, to text: inout [UInt8]) {
+    if string.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) == nil { text.append(contentsOf: string.utf8) }
   }
 
   /// Lays out each claim's further rows together, in input order (`more` is in row order).

@@ -135,13 +135,16 @@ struct IdentityRegistry {
   var summary: String { "identities \(numberOf.summary) and \(serials.count) by serial, their numbers \(holderOf.summary)" }
 
   static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
-    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
     var text = text
-    text.withUTF8 { bytes in
-      for byte in bytes {
-        hash ^= UInt64(byte)
-        hash = hash &* 0x100_0000_01b3
-      }
+    return text.withUTF8 { fingerprint(entity, utf8: $0) }
+  }
+
+  /// The fingerprint of a text's UTF-8 bytes (FNV-1a, seeded with the entity kind).
+  static func fingerprint(_ entity: Int, utf8 bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
+    for byte in bytes {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
     }
     return hash
   }
