@@ -36,6 +36,18 @@ import Testing
     #expect(ordered == model.keys.sorted())
   }
 
+  /// `touch` (the warm-up before a chunk's lookups) reads the slot a lookup probes first: for a key
+  /// alone in its shard that is the key itself; an empty slot reads 0; key 0 (held aside) is skipped.
+  @Test func touchReadsTheSlotALookupProbesFirst() {
+    var table = FingerprintTable<UInt64>()
+    let key: UInt64 = 0x1234_5678_9ABC_DEF1
+    #expect([key].withUnsafeBufferPointer { table.touch($0) } == 0)
+    _ = table.insertIfAbsent(key, 7)
+    _ = table.insertIfAbsent(0, 8)
+    #expect([key, 0].withUnsafeBufferPointer { table.touch($0) } == key)
+    #expect(table[key] == 7 && table[0] == 8 && table.count == 2)
+  }
+
   /// The table grows a shard at a time: an insert never holds more than a small part of the table
   /// twice over (one array's doubling held three times a 16 MB table at once, and the pool spilled
   /// the registry that every returning person reads).

@@ -17,6 +17,19 @@ import Testing
     }
   }
 
+  /// `touch` (the warm-up before a chunk's lookups) reads the slots `value` reads, page by page, for
+  /// the family of the last id found, and changes nothing.
+  @Test func touchReadsTheSlotsALookupReads() throws {
+    var values = SerialValues()
+    let first = try #require(IDSerial("P00000005")), far = try #require(IDSerial("P00200003"))
+    #expect(values.store(kind: 0, first, 11) == .stored)
+    #expect(values.store(kind: 0, far, 13) == .stored)
+    let numbers: [UInt64] = [5, 6, 200_003]
+    #expect(numbers.withUnsafeBufferPointer { values.touch(kind: 0, family: far, numbers: $0) } == 11 ^ 13)
+    #expect(numbers.withUnsafeBufferPointer { values.touch(kind: 1, family: far, numbers: $0) } == 0, "another kind's family")
+    guard case .value(11) = values.value(kind: 0, first) else { Issue.record("the value changed"); return }
+  }
+
   /// Claims for dense and sparse families and ids with no serial, people who come back, a second
   /// number for a person and a number under a second person, through a registry that holds ids by
   /// serial and one that holds every id by fingerprint: the same answer every time.

@@ -39,6 +39,31 @@ struct FingerprintTable<Value: FixedWidthInteger> {
     }
   }
 
+  /// Reads the first slot each key would probe, and returns them folded together: asked for a chunk's
+  /// keys before they are looked up (`IdentityRegistry.warm`), so their cache misses overlap instead
+  /// of coming one at a time. The shards' slots are taken as pointers first: reading an array held in
+  /// an array retained it, and each retain's atomic operation waited for the reads before it.
+  func touch(_ keys: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    var bases = [UnsafePointer<UInt64>?](repeating: nil, count: shards.count), masks = [Int](repeating: 0, count: shards.count)
+    var seen: UInt64 = 0
+    withExtendedLifetime(shards) {
+      for s in shards.indices {
+        // The pointer outlives the closure: `shards` is neither changed nor freed until the end of `withExtendedLifetime`.
+        bases[s] = shards[s].keys.withUnsafeBufferPointer { $0.baseAddress }
+        masks[s] = shards[s].keys.count - 1
+      }
+      bases.withUnsafeBufferPointer { bases in
+        masks.withUnsafeBufferPointer { masks in
+          for key in keys where key != 0 {
+            let (s, h) = Self.place(key)
+            if let base = bases[s] { seen ^= base[Int(truncatingIfNeeded: h) & masks[s]] }
+          }
+        }
+      }
+    }
+    return seen
+  }
+
   /// The value already held for `key`, or nil after storing `value` for it.
   mutating func insertIfAbsent(_ key: UInt64, _ value: Value) -> Value? {
     if key == 0 {

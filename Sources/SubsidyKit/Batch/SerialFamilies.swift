@@ -38,6 +38,13 @@ struct SerialFamilies {
   /// Whether a family not seen yet would be made.
   var hasRoom: Bool { keys.count < limit }
 
+  /// The family of `serial` when it is the last one found, else nil; changes nothing (for warming a
+  /// lookup: `SerialValues.touch`).
+  func lastFamily(kind: Int, _ serial: IDSerial) -> Int? {
+    guard let last, last.key.kind == kind, let word = serial.familyWord, word == last.word else { return nil }
+    return last.family
+  }
+
   /// The number of the family of `serial` (an id of entity kind `kind`); a new family is numbered
   /// `count` when `make` and there is room, else nil.
   mutating func find(kind: Int = 0, _ serial: IDSerial, make: Bool) -> Int? {

@@ -57,6 +57,29 @@ struct SerialValues {
     return value == 0 ? .absent : .value(value)
   }
 
+  /// Reads the slots `value(kind:_:)` would read for these serials of one family, and returns them
+  /// folded together (see `FingerprintTable.touch`): the family of the last id found (`serials` are
+  /// all of it, or this reads nothing), a page at a time. Changes nothing.
+  func touch(kind: Int, family serial: IDSerial, numbers: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    guard let f = numbering.lastFamily(kind: kind, serial), !families[f].closed else { return 0 }
+    var seen: UInt64 = 0
+    var i = 0
+    while i < numbers.count {
+      // The run of numbers on one page, read through the page's own buffer.
+      let absolute = Int(truncatingIfNeeded: numbers[i] >> UInt64(Self.pageBits))
+      var end = i + 1
+      while end < numbers.count, Int(truncatingIfNeeded: numbers[end] >> UInt64(Self.pageBits)) == absolute { end += 1 }
+      let page = absolute - families[f].basePage
+      if page >= 0, page < families[f].pages.count, let values = families[f].pages[page] {
+        values.withUnsafeBufferPointer { values in
+          for k in i..<end { seen ^= values[Int(truncatingIfNeeded: numbers[k]) & (Self.pageSize - 1)] }
+        }
+      }
+      i = end
+    }
+    return seen
+  }
+
   enum Stored {
     case stored
     /// Not stored: the family is closed, and the fingerprints hold its ids.

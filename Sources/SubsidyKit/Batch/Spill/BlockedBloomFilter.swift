@@ -43,6 +43,14 @@ final class BlockedBloomFilter {
     return true
   }
 
+  /// Reads the first word of each key's block, and returns them folded together (see
+  /// `FingerprintTable.touch`).
+  func touch(_ keys: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    var seen: UInt64 = 0
+    for key in keys { seen ^= words[place(key).base] }
+    return seen
+  }
+
   /// The key's block (its first word) and the 63 bits that choose the bits set in it.
   @inline(__always)
   private func place(_ key: UInt64) -> (base: Int, bits: UInt64) {

@@ -31,6 +31,9 @@ final class FingerprintRun<Value: FixedWidthInteger> {
   /// Entries in block `b`.
   func entries(inBlock b: Int) -> Int { min(Self.entriesPerBlock, count - b * Self.entriesPerBlock) }
 
+  /// Reads the filter's block of each key (see `FingerprintTable.touch`).
+  func touch(_ keys: UnsafeBufferPointer<UInt64>) -> UInt64 { filter.touch(keys) }
+
   /// The value held for `key`, reading at most one block (into `block`, which keeps it for the next
   /// lookup: the registries look a key up and then record it).
   func value(for key: UInt64, using block: FingerprintBlock) throws -> Value? {

@@ -64,6 +64,14 @@ struct FingerprintRuns<Value: FixedWidthInteger> {
     return try onDisk(key)
   }
 
+  /// Reads what a lookup of each key reads first: the table's slot and each run's filter block (see
+  /// `FingerprintTable.touch`), a run at a time.
+  func touch(_ keys: UnsafeBufferPointer<UInt64>) -> UInt64 {
+    var seen = table.touch(keys)
+    for run in runs { seen ^= run.touch(keys) }
+    return seen
+  }
+
   /// The value already held for `key`, or nil after storing `value` for it.
   mutating func insertIfAbsent(_ key: UInt64, _ value: Value) throws -> Value? {
     if !runs.isEmpty {
