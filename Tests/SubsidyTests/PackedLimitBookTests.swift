@@ -44,6 +44,21 @@ import Testing
     #expect(packed.count == 0 && packed.bytes < 4_096)
   }
 
+  /// A slot's texts are compared as `LimitSlot` compares them: bytes first, then, when the bytes differ
+  /// under one fingerprint, as strings (canonically equivalent text is one beneficiary, as in `LimitBook`).
+  @Test func slotsOfEquivalentTextAreOneSlotAsInTheLimitBook() {
+    var packed = PackedLimitBook(fingerprint: { _ in 1 })
+    var book = LimitBook<PayoutRow>()
+    let day = CivilDate(year: 2024, month: 1, day: 1)!
+    for (n, name) in ["Jos\u{E9}", "Jose\u{301}", "Josh"].enumerated() {
+      let slot = LimitSlot(stored: 0, beneficiary: name, payee: "", year: 2024)
+      let row = PayoutRow(ruleIndex: n, subject: "D\(9 - n)", beneficiary: name, payee: "", amount: nil, status: .payable,
+                          eligibleFrom: nil, expires: nil, missingEvidence: "", ruleDate: day, slot: slot, explanationJSON: nil)
+      #expect(packed.offer(row, slot: slot) == book.offer(row, slot: slot, order: row.claimOrder)?.ruleIndex, "\(name)")
+    }
+    #expect(packed.count == 2 && book.count == 2)
+  }
+
   /// Held in a fraction of the memory the row-and-dictionary book took: under 160 bytes a winner.
   @Test func aWinnerTakesLittleMemory() {
     var packed = PackedLimitBook()

@@ -66,12 +66,18 @@ public struct LimitSlot: Hashable, Sendable {
 /// claim is never refused because an earlier one still lacks a document, and the choice does not depend
 /// on the order of the input.
 public struct ClaimOrder: Comparable, Sendable {
-  var rank: Int
-  var date: CivilDate
-  var subject: String
+  public private(set) var rank: Int
+  public private(set) var date: CivilDate
+  public private(set) var subject: String
 
   public init(status: Status, date: CivilDate, subject: String) {
-    rank = status.claimRank
+    self.init(rank: status.claimRank, date: date, subject: subject)
+  }
+
+  /// An order from its parts (`Status.claimRank`): a store that keeps the rank and date apart compares
+  /// those first and reads the subject only on a tie.
+  public init(rank: Int, date: CivilDate, subject: String) {
+    self.rank = rank
     self.date = date
     self.subject = subject
   }

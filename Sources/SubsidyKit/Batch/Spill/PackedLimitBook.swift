@@ -1,3 +1,4 @@
+import Foundation
 import PolicyEval
 import PolicyValues
 
@@ -45,7 +46,7 @@ struct PackedLimitBook {
     let key = fingerprint(slot)
     var place: Int?
     if let held = places[key] {
-      if storedSlot(Int(held)) == slot {
+      if holds(Int(held), slot) {
         place = Int(held)
       } else if let other = overflow[slot] {
         place = Int(other)
@@ -58,7 +59,12 @@ struct PackedLimitBook {
       return nil
     }
     let holder = claim(place)
-    guard row.claimOrder < holder.order else { return row.ruleIndex }
+    // Status and date decide nearly every contest; the holder's subject is read only on a tie.
+    let offered = row.claimOrder
+    let wins = (offered.rank, offered.date) != (holder.rank, holder.date)
+      ? (offered.rank, offered.date) < (holder.rank, holder.date)
+      : offered < ClaimOrder(rank: holder.rank, date: holder.date, subject: subject(place))
+    guard wins else { return row.ruleIndex }
     // The holder's record stays in its page, unused, until the book is drained (`bytes` counts it).
     records[place] = append(row, slot: slot)
     return holder.ruleIndex
@@ -88,36 +94,55 @@ struct PackedLimitBook {
   /// A record: rule index (4), status (1), flags (1), amount (8), eligible from, expires, rule date,
   /// slot rule, slot year (4 each), then the subject, beneficiary, payee, missing evidence, slot
   /// beneficiary, slot payee and explanation, each as a LEB128 length and its UTF-8.
+  ///
+  /// Written straight into the last page, its size worked out first: a record built in an array of its
+  /// own, from an array of its seven texts, cost two allocations a claim on the merging thread.
   private mutating func append(_ row: PayoutRow, slot: LimitSlot) -> UInt64 {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(40 + row.subject.utf8.count + row.beneficiary.utf8.count + row.payee.utf8.count
-                          + row.missingEvidence.utf8.count + slot.beneficiary.utf8.count + slot.payee.utf8.count
-                          + (row.explanationJSON?.utf8.count ?? 0))
-    Self.put(UInt32(truncatingIfNeeded: row.ruleIndex), &bytes)
-    bytes.append(UInt8(Self.statuses.firstIndex(of: row.status) ?? 0))
+    let explanation = row.explanationJSON ?? ""
+    var size = Self.fixedBytes
+    for count in [row.subject.utf8.count, row.beneficiary.utf8.count, row.payee.utf8.count, row.missingEvidence.utf8.count,
+                  slot.beneficiary.utf8.count, slot.payee.utf8.count, explanation.utf8.count] {
+      size += Self.lengthBytes(count) + count
+    }
+    if pages.isEmpty || pages[pages.count - 1].count + size > Self.pageBytes {
+      pages.append([])
+      pages[pages.count - 1].reserveCapacity(max(Self.pageBytes, size))
+    }
+    let page = pages.count - 1
+    let offset = pages[page].count
     var flags: UInt8 = 0
     if row.amount != nil { flags |= 1 }
     if row.eligibleFrom != nil { flags |= 2 }
     if row.expires != nil { flags |= 4 }
     if row.explanationJSON != nil { flags |= 8 }
-    bytes.append(flags)
-    Self.put(UInt64(bitPattern: row.amount?.raw ?? 0), &bytes)
-    Self.put(row.eligibleFrom?.packedValue ?? 0, &bytes)
-    Self.put(row.expires?.packedValue ?? 0, &bytes)
-    Self.put(row.ruleDate.packedValue, &bytes)
-    Self.put(UInt32(bitPattern: slot.rule), &bytes)
-    Self.put(UInt32(bitPattern: slot.year), &bytes)
-    for text in [row.subject, row.beneficiary, row.payee, row.missingEvidence, slot.beneficiary, slot.payee, row.explanationJSON ?? ""] {
-      Self.put(text, &bytes)
-    }
-    if pages.isEmpty || pages[pages.count - 1].count + bytes.count > Self.pageBytes {
-      pages.append([])
-      pages[pages.count - 1].reserveCapacity(max(Self.pageBytes, bytes.count))
-    }
-    let page = pages.count - 1
-    let offset = pages[page].count
-    pages[page].append(contentsOf: bytes)
+    Self.put(UInt32(truncatingIfNeeded: row.ruleIndex), &pages[page])
+    pages[page].append(UInt8(Self.statuses.firstIndex(of: row.status) ?? 0))
+    pages[page].append(flags)
+    Self.put(UInt64(bitPattern: row.amount?.raw ?? 0), &pages[page])
+    Self.put(row.eligibleFrom?.packedValue ?? 0, &pages[page])
+    Self.put(row.expires?.packedValue ?? 0, &pages[page])
+    Self.put(row.ruleDate.packedValue, &pages[page])
+    Self.put(UInt32(bitPattern: slot.rule), &pages[page])
+    Self.put(UInt32(bitPattern: slot.year), &pages[page])
+    Self.put(row.subject, &pages[page])
+    Self.put(row.beneficiary, &pages[page])
+    Self.put(row.payee, &pages[page])
+    Self.put(row.missingEvidence, &pages[page])
+    Self.put(slot.beneficiary, &pages[page])
+    Self.put(slot.payee, &pages[page])
+    Self.put(explanation, &pages[page])
+    assert(pages[page].count == offset + size)
     return UInt64(page) << 32 | UInt64(offset)
+  }
+
+  /// Bytes of a LEB128 length.
+  private static func lengthBytes(_ n: Int) -> Int {
+    var n = n, bytes = 1
+    while n >= 0x80 {
+      n >>= 7
+      bytes += 1
+    }
+    return bytes
   }
 
   /// Where a record's strings start.
@@ -137,8 +162,24 @@ struct PackedLimitBook {
     }
   }
 
-  /// The holder's place in the claim order and its rule.
-  private func claim(_ number: Int) -> (order: ClaimOrder, ruleIndex: Int) {
+  /// Whether winner `number`'s slot is `slot`: the numbers, then the texts' bytes. Texts of other bytes
+  /// are compared again as strings, as `LimitSlot`'s `==` compares them (canonically equivalent text
+  /// is equal); that takes a fingerprint shared by two slots, so it is all but never asked.
+  private func holds(_ number: Int, _ slot: LimitSlot) -> Bool {
+    let place = records[number]
+    let sameBytes = pages[Int(place >> 32)].withUnsafeBufferPointer { page -> Bool? in
+      var reader = Reader(page, at: Int(place & 0xFFFF_FFFF))
+      reader.position += 26
+      let rule = Int32(bitPattern: reader.u32()), year = Int32(bitPattern: reader.u32())
+      guard rule == slot.rule, year == slot.year else { return false }
+      for _ in 0..<4 { reader.skipText() }
+      return reader.textEquals(slot.beneficiary) && reader.textEquals(slot.payee) ? true : nil
+    }
+    return sameBytes ?? (storedSlot(number) == slot)
+  }
+
+  /// The holder's status rank, rule date and rule.
+  private func claim(_ number: Int) -> (rank: Int, date: CivilDate, ruleIndex: Int) {
     let place = records[number]
     return pages[Int(place >> 32)].withUnsafeBufferPointer { page in
       let start = Int(place & 0xFFFF_FFFF)
@@ -147,8 +188,16 @@ struct PackedLimitBook {
       let status = Self.statuses[Int(page[reader.position])]
       reader.position = start + 22
       let ruleDate = CivilDate(packed: reader.u32())
-      reader.position = start + Self.fixedBytes
-      return (ClaimOrder(status: status, date: ruleDate, subject: reader.text()), ruleIndex)
+      return (status.claimRank, ruleDate, ruleIndex)
+    }
+  }
+
+  /// Winner `number`'s subject.
+  private func subject(_ number: Int) -> String {
+    let place = records[number]
+    return pages[Int(place >> 32)].withUnsafeBufferPointer { page in
+      var reader = Reader(page, at: Int(place & 0xFFFF_FFFF) + Self.fixedBytes)
+      return reader.text()
     }
   }
 
@@ -177,16 +226,19 @@ struct PackedLimitBook {
   }
 
   private static func put(_ text: String, _ bytes: inout [UInt8]) {
-    var text = text
-    text.withUTF8 { utf8 in
-      var n = utf8.count
-      while n >= 0x80 {
-        bytes.append(UInt8(truncatingIfNeeded: n) | 0x80)
-        n >>= 7
-      }
-      bytes.append(UInt8(n))
-      bytes.append(contentsOf: utf8)
+    if text.utf8.withContiguousStorageIfAvailable({ put(utf8: $0, &bytes) }) == nil {
+      Array(text.utf8).withUnsafeBufferPointer { put(utf8: $0, &bytes) }
     }
+  }
+
+  private static func put(utf8: UnsafeBufferPointer<UInt8>, _ bytes: inout [UInt8]) {
+    var n = utf8.count
+    while n >= 0x80 {
+      bytes.append(UInt8(truncatingIfNeeded: n) | 0x80)
+      n >>= 7
+    }
+    bytes.append(UInt8(n))
+    bytes.append(contentsOf: utf8)
   }
 
   /// Reads a record in place.
@@ -231,6 +283,15 @@ struct PackedLimitBook {
     }
 
     mutating func skipText() { position += length() }
+
+    /// Whether the next text is `text`'s bytes; moves past it.
+    mutating func textEquals(_ text: String) -> Bool {
+      let n = length()
+      defer { position += n }
+      let stored = UnsafeBufferPointer(rebasing: page[position..<(position + n)])
+      return text.utf8.withContiguousStorageIfAvailable { $0.count == n && (n == 0 || memcmp($0.baseAddress!, stored.baseAddress!, n) == 0) }
+        ?? text.utf8.elementsEqual(stored)
+    }
   }
 
   /// FNV-1a over the slot's parts (`FingerprintTable` mixes it with its per-process seed).
