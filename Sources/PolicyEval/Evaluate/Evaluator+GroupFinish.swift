@@ -1,14 +1,20 @@
 import PolicyCheck
 import PolicyValues
 
-/// One group handed back when a batch judges its groups: its accumulator and its parties' ids.
+/// One group handed back when a batch judges its groups: its key, its accumulator and its parties' ids.
 public struct HeldGroup: Sendable {
+  /// The key as its first member gave it (`ValueText.encode`).
+  public var keyText: String
   public var accumulator: GroupAccumulator
   public var ids: GroupTable.PartyIDs
-  public init(accumulator: GroupAccumulator, ids: GroupTable.PartyIDs) {
+  public init(keyText: String, accumulator: GroupAccumulator, ids: GroupTable.PartyIDs) {
+    self.keyText = keyText
     self.accumulator = accumulator
     self.ids = ids
   }
+
+  /// The key's values.
+  public var key: [Value] { ValueText.decode(keyText) ?? [] }
 }
 
 /// A group's claim on its rule's limit: which group (its place in the rule's first-seen order) and
@@ -53,7 +59,7 @@ extension GroupTable {
     let size = max(1, size)
     for start in stride(from: 0, to: ordered.count, by: size) {
       let end = min(ordered.count, start + size)
-      try body((start..<end).map { HeldGroup(accumulator: ordered[$0], ids: ids[$0]) })
+      try body((start..<end).map { HeldGroup(keyText: keyText($0), accumulator: ordered[$0], ids: ids[$0]) })
     }
   }
 }
@@ -93,7 +99,9 @@ extension Program {
           try groups(name) { page in
             for held in page {
               defer { n += 1 }
-              guard let r = finishGroup(rule, policy, held.accumulator, ctx, asOf: asOf, renderer: renderer, ids: held.ids),
+              // Unexplained: only the claim is read here; the group is explained when it is judged below.
+              guard let r = finishGroup(rule, policy, held.accumulator, key: held.key, ctx, asOf: asOf, renderer: renderer, ids: held.ids,
+                                        explain: false),
                 r.status.claimsLimit, let slot = r.limitSlot else { continue }
               try claims.offer(GroupClaim(group: n, status: r.status, date: r.ruleDate, subject: r.subject), slot: slot)
             }
@@ -104,7 +112,9 @@ extension Program {
           var results: [EvalResult] = []
           for held in page {
             defer { n += 1 }
-            guard var r = finishGroup(rule, policy, held.accumulator, ctx, asOf: asOf, renderer: renderer, ids: held.ids) else { continue }
+            guard var r = finishGroup(rule, policy, held.accumulator, key: held.key, ctx, asOf: asOf, renderer: renderer, ids: held.ids) else {
+              continue
+            }
             if limited, r.status.claimsLimit, let slot = r.limitSlot, let holder = try claims.holder(of: slot), holder.group != n {
               r.refuse(limit: rule.checked.limit, grantedTo: holder.subject, span: rule.checked.syntax.limit.first?.span)
             }

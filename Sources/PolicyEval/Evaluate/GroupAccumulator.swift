@@ -7,9 +7,9 @@ import PolicyValues
 /// placements in a year) is summed chunk by chunk in bounded memory: only the distinct values
 /// that `count_distinct` must remember are kept, not the members.
 ///
-/// Kept compact, as a batch holds one per group until the file ends: the key is its text
-/// (`ValueText`), distinct values are texts (16 bytes each when short, and exact: two values share a
-/// text only when they are equal), and the payee and beneficiary live in the table as ids.
+/// Kept compact, as a batch holds one per group until the file ends: distinct values are texts
+/// (`ValueText.identity`, 16 bytes each when short, and exact: two values share a text only when they
+/// are equal); the key and the payee and beneficiary ids live in the table (`GroupTable`).
 public struct GroupAccumulator: Sendable {
   enum Slot: Sendable, Equatable {
     case count(Int)
@@ -23,13 +23,10 @@ public struct GroupAccumulator: Sendable {
     case maximum(Fixed?)
   }
   var slots: [Slot]
-  /// The key as its first member gave it (`ValueText.encode`): decoded when the group is judged.
-  public internal(set) var keyText: String
   /// Position of the first member in the input (row number in a batch), for a stable order.
   public var firstSeen: Int
 
-  init(aggregates: [(Aggregate, Thunk?)], keyText: String, firstSeen: Int) {
-    self.keyText = keyText
+  init(aggregates: [(Aggregate, Thunk?)], firstSeen: Int) {
     self.firstSeen = firstSeen
     slots = aggregates.map { kind, _ in
       switch kind {
@@ -42,11 +39,9 @@ public struct GroupAccumulator: Sendable {
     }
   }
 
-  /// The key's values.
-  public var key: [Value] { ValueText.decode(keyText) ?? [] }
-
-  /// Adds the member at `ctx.record`.
-  mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext) {
+  /// Adds the member at `ctx.record`. `scratch`: a buffer the caller keeps, where a distinct value's
+  /// identity text is written before it becomes a `String` (inline when short: no allocation).
+  mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext, scratch: inout [UInt8]) {
     for (i, (_, inner)) in aggregates.enumerated() {
       let v = inner?(ctx) ?? .null
       switch slots[i] {
@@ -55,7 +50,9 @@ public struct GroupAccumulator: Sendable {
         guard !v.isNull else { continue }
         // Taken out of the slot while it grows, so the set is not copied.
         slots[i] = .count(0)
-        set.insert(ValueText.identity(ctx.facts.canonical(v)))
+        scratch.removeAll(keepingCapacity: true)
+        ValueText.appendIdentity(v, of: ctx.facts, to: &scratch)
+        set.insert(String(decoding: scratch, as: UTF8.self))
         slots[i] = .distinct(set)
       case .counted: break
       case .sum(let s, let overflow):
@@ -83,8 +80,9 @@ public struct GroupAccumulator: Sendable {
       case (.sum(let a, let oa), .sum(let b, let ob)):
         let s = a.flatMap { x in b.flatMap { x.adding($0) } }
         slots[i] = .sum(s, overflow: oa || ob || s == nil)
-      case (.minimum(let a), .minimum(let b)): slots[i] = .minimum([a, b].compactMap { $0 }.min())
-      case (.maximum(let a), .maximum(let b)): slots[i] = .maximum([a, b].compactMap { $0 }.max())
+      // Without an array per slot: `[a, b].compactMap { $0 }.min()` allocated one for every group merged.
+      case (.minimum(let a), .minimum(let b)): slots[i] = .minimum(a.map { x in b.map { min(x, $0) } ?? x } ?? b)
+      case (.maximum(let a), .maximum(let b)): slots[i] = .maximum(a.map { x in b.map { max(x, $0) } ?? x } ?? b)
       default: break
       }
     }
