@@ -154,5 +154,29 @@ import Testing
     // P1 is paid once (2022, the earliest payable year), P3 once though its 2024 group was seen first.
     #expect(judged.filter { $0.status == .payable }.map(\.subject) == ["P1/2022", "P2/2023", "P3/2023"])
     #expect(judged.filter { $0.status == .ineligible }.count == 4)
+
+    // Unexplained (a batch that keeps no explanation): the same results less their explanations, and
+    // the groups whose conditions fail counted as refused, with the status they would have had.
+    var claims = GroupClaimBook()
+    var unexplained: [EvalResult] = []
+    var refused: [Status] = []
+    try program.finishGroups(facts: loaded, asOf: asOf, groups: { name, body in try tables[name]?.pages(2, body) }, claims: &claims,
+                             explain: false, refused: { rule, status in
+                               #expect(rule == judged[0].ruleIndex)
+                               refused.append(status)
+                             }, emit: { unexplained += $0 })
+    #expect(refused == [.ineligible, .ineligible], "P1/2021 and P2/2022 fail their condition")
+    let kept = judged.filter { !["P1/2021", "P2/2022"].contains($0.subject) }
+    #expect(unexplained.map(\.subject) == kept.map(\.subject))
+    #expect(unexplained.map(\.status) == kept.map(\.status))
+    #expect(unexplained.map(\.amount) == kept.map(\.amount))
+    #expect(unexplained.map(\.limitSlot) == kept.map(\.limitSlot))
+    #expect(unexplained.map(\.beneficiary) == kept.map(\.beneficiary))
+    #expect(unexplained.map(\.eligibleFrom) == kept.map(\.eligibleFrom))
+    // No explanation is built, but a group refused by the limit says so.
+    for r in unexplained {
+      #expect(r.explanation.allSatisfy { if case .limitTaken? = $0.reason { true } else { false } }, "\(r.subject)")
+    }
+    #expect(unexplained.filter { !$0.explanation.isEmpty }.map(\.subject) == ["P1/2023", "P3/2024"])
   }
 }

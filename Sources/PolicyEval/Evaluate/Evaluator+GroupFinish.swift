@@ -1,4 +1,5 @@
 import PolicyCheck
+import PolicyDSL
 import PolicyValues
 
 /// One group handed back when a batch judges its groups: its key, its accumulator and its parties' ids.
@@ -72,19 +73,37 @@ extension Program {
   /// `groups(name, body)` gives the groups of the rule named `policy/rule` to `body`, a page at a time
   /// in first-seen order. It is asked twice for a rule with a limit: once to settle which group keeps
   /// each slot (`claims`), once to judge and emit, the others refused as `applyLimits` refuses them.
+  ///
+  /// Without `explain` (a batch that keeps no explanation) the groups are judged as a batch judges its
+  /// rows: unexplained, and a refused group is not built but handed to `refused` with its rule's index
+  /// and the status its result would have had (`refusal(of:)`). Every other result is the one explained
+  /// judging gives, less its explanation and ledger key (a batch writes neither; `PayoutRow`).
   public func finishGroups<Claims: GroupClaimHolders>(
     facts: Facts, asOf: CivilDate, groups: (String, ([HeldGroup]) throws -> Void) throws -> Void,
-    claims: inout Claims, emit: ([EvalResult]) throws -> Void
+    claims: inout Claims, explain: Bool = true, refused: (_ rule: Int, _ status: Status) -> Void = { _, _ in },
+    emit: ([EvalResult]) throws -> Void
   ) throws {
-    // `emit` is called from inside `groups`' pages, and never kept.
+    // `emit` and `refused` are called from inside `groups`' pages, and never kept.
     try withoutActuallyEscaping(emit) { emitPage in
-      try finishGroups(facts: facts, asOf: asOf, groups: groups, claims: &claims, emitPage: emitPage)
+      try withoutActuallyEscaping(refused) { refusedGroup in
+        try finishGroups(facts: facts, asOf: asOf, groups: groups, claims: &claims, explain: explain, refused: refusedGroup, emitPage: emitPage)
+      }
+    }
+  }
+
+  /// The status of a result its rule refuses, by the rule's kind: what an explained judging gives a
+  /// subject that an unexplained one gives no result (`evaluate`).
+  static func refusal(of kind: Rule.Kind) -> Status {
+    switch kind {
+    case .payment, .entitlement, .advance: .ineligible
+    case .qualification: .notMet
+    case .obligation: .notApplicable
     }
   }
 
   private func finishGroups<Claims: GroupClaimHolders>(
     facts: Facts, asOf: CivilDate, groups: (String, ([HeldGroup]) throws -> Void) throws -> Void,
-    claims: inout Claims, emitPage: @escaping ([EvalResult]) throws -> Void
+    claims: inout Claims, explain: Bool, refused: @escaping (Int, Status) -> Void, emitPage: @escaping ([EvalResult]) throws -> Void
   ) throws {
     let ctx = EvalContext(facts: facts, date: asOf)
     let renderer = ValueRenderer(schema: schema, facts: facts)
@@ -112,13 +131,16 @@ extension Program {
           var results: [EvalResult] = []
           for held in page {
             defer { n += 1 }
-            guard var r = finishGroup(rule, policy, held.accumulator, key: held.key, ctx, asOf: asOf, renderer: renderer, ids: held.ids) else {
+            guard var r = finishGroup(rule, policy, held.accumulator, key: held.key, ctx, asOf: asOf, renderer: renderer, ids: held.ids,
+                                      explain: explain) else {
+              if !explain { refused(rule.index, Self.refusal(of: rule.checked.kind)) }
               continue
             }
             if limited, r.status.claimsLimit, let slot = r.limitSlot, let holder = try claims.holder(of: slot), holder.group != n {
               r.refuse(limit: rule.checked.limit, grantedTo: holder.subject, span: rule.checked.syntax.limit.first?.span)
             }
-            results.append(r)
+            // Moved in, not copied (a copy retained each of the result's strings and lists, and released them after).
+            results.append(consume r)
           }
           if !results.isEmpty { try emitPage(results) }
         }

@@ -38,14 +38,16 @@ struct SpillingGroupBook {
   }
 
   /// Judges every group, a page at a time in first-seen order, limits settled in `claims`, and hands
-  /// the results to `emit`; the book is emptied.
+  /// the results to `emit`; the book is emptied. Without `explain`, refused groups are only handed to
+  /// `refused` (`Program.finishGroups`).
   mutating func finish(program: Program, asOf: CivilDate, page: Int, claims: inout SpillingGroupClaims,
+                       explain: Bool = true, refused: (_ rule: Int, _ status: Status) -> Void = { _, _ in },
                        emit: ([EvalResult]) throws -> Void) throws {
     try settle()
     let book = self
     try program.finishGroups(facts: Facts(schema: program.schema), asOf: asOf, groups: { name, body in
       try book.groups(of: name, page: page, body)
-    }, claims: &claims, emit: emit)
+    }, claims: &claims, explain: explain, refused: refused, emit: emit)
     held = [:]
     bytes = 0
     _ = place.report(.groups, bytes: 0)
