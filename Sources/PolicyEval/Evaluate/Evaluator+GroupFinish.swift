@@ -4,18 +4,19 @@ import PolicyValues
 
 /// One group handed back when a batch judges its groups: its key, its accumulator and its parties' ids.
 public struct HeldGroup: Sendable {
-  /// The key as its first member gave it (`ValueText.encode`).
-  public var keyText: String
+  /// The key's values, as its first member gave them: read from the table's bytes (`GroupTable.key`)
+  /// with no text made in between (a key past 15 bytes was one allocation per group and pass).
+  public var key: [Value]
   public var accumulator: GroupAccumulator
   public var ids: GroupTable.PartyIDs
-  public init(keyText: String, accumulator: GroupAccumulator, ids: GroupTable.PartyIDs) {
-    self.keyText = keyText
+  public init(key: [Value], accumulator: GroupAccumulator, ids: GroupTable.PartyIDs) {
+    self.key = key
     self.accumulator = accumulator
     self.ids = ids
   }
 
-  /// The key's values.
-  public var key: [Value] { ValueText.decode(keyText) ?? [] }
+  /// The key's text (`ValueText.encode`), as a spill store keeps it.
+  public var keyText: String { ValueText.encode(key) }
 }
 
 /// A group's claim on its rule's limit: which group (its place in the rule's first-seen order) and
@@ -60,7 +61,7 @@ extension GroupTable {
     let size = max(1, size)
     for start in stride(from: 0, to: ordered.count, by: size) {
       let end = min(ordered.count, start + size)
-      try body((start..<end).map { HeldGroup(keyText: keyText($0), accumulator: ordered[$0], ids: ids[$0]) })
+      try body((start..<end).map { HeldGroup(key: key($0), accumulator: ordered[$0], ids: ids[$0]) })
     }
   }
 }
@@ -112,6 +113,9 @@ extension Program {
       for rule in policy.rules where rule.isGroup {
         let name = "\(policy.checked.id)/\(rule.checked.id)"
         let limited = !rule.checked.limit.isEmpty
+        // The groups the first pass found refused, one bit each: judged unexplained again, they would be
+        // refused again (the same rule, key and aggregates), so the second pass only counts them.
+        var refusedFirst = GroupBits()
         if limited {
           try claims.removeAll()
           var n = 0
@@ -120,8 +124,11 @@ extension Program {
               defer { n += 1 }
               // Unexplained: only the claim is read here; the group is explained when it is judged below.
               guard let r = finishGroup(rule, policy, held.accumulator, key: held.key, ctx, asOf: asOf, renderer: renderer, ids: held.ids,
-                                        explain: false),
-                r.status.claimsLimit, let slot = r.limitSlot else { continue }
+                                        explain: false) else {
+                refusedFirst.insert(n)
+                continue
+              }
+              guard r.status.claimsLimit, let slot = r.limitSlot else { continue }
               try claims.offer(GroupClaim(group: n, status: r.status, date: r.ruleDate, subject: r.subject), slot: slot)
             }
           }
@@ -131,6 +138,10 @@ extension Program {
           var results: [EvalResult] = []
           for held in page {
             defer { n += 1 }
+            if !explain, refusedFirst.contains(n) {
+              refused(rule.index, Self.refusal(of: rule.checked.kind))
+              continue
+            }
             guard var r = finishGroup(rule, policy, held.accumulator, key: held.key, ctx, asOf: asOf, renderer: renderer, ids: held.ids,
                                       explain: explain) else {
               if !explain { refused(rule.index, Self.refusal(of: rule.checked.kind)) }
@@ -147,5 +158,21 @@ extension Program {
         if limited { try claims.removeAll() }
       }
     }
+  }
+}
+
+/// A set of group numbers (places in first-seen order) as bits: 38,000 groups are 5 KB.
+struct GroupBits {
+  private var words: [UInt64] = []
+
+  mutating func insert(_ n: Int) {
+    let word = n >> 6
+    if word >= words.count { words += repeatElement(0, count: word + 1 - words.count) }
+    words[word] |= 1 << UInt64(n & 63)
+  }
+
+  func contains(_ n: Int) -> Bool {
+    let word = n >> 6
+    return n >= 0 && word < words.count && words[word] & (1 << UInt64(n & 63)) != 0
   }
 }

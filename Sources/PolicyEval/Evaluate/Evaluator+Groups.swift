@@ -107,8 +107,12 @@ public struct GroupTable: Sendable {
 
   /// Group `place`'s key as its first member gave it (`ValueText.encode`).
   public func keyText(_ place: Int) -> String { keys.text(place) }
-  /// Group `place`'s key's values.
-  public func key(_ place: Int) -> [Value] { ValueText.decode(keyText(place)) ?? [] }
+  /// Group `place`'s key's values, read from the key's bytes in place.
+  public func key(_ place: Int) -> [Value] {
+    if let text = keys.ownText(place) { return ValueText.decode(text) ?? [] }
+    let range = keys.range(place)
+    return keys.bytes.withUnsafeBufferPointer { ValueText.decode(utf8: UnsafeBufferPointer(rebasing: $0[range])) } ?? []
+  }
 
   /// Adds a group whose key is `key` (values as they are: entities are not made ids) and not yet held.
   mutating func append(key: [Value], _ accumulator: GroupAccumulator, ids: PartyIDs) {
@@ -139,7 +143,7 @@ public struct GroupTable: Sendable {
           ordered[mine].merge(accumulator)
           grown += ordered[mine].estimatedBytes - before
         } else {
-          keys.append(key, hash: hash, text: other.keys.texts.isEmpty ? nil : other.keys.texts[i])
+          keys.append(key, hash: hash, text: other.keys.ownText(i))
           ordered.append(accumulator)
           ids.append(other.ids[i])
           grown += Self.estimatedBytes(accumulator, other.ids[i], keyLength: r.count)

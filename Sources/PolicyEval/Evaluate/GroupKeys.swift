@@ -32,7 +32,11 @@ struct GroupKeys: Sendable {
   func identity(_ place: Int) -> String { String(decoding: bytes[range(place)], as: UTF8.self) }
 
   /// The key's text as its first member gave it (`ValueText.encode`), to be decoded.
-  func text(_ place: Int) -> String { texts[place] ?? identity(place) }
+  func text(_ place: Int) -> String { ownText(place) ?? identity(place) }
+
+  /// The key's `encode` text when it is not its identity text (looked up only when there are such
+  /// keys: a lookup in an empty dictionary still hashes).
+  func ownText(_ place: Int) -> String? { texts.isEmpty ? nil : texts[place] }
 
   /// The hash of a key's bytes: the id index's (`IDIndex.hash`, seeded once per process), so every
   /// table of a run hashes alike and a merge can reuse a chunk's hashes.

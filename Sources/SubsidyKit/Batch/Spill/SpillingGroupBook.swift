@@ -161,7 +161,7 @@ struct SpillingGroupBook {
           failed = row.text(6)
           return
         }
-        page.append(HeldGroup(keyText: text, accumulator: accumulator, ids: .init(payee: row.isNull(3) ? nil : row.text(3),
+        page.append(HeldGroup(key: ValueText.decode(text) ?? [], accumulator: accumulator, ids: .init(payee: row.isNull(3) ? nil : row.text(3),
                                                                    beneficiary: row.isNull(4) ? nil : row.text(4),
                                                                    payeeKind: row.isNull(5) ? nil : row.text(5))))
       }
