@@ -29,27 +29,29 @@ extension Program {
     var key: [UInt8] = [], scratch: [UInt8] = []
     key.reserveCapacity(64)
     scratch.reserveCapacity(32)
+    // Read out of the rule (a class) and the context once, not for every member.
+    let facts = ctx.facts, groupBy = rule.groupBy, aggregates = rule.aggregates, filter = rule.groupFilter
     for i in 0..<count {
       let record = members.map { Int($0[i]) } ?? i
       ctx.record = record
       guard applies(policy, rule.anchor, ctx, households) else { continue }
-      if let filter = rule.groupFilter, filter(ctx) != .bool(true) { continue }
+      if let filter, filter(ctx) != .bool(true) { continue }
       // Entities are keyed by id, not by their index in this chunk, so chunks merge.
       key.removeAll(keepingCapacity: true)
       var ascii = true
-      for (part, _) in rule.groupBy where !ValueText.appendIdentity(part(ctx), of: ctx.facts, to: &key) { ascii = false }
+      for (part, _) in groupBy where !ValueText.appendIdentity(part(ctx), of: facts, to: &key) { ascii = false }
       let place = key.withUnsafeBufferPointer { bytes in
         let hash = GroupKeys.hash(bytes)
         if let place = groups.keys.find(bytes, hash: hash) { return place }
         // A new group: its key as given, when that is not its identity; its parties' ids.
-        let text = ascii ? nil : ValueText.encode(rule.groupBy.map { ctx.facts.canonical($0.0(ctx)) })
+        let text = ascii ? nil : ValueText.encode(groupBy.map { facts.canonical($0.0(ctx)) })
         let payee = rule.payee?(ctx) ?? .null, beneficiary = rule.beneficiary?(ctx) ?? .null
-        groups.ordered.append(GroupAccumulator(aggregates: rule.aggregates, firstSeen: position(record)))
-        groups.ids.append(GroupTable.PartyIDs(payee: ctx.facts.id(of: payee), beneficiary: ctx.facts.id(of: beneficiary),
+        groups.ordered.append(GroupAccumulator(aggregates: aggregates, firstSeen: position(record)))
+        groups.ids.append(GroupTable.PartyIDs(payee: facts.id(of: payee), beneficiary: facts.id(of: beneficiary),
                                               payeeKind: Self.kindName(payee, schema)))
         return groups.keys.append(bytes, hash: hash, text: text)
       }
-      groups.ordered[place].add(rule.aggregates, ctx, scratch: &scratch)
+      groups.ordered[place].add(aggregates, ctx, facts: facts, scratch: &scratch)
     }
   }
 

@@ -41,28 +41,34 @@ public struct GroupAccumulator: Sendable {
 
   /// Adds the member at `ctx.record`. `scratch`: a buffer the caller keeps, where a distinct value's
   /// identity text is written before it becomes a `String` (inline when short: no allocation).
-  mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext, scratch: inout [UInt8]) {
-    for (i, (_, inner)) in aggregates.enumerated() {
-      let v = inner?(ctx) ?? .null
-      switch slots[i] {
-      case .count(let n): slots[i] = .count(n + 1)
-      case .distinct(var set):
-        guard !v.isNull else { continue }
-        // Taken out of the slot while it grows, so the set is not copied.
-        slots[i] = .count(0)
-        scratch.removeAll(keepingCapacity: true)
-        ValueText.appendIdentity(v, of: ctx.facts, to: &scratch)
-        set.insert(String(decoding: scratch, as: UTF8.self))
-        slots[i] = .distinct(set)
-      case .counted: break
-      case .sum(let s, let overflow):
-        guard case .number(let n) = v else { continue }
-        let next = s.flatMap { $0.adding(n) }
-        slots[i] = .sum(next, overflow: overflow || next == nil)
-      case .minimum(let m):
-        if case .number(let n) = v { slots[i] = .minimum(min(m ?? n, n)) }
-      case .maximum(let m):
-        if case .number(let n) = v { slots[i] = .maximum(max(m ?? n, n)) }
+  /// `facts`: `ctx.facts`, read once by the caller for all its members.
+  mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext, facts: Facts, scratch: inout [UInt8]) {
+    // Both arrays read in place: indexing them retained and released each for every member.
+    aggregates.withUnsafeBufferPointer { aggregates in
+      slots.withUnsafeMutableBufferPointer { slots in
+        for i in 0..<min(aggregates.count, slots.count) {
+          let v = aggregates[i].1?(ctx) ?? .null
+          switch slots[i] {
+          case .count(let n): slots[i] = .count(n + 1)
+          case .distinct(var set):
+            guard !v.isNull else { continue }
+            // Taken out of the slot while it grows, so the set is not copied.
+            slots[i] = .count(0)
+            scratch.removeAll(keepingCapacity: true)
+            ValueText.appendIdentity(v, of: facts, to: &scratch)
+            set.insert(String(decoding: scratch, as: UTF8.self))
+            slots[i] = .distinct(set)
+          case .counted: break
+          case .sum(let s, let overflow):
+            guard case .number(let n) = v else { continue }
+            let next = s.flatMap { $0.adding(n) }
+            slots[i] = .sum(next, overflow: overflow || next == nil)
+          case .minimum(let m):
+            if case .number(let n) = v { slots[i] = .minimum(min(m ?? n, n)) }
+          case .maximum(let m):
+            if case .number(let n) = v { slots[i] = .maximum(max(m ?? n, n)) }
+          }
+        }
       }
     }
   }
@@ -73,8 +79,10 @@ public struct GroupAccumulator: Sendable {
     for i in slots.indices {
       switch (slots[i], other.slots[i]) {
       case (.count(let a), .count(let b)): slots[i] = .count(a + b)
-      case (.distinct(var a), .distinct(let b)):
+      case (.distinct(var a), .distinct(var b)):
         slots[i] = .count(0)
+        // The smaller set is added to the larger: each value added is hashed once.
+        if a.count < b.count { swap(&a, &b) }
         a.formUnion(b)
         slots[i] = .distinct(a)
       case (.sum(let a, let oa), .sum(let b, let ob)):
