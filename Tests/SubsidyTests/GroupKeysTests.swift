@@ -86,6 +86,16 @@ import Testing
     #expect(b.withUnsafeBufferPointer { keys.find($0, hash: 7) } == 1)
   }
 
+  /// The groups a limited rule's first pass found refused, as bits: each number is in the set exactly
+  /// when it was inserted, across word boundaries and far past the last.
+  @Test func groupBitsHoldWhatWasInserted() {
+    var bits = GroupBits()
+    let inserted: Set = [0, 63, 64, 127, 1_000]
+    for n in inserted { bits.insert(n) }
+    for n in -1...1_100 { #expect(bits.contains(n) == inserted.contains(n), "\(n)") }
+    #expect(!bits.contains(1 << 40))
+  }
+
   /// Two tables with the same key written differently (composed and decomposed `é`, equal in Swift)
   /// merge into one group, which keeps the text of the table merged into.
   @Test func aKeyWrittenTwoWaysIsOneGroup() {
