@@ -68,19 +68,26 @@ extension Program {
   func finishGroup(_ rule: CompiledRule, _ policy: CompiledPolicy, _ group: GroupAccumulator, key: [Value], _ ctx: EvalContext,
                    asOf: CivilDate, renderer: ValueRenderer, ids: GroupTable.PartyIDs, explain: Bool = true) -> EvalResult? {
     ctx.key = key
-    ctx.aggregates = group.values
-    let subject = zip(key, rule.groupBy).map { renderer.render($0, as: $1.1) }.joined(separator: "/")
-    guard var result = evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: true, explain: explain) else {
+    // Written into the context's own array, which keeps its room from group to group (one array less
+    // made and freed per group and pass).
+    group.writeValues(into: &ctx.aggregates)
+    // `key/key…`, each part rendered as its type, written into one string.
+    var subject = ""
+    for (i, (value, part)) in zip(key, rule.groupBy).enumerated() {
+      if i > 0 { subject += "/" }
+      subject += renderer.render(value, as: part.1)
+    }
+    defer {
       ctx.key = []
-      ctx.aggregates = []
+      ctx.aggregates.removeAll(keepingCapacity: true)
+    }
+    guard var result = evaluate(rule, policy, ctx, subject: subject, asOf: asOf, renderer: renderer, isGroup: true, explain: explain) else {
       return nil
     }
     result.payee = ids.payee
     result.payeeKind = ids.payeeKind
     result.beneficiary = ids.beneficiary ?? ids.payee ?? subject
     settleLimitKey(&result, rule, writingKey: explain)
-    ctx.key = []
-    ctx.aggregates = []
     return result
   }
 }

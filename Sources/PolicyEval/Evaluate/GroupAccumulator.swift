@@ -99,12 +99,20 @@ public struct GroupAccumulator: Sendable {
 
   /// The aggregate values compiled aggregate nodes read.
   var values: [Value] {
-    slots.map { slot in
+    var out: [Value] = []
+    writeValues(into: &out)
+    return out
+  }
+
+  /// `values` written into `out`, which is emptied first and keeps its room.
+  func writeValues(into out: inout [Value]) {
+    out.removeAll(keepingCapacity: true)
+    for slot in slots {
       switch slot {
-      case .count(let n), .counted(let n): Fixed(integer: Int64(n)).map(Value.number) ?? .null
-      case .distinct(let set): Fixed(integer: Int64(set.count)).map(Value.number) ?? .null
-      case .sum(let s, let overflow): overflow ? .undetermined(.tooLarge("sum")) : (s.map(Value.number) ?? .null)
-      case .minimum(let m), .maximum(let m): m.map(Value.number) ?? .null
+      case .count(let n), .counted(let n): out.append(Fixed(integer: Int64(n)).map(Value.number) ?? .null)
+      case .distinct(let set): out.append(Fixed(integer: Int64(set.count)).map(Value.number) ?? .null)
+      case .sum(let s, let overflow): out.append(overflow ? .undetermined(.tooLarge("sum")) : (s.map(Value.number) ?? .null))
+      case .minimum(let m), .maximum(let m): out.append(m.map(Value.number) ?? .null)
       }
     }
   }
