@@ -22,8 +22,7 @@ extension GroupAccumulator {
 
   /// An accumulator read back from `storedState`; its distinct slots are `counted`. Nil when the text
   /// is not one `storedState` wrote.
-  public init?(keyText: String, firstSeen: Int, storedState: String) {
-    self.keyText = keyText
+  public init?(firstSeen: Int, storedState: String) {
     self.firstSeen = firstSeen
     var slots: [Slot] = []
     for token in storedState.split(separator: ",", omittingEmptySubsequences: false) where !storedState.isEmpty {
@@ -62,9 +61,18 @@ extension GroupAccumulator {
     }
   }
 
-  /// What the accumulator costs in memory, roughly: its slots, its key text when not stored inline, and
-  /// 40 bytes a distinct value (a short text inline in its set's entry, at the set's load).
+  /// What the accumulator costs in memory, roughly: its slots and 40 bytes a distinct value (a short
+  /// text inline in its set's entry, at the set's load). Its key is the table's (`GroupKeys`).
+  /// Counted with no array made (`distinctCounts` made one, twice for every group a merge folded).
   public var estimatedBytes: Int {
-    32 + 16 * slots.count + (keyText.utf8.count > 15 ? 32 + keyText.utf8.count : 0) + 40 * distinctCounts.reduce(0, +)
+    var distinct = 0
+    for slot in slots {
+      switch slot {
+      case .distinct(let set): distinct += set.count
+      case .counted(let n): distinct += n
+      default: break
+      }
+    }
+    return 32 + 16 * slots.count + 40 * distinct
   }
 }

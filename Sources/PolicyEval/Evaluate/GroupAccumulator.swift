@@ -7,9 +7,9 @@ import PolicyValues
 /// placements in a year) is summed chunk by chunk in bounded memory: only the distinct values
 /// that `count_distinct` must remember are kept, not the members.
 ///
-/// Kept compact, as a batch holds one per group until the file ends: the key is its text
-/// (`ValueText`), distinct values are texts (16 bytes each when short, and exact: two values share a
-/// text only when they are equal), and the payee and beneficiary live in the table as ids.
+/// Kept compact, as a batch holds one per group until the file ends: distinct values are texts
+/// (`ValueText.identity`, 16 bytes each when short, and exact: two values share a text only when they
+/// are equal); the key and the payee and beneficiary ids live in the table (`GroupTable`).
 public struct GroupAccumulator: Sendable {
   enum Slot: Sendable, Equatable {
     case count(Int)
@@ -23,13 +23,10 @@ public struct GroupAccumulator: Sendable {
     case maximum(Fixed?)
   }
   var slots: [Slot]
-  /// The key as its first member gave it (`ValueText.encode`): decoded when the group is judged.
-  public internal(set) var keyText: String
   /// Position of the first member in the input (row number in a batch), for a stable order.
   public var firstSeen: Int
 
-  init(aggregates: [(Aggregate, Thunk?)], keyText: String, firstSeen: Int) {
-    self.keyText = keyText
+  init(aggregates: [(Aggregate, Thunk?)], firstSeen: Int) {
     self.firstSeen = firstSeen
     slots = aggregates.map { kind, _ in
       switch kind {
@@ -42,30 +39,36 @@ public struct GroupAccumulator: Sendable {
     }
   }
 
-  /// The key's values.
-  public var key: [Value] { ValueText.decode(keyText) ?? [] }
-
-  /// Adds the member at `ctx.record`.
-  mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext) {
-    for (i, (_, inner)) in aggregates.enumerated() {
-      let v = inner?(ctx) ?? .null
-      switch slots[i] {
-      case .count(let n): slots[i] = .count(n + 1)
-      case .distinct(var set):
-        guard !v.isNull else { continue }
-        // Taken out of the slot while it grows, so the set is not copied.
-        slots[i] = .count(0)
-        set.insert(ValueText.identity(ctx.facts.canonical(v)))
-        slots[i] = .distinct(set)
-      case .counted: break
-      case .sum(let s, let overflow):
-        guard case .number(let n) = v else { continue }
-        let next = s.flatMap { $0.adding(n) }
-        slots[i] = .sum(next, overflow: overflow || next == nil)
-      case .minimum(let m):
-        if case .number(let n) = v { slots[i] = .minimum(min(m ?? n, n)) }
-      case .maximum(let m):
-        if case .number(let n) = v { slots[i] = .maximum(max(m ?? n, n)) }
+  /// Adds the member at `ctx.record`. `scratch`: a buffer the caller keeps, where a distinct value's
+  /// identity text is written before it becomes a `String` (inline when short: no allocation).
+  /// `facts`: `ctx.facts`, read once by the caller for all its members.
+  mutating func add(_ aggregates: [(Aggregate, Thunk?)], _ ctx: EvalContext, facts: Facts, scratch: inout [UInt8]) {
+    // Both arrays read in place: indexing them retained and released each for every member.
+    aggregates.withUnsafeBufferPointer { aggregates in
+      slots.withUnsafeMutableBufferPointer { slots in
+        for i in 0..<min(aggregates.count, slots.count) {
+          let v = aggregates[i].1?(ctx) ?? .null
+          switch slots[i] {
+          case .count(let n): slots[i] = .count(n + 1)
+          case .distinct(var set):
+            guard !v.isNull else { continue }
+            // Taken out of the slot while it grows, so the set is not copied.
+            slots[i] = .count(0)
+            scratch.removeAll(keepingCapacity: true)
+            ValueText.appendIdentity(v, of: facts, to: &scratch)
+            set.insert(String(decoding: scratch, as: UTF8.self))
+            slots[i] = .distinct(set)
+          case .counted: break
+          case .sum(let s, let overflow):
+            guard case .number(let n) = v else { continue }
+            let next = s.flatMap { $0.adding(n) }
+            slots[i] = .sum(next, overflow: overflow || next == nil)
+          case .minimum(let m):
+            if case .number(let n) = v { slots[i] = .minimum(min(m ?? n, n)) }
+          case .maximum(let m):
+            if case .number(let n) = v { slots[i] = .maximum(max(m ?? n, n)) }
+          }
+        }
       }
     }
   }
@@ -76,15 +79,18 @@ public struct GroupAccumulator: Sendable {
     for i in slots.indices {
       switch (slots[i], other.slots[i]) {
       case (.count(let a), .count(let b)): slots[i] = .count(a + b)
-      case (.distinct(var a), .distinct(let b)):
+      case (.distinct(var a), .distinct(var b)):
         slots[i] = .count(0)
+        // The smaller set is added to the larger: each value added is hashed once.
+        if a.count < b.count { swap(&a, &b) }
         a.formUnion(b)
         slots[i] = .distinct(a)
       case (.sum(let a, let oa), .sum(let b, let ob)):
         let s = a.flatMap { x in b.flatMap { x.adding($0) } }
         slots[i] = .sum(s, overflow: oa || ob || s == nil)
-      case (.minimum(let a), .minimum(let b)): slots[i] = .minimum([a, b].compactMap { $0 }.min())
-      case (.maximum(let a), .maximum(let b)): slots[i] = .maximum([a, b].compactMap { $0 }.max())
+      // Without an array per slot: `[a, b].compactMap { $0 }.min()` allocated one for every group merged.
+      case (.minimum(let a), .minimum(let b)): slots[i] = .minimum(a.map { x in b.map { min(x, $0) } ?? x } ?? b)
+      case (.maximum(let a), .maximum(let b)): slots[i] = .maximum(a.map { x in b.map { max(x, $0) } ?? x } ?? b)
       default: break
       }
     }
@@ -93,12 +99,20 @@ public struct GroupAccumulator: Sendable {
 
   /// The aggregate values compiled aggregate nodes read.
   var values: [Value] {
-    slots.map { slot in
+    var out: [Value] = []
+    writeValues(into: &out)
+    return out
+  }
+
+  /// `values` written into `out`, which is emptied first and keeps its room.
+  func writeValues(into out: inout [Value]) {
+    out.removeAll(keepingCapacity: true)
+    for slot in slots {
       switch slot {
-      case .count(let n), .counted(let n): Fixed(integer: Int64(n)).map(Value.number) ?? .null
-      case .distinct(let set): Fixed(integer: Int64(set.count)).map(Value.number) ?? .null
-      case .sum(let s, let overflow): overflow ? .undetermined(.tooLarge("sum")) : (s.map(Value.number) ?? .null)
-      case .minimum(let m), .maximum(let m): m.map(Value.number) ?? .null
+      case .count(let n), .counted(let n): out.append(Fixed(integer: Int64(n)).map(Value.number) ?? .null)
+      case .distinct(let set): out.append(Fixed(integer: Int64(set.count)).map(Value.number) ?? .null)
+      case .sum(let s, let overflow): out.append(overflow ? .undetermined(.tooLarge("sum")) : (s.map(Value.number) ?? .null))
+      case .minimum(let m), .maximum(let m): out.append(m.map(Value.number) ?? .null)
       }
     }
   }

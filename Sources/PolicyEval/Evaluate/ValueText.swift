@@ -50,13 +50,8 @@ package enum ValueText {
 
   /// The values of a key's text; nil when the text is not one `encode` wrote.
   package static func decode(_ text: String) -> [Value]? {
-    var reader = Reader(bytes: Array(text.utf8))
-    var values: [Value] = []
-    while !reader.atEnd {
-      guard let value = reader.value() else { return nil }
-      values.append(value)
-    }
-    return values
+    var text = text
+    return text.withUTF8 { decode(utf8: $0) }
   }
 
   static func append(_ value: Value, to out: inout String, normalized: Bool = false) {
@@ -111,9 +106,9 @@ package enum ValueText {
     }
   }
 
-  /// Reads values back from a text's UTF-8 bytes.
-  private struct Reader {
-    let bytes: [UInt8]
+  /// Reads values back from a text's UTF-8 bytes, in place.
+  struct Reader {
+    let bytes: UnsafeBufferPointer<UInt8>
     var at = 0
     var atEnd: Bool { at >= bytes.count }
 
@@ -124,12 +119,31 @@ package enum ValueText {
     }
 
     /// A decimal integer ending at `end` (`;`, `,` or `:`).
+    /// Read as `Int64(_:)` reads it (a sign, then at least one digit), with no string made.
     mutating func integer(until end: Unicode.Scalar) -> Int64? {
       let start = at
       while at < bytes.count, bytes[at] != UInt8(ascii: end) { at += 1 }
-      guard at < bytes.count, let n = Int64(String(decoding: bytes[start..<at], as: UTF8.self)) else { return nil }
+      guard at < bytes.count, let n = Self.decimal(bytes[start..<at]) else { return nil }
       at += 1
       return n
+    }
+
+    static func decimal(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Int64? {
+      var rest = digits[...]
+      let negative = rest.first == UInt8(ascii: "-")
+      if negative || rest.first == UInt8(ascii: "+") { rest = rest.dropFirst() }
+      guard !rest.isEmpty else { return nil }
+      // Gathered negative, so that Int64.min is read too.
+      var n: Int64 = 0
+      for byte in rest {
+        guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+        let (times10, o1) = n.multipliedReportingOverflow(by: 10)
+        let (next, o2) = times10.subtractingReportingOverflow(Int64(byte - UInt8(ascii: "0")))
+        guard !o1, !o2 else { return nil }
+        n = next
+      }
+      if negative { return n }
+      return n == Int64.min ? nil : -n
     }
 
     /// A string written as `<length>:<bytes>`.

@@ -26,15 +26,22 @@ final class GroupJudging: @unchecked Sendable {
     /// Results not written (ineligible, not met, not applicable): rule index and status, to be counted.
     var refused: [(rule: Int, status: Status)]
 
-    /// A page of the groups' results as payout rows and refusals.
-    init(_ results: [EvalResult], keepExplanation: Bool) {
+    /// A page of the groups' results as payout rows and refusals; `refused`: groups refused before
+    /// any result was built (judged unexplained), counted with the rest.
+    init(_ results: [EvalResult], keepExplanation: Bool, refused alreadyRefused: [(rule: Int, status: Status)] = []) {
       rows = []
-      refused = []
-      for r in results {
-        if r.status == .ineligible || r.status == .notApplicable || r.status == .notMet {
-          refused.append((r.ruleIndex, r.status))
-        } else {
-          rows.append(PayoutRow(r, keepExplanation: keepExplanation))
+      refused = alreadyRefused
+      rows.reserveCapacity(results.count)
+      // Read in place: `for r in results` copied every result (each of its strings and lists retained,
+      // then released) only to read a few fields of it.
+      results.withUnsafeBufferPointer { results in
+        for i in results.indices {
+          let status = results[i].status
+          if status == .ineligible || status == .notApplicable || status == .notMet {
+            refused.append((results[i].ruleIndex, status))
+          } else {
+            rows.append(PayoutRow(results[i], keepExplanation: keepExplanation))
+          }
         }
       }
     }
@@ -70,9 +77,15 @@ final class GroupJudging: @unchecked Sendable {
     started = true
     Thread.detachNewThread { [self] in
       do {
-        try book.finish(program: program, asOf: asOf, page: 4_096, claims: &claims) { results in
-          try send(Page(results, keepExplanation: keepExplanation))
+        // Without explanations to keep, the groups are judged as the rows are: unexplained, a refused
+        // group only counted (with the next page, or a last one of its own).
+        var refused: [(rule: Int, status: Status)] = []
+        try book.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: keepExplanation,
+                        refused: { refused.append(($0, $1)) }) { results in
+          try send(Page(results, keepExplanation: keepExplanation, refused: refused))
+          refused = []
         }
+        if !refused.isEmpty { try send(Page([], keepExplanation: keepExplanation, refused: refused)) }
         condition.withLock {
           ended = true
           condition.broadcast()

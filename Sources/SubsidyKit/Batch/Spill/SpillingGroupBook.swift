@@ -38,14 +38,16 @@ struct SpillingGroupBook {
   }
 
   /// Judges every group, a page at a time in first-seen order, limits settled in `claims`, and hands
-  /// the results to `emit`; the book is emptied.
+  /// the results to `emit`; the book is emptied. Without `explain`, refused groups are only handed to
+  /// `refused` (`Program.finishGroups`).
   mutating func finish(program: Program, asOf: CivilDate, page: Int, claims: inout SpillingGroupClaims,
+                       explain: Bool = true, refused: (_ rule: Int, _ status: Status) -> Void = { _, _ in },
                        emit: ([EvalResult]) throws -> Void) throws {
     try settle()
     let book = self
     try program.finishGroups(facts: Facts(schema: program.schema), asOf: asOf, groups: { name, body in
       try book.groups(of: name, page: page, body)
-    }, claims: &claims, emit: emit)
+    }, claims: &claims, explain: explain, refused: refused, emit: emit)
     held = [:]
     bytes = 0
     _ = place.report(.groups, bytes: 0)
@@ -107,8 +109,8 @@ struct SpillingGroupBook {
 
   /// Writes one group, or folds it into the stored group with its key.
   private static func store(_ group: HeldGroup, rule: Int, ordinal: Int, with store: Statements) throws {
-    let text = group.accumulator.keyText
-    let key = ValueText.identity(ofText: text) ?? ValueText.identity(group.accumulator.key)
+    let text = group.keyText
+    let key = ValueText.identity(ofText: text) ?? ValueText.identity(group.key)
     let groupKey: [SpillStore.Argument] = [.int(Int64(rule)), .text(key)]
     var stored: (firstSeen: Int, state: String)?
     try store.store.run(store.select, groupKey) { stored = (Int($0.int(0)), $0.text(1)) }
@@ -127,7 +129,7 @@ struct SpillingGroupBook {
                                                     .text(group.accumulator.storedState)])
       return
     }
-    guard var merged = GroupAccumulator(keyText: text, firstSeen: stored.firstSeen, storedState: stored.state) else {
+    guard var merged = GroupAccumulator(firstSeen: stored.firstSeen, storedState: stored.state) else {
       throw SpillError(text: .init("the temporary database holds a group state it cannot read: `\(stored.state)`",
                                    zh: "临时数据库中有无法读取的分组状态：`\(stored.state)`"))
     }
@@ -155,11 +157,11 @@ struct SpillingGroupBook {
         """, [.int(Int64(rule)), .int(after), .int(Int64(max(1, size)))]) { row in
         after = row.int(7)
         let text = row.isNull(1) ? row.text(0) : row.text(1)
-        guard let accumulator = GroupAccumulator(keyText: text, firstSeen: Int(row.int(2)), storedState: row.text(6)) else {
+        guard let accumulator = GroupAccumulator(firstSeen: Int(row.int(2)), storedState: row.text(6)) else {
           failed = row.text(6)
           return
         }
-        page.append(HeldGroup(accumulator: accumulator, ids: .init(payee: row.isNull(3) ? nil : row.text(3),
+        page.append(HeldGroup(key: ValueText.decode(text) ?? [], accumulator: accumulator, ids: .init(payee: row.isNull(3) ? nil : row.text(3),
                                                                    beneficiary: row.isNull(4) ? nil : row.text(4),
                                                                    payeeKind: row.isNull(5) ? nil : row.text(5))))
       }
