@@ -68,8 +68,15 @@ package struct RowDecoder: Sendable {
   /// at them): plain integers, so the per-row loop copies no role description.
   let roleEntity: [Int]
   let owned: [[(inner: Int, entity: Int, slot: Int)]]
+  /// Per role: its cells decoded a column at a time before the row loop (`columnBlock`), and the
+  /// others, decoded in it; where the role's first block cell is among all roles' block cells, and
+  /// how many block cells there are.
+  let columnCells: [[Int]]
+  let rowCells: [[Int]]
+  let blockStart: [Int]
+  let blockCells: Int
 
-  package init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
+  package init(schema: FactSchema, plan: ColumnPlan, showPII: Bool, columnar: Columnar = .rowRecords) {
     self.schema = schema
     self.plan = plan
     self.showPII = showPII
@@ -100,6 +107,16 @@ package struct RowDecoder: Sendable {
       }
     }
     self.specs = specs
+    let columnar: Columnar = switch ProcessInfo.processInfo.environment["SUBSIDY_COLUMNAR"] {  // TEMPORARY: measuring
+    case "none": .none
+    case "all": .all
+    default: columnar
+    }
+    let (columnCells, rowCells) = Self.split(cells, plan, columnar)
+    self.columnCells = columnCells
+    self.rowCells = rowCells
+    blockStart = columnCells.indices.map { r in columnCells[..<r].reduce(0) { $0 + $1.count } }
+    blockCells = columnCells.reduce(0) { $0 + $1.count }
     checks = plan.roles.map { schema.entities[$0.entity].checks }
     hasChecks = checks.map { !$0.isEmpty }
     encodedChecks = plan.roles.map { role in
@@ -139,6 +156,7 @@ package struct RowDecoder: Sendable {
     out.lines.reserveCapacity(chunk.count)
     // Every row may begin a record for each of its roles: the draft lays out that many blanks.
     var draft = Facts.Draft(like: out.facts.tables, capacities: rolesPerEntity.map { $0 * chunk.count }, blanks: blanks)
+    let block = columnBlock(chunk, draft)
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
@@ -215,7 +233,7 @@ package struct RowDecoder: Sendable {
         if origin[entity].count == position { origin[entity].append(row) } else if position < origin[entity].count { origin[entity][position] = row }
         indices[r] = position
         fresh[r] = true
-        if let problem = fill(&draft, r, position, chunk, row, asOf: asOf) {
+        if let problem = fill(&draft, r, position, chunk, row, asOf: asOf, block: block) {
           rollback(&draft, fresh, indices)
           out.rejects.append(problem)
           continue rows
@@ -238,37 +256,53 @@ package struct RowDecoder: Sendable {
   /// Decodes the role's cells into its new record, then the entity's record checks; the first
   /// problem is returned as a reject.
   /// Each cell is one store into the draft's raw columns.
-  private func fill(_ draft: inout Facts.Draft, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
+  /// The cells decoded a column at a time (`block`) are copied from it when they are all clean;
+  /// otherwise the record takes the per-cell path for every cell, which finds the first problem.
+  private func fill(_ draft: inout Facts.Draft, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?,
+                    block: ColumnBlock?) -> Reject? {
     let t = roleEntity[r]
     // By index, with the decoder read in place: a copy of the decoder or an iterator over the cells
     // cost reference counting for every record of every row.
-    for c in cells[r].indices {
-      let cell = cells[r][c]
-      if let codec = cell.fixedWidth {
-        switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder) }) {
-        case .value(let v):
-          draft.set(t, position, cell.slot, encoded: v, as: codec)
-        case .empty:
-          if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
-        case .bad(let why):
-          return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
-        }
-        continue
+    if let block, copyBlockCells(block, r, row, to: position, converted: draft.hasConvertedColumns) {
+      for c in rowCells[r] {
+        if let problem = fillCell(&draft, t, cells[r][c], position, chunk, row, asOf: asOf) { return problem }
       }
-      if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
-      switch chunk.withField(row, cell.column, { cell.decode($0, self.decoder, asOf: asOf) }) {
-      case .value(let v):
-        draft[t, position, cell.slot] = v
-      case .empty:
-        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
-      case .bad(let why):
-        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+    } else {
+      for c in cells[r].indices {
+        if let problem = fillCell(&draft, t, cells[r][c], position, chunk, row, asOf: asOf) { return problem }
       }
     }
     guard hasChecks[r] else { return nil }
     if let encoded = encodedChecks[r], encoded.allSatisfy({ Self.holds($0, draft, t, position) }) { return nil }
     let draft = draft
     return recordCheck(r, chunk, row) { draft[t, position, $0] }
+  }
+
+  /// Decodes one cell into the record; a problem is returned as a reject.
+  @inline(__always)
+  private func fillCell(_ draft: inout Facts.Draft, _ t: Int, _ cell: Cell, _ position: Int, _ chunk: CSVChunk, _ row: Int,
+                        asOf: CivilDate?) -> Reject? {
+    if let codec = cell.fixedWidth {
+      switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder) }) {
+      case .value(let v):
+        draft.set(t, position, cell.slot, encoded: v, as: codec)
+      case .empty:
+        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+      case .bad(let why):
+        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+      }
+      return nil
+    }
+    if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
+    switch chunk.withField(row, cell.column, { cell.decode($0, self.decoder, asOf: asOf) }) {
+    case .value(let v):
+      draft[t, position, cell.slot] = v
+    case .empty:
+      if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+    case .bad(let why):
+      return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+    }
+    return nil
   }
 
   /// A check on two encoded columns of the record; a null side passes, as `RecordCheck.holds`.

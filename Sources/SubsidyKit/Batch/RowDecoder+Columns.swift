@@ -1,0 +1,130 @@
+import PolicyCheck
+import PolicyEval
+import SubsidyIO
+
+/// Decoding a chunk's fixed-width cells a column at a time, before its row loop.
+///
+/// Per row, the row loop decoded each cell on its own: find its bytes (a closure), read its
+/// description, dispatch on its kind, store it in the draft. For the roles nearly every row begins
+/// a record of (the dispatch every accepted row is, and the person and household a row usually
+/// brings), the cells are now decoded column by column over the whole chunk (`FieldDecoder.decodeColumn`,
+/// one loop per kind), into a block of per-row values. The row loop then copies a new record's values
+/// from the block, and decodes per cell only the others (names, ID numbers).
+///
+/// Nothing about a row's outcome moves here: a record whose block cells are not all clean (one bad,
+/// out of bounds, not in place, or required and empty) is decoded by the per-cell path (`fill`), which
+/// finds the same first problem and says it in the same words; the inner roles are still begun first,
+/// a record repeated in the chunk is still compared and validated as before, and the record checks
+/// (`end >= start`) still run on the record. Organisations, few and shared by many rows, are not
+/// decoded this way: most of their cells would be decoded for rows that only name them again.
+extension RowDecoder {
+  /// Which roles' fixed-width cells are decoded a column at a time.
+  package enum Columnar: Sendable {
+    /// None: every cell is decoded in the row loop (the reference the column path is tested against).
+    case none
+    /// The row's own record and the roles whose entity no other role shares (a person, a household).
+    case rowRecords
+    /// Every role.
+    case all
+
+    func chooses(_ r: Int, _ plan: ColumnPlan) -> Bool {
+      switch self {
+      case .none: false
+      case .all: true
+      case .rowRecords: r == 0 || plan.roles.lazy.filter { $0.entity == plan.roles[r].entity }.count == 1
+      }
+    }
+  }
+
+  /// Per role: the indices (in `cells[r]`) of its cells decoded a column at a time, and of the others.
+  static func split(_ cells: [[Cell]], _ plan: ColumnPlan, _ columnar: Columnar) -> (column: [[Int]], row: [[Int]]) {
+    var column: [[Int]] = [], row: [[Int]] = []
+    for r in cells.indices {
+      let chosen = columnar.chooses(r, plan)
+      column.append(cells[r].indices.filter { chosen && cells[r][$0].fixedWidth != nil })
+      row.append(cells[r].indices.filter { !(chosen && cells[r][$0].fixedWidth != nil) })
+    }
+    return (column, row)
+  }
+
+  /// One chunk's column-decoded cells: for block cell `k` (the roles' `columnCells` one after the
+  /// other) and row `row`, its state (`FieldDecoder.ColumnCell`) and value at `k * rows + row`; and per
+  /// role and row, whether any of the role's block cells is not clean (`troubled`, at `r * rows + row`).
+  final class ColumnBlock {
+    let rows: Int
+    let values: UnsafeMutablePointer<Int64>
+    let states: UnsafeMutablePointer<UInt8>
+    let troubled: UnsafeMutablePointer<UInt8>
+    /// Per block cell: where its column's records are in the draft (`Facts.Draft.encodedColumn`).
+    var targets: [(values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>)]
+
+    init(cells: Int, roles: Int, rows: Int) {
+      self.rows = rows
+      values = .allocate(capacity: max(cells * rows, 1))
+      states = .allocate(capacity: max(cells * rows, 1))
+      troubled = .allocate(capacity: max(roles * rows, 1))
+      troubled.initialize(repeating: 0, count: max(roles * rows, 1))
+      targets = []
+    }
+
+    deinit {
+      values.deallocate()
+      states.deallocate()
+      troubled.deallocate()
+    }
+  }
+
+  /// Decodes the chunk's block cells column by column, and finds where they go in `draft`; nil when
+  /// no role is decoded this way or a column has no encoded form in the draft.
+  func columnBlock(_ chunk: CSVChunk, _ draft: Facts.Draft) -> ColumnBlock? {
+    guard blockCells > 0 else { return nil }
+    let n = chunk.count
+    let block = ColumnBlock(cells: blockCells, roles: cells.count, rows: n)
+    var ranges = [UInt64](repeating: 0, count: n)
+    for r in cells.indices {
+      for (k, c) in columnCells[r].enumerated() {
+        let cell = cells[r][c]
+        guard let target = draft.encodedColumn(roleEntity[r], cell.slot) else { return nil }
+        block.targets.append(target)
+        let offset = (blockStart[r] + k) * n
+        for row in 0..<n {
+          ranges[row] = chunk.range(row, cell.column).map { FieldDecoder.columnRange(start: $0.start, end: $0.end) } ?? FieldDecoder.elsewhere
+        }
+        chunk.bytes.withUnsafeBufferPointer { bytes in
+          ranges.withUnsafeBufferPointer { ranges in
+            cell.unmanagedSpec._withUnsafeGuaranteedRef {
+              decoder.decodeColumn($0, bytes: bytes, ranges: ranges, values: block.values + offset, states: block.states + offset)
+            }
+          }
+        }
+        // Not clean: `other` (2), or `empty` (1) where the cell is required.
+        let required: UInt8 = cell.required ? 1 : 0
+        let states = block.states + offset, troubled = block.troubled + r * n
+        for row in 0..<n {
+          let s = states[row]
+          troubled[row] |= (s >> 1) | (s & required)
+        }
+      }
+    }
+    return block
+  }
+
+  /// Writes role `r`'s block cells of `row` into record `position` of the draft, when they are all
+  /// clean (then nothing of them can be a problem); false, writing nothing, when the record must take
+  /// the per-cell path.
+  @inline(__always)
+  func copyBlockCells(_ block: ColumnBlock, _ r: Int, _ row: Int, to position: Int, converted: Bool) -> Bool {
+    let n = block.rows
+    guard block.troubled[r * n + row] == 0, !converted else { return false }
+    let first = blockStart[r]
+    for k in first..<first + columnCells[r].count {
+      let i = k * n + row
+      // An empty cell leaves the record's blank (its default), as the per-cell path does.
+      guard block.states[i] == FieldDecoder.ColumnCell.value else { continue }
+      let target = block.targets[k]
+      target.values[position] = block.values[i]
+      target.states[position] = FactColumn.known
+    }
+    return true
+  }
+}
