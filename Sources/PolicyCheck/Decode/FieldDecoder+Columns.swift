@@ -21,9 +21,9 @@ extension FieldDecoder {
     public static let other: UInt8 = 2
   }
 
-  /// A cell's range in `decodeColumn`'s buffer: `start | end << 32`; or `elsewhere`, a cell whose bytes
-  /// are not there as they are (a quoted cell holding `""`, to be unescaped; a short row's missing cell).
-  public static func columnRange(start: Int, end: Int) -> UInt64 { UInt64(UInt32(truncatingIfNeeded: start)) | UInt64(UInt32(truncatingIfNeeded: end)) << 32 }
+  /// A cell's range in `decodeColumn`'s buffer is `start | end << 32` (as `CSVChunk.packedRanges`
+  /// writes them); `elsewhere` is a cell whose bytes are not there as they are (a quoted cell holding
+  /// `""`, to be unescaped; a short row's missing cell).
   public static let elsewhere = UInt64.max
 
   /// Decodes the cells at `ranges` of `bytes` (one column of a chunk, row by row) with `spec`, which

@@ -75,6 +75,11 @@ package struct RowDecoder: Sendable {
   let rowCells: [[Int]]
   let blockStart: [Int]
   let blockCells: Int
+  /// Per block cell (the roles' `columnCells` one after the other): its CSV column, role and
+  /// requiredness, and its spec.
+  let blockColumns: [Int]
+  let blockCell: [BlockCell]
+  let blockSpecs: [Unmanaged<FieldDecoder.Spec>]
 
   package init(schema: FactSchema, plan: ColumnPlan, showPII: Bool, columnar: Columnar = .rowRecords) {
     self.schema = schema
@@ -117,6 +122,11 @@ package struct RowDecoder: Sendable {
     self.rowCells = rowCells
     blockStart = columnCells.indices.map { r in columnCells[..<r].reduce(0) { $0 + $1.count } }
     blockCells = columnCells.reduce(0) { $0 + $1.count }
+    let allCells = cells
+    let inBlock = columnCells.indices.flatMap { r in columnCells[r].map { (r, allCells[r][$0]) } }
+    blockColumns = inBlock.map(\.1.column)
+    blockCell = inBlock.map { BlockCell(role: $0.0, required: $0.1.required ? 1 : 0) }
+    blockSpecs = inBlock.map(\.1.unmanagedSpec)
     checks = plan.roles.map { schema.entities[$0.entity].checks }
     hasChecks = checks.map { !$0.isEmpty }
     encodedChecks = plan.roles.map { role in
