@@ -53,23 +53,29 @@ extension RowDecoder {
     return (column, row)
   }
 
-  /// One chunk's column-decoded cells: for block cell `k` (the roles' `columnCells` one after the
-  /// other) and row `row`, its state (`FieldDecoder.ColumnCell`) and value at `k * rows + row`; and per
-  /// role and row, whether any of the role's block cells is not clean (`troubled`, at `r * rows + row`).
+  /// One tile of a chunk's rows with its block cells decoded: for block cell `k` (the roles'
+  /// `columnCells` one after the other) and the tile's row `i`, its state (`FieldDecoder.ColumnCell`)
+  /// and value at `k * tile + i`; and per role and row, whether any of the role's block cells is not
+  /// clean (`troubled`, at `r * tile + i`). Made once per chunk, filled again for each tile.
   final class ColumnBlock {
-    let rows: Int
+    /// The tile's first row in the chunk, and its rows.
+    private(set) var first = 0
+    private(set) var rows = 0..<0
     let values: UnsafeMutablePointer<Int64>
     let states: UnsafeMutablePointer<UInt8>
     let troubled: UnsafeMutablePointer<UInt8>
+    let ranges: UnsafeMutablePointer<UInt64>
+    let roles: Int
     /// Per block cell: where its column's records are in the draft (`Facts.Draft.encodedColumn`).
     var targets: [(values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>)]
 
-    init(cells: Int, roles: Int, rows: Int) {
-      self.rows = rows
-      values = .allocate(capacity: max(cells * rows, 1))
-      states = .allocate(capacity: max(cells * rows, 1))
-      troubled = .allocate(capacity: max(roles * rows, 1))
-      troubled.initialize(repeating: 0, count: max(roles * rows, 1))
+    init(cells: Int, roles: Int) {
+      let tile = RowDecoder.tileRows
+      self.roles = roles
+      values = .allocate(capacity: max(cells * tile, 1))
+      states = .allocate(capacity: max(cells * tile, 1))
+      troubled = .allocate(capacity: max(roles * tile, 1))
+      ranges = .allocate(capacity: max(cells * tile, 1))
       targets = []
     }
 
@@ -77,50 +83,60 @@ extension RowDecoder {
       values.deallocate()
       states.deallocate()
       troubled.deallocate()
+      ranges.deallocate()
+    }
+
+    /// Whether `row` is in the tile decoded last.
+    @inline(__always)
+    func holds(_ row: Int) -> Bool { rows.contains(row) }
+
+    func startTile(_ rows: Range<Int>) {
+      self.rows = rows
+      first = rows.lowerBound
+      troubled.update(repeating: 0, count: roles * RowDecoder.tileRows)
     }
   }
 
   /// Rows decoded together, a column after the other: few enough that their bytes and field ranges
-  /// stay in the first-level cache while each column is read. Column by column over a whole chunk
-  /// (300 KB of text) read each cell from further away than the per-row path did, and was slower.
+  /// stay in the first-level cache while each column is read and while the row loop then goes over
+  /// them. Column by column over a whole chunk (300 KB of text) read each cell from further away than
+  /// the per-row path did, and was slower than it.
   static let tileRows = 64
 
-  /// Decodes the chunk's block cells, a tile of rows at a time and column by column within it, and
-  /// finds where they go in `draft`; nil when no role is decoded this way or a column has no encoded
-  /// form in the draft.
-  func columnBlock(_ chunk: CSVChunk, _ draft: Facts.Draft) -> ColumnBlock? {
+  /// A block for the chunk's tiles, holding where each block cell goes in `draft`; nil when no role
+  /// is decoded this way or a column has no encoded form in the draft.
+  func columnBlock(_ draft: Facts.Draft) -> ColumnBlock? {
     guard blockCells > 0 else { return nil }
-    let n = chunk.count, tile = Self.tileRows
-    let block = ColumnBlock(cells: blockCells, roles: cells.count, rows: n)
+    let block = ColumnBlock(cells: blockCells, roles: cells.count)
     for r in cells.indices {
       for c in columnCells[r] {
         guard let target = draft.encodedColumn(roleEntity[r], cells[r][c].slot) else { return nil }
         block.targets.append(target)
       }
     }
-    let ranges = UnsafeMutablePointer<UInt64>.allocate(capacity: blockCells * tile)
-    defer { ranges.deallocate() }
+    return block
+  }
+
+  /// Decodes the block cells of the tile of rows starting at `first`, column by column.
+  func decodeTile(_ block: ColumnBlock, _ chunk: CSVChunk, from first: Int) {
+    let tile = Self.tileRows
+    let rows = first..<min(chunk.count, first + tile)
+    block.startTile(rows)
     chunk.bytes.withUnsafeBufferPointer { bytes in
-      var first = 0
-      while first < n {
-        let rows = first..<min(n, first + tile)
-        let span = chunk.packedRanges(rows: rows, columns: blockColumns, into: ranges, stride: tile)
-        Self.touch(bytes, span)
-        for k in 0..<blockCells {
-          let cell = blockCell[k]
-          let offset = k * n + first
-          blockSpecs[k]._withUnsafeGuaranteedRef {
-            decoder.decodeColumn($0, bytes: bytes, ranges: UnsafeBufferPointer(start: ranges + k * tile, count: rows.count),
-                                 values: block.values + offset, states: block.states + offset)
-          }
-          // Not clean: `other` (2), or `empty` (1) where the cell is required.
-          let states = block.states + offset, troubled = block.troubled + cell.role * n + first
-          for i in 0..<rows.count { troubled[i] |= (states[i] >> 1) | (states[i] & cell.required) }
+      let span = chunk.packedRanges(rows: rows, columns: blockColumns, into: block.ranges, stride: tile)
+      Self.touch(bytes, span)
+      for k in 0..<blockCells {
+        let cell = blockCell[k]
+        let offset = k * tile
+        blockSpecs[k]._withUnsafeGuaranteedRef {
+          decoder.decodeColumn($0, bytes: bytes, ranges: UnsafeBufferPointer(start: block.ranges + offset, count: rows.count),
+                               values: block.values + offset, states: block.states + offset)
         }
-        first = rows.upperBound
+        // Not clean: `other` (2), or `empty` (1) where the cell is required.
+        let states = block.states + offset, troubled = block.troubled + cell.role * tile
+        for i in 0..<rows.count { troubled[i] |= (states[i] >> 1) | (states[i] & cell.required) }
       }
     }
-    return block
   }
 
   /// Reads one byte of every cache line of `bytes[span]`, in order: a stream the processor fetches
@@ -143,11 +159,12 @@ extension RowDecoder {
   /// the per-cell path.
   @inline(__always)
   func copyBlockCells(_ block: ColumnBlock, _ r: Int, _ row: Int, to position: Int, converted: Bool) -> Bool {
-    let n = block.rows
-    guard block.troubled[r * n + row] == 0, !converted else { return false }
+    assert(block.holds(row), "row \(row) is not in the tile decoded last")
+    let tile = Self.tileRows, row = row - block.first
+    guard block.troubled[r * tile + row] == 0, !converted else { return false }
     let first = blockStart[r]
     for k in first..<first + columnCells[r].count {
-      let i = k * n + row
+      let i = k * tile + row
       // An empty cell leaves the record's blank (its default), as the per-cell path does.
       guard block.states[i] == FieldDecoder.ColumnCell.value else { continue }
       let target = block.targets[k]

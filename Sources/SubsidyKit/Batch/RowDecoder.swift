@@ -166,7 +166,7 @@ package struct RowDecoder: Sendable {
     out.lines.reserveCapacity(chunk.count)
     // Every row may begin a record for each of its roles: the draft lays out that many blanks.
     var draft = Facts.Draft(like: out.facts.tables, capacities: rolesPerEntity.map { $0 * chunk.count }, blanks: blanks)
-    let block = columnBlock(chunk, draft)
+    let block = columnBlock(draft)
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
@@ -174,6 +174,8 @@ package struct RowDecoder: Sendable {
     var origin = [[Int]](repeating: [], count: schema.entities.count)
     let width = plan.header.count
     rows: for row in 0..<chunk.count {
+      // The block cells of the next tile of rows, decoded column by column as the loop reaches it.
+      if let block, row % Self.tileRows == 0 { decodeTile(block, chunk, from: row) }
       // A row cut short (or run long) has its cells under the wrong columns: reject it whole.
       if chunk.fieldCount(row) != width, !(chunk.fieldCount(row) > width && extraCellsEmpty(chunk, row, from: width)) {
         out.rejects.append(Reject(line: chunk.lines[row], column: "(row)", value: "",
@@ -274,8 +276,9 @@ package struct RowDecoder: Sendable {
     // By index, with the decoder read in place: a copy of the decoder or an iterator over the cells
     // cost reference counting for every record of every row.
     if let block, copyBlockCells(block, r, row, to: position, converted: draft.hasConvertedColumns) {
-      for c in rowCells[r] {
-        if let problem = fillCell(&draft, t, cells[r][c], position, chunk, row, asOf: asOf) { return problem }
+      // By index: `for c in rowCells[r]` retained and released the list for every record.
+      for i in rowCells[r].indices {
+        if let problem = fillCell(&draft, t, cells[r][rowCells[r][i]], position, chunk, row, asOf: asOf) { return problem }
       }
     } else {
       for c in cells[r].indices {
