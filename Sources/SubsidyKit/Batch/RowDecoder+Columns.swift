@@ -68,6 +68,8 @@ extension RowDecoder {
     let roles: Int
     /// Per block cell: where its column's records are in the draft (`Facts.Draft.encodedColumn`).
     var targets: [(values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>)]
+    /// Whether the chunk's records take their block cells from it (else every cell is decoded per row).
+    var used = false
 
     init(cells: Int, roles: Int) {
       let tile = RowDecoder.tileRows
@@ -103,17 +105,19 @@ extension RowDecoder {
   /// the per-row path did, and was slower than it.
   static let tileRows = 64
 
-  /// A block for the chunk's tiles, holding where each block cell goes in `draft`; nil when no role
-  /// is decoded this way or a column has no encoded form in the draft.
-  func columnBlock(_ draft: Facts.Draft) -> ColumnBlock? {
-    guard blockCells > 0 else { return nil }
+  /// A block for the chunk's tiles, holding where each block cell goes in `draft`; not `used` when no
+  /// role is decoded this way or a column has no encoded form in the draft. (Never nil: binding an
+  /// optional block retained and released it for every record.)
+  func columnBlock(_ draft: Facts.Draft) -> ColumnBlock {
     let block = ColumnBlock(cells: blockCells, roles: cells.count)
+    guard blockCells > 0 else { return block }
     for r in cells.indices {
       for c in columnCells[r] {
-        guard let target = draft.encodedColumn(roleEntity[r], cells[r][c].slot) else { return nil }
+        guard let target = draft.encodedColumn(roleEntity[r], cells[r][c].slot) else { return block }
         block.targets.append(target)
       }
     }
+    block.used = true
     return block
   }
 
@@ -159,11 +163,10 @@ extension RowDecoder {
   /// the per-cell path.
   @inline(__always)
   func copyBlockCells(_ block: ColumnBlock, _ r: Int, _ row: Int, to position: Int, converted: Bool) -> Bool {
-    assert(block.holds(row), "row \(row) is not in the tile decoded last")
+    assert(!block.used || block.holds(row), "row \(row) is not in the tile decoded last")
     let tile = Self.tileRows, row = row - block.first
-    guard block.troubled[r * tile + row] == 0, !converted else { return false }
-    let first = blockStart[r]
-    for k in first..<first + columnCells[r].count {
+    guard block.used, block.troubled[r * tile + row] == 0, !converted else { return false }
+    for k in blockStart[r]..<blockStart[r + 1] {
       let i = k * tile + row
       // An empty cell leaves the record's blank (its default), as the per-cell path does.
       guard block.states[i] == FieldDecoder.ColumnCell.value else { continue }

@@ -72,7 +72,11 @@ package struct RowDecoder: Sendable {
   /// others, decoded in it; where the role's first block cell is among all roles' block cells, and
   /// how many block cells there are.
   let columnCells: [[Int]]
-  let rowCells: [[Int]]
+  /// The others, all roles' in one flat list, role `r`'s at `rowCellStart[r]..<rowCellStart[r + 1]`:
+  /// read from a list of lists, each record's loop retained and released the inner list.
+  let rowCellList: [Cell]
+  let rowCellStart: [Int]
+  /// Role `r`'s block cells are `blockStart[r]..<blockStart[r + 1]`.
   let blockStart: [Int]
   let blockCells: Int
   /// Per block cell (the roles' `columnCells` one after the other): its CSV column, role and
@@ -119,10 +123,11 @@ package struct RowDecoder: Sendable {
     }
     let (columnCells, rowCells) = Self.split(cells, plan, columnar)
     self.columnCells = columnCells
-    self.rowCells = rowCells
-    blockStart = columnCells.indices.map { r in columnCells[..<r].reduce(0) { $0 + $1.count } }
-    blockCells = columnCells.reduce(0) { $0 + $1.count }
     let allCells = cells
+    rowCellList = rowCells.indices.flatMap { r in rowCells[r].map { allCells[r][$0] } }
+    rowCellStart = (0...rowCells.count).map { r in rowCells[..<r].reduce(0) { $0 + $1.count } }
+    blockStart = (0...columnCells.count).map { r in columnCells[..<r].reduce(0) { $0 + $1.count } }
+    blockCells = columnCells.reduce(0) { $0 + $1.count }
     let inBlock = columnCells.indices.flatMap { r in columnCells[r].map { (r, allCells[r][$0]) } }
     blockColumns = inBlock.map(\.1.column)
     blockCell = inBlock.map { BlockCell(role: $0.0, required: $0.1.required ? 1 : 0) }
@@ -175,7 +180,7 @@ package struct RowDecoder: Sendable {
     let width = plan.header.count
     rows: for row in 0..<chunk.count {
       // The block cells of the next tile of rows, decoded column by column as the loop reaches it.
-      if let block, row % Self.tileRows == 0 { decodeTile(block, chunk, from: row) }
+      if block.used, row % Self.tileRows == 0 { decodeTile(block, chunk, from: row) }
       // A row cut short (or run long) has its cells under the wrong columns: reject it whole.
       if chunk.fieldCount(row) != width, !(chunk.fieldCount(row) > width && extraCellsEmpty(chunk, row, from: width)) {
         out.rejects.append(Reject(line: chunk.lines[row], column: "(row)", value: "",
@@ -271,14 +276,13 @@ package struct RowDecoder: Sendable {
   /// The cells decoded a column at a time (`block`) are copied from it when they are all clean;
   /// otherwise the record takes the per-cell path for every cell, which finds the first problem.
   private func fill(_ draft: inout Facts.Draft, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?,
-                    block: ColumnBlock?) -> Reject? {
+                    block: ColumnBlock) -> Reject? {
     let t = roleEntity[r]
     // By index, with the decoder read in place: a copy of the decoder or an iterator over the cells
     // cost reference counting for every record of every row.
-    if let block, copyBlockCells(block, r, row, to: position, converted: draft.hasConvertedColumns) {
-      // By index: `for c in rowCells[r]` retained and released the list for every record.
-      for i in rowCells[r].indices {
-        if let problem = fillCell(&draft, t, cells[r][rowCells[r][i]], position, chunk, row, asOf: asOf) { return problem }
+    if copyBlockCells(block, r, row, to: position, converted: draft.hasConvertedColumns) {
+      for i in rowCellStart[r]..<rowCellStart[r + 1] {
+        if let problem = fillCell(&draft, t, rowCellList[i], position, chunk, row, asOf: asOf) { return problem }
       }
     } else {
       for c in cells[r].indices {
