@@ -116,11 +116,6 @@ package struct RowDecoder: Sendable {
       }
     }
     self.specs = specs
-    let columnar: Columnar = switch ProcessInfo.processInfo.environment["SUBSIDY_COLUMNAR"] {  // TEMPORARY: measuring
-    case "none": .none
-    case "all": .all
-    default: columnar
-    }
     let (columnCells, rowCells) = Self.split(cells, plan, columnar)
     self.columnCells = columnCells
     let allCells = cells
