@@ -30,7 +30,7 @@ import Testing
       for id in p.ids where p.index[id] != q.index[id] { out.append("table \(t): `\(id)` at \(p.index[id] ?? -1) against \(q.index[id] ?? -1)") }
       for (slot, (x, y)) in zip(p.columns, q.columns).enumerated()
       where x.codec != y.codec || x.values != y.values || x.states != y.states || x.boxed != y.boxed {
-        let first = (0..<min(x.count, y.count)).first { x[record: $0] != y[record: $0] }
+        let first = (0..<min(x.count, y.count)).first { x[$0] != y[$0] }
         out.append("table \(t) slot \(slot): \(x.codec) \(x.count) records against \(y.codec) \(y.count), first differing record \(first ?? -1)")
       }
     }
