@@ -70,6 +70,8 @@ extension RowDecoder {
     var targets: [(values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>)]
     /// Whether the chunk's records take their block cells from it (else every cell is decoded per row).
     var used = false
+    /// Where `touch` leaves what it read, so its reads are not optimised away (nothing reads it).
+    var touched: UInt8 = 0
 
     init(cells: Int, roles: Int) {
       let tile = RowDecoder.tileRows
@@ -128,7 +130,7 @@ extension RowDecoder {
     block.startTile(rows)
     chunk.bytes.withUnsafeBufferPointer { bytes in
       let span = chunk.packedRanges(rows: rows, columns: blockColumns, into: block.ranges, stride: tile)
-      Self.touch(bytes, span)
+      Self.touch(bytes, span, into: block)
       for k in 0..<blockCells {
         let cell = blockCell[k]
         let offset = k * tile
@@ -148,15 +150,12 @@ extension RowDecoder {
   /// it, the first read of nearly every cell waited for memory (the tile's rows are read across, not
   /// along).
   @inline(__always)
-  static func touch(_ bytes: UnsafeBufferPointer<UInt8>, _ span: Range<Int>) {
+  static func touch(_ bytes: UnsafeBufferPointer<UInt8>, _ span: Range<Int>, into block: ColumnBlock) {
     guard let base = bytes.baseAddress, !span.isEmpty else { return }
     var sum: UInt8 = 0
     for i in Swift.stride(from: span.lowerBound, to: span.upperBound, by: 64) { sum &+= base[i] }
-    touched = sum
+    block.touched = sum
   }
-
-  /// Where `touch` leaves what it read, so its reads are not optimised away. Racy by design: any value will do.
-  nonisolated(unsafe) static var touched: UInt8 = 0
 
   /// Writes role `r`'s block cells of `row` into record `position` of the draft, when they are all
   /// clean (then nothing of them can be a problem); false, writing nothing, when the record must take

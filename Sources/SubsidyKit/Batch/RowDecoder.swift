@@ -11,6 +11,11 @@ import PolicyValues
 /// Cells are decoded by the one `FieldDecoder` from bytes straight into the chunk's `Facts.Draft`
 /// (raw columns, a cell one store): no per-row arrays. The schema's bounds and record checks
 /// (`end >= start`) reject a row like a bad cell.
+///
+/// The fixed-width cells of the records nearly every row begins (its dispatch, person, household)
+/// are decoded a tile of rows at a time, column by column, before the row loop reaches them
+/// (`RowDecoder+Columns.swift`); a new record copies them, and a record with a problem among them is
+/// decoded cell by cell as before, so rejects keep their first column and their words.
 package struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
