@@ -79,6 +79,7 @@ extension RowDecoder {
       values = .allocate(capacity: max(cells * tile, 1))
       states = .allocate(capacity: max(cells * tile, 1))
       troubled = .allocate(capacity: max(roles * tile, 1))
+      troubled.initialize(repeating: 0, count: max(roles * tile, 1))
       ranges = .allocate(capacity: max(cells * tile, 1))
       targets = []
     }
