@@ -12,7 +12,10 @@ public enum EngineBenchmark {
   public struct Report: Sendable {
     public var checkCompileMillis: [Double] = []
     public var rows = 0
+    /// The fastest of three single-threaded decodings of the chunks, by the clock and by the thread's
+    /// CPU time (which holds on a busy machine).
     public var decodeSeconds = 0.0
+    public var decodeCPUSeconds = 0.0
     /// The fastest of three single-threaded passes, by the clock and by the thread's CPU time (the
     /// second does not count time the thread waited for a core, so it holds on a busy machine).
     public var evalSeconds = 0.0
@@ -39,6 +42,7 @@ public enum EngineBenchmark {
         | check + compile all policies (median of \(checkCompileMillis.count)) | \(String(format2: medianCheckCompileMillis)) ms |
         | rows parsed (synthetic, all regions) | \(rows) |
         | decode CSV → facts, 1 thread | \(rate(decodeSeconds)) rows/s |
+        | decode CSV → facts, 1 thread, by its CPU time | \(rate(decodeCPUSeconds)) rows/s |
         | evaluate all rules, 1 thread (column programs, \(columnPrograms.compiled) of \(columnPrograms.rules) rules) | \(rate(evalSeconds)) rows/s |
         | evaluate all rules, 1 thread, by its CPU time (column programs) | \(rate(evalCPUSeconds)) rows/s |
         | evaluate all rules, 1 thread (row evaluator alone) | \(rate(evalRowPathSeconds)) rows/s |
@@ -77,8 +81,20 @@ public enum EngineBenchmark {
     // Chunks of the size `batch` reads by default, so per-chunk costs weigh as they do there.
     while let chunk = try reader.next(maxRecords: BatchOptions.defaultChunkRows) { chunks.append(chunk) }
     var started = DispatchTime.now()
+    report.decodeSeconds = .infinity
+    report.decodeCPUSeconds = .infinity
+    for _ in 0..<2 {
+      started = DispatchTime.now()
+      let cpu = threadCPUSeconds()
+      _ = chunks.map { decoder.decode($0, asOf: asOf).facts }
+      report.decodeCPUSeconds = min(report.decodeCPUSeconds, threadCPUSeconds() - cpu)
+      report.decodeSeconds = min(report.decodeSeconds, seconds(since: started))
+    }
+    started = DispatchTime.now()
+    let cpu = threadCPUSeconds()
     let facts = chunks.map { decoder.decode($0, asOf: asOf).facts }
-    report.decodeSeconds = seconds(since: started)
+    report.decodeCPUSeconds = min(report.decodeCPUSeconds, threadCPUSeconds() - cpu)
+    report.decodeSeconds = min(report.decodeSeconds, seconds(since: started))
     report.rows = facts.reduce(0) { $0 + $1.tables[program.rowKind ?? 0].count }
     chunks = []
     report.evalSeconds = .infinity

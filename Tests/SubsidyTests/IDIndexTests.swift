@@ -57,6 +57,29 @@ import Testing
     for (key, value) in model { #expect(index[key] == value) }
   }
 
+  /// A key of up to 16 bytes is told apart by its length and two words, a longer one by its bytes
+  /// too: ids that differ in one byte only, at every place, of every length to 24, are all different.
+  @Test func idsDifferingInOneByteAreDifferent() {
+    var index = IDIndex()
+    var expected: [String: Int] = [:]
+    for length in 1...24 {
+      let base = Array(repeating: UInt8(ascii: "0"), count: length)
+      for place in 0..<length {
+        for digit in [UInt8(ascii: "1"), UInt8(ascii: "9")] {
+          var bytes = base
+          bytes[place] = digit
+          let key = String(decoding: bytes, as: UTF8.self)
+          let got = bytes.withUnsafeBufferPointer { index.insertIfAbsent($0, position: expected.count) }
+          #expect(got.inserted, "\(key) was taken for another id")
+          expected[key] = got.position
+        }
+      }
+      let key = String(decoding: base, as: UTF8.self)
+      #expect(index[key] == nil, "\(key) was found though never stored")
+    }
+    for (key, position) in expected { #expect(index[key] == position, "\(key)") }
+  }
+
   @Test func reservedIndexHoldsWhatItWasGivenAndFindsNothingElse() {
     var index = IDIndex()
     index.reserveCapacity(4_096)

@@ -89,9 +89,9 @@ public struct FieldDecoder: Sendable {
   }
 
   /// Each enum's name and cases as bytes, for comparison without building a `String`.
-  private let enums: [(name: String, cases: [[UInt8]])]
+  let enums: [(name: String, cases: [[UInt8]])]
   /// Each enum's cases as `CaseKeys`, what `caseIndex` compares a cell with.
-  private let caseKeys: [CaseKeys]
+  let caseKeys: [CaseKeys]
   private let enumIndex: [String: Int]
 
   public init(schema: FactSchema) {
@@ -159,11 +159,11 @@ public struct FieldDecoder: Sendable {
     if bytes.isEmpty { return .empty }
     var decoded: Int64?
     switch spec.kind {
-    case .bool: decoded = Self.lowercaseBool(bytes) ?? (Self.spells(bytes, "true") ? 1 : Self.spells(bytes, "false") ? 0 : nil)
-    case .number: decoded = Fixed.parse(utf8: bytes)?.raw
-    case .integer: decoded = Fixed.parse(utf8: bytes).flatMap { $0.isInteger ? $0.raw : nil }
-    case .date: decoded = CivilDate.parse(utf8: bytes).map { Int64($0.packedValue) }
-    case .code: decoded = DivisionCode.parse(utf8: bytes).map { Int64($0.value) }
+    case .bool: decoded = Self.fixedWidthBool(bytes)
+    case .number: decoded = Self.fixedWidthNumber(bytes)
+    case .integer: decoded = Self.fixedWidthInteger(bytes)
+    case .date: decoded = Self.fixedWidthDate(bytes)
+    case .code: decoded = Self.fixedWidthCode(bytes)
     case .enumeration(let e): decoded = e >= 0 && e < enums.count ? caseIndex(e, bytes).map(Int64.init) : nil
     case .list(.enumeration(let e)): decoded = e >= 0 && e < enums.count ? caseBits(e, bytes) : nil
     case .text, .reference, .idNumber, .list: decoded = nil
@@ -323,7 +323,7 @@ public struct FieldDecoder: Sendable {
   /// The case of enum `e` spelled by `bytes`: compared by length and first 8 bytes as one word,
   /// then the rest in place (a comparison per case, byte by byte through nested buffers, was the
   /// most of decoding an evidence list, the batch's longest cell).
-  private func caseIndex(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+  func caseIndex(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
     caseKeys[e].index(of: bytes)
   }
 
@@ -404,7 +404,7 @@ public struct FieldDecoder: Sendable {
   /// A list of enum `e`'s cases (`a;b;c`, as `decode` reads a list) as one bit per case, the form a
   /// fact column holds it in (`FactColumn.Codec.enumSet`); nil when a part is not a case, or a case
   /// has no bit (past 63), so `decode` says what is wrong.
-  private func caseBits(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+  func caseBits(_ e: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
     var bits: Int64 = 0
     let whole = Self.forEachPart(of: bytes) { part in
       guard let c = caseIndex(e, part), c < 63 else { return false }
@@ -427,6 +427,27 @@ public struct FieldDecoder: Sendable {
     }
     return true
   }
+
+  // MARK: the fixed-width grammar, one function per kind (`decodeFixedWidth` and `decodeColumn` share them)
+
+  @inline(__always)
+  static func fixedWidthBool(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    lowercaseBool(bytes) ?? (spells(bytes, "true") ? 1 : spells(bytes, "false") ? 0 : nil)
+  }
+
+  @inline(__always)
+  static func fixedWidthNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { Fixed.parse(utf8: bytes)?.raw }
+
+  @inline(__always)
+  static func fixedWidthInteger(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    Fixed.parse(utf8: bytes).flatMap { $0.isInteger ? $0.raw : nil }
+  }
+
+  @inline(__always)
+  static func fixedWidthDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { CivilDate.parse(utf8: bytes).map { Int64($0.packedValue) } }
+
+  @inline(__always)
+  static func fixedWidthCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { DivisionCode.parse(utf8: bytes).map { Int64($0.value) } }
 
   /// `true` as 1 and `false` as 0, compared as words: the spelling nearly every cell has, checked
   /// before `spells` tries the others.

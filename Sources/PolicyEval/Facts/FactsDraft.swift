@@ -150,6 +150,20 @@ extension Facts {
       states[i] = FactColumn.known
     }
 
+    /// Where the records of an encoded column of table `t` are (record `i` at `values[i]`, `states[i]`),
+    /// for a decoder that writes a column's cells from values it decoded beforehand; nil for a column
+    /// of `Value`s or one converted to them. Valid while the draft lives and `hasConverted` is false
+    /// (a conversion moves the column's records out of this memory).
+    public func encodedColumn(_ t: Int, _ slot: Int) -> (values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>)? {
+      let column = firstColumn[t] + slot
+      guard !isBoxed[column], !hasConverted || converted[column] == nil else { return nil }
+      return (values + bases[column], states + bases[column])
+    }
+
+    /// Whether a column was converted to `Value`s (then `encodedColumn` of it is nil, and pointers
+    /// taken before are stale).
+    @inlinable public var hasConvertedColumns: Bool { hasConverted }
+
     /// The encoded form of a cell of an encoded column, nil when it is null.
     @inline(__always)
     public func encoded(_ t: Int, _ record: Int, _ slot: Int) -> Int64? {

@@ -11,6 +11,11 @@ import PolicyValues
 /// Cells are decoded by the one `FieldDecoder` from bytes straight into the chunk's `Facts.Draft`
 /// (raw columns, a cell one store): no per-row arrays. The schema's bounds and record checks
 /// (`end >= start`) reject a row like a bad cell.
+///
+/// The fixed-width cells of the records nearly every row begins (its dispatch, person, household)
+/// are decoded a tile of rows at a time, column by column, before the row loop reaches them
+/// (`RowDecoder+Columns.swift`); a new record copies them, and a record with a problem among them is
+/// decoded cell by cell as before, so rejects keep their first column and their words.
 package struct RowDecoder: Sendable {
   let schema: FactSchema
   let plan: ColumnPlan
@@ -68,8 +73,24 @@ package struct RowDecoder: Sendable {
   /// at them): plain integers, so the per-row loop copies no role description.
   let roleEntity: [Int]
   let owned: [[(inner: Int, entity: Int, slot: Int)]]
+  /// Per role: its cells decoded a column at a time before the row loop (`columnBlock`), and the
+  /// others, decoded in it; where the role's first block cell is among all roles' block cells, and
+  /// how many block cells there are.
+  let columnCells: [[Int]]
+  /// The others, all roles' in one flat list, role `r`'s at `rowCellStart[r]..<rowCellStart[r + 1]`:
+  /// read from a list of lists, each record's loop retained and released the inner list.
+  let rowCellList: [Cell]
+  let rowCellStart: [Int]
+  /// Role `r`'s block cells are `blockStart[r]..<blockStart[r + 1]`.
+  let blockStart: [Int]
+  let blockCells: Int
+  /// Per block cell (the roles' `columnCells` one after the other): its CSV column, role and
+  /// requiredness, and its spec.
+  let blockColumns: [Int]
+  let blockCell: [BlockCell]
+  let blockSpecs: [Unmanaged<FieldDecoder.Spec>]
 
-  package init(schema: FactSchema, plan: ColumnPlan, showPII: Bool) {
+  package init(schema: FactSchema, plan: ColumnPlan, showPII: Bool, columnar: Columnar = .rowRecords) {
     self.schema = schema
     self.plan = plan
     self.showPII = showPII
@@ -100,6 +121,17 @@ package struct RowDecoder: Sendable {
       }
     }
     self.specs = specs
+    let (columnCells, rowCells) = Self.split(cells, plan, columnar)
+    self.columnCells = columnCells
+    let allCells = cells
+    rowCellList = rowCells.indices.flatMap { r in rowCells[r].map { allCells[r][$0] } }
+    rowCellStart = (0...rowCells.count).map { r in rowCells[..<r].reduce(0) { $0 + $1.count } }
+    blockStart = (0...columnCells.count).map { r in columnCells[..<r].reduce(0) { $0 + $1.count } }
+    blockCells = columnCells.reduce(0) { $0 + $1.count }
+    let inBlock = columnCells.indices.flatMap { r in columnCells[r].map { (r, allCells[r][$0]) } }
+    blockColumns = inBlock.map(\.1.column)
+    blockCell = inBlock.map { BlockCell(role: $0.0, required: $0.1.required ? 1 : 0) }
+    blockSpecs = inBlock.map(\.1.unmanagedSpec)
     checks = plan.roles.map { schema.entities[$0.entity].checks }
     hasChecks = checks.map { !$0.isEmpty }
     encodedChecks = plan.roles.map { role in
@@ -139,6 +171,7 @@ package struct RowDecoder: Sendable {
     out.lines.reserveCapacity(chunk.count)
     // Every row may begin a record for each of its roles: the draft lays out that many blanks.
     var draft = Facts.Draft(like: out.facts.tables, capacities: rolesPerEntity.map { $0 * chunk.count }, blanks: blanks)
+    let block = columnBlock(draft)
     let roleCount = plan.roles.count
     var indices = [Int?](repeating: nil, count: roleCount)
     var fresh = [Bool](repeating: false, count: roleCount)
@@ -146,6 +179,8 @@ package struct RowDecoder: Sendable {
     var origin = [[Int]](repeating: [], count: schema.entities.count)
     let width = plan.header.count
     rows: for row in 0..<chunk.count {
+      // The block cells of the next tile of rows, decoded column by column as the loop reaches it.
+      if block.used, row % Self.tileRows == 0 { decodeTile(block, chunk, from: row) }
       // A row cut short (or run long) has its cells under the wrong columns: reject it whole.
       if chunk.fieldCount(row) != width, !(chunk.fieldCount(row) > width && extraCellsEmpty(chunk, row, from: width)) {
         out.rejects.append(Reject(line: chunk.lines[row], column: "(row)", value: "",
@@ -215,7 +250,7 @@ package struct RowDecoder: Sendable {
         if origin[entity].count == position { origin[entity].append(row) } else if position < origin[entity].count { origin[entity][position] = row }
         indices[r] = position
         fresh[r] = true
-        if let problem = fill(&draft, r, position, chunk, row, asOf: asOf) {
+        if let problem = fill(&draft, r, position, chunk, row, asOf: asOf, block: block) {
           rollback(&draft, fresh, indices)
           out.rejects.append(problem)
           continue rows
@@ -238,37 +273,53 @@ package struct RowDecoder: Sendable {
   /// Decodes the role's cells into its new record, then the entity's record checks; the first
   /// problem is returned as a reject.
   /// Each cell is one store into the draft's raw columns.
-  private func fill(_ draft: inout Facts.Draft, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
+  /// The cells decoded a column at a time (`block`) are copied from it when they are all clean;
+  /// otherwise the record takes the per-cell path for every cell, which finds the first problem.
+  private func fill(_ draft: inout Facts.Draft, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?,
+                    block: ColumnBlock) -> Reject? {
     let t = roleEntity[r]
     // By index, with the decoder read in place: a copy of the decoder or an iterator over the cells
     // cost reference counting for every record of every row.
-    for c in cells[r].indices {
-      let cell = cells[r][c]
-      if let codec = cell.fixedWidth {
-        switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder) }) {
-        case .value(let v):
-          draft.set(t, position, cell.slot, encoded: v, as: codec)
-        case .empty:
-          if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
-        case .bad(let why):
-          return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
-        }
-        continue
+    if copyBlockCells(block, r, row, to: position, converted: draft.hasConvertedColumns) {
+      for i in rowCellStart[r]..<rowCellStart[r + 1] {
+        if let problem = fillCell(&draft, t, rowCellList[i], position, chunk, row, asOf: asOf) { return problem }
       }
-      if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
-      switch chunk.withField(row, cell.column, { cell.decode($0, self.decoder, asOf: asOf) }) {
-      case .value(let v):
-        draft[t, position, cell.slot] = v
-      case .empty:
-        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
-      case .bad(let why):
-        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+    } else {
+      for c in cells[r].indices {
+        if let problem = fillCell(&draft, t, cells[r][c], position, chunk, row, asOf: asOf) { return problem }
       }
     }
     guard hasChecks[r] else { return nil }
     if let encoded = encodedChecks[r], encoded.allSatisfy({ Self.holds($0, draft, t, position) }) { return nil }
     let draft = draft
     return recordCheck(r, chunk, row) { draft[t, position, $0] }
+  }
+
+  /// Decodes one cell into the record; a problem is returned as a reject.
+  @inline(__always)
+  private func fillCell(_ draft: inout Facts.Draft, _ t: Int, _ cell: Cell, _ position: Int, _ chunk: CSVChunk, _ row: Int,
+                        asOf: CivilDate?) -> Reject? {
+    if let codec = cell.fixedWidth {
+      switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder) }) {
+      case .value(let v):
+        draft.set(t, position, cell.slot, encoded: v, as: codec)
+      case .empty:
+        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+      case .bad(let why):
+        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+      }
+      return nil
+    }
+    if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
+    switch chunk.withField(row, cell.column, { cell.decode($0, self.decoder, asOf: asOf) }) {
+    case .value(let v):
+      draft[t, position, cell.slot] = v
+    case .empty:
+      if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+    case .bad(let why):
+      return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+    }
+    return nil
   }
 
   /// A check on two encoded columns of the record; a null side passes, as `RecordCheck.holds`.
