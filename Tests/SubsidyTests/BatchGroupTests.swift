@@ -99,6 +99,30 @@ import Testing
     #expect(outputs[0] == outputs[1], "group results depend on chunking")
   }
 
+  /// A row rejected at the merge for repeating an earlier chunk's dispatch id does not count toward
+  /// the aggregate either: its chunk's groups are computed again, as it was a member. (Rows rejected
+  /// so that were no group's members leave their chunk's groups as they are.)
+  @Test(arguments: ["7", "100000"]) func aRowRepeatingAnEarlierDispatchIDDoesNotCount(_ chunk: String) throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var pan = Self.rows(leader: "SD-L-PAN", workers: 30, sequenceBase: 100)
+    let padding = try generateBatch(rows: 200, seed: 23, in: dir)
+    // The last worker's only row reuses the dispatch id of a generated row near the top (no group's member).
+    let header = BatchFixtures.columns
+    let idColumn = try #require(padding.header.firstIndex(of: "dispatch_id"))
+    let taken = try #require(padding.records.first?[idColumn])
+    pan[pan.count - 1]["dispatch_id"] = taken
+    // And a generated row's id comes back at the end: rejected, a member of no group.
+    let again = try #require(padding.records.dropFirst(3).first)
+    let lines = [TestCSV.line(header)] + Self.interleave(pan, padding.records) + [TestCSV.line(again)]
+    let file = try write(lines.joined(separator: "\n") + "\n", to: dir, "sandu-repeat.csv")
+    let run = try runBatch(file, asOf: Self.asOf, ["--chunk-rows", chunk], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.rejects.filter { ($0["reason"] ?? "").contains("repeats") }.count == 2, "\(run.rejectsText)")
+    let reward = run.payouts(rule: "lead-entrepreneur-reward").filter { $0["payee"] == "SD-L-PAN" }
+    #expect(reward.allSatisfy { $0["status"] != "payable" }, "--chunk-rows \(chunk): 29 people, yet \(reward)")
+  }
+
   /// A row rejected at the merge (its ID number belongs to a worker of another row) does not count
   /// toward the aggregate: 30 rows but 29 people leave the leader below the 30-worker tier.
   @Test(arguments: ["7", "100000"]) func aRowRejectedForAnotherPersonsIDNumberDoesNotCount(_ chunk: String) throws {

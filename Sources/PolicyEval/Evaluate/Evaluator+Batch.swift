@@ -44,6 +44,15 @@ extension Program {
   /// Adds a chunk's rows to the group rules' tables, keyed `policy/rule`. `position` maps a record to its
   /// place in the whole input (its line), so the first member of a group is the same however the file is cut.
   public func accumulateGroups(_ facts: Facts, asOf: CivilDate, into tables: inout [String: GroupTable], position: (Int) -> Int) {
+    accumulateGroups(facts, asOf: asOf, into: &tables, position: position, memberRows: nil)
+  }
+
+  /// As `accumulateGroups(_:asOf:into:position:)`, and `memberRows` (a flag per record of the row kind)
+  /// marks each row a group rule about rows took as a member: a batch that rejects rows after they were
+  /// accumulated (a repeated dispatch id) must take back only those rows' share. A rule about another
+  /// kind (people, households) reads no row: its paths lead from its subject to what the subject names.
+  public func accumulateGroups(_ facts: Facts, asOf: CivilDate, into tables: inout [String: GroupTable], position: (Int) -> Int,
+                               memberRows: UnsafeMutableBufferPointer<Bool>?) {
     let ctx = EvalContext(facts: facts, date: asOf)
     let households = HouseholdCodes(facts: facts, schema: schema, needed: needsHouseholdCodes)
     var batch: FactBatch?
@@ -67,7 +76,7 @@ extension Program {
           if let batch { members = program.survivors(batch, candidates: covered, parameters: policy.checked.parameters, asOf: asOf)?.rows ?? covered }
         }
         accumulate(rule, policy, ctx, asOf: asOf, households: households, into: &tables["\(policy.checked.id)/\(rule.checked.id)", default: GroupTable()],
-                   members: members, position: position)
+                   members: members, position: position, marking: rule.checked.subject == rowKind ? memberRows : nil)
       }
     }
   }

@@ -17,8 +17,10 @@ extension Program {
   /// `position` maps a record index to its place in the whole input (a batch row number).
   /// A member's filter reads parameters on `asOf`: a group's own event date is known only once it is complete.
   /// `members`: the records that may be members, in order (nil: every record of the kind).
+  /// `marking`: a flag per record of the kind, set for each record taken as a member.
   func accumulate(_ rule: CompiledRule, _ policy: CompiledPolicy, _ ctx: EvalContext, asOf: CivilDate, households: HouseholdCodes,
-                  into groups: inout GroupTable, members: [Int32]? = nil, position: (Int) -> Int) {
+                  into groups: inout GroupTable, members: [Int32]? = nil, position: (Int) -> Int,
+                  marking marks: UnsafeMutableBufferPointer<Bool>? = nil) {
     let kind = rule.checked.subject
     ctx.kind = kind
     ctx.date = asOf
@@ -36,6 +38,7 @@ extension Program {
       ctx.record = record
       guard applies(policy, rule.anchor, ctx, households) else { continue }
       if let filter, filter(ctx) != .bool(true) { continue }
+      if let marks, record < marks.count { marks[record] = true }
       // Entities are keyed by id, not by their index in this chunk, so chunks merge.
       key.removeAll(keepingCapacity: true)
       var ascii = true

@@ -106,6 +106,8 @@ public final class BatchRunner: Sendable {
     var rowResults: [PayoutRow] = []
     var entityResults: [PayoutRow] = []
     var groups: [String: GroupTable] = [:]
+    /// For a CSV chunk: per dispatch record, whether a group rule about dispatches took it as a member.
+    var groupMemberRows: [Bool] = []
     /// Refused results by rule index: counted, not built.
     var refused: [Int] = []
     /// The chunk's ID numbers per person, checked across the file in input order.
@@ -211,9 +213,10 @@ public final class BatchRunner: Sendable {
       for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
         try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
       }
-      // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back.
+      // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back,
+      // when they have one (a row no group rule took as a member has none).
       var groups = item.groups
-      if !repeated.isEmpty, program.hasGroupRules, let slab = item.slab, let rowDecoder {
+      if !repeated.isEmpty, program.hasGroupRules, let slab = item.slab, let rowDecoder, item.dropsGroupMember(repeated) {
         groups = regroup(rowDecoder.decode(try slab.parse(), asOf: options.asOf), dropping: repeated)
       }
       try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
@@ -299,7 +302,16 @@ public final class BatchRunner: Sendable {
       }
       item.rowResults += kept(program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept))
       if program.hasEntityRules { item.entityResults += kept(program.evaluateEntityRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept)) }
-      if program.hasGroupRules { program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max }) }
+      if program.hasGroupRules {
+        // A CSV chunk (one part) keeps which of its rows are group members, for `mergeChunk`.
+        let rows = item.slab != nil ? facts.tables[program.rowKind ?? 0].count : 0
+        var members = [Bool](repeating: false, count: rows)
+        members.withUnsafeMutableBufferPointer { marks in
+          program.accumulateGroups(facts, asOf: asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max },
+                                   memberRows: item.slab != nil ? marks : nil)
+        }
+        if item.slab != nil { item.groupMemberRows = members }
+      }
     }
     item.refused = refused
     item.groups = tables

@@ -4,7 +4,8 @@ extension BatchRunner {
   /// A CSV chunk's group tables computed again without the rows the merge rejected (a dispatch id
   /// repeated from an earlier chunk, an ID number that belongs to another person): a rejected row
   /// must not count toward an aggregate such as 三都's distinct workers per lead entrepreneur.
-  /// Only chunks with such rows pay for it; the evaluation of the others is untouched.
+  /// Only chunks where such a row was a group member pay for it (`ChunkWork.dropsGroupMember`); the
+  /// evaluation of the others is untouched.
   func regroup(_ decoded: RowDecoder.Decoded, dropping: Set<String>) -> [String: GroupTable] {
     let rowKind = program.rowKind ?? 0
     var facts = decoded.facts
@@ -19,5 +20,16 @@ extension BatchRunner {
     var tables: [String: GroupTable] = [:]
     program.accumulateGroups(facts, asOf: options.asOf, into: &tables, position: { $0 < lines.count ? lines[$0] : Int.max })
     return tables
+  }
+}
+
+extension BatchRunner.ChunkWork {
+  /// Whether a row of `dropped` (dispatch ids the merge rejected) was a member of a group rule about
+  /// dispatches, so the chunk's groups must be computed again without it. Rules about other kinds
+  /// read no dispatch, so their groups do not change. Without the worker's marks (not a CSV chunk),
+  /// every dropped row may be a member.
+  func dropsGroupMember(_ dropped: Set<String>) -> Bool {
+    guard groupMemberRows.count == dispatchIDs.count else { return true }
+    return dispatchIDs.indices.contains { groupMemberRows[$0] && dropped.contains(dispatchIDs[$0]) }
   }
 }
