@@ -112,9 +112,14 @@ struct MergeState {
     } else {
       try book.drain(page: 4_096, write)
       var claims = SpillingGroupClaims(place: place)
-      try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims) { results in
-        try write(GroupJudging.Page(results, keepExplanation: keepExplanation))
+      // Judged as on the judging thread: unexplained unless explanations are kept, refusals counted.
+      var refused: [(rule: Int, status: Status)] = []
+      try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: keepExplanation,
+                           refused: { refused.append(($0, $1)) }) { results in
+        try write(GroupJudging.Page(results, keepExplanation: keepExplanation, refused: refused))
+        refused = []
       }
+      if !refused.isEmpty { try write(GroupJudging.Page([], keepExplanation: keepExplanation, refused: refused)) }
     }
     tallies.fold(into: &summary, rules: rules)
   }
