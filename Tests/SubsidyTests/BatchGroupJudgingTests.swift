@@ -37,6 +37,50 @@ import Testing
     return (summary, try String(contentsOfFile: out, encoding: .utf8))
   }
 
+  /// What the judging thread holds stays bounded: a rule whose groups are all refused sends no page of
+  /// results, and its refusals are counted by rule and status, not listed one a group.
+  @Test func refusedGroupsAreCountedNotListed() throws {
+    let rule = """
+        - id: g
+          clause: 一
+          text: t
+          kind: payment
+          about: group
+          group:
+            of: dispatch
+            where: present(dispatch.start)
+            by: [dispatch.person, dispatch.cost]
+          payee: person
+          beneficiary: person
+          dated: end_of_year(2023)
+          when:
+            - sum(dispatch.cost) >= 100000000
+          amount: 1
+      """
+    let program = try SemanticsTests.program(rule)
+    let groups = 20_000
+    var facts = "people: [{id: P1, hukou: \"533123\"}]\ndispatches:\n"
+    for n in 1...groups { facts += "  - {id: D\(n), person: P1, start: 2023-03-01, cost: \(n)}\n" }
+    var d = DiagnosticBag()
+    let loaded = try #require(FactsLoader(schema: program.schema).load(SourceFile(path: "f.yaml", text: facts), into: &d))
+    let asOf = try #require(CivilDate.parse("2024-06-30"))
+    var tables: [String: GroupTable] = [:]
+    program.accumulateGroups(loaded, asOf: asOf, into: &tables, position: { $0 })
+    #expect(tables.values.reduce(0) { $0 + $1.count } == groups)
+    var book = SpillingGroupBook()
+    try book.take(tables)
+    let judging = GroupJudging(book: book, claims: SpillingGroupClaims(), program: program, asOf: asOf, keepExplanation: false)
+    judging.start()
+    var largest = 0, total = 0
+    while let page = try judging.next() {
+      largest = max(largest, page.refused.count + page.rows.count)
+      total += page.refused.values.reduce(0, +)
+    }
+    judging.finish()
+    #expect(total == groups, "every refused group counted")
+    #expect(largest <= 4_096, "one page held \(largest) entries")
+  }
+
   @Test func aFailureWhileGroupResultsAreWrittenEndsTheRunAndTheNextRunIsWhole() throws {
     let dir = batchTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

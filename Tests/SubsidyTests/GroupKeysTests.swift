@@ -48,6 +48,20 @@ import Testing
 
   /// Numbers are read from the bytes in place, as `Int64(_:)` reads them: every value of 64 bits,
   /// and nothing that is not one.
+  /// A key whose `encode` text is not its identity bytes keeps its own text (`appendIdentity` says
+  /// so): a list or undetermined value holding text whose normal form differs in its bytes but not in
+  /// their count (combining marks reordered), which `String ==` took for the same text.
+  @Test func aKeyWhoseTextIsNotItsIdentityKeepsItsOwnText() throws {
+    let facts = try Self.facts()
+    let given = "a\u{301}\u{323}"
+    #expect(ValueText.nfc(given).utf8.count == given.utf8.count && !ValueText.nfc(given).utf8.elementsEqual(given.utf8))
+    for value in [Value.list([.string(given)]), .undetermined(.silent(given))] {
+      var bytes: [UInt8] = []
+      let same = ValueText.appendIdentity(value, of: facts, to: &bytes)
+      #expect(!same || bytes == Array(ValueText.encode(value).utf8), "\(value): said its identity bytes are its text, but they differ")
+    }
+  }
+
   @Test func keyTextNumbersAreReadExactly() {
     for raw in [Int64.min, Int64.min + 1, -1, 0, 1, 9, 10, Int64.max - 1, Int64.max] {
       #expect(ValueText.decode("n\(raw);") == [.number(Fixed(raw: raw))], "\(raw)")

@@ -2,7 +2,7 @@
 ///
 /// `decodeFixedWidth` is called per cell, and per cell it pays the dispatch on the field's kind, the
 /// caller's loop (the cell's description, the closure that finds its bytes) and the store. Here the
-/// format finds one column's cells for every row of a chunk (byte ranges into its buffer), and each
+/// format finds one column's cells for a tile of a chunk's rows (byte ranges into its buffer), and each
 /// kind has its own loop over them: the kind is looked at once per column. The grammar is the same
 /// functions `decodeFixedWidth` calls (`fixedWidthBool`, `fixedWidthDate`…), and the bounds the same
 /// encoded ones.

@@ -158,7 +158,7 @@ public struct GroupTable: Sendable {
           keys.append(key, hash: hash, text: other.keys.ownText(i))
           ordered.append(accumulator)
           ids.append(other.ids[i])
-          grown += Self.estimatedBytes(accumulator, other.ids[i], keyLength: r.count)
+          grown += Self.estimatedBytes(accumulator, other.ids[i], keyLength: r.count, keyText: other.keys.ownText(i))
         }
       }
     }
@@ -167,10 +167,10 @@ public struct GroupTable: Sendable {
 
   /// What one group costs in a table: its key (`GroupKeys`), its accumulator and its ids, at the load
   /// of tables that have just doubled.
-  public static func estimatedBytes(_ accumulator: GroupAccumulator, _ ids: PartyIDs, keyLength: Int) -> Int {
+  public static func estimatedBytes(_ accumulator: GroupAccumulator, _ ids: PartyIDs, keyLength: Int, keyText: String? = nil) -> Int {
     // Each id's storage when it is not inline (past 15 bytes); no array made to sum them.
     func heap(_ id: String?) -> Int { id.map { $0.utf8.count > 15 ? 32 + $0.utf8.count : 0 } ?? 0 }
     let strings = heap(ids.payee) + heap(ids.beneficiary) + heap(ids.payeeKind)
-    return 48 + 72 + GroupKeys.estimatedBytes(length: keyLength) + strings + accumulator.estimatedBytes
+    return 48 + 72 + GroupKeys.estimatedBytes(length: keyLength, text: keyText) + strings + accumulator.estimatedBytes
   }
 }

@@ -116,10 +116,14 @@ struct GroupKeys: Sendable {
     for place in 0..<ends.count { insert(place) }
   }
 
-  /// What the keys cost in memory: their bytes, ends, hashes and table entries.
-  var estimatedBytes: Int { bytes.count + 16 * ends.count + 4 * table.count }
+  /// What the keys cost in memory: their bytes, ends, hashes and table entries, and the texts kept
+  /// for keys whose text is not their identity (a string and a dictionary entry each).
+  var estimatedBytes: Int { bytes.count + 16 * ends.count + 4 * table.count + texts.values.reduce(0) { $0 + Self.textBytes($1) } }
 
   /// What one key of `length` bytes adds, roughly (its table entries at the load of a table that has
-  /// just doubled).
-  static func estimatedBytes(length: Int) -> Int { length + 16 + 16 }
+  /// just doubled), with its own text when it keeps one.
+  static func estimatedBytes(length: Int, text: String? = nil) -> Int { length + 16 + 16 + (text.map(textBytes) ?? 0) }
+
+  /// A kept text: its storage and its entry in `texts`.
+  private static func textBytes(_ text: String) -> Int { 48 + text.utf8.count }
 }

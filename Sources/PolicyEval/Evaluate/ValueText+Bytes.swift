@@ -31,7 +31,9 @@ extension ValueText {
       // Rare in a key or a distinct value: written through the text form.
       let text = identity(value)
       bytes.append(contentsOf: text.utf8)
-      return text == encode(value)
+      // Byte for byte: `String ==` deems canonically equivalent text equal, and the key is then
+      // decoded from its normalised bytes rather than the characters its first member gave.
+      return text.utf8.elementsEqual(encode(value).utf8)
     }
     return true
   }

@@ -41,24 +41,28 @@ struct FingerprintTable<Value: FixedWidthInteger> {
 
   /// Reads the first slot each key would probe, and returns them folded together: asked for a chunk's
   /// keys before they are looked up (`IdentityRegistry.warm`), so their cache misses overlap instead
-  /// of coming one at a time. The shards' slots are taken as pointers first: reading an array held in
-  /// an array retained it, and each retain's atomic operation waited for the reads before it.
+  /// of coming one at a time. The keys are put in order of their shard first, then each shard's are
+  /// read inside one `withUnsafeBufferPointer` of its slots: reading an array held in an array, key
+  /// by key, retained it, and each retain's atomic operation waited for the reads before it.
   func touch(_ keys: UnsafeBufferPointer<UInt64>) -> UInt64 {
-    var bases = [UnsafePointer<UInt64>?](repeating: nil, count: shards.count), masks = [Int](repeating: 0, count: shards.count)
+    // Counting sort by shard: each key's slot bits, grouped by its shard.
+    var starts = [Int](repeating: 0, count: shards.count + 1)
+    for key in keys where key != 0 { starts[Self.place(key).shard + 1] += 1 }
+    for s in shards.indices { starts[s + 1] += starts[s] }
+    var next = starts
+    var bits = [UInt64](repeating: 0, count: starts[shards.count])
+    for key in keys where key != 0 {
+      let (s, h) = Self.place(key)
+      bits[next[s]] = h
+      next[s] += 1
+    }
     var seen: UInt64 = 0
-    withExtendedLifetime(shards) {
-      for s in shards.indices {
-        // The pointer outlives the closure: `shards` is neither changed nor freed until the end of `withExtendedLifetime`.
-        bases[s] = shards[s].keys.withUnsafeBufferPointer { $0.baseAddress }
-        masks[s] = shards[s].keys.count - 1
-      }
-      bases.withUnsafeBufferPointer { bases in
-        masks.withUnsafeBufferPointer { masks in
-          for key in keys where key != 0 {
-            let (s, h) = Self.place(key)
-            if let base = bases[s] { seen ^= base[Int(truncatingIfNeeded: h) & masks[s]] }
-          }
-        }
+    for s in shards.indices where starts[s] < starts[s + 1] {
+      seen ^= shards[s].keys.withUnsafeBufferPointer { slots in
+        var seen: UInt64 = 0
+        let mask = slots.count - 1
+        for i in starts[s]..<starts[s + 1] { seen ^= slots[Int(truncatingIfNeeded: bits[i]) & mask] }
+        return seen
       }
     }
     return seen

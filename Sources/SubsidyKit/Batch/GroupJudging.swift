@@ -21,14 +21,21 @@ import PolicyValues
 /// again only after waiting for `done` (`finish`), which orders every access of the thread before
 /// its own. The pages, `ended`, `failure` and `stopped` are read and written only under `condition`'s lock.
 final class GroupJudging: @unchecked Sendable {
+  /// A rule and the status its refused results had (ineligible, not met, not applicable).
+  struct Refusal: Hashable, Sendable {
+    var rule: Int
+    var status: Status
+  }
+
   struct Page: Sendable {
     var rows: [PayoutRow]
-    /// Results not written (ineligible, not met, not applicable): rule index and status, to be counted.
-    var refused: [(rule: Int, status: Status)]
+    /// Results not written, counted by rule and status: a count, not a list, so a rule whose groups are
+    /// all refused (no page of results to hand them over with) holds a few numbers, not one per group.
+    var refused: [Refusal: Int]
 
     /// A page of the groups' results as payout rows and refusals; `refused`: groups refused before
     /// any result was built (judged unexplained), counted with the rest.
-    init(_ results: [EvalResult], keepExplanation: Bool, refused alreadyRefused: [(rule: Int, status: Status)] = []) {
+    init(_ results: [EvalResult], keepExplanation: Bool, refused alreadyRefused: [Refusal: Int] = [:]) {
       rows = []
       refused = alreadyRefused
       rows.reserveCapacity(results.count)
@@ -38,7 +45,7 @@ final class GroupJudging: @unchecked Sendable {
         for i in results.indices {
           let status = results[i].status
           if status == .ineligible || status == .notApplicable || status == .notMet {
-            refused.append((results[i].ruleIndex, status))
+            refused[Refusal(rule: results[i].ruleIndex, status: status), default: 0] += 1
           } else {
             rows.append(PayoutRow(results[i], keepExplanation: keepExplanation))
           }
@@ -79,11 +86,11 @@ final class GroupJudging: @unchecked Sendable {
       do {
         // Without explanations to keep, the groups are judged as the rows are: unexplained, a refused
         // group only counted (with the next page, or a last one of its own).
-        var refused: [(rule: Int, status: Status)] = []
+        var refused: [Refusal: Int] = [:]
         try book.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: keepExplanation,
-                        refused: { refused.append(($0, $1)) }) { results in
+                        refused: { refused[Refusal(rule: $0, status: $1), default: 0] += 1 }) { results in
           try send(Page(results, keepExplanation: keepExplanation, refused: refused))
-          refused = []
+          refused = [:]
         }
         if !refused.isEmpty { try send(Page([], keepExplanation: keepExplanation, refused: refused)) }
         condition.withLock {

@@ -196,8 +196,8 @@ extension IdentityRegistry {
       try prefetch(claims.indices.map { IdentityRecord(kind: kinds[claims[$0].entity], id: claims.id($0), number: claims.number($0)) })
     }
     warm(claims)
-    // By index, and the rows looked at in place: this loop runs on the one merging thread for every
-    // person of the file, and copying a claim (four strings and an array) cost more than checking it.
+    // By index, each claim's numbers read in place: this loop runs on the one merging thread for every
+    // person of the file; the texts are read only for a conflict or a ledger.
     for i in claims.indices {
       if !repeated.isEmpty || !subjects.isEmpty {
         func live(_ subject: String) -> Bool { !repeated.contains(subject) && !subjects.contains(subject) }

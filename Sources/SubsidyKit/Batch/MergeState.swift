@@ -98,7 +98,7 @@ struct MergeState {
       }
     }
     func write(_ page: GroupJudging.Page) throws {
-      for (rule, status) in page.refused { tallies.countIneligible(rule: rule, status: status) }
+      for (refusal, count) in page.refused { tallies.countIneligible(rule: refusal.rule, status: refusal.status, count: count) }
       try write(page.rows)
     }
     if !book.isSpilled, program.hasGroupRules {
@@ -113,11 +113,11 @@ struct MergeState {
       try book.drain(page: 4_096, write)
       var claims = SpillingGroupClaims(place: place)
       // Judged as on the judging thread: unexplained unless explanations are kept, refusals counted.
-      var refused: [(rule: Int, status: Status)] = []
+      var refused: [GroupJudging.Refusal: Int] = [:]
       try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: keepExplanation,
-                           refused: { refused.append(($0, $1)) }) { results in
+                           refused: { refused[GroupJudging.Refusal(rule: $0, status: $1), default: 0] += 1 }) { results in
         try write(GroupJudging.Page(results, keepExplanation: keepExplanation, refused: refused))
-        refused = []
+        refused = [:]
       }
       if !refused.isEmpty { try write(GroupJudging.Page([], keepExplanation: keepExplanation, refused: refused)) }
     }

@@ -7,7 +7,7 @@ import SubsidyIO
 /// Per row, the row loop decoded each cell on its own: find its bytes (a closure), read its
 /// description, dispatch on its kind, store it in the draft. For the roles nearly every row begins
 /// a record of (the dispatch every accepted row is, and the person and household a row usually
-/// brings), the cells are now decoded column by column over the whole chunk (`FieldDecoder.decodeColumn`,
+/// brings), the cells are now decoded column by column, a tile of 64 rows at a time (`FieldDecoder.decodeColumn`,
 /// one loop per kind), into a block of per-row values. The row loop then copies a new record's values
 /// from the block, and decodes per cell only the others (names, ID numbers).
 ///

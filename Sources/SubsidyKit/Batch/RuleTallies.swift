@@ -49,9 +49,9 @@ struct RuleTallies {
   /// A result not written out, with the status the evaluator gave it (ineligible, not met, not
   /// applicable: never payable, so it is not counted by funding source), as
   /// `BatchSummary.countIneligible(policy:rule:status:)`.
-  mutating func countIneligible(rule: Int, status: Status) {
+  mutating func countIneligible(rule: Int, status: Status, count: Int = 1) {
     guard rule >= 0, rule < ruleCount else { return }
-    tallies[rule * Self.statusCount + Self.column(status)].count += 1
+    tallies[rule * Self.statusCount + Self.column(status)].count += count
   }
 
   /// A claim of rule `rule` that lost its limit to another.
