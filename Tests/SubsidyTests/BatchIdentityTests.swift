@@ -131,6 +131,26 @@ import Testing
     if let (read, evaluated, rejected) = run.summaryNumbers { #expect(read == evaluated + rejected) }
   }
 
+  /// Ids are compared byte for byte everywhere: two people whose ids are canonically equivalent but
+  /// not the same bytes (`K` and KELVIN SIGN) are two beneficiaries, each paid once, whether the
+  /// limits are held in memory or spilled to disk (`--memory 0`). (`LimitSlot` itself, which the
+  /// group claims' in-memory book is keyed by: `PackedLimitBookTests`.)
+  @Test func equivalentButDifferentIDsAreTwoBeneficiariesWhateverTheMemory() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let (path, _) = try Self.file(top: [Self.row("ID-D1", person: "ID-PK", idNumber: Self.numberA),
+                                        Self.row("ID-D2", person: "ID-P\u{212A}", idNumber: Self.numberB)], bottom: [], in: dir)
+    var paid: [[String]] = []
+    for options in [[String](), ["--memory", "0"]] {
+      let run = try runBatch(path, asOf: Self.asOf, options, in: dir, name: options.isEmpty ? "held" : "spilled")
+      #expect(run.status == 0, "\(run.stderr)")
+      let transport = run.payouts.filter { $0["rule"] == "transport-subsidy" && ["ID-D1", "ID-D2"].contains($0["subject"]) }
+      #expect(transport.filter { $0["status"] == "payable" }.count == 2, "\(options): \(transport)")
+      paid.append(run.payoutLines.sorted())
+    }
+    #expect(paid[0] == paid[1], "the payouts depend on --memory")
+  }
+
   @Test func jsonLinesGetTheSameChecks() throws {
     let dir = batchTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

@@ -6,11 +6,29 @@ import PolicyValues
 ///
 /// The one definition of a limit's key: `eval`, `batch`, `compare` and `test` settle claims by it, and
 /// the ledger's idempotency key is written from it (`ledgerKey`).
+///
+/// Two slots are the same when their ids are the same bytes, as everywhere ids are compared (the
+/// batch's registries, its fingerprints, the spill store and the ledger's keys): `String`'s `==`
+/// deems canonically equivalent text equal (`HK` and `H` + KELVIN SIGN), so a batch settled such ids
+/// as one beneficiary while its slots were in memory and as two once they had spilled to disk.
 public struct LimitSlot: Hashable, Sendable {
   public var rule: Int32
   public var beneficiary: String
   public var payee: String
   public var year: Int32
+
+  public static func == (a: LimitSlot, b: LimitSlot) -> Bool {
+    a.rule == b.rule && a.year == b.year && a.beneficiary.utf8.elementsEqual(b.beneficiary.utf8) && a.payee.utf8.elementsEqual(b.payee.utf8)
+  }
+
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(rule)
+    hasher.combine(year)
+    // Each text's bytes and then a byte that is not UTF-8, so "ab" + "c" and "a" + "bc" differ.
+    for byte in beneficiary.utf8 { hasher.combine(byte) }
+    hasher.combine(UInt8(0xFF))
+    for byte in payee.utf8 { hasher.combine(byte) }
+  }
 
   /// The slot a result of a rule with `limit` keys claims; nil when a part the limit names is not known.
   public init?(rule: Int, limit: [String], beneficiary: String?, payee: String?, eventDate: CivilDate?) {

@@ -150,32 +150,18 @@ struct PackedLimitBook {
 
   private static let statuses = Status.allCases
 
-  private func storedSlot(_ number: Int) -> LimitSlot {
-    let place = records[number]
-    return pages[Int(place >> 32)].withUnsafeBufferPointer { page in
-      var reader = Reader(page, at: Int(place & 0xFFFF_FFFF))
-      reader.position += 26
-      let rule = Int32(bitPattern: reader.u32()), year = Int32(bitPattern: reader.u32())
-      for _ in 0..<4 { reader.skipText() }
-      let beneficiary = reader.text(), payee = reader.text()
-      return LimitSlot(stored: rule, beneficiary: beneficiary, payee: payee, year: year)
-    }
-  }
-
-  /// Whether winner `number`'s slot is `slot`: the numbers, then the texts' bytes. Texts of other bytes
-  /// are compared again as strings, as `LimitSlot`'s `==` compares them (canonically equivalent text
-  /// is equal); that takes a fingerprint shared by two slots, so it is all but never asked.
+  /// Whether winner `number`'s slot is `slot`: the numbers, then the texts' bytes (`LimitSlot`'s `==`),
+  /// read in place.
   private func holds(_ number: Int, _ slot: LimitSlot) -> Bool {
     let place = records[number]
-    let sameBytes = pages[Int(place >> 32)].withUnsafeBufferPointer { page -> Bool? in
+    return pages[Int(place >> 32)].withUnsafeBufferPointer { page -> Bool in
       var reader = Reader(page, at: Int(place & 0xFFFF_FFFF))
       reader.position += 26
       let rule = Int32(bitPattern: reader.u32()), year = Int32(bitPattern: reader.u32())
       guard rule == slot.rule, year == slot.year else { return false }
       for _ in 0..<4 { reader.skipText() }
-      return reader.textEquals(slot.beneficiary) && reader.textEquals(slot.payee) ? true : nil
+      return reader.textEquals(slot.beneficiary) && reader.textEquals(slot.payee)
     }
-    return sameBytes ?? (storedSlot(number) == slot)
   }
 
   /// The holder's status rank, rule date and rule.
