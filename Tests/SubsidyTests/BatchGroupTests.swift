@@ -123,6 +123,31 @@ import Testing
     #expect(reward.allSatisfy { $0["status"] != "payable" }, "--chunk-rows \(chunk): 29 people, yet \(reward)")
   }
 
+  /// JSON Lines get the file-wide repeated-dispatch check too (each line's dispatches, with their
+  /// line), and a rejected one is taken out of the groups: 30 lines for 30 workers, the last repeating
+  /// the first line's dispatch id, leave the leader at 29 (below the tier), however the lines are chunked.
+  @Test(arguments: ["16", "100000"]) func jsonLinesRepeatingADispatchIDAreRejectedAndDoNotCount(_ chunk: String) throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    func line(_ n: Int, dispatch: String) -> String {
+      let person = String(format: "JL-P%03d", n)
+      return #"{"people":[{"id":"\#(person)","hukou":"522732","poverty_status":"registered_poor"}],"#
+        + #""organizations":[{"id":"JL-LEAD","kind":"lead_entrepreneur","location":"522732"}],"#
+        + #""dispatches":[{"id":"\#(dispatch)","person":"\#(person)","organizer":"JL-LEAD","destination":"440306","organized":true,"start":"2023-03-01"}]}"#
+    }
+    var lines = (1...29).map { line($0, dispatch: "JL-D\($0)") }
+    lines.append(line(30, dispatch: "JL-D1"))
+    let file = try write(lines.joined(separator: "\n") + "\n", to: dir, "leads.jsonl")
+    let run = try runBatch(file, asOf: Self.asOf, ["--chunk-rows", chunk], in: dir)
+    #expect(run.status == 0, "\(run.stderr)")
+    let reject = run.rejects.first { $0["line"] == "30" }
+    #expect(reject?["reason"]?.contains("repeats the dispatch id of line 1") == true, "\(run.rejectsText)")
+    #expect(!run.payouts.contains { $0["subject"] == "JL-D1" && $0["beneficiary"] == "JL-P030" }, "the repeated dispatch was paid")
+    #expect(run.rowsRead == 30 && run.rowsRejected == 1, "\(run.stdout)")
+    let reward = run.payouts(rule: "lead-entrepreneur-reward").filter { $0["payee"] == "JL-LEAD" }
+    #expect(reward.allSatisfy { $0["status"] != "payable" }, "--chunk-rows \(chunk): 29 workers, yet \(reward)")
+  }
+
   /// A row rejected at the merge (its ID number belongs to a worker of another row) does not count
   /// toward the aggregate: 30 rows but 29 people leave the leader below the 30-worker tier.
   @Test(arguments: ["7", "100000"]) func aRowRejectedForAnotherPersonsIDNumberDoesNotCount(_ chunk: String) throws {

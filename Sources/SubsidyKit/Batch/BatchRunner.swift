@@ -116,6 +116,8 @@ public final class BatchRunner: Sendable {
     /// decoded facts themselves are dropped once evaluated (they were most of a chunk's memory
     /// while it waits to be merged); the rare chunk that must be regrouped is decoded again from `slab`.
     var dispatchIDs: [String] = []
+    /// Each dispatch's line: a CSV row's own; a JSON Lines line's for each dispatch it holds.
+    var dispatchLines: [Int] = []
     var dispatchHashes: [UInt64] = []
     var dispatchSerials: [IDSerial?] = []
     var firstRow = 0
@@ -191,12 +193,13 @@ public final class BatchRunner: Sendable {
       var rowResults = item.rowResults
       // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
       var repeated = Set<String>()
-      for (i, hash) in item.dispatchHashes.enumerated() where i < decoded.lines.count {
+      for (i, hash) in item.dispatchHashes.enumerated() where i < item.dispatchLines.count {
         let serial = i < item.dispatchSerials.count ? item.dispatchSerials[i] : nil
-        if let earlier = try dispatchIDs.earlierLine(hash: hash, serial: serial, line: decoded.lines[i]) {
+        if let earlier = try dispatchIDs.earlierLine(hash: hash, serial: serial, line: item.dispatchLines[i]) {
           let id = item.dispatchIDs[i]
           repeated.insert(id)
-          decoded.rejects.append(Reject(line: decoded.lines[i], column: "dispatch_id", value: id, reason: "repeats the dispatch id of line \(earlier)"))
+          decoded.rejects.append(Reject(line: item.dispatchLines[i], column: item.slab != nil ? "dispatch_id" : "\(entityNames[program.rowKind ?? 0]).id", value: id,
+                                        reason: "repeats the dispatch id of line \(earlier)"))
         }
       }
       // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
@@ -216,8 +219,12 @@ public final class BatchRunner: Sendable {
       // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back,
       // when they have one (a row no group rule took as a member has none).
       var groups = item.groups
-      if !repeated.isEmpty, program.hasGroupRules, let slab = item.slab, let rowDecoder, item.dropsGroupMember(repeated) {
-        groups = regroup(rowDecoder.decode(try slab.parse(), asOf: options.asOf), dropping: repeated)
+      if !repeated.isEmpty, program.hasGroupRules, item.dropsGroupMember(repeated) {
+        if let slab = item.slab, let rowDecoder {
+          groups = regroup(rowDecoder.decode(try slab.parse(), asOf: options.asOf), dropping: repeated)
+        } else if !item.jsonLines.isEmpty {
+          groups = regroup(jsonLines: item.jsonLines, dropping: repeated)
+        }
       }
       try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
@@ -274,9 +281,20 @@ public final class BatchRunner: Sendable {
     } else {
       decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
       let loader = FactsLoader(schema: program.schema)
-      for jsonLine in item.jsonLines {
+      // Each dispatch id's line in this chunk: a later line repeating one is rejected whole here, as a
+      // CSV row is by the decoder, so the merge's file-wide check meets each id once a chunk.
+      var seen: [String: Int] = [:]
+      lines: for jsonLine in item.jsonLines {
         switch JSONLineFacts.load(jsonLine, file: options.input, schema: program.schema, loader: loader, asOf: asOf) {
         case .success(let facts):
+          for id in facts.tables[program.rowKind ?? 0].ids {
+            if let earlier = seen[id] {
+              decoded.rejects.append(Reject(line: jsonLine.line, column: "\(program.schema.entities[program.rowKind ?? 0].name).id", value: id,
+                                            reason: "repeats the dispatch id of line \(earlier)"))
+              continue lines
+            }
+          }
+          for id in facts.tables[program.rowKind ?? 0].ids { seen[id] = jsonLine.line }
           item.identities.append(IdentityClaims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0))
           let rows = facts.tables[program.rowKind ?? 0].count
           parts.append((facts, Array(repeating: jsonLine.line, count: rows), nil))
@@ -315,7 +333,17 @@ public final class BatchRunner: Sendable {
     }
     item.refused = refused
     item.groups = tables
-    item.dispatchIDs = decoded.facts.tables[program.rowKind ?? 0].ids
+    if item.slab != nil {
+      item.dispatchIDs = decoded.facts.tables[program.rowKind ?? 0].ids
+      item.dispatchLines = decoded.lines
+    } else {
+      // A JSON Lines chunk: every line's dispatches, each with its line, for the file-wide check.
+      for (facts, lines, _) in parts {
+        let ids = facts.tables[program.rowKind ?? 0].ids
+        item.dispatchIDs += ids
+        item.dispatchLines += ids.indices.map { $0 < lines.count ? lines[$0] : lines.first ?? 0 }
+      }
+    }
     item.dispatchHashes = item.dispatchIDs.map(DispatchIDRegistry.fingerprint)
     item.dispatchSerials = item.dispatchIDs.map(IDSerial.init)
     decoded.facts = Facts(schema: program.schema)

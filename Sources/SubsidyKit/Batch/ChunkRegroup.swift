@@ -23,6 +23,24 @@ extension BatchRunner {
   }
 }
 
+extension BatchRunner {
+  /// A JSON Lines chunk's group tables computed again without the dispatches the merge rejected: each
+  /// line loaded again (the worker kept no facts), its rejected dispatches taken out, as `regroup`
+  /// does for a CSV chunk.
+  func regroup(jsonLines: [JSONLine], dropping: Set<String>) -> [String: GroupTable] {
+    let loader = FactsLoader(schema: program.schema)
+    var tables: [String: GroupTable] = [:]
+    for jsonLine in jsonLines {
+      guard case .success(let facts) = JSONLineFacts.load(jsonLine, file: options.input, schema: program.schema, loader: loader,
+                                                         asOf: options.asOf) else { continue }
+      let rows = facts.tables[program.rowKind ?? 0].count
+      let part = RowDecoder.Decoded(facts: facts, lines: Array(repeating: jsonLine.line, count: rows))
+      for (name, table) in regroup(part, dropping: dropping) { tables[name, default: GroupTable()].merge(table) }
+    }
+    return tables
+  }
+}
+
 extension BatchRunner.ChunkWork {
   /// Whether a row of `dropped` (dispatch ids the merge rejected) was a member of a group rule about
   /// dispatches, so the chunk's groups must be computed again without it. Rules about other kinds
