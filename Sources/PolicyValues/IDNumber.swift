@@ -40,11 +40,26 @@ public struct IDNumber: Hashable, Sendable {
   /// a division code, a real birth date. Nil when any of them fails. Not generic, so it costs the
   /// same in a debug build as in a release one.
   static func parseASCII(_ b: UnsafeBufferPointer<UInt8>) -> IDNumber? {
+    guard let (_, region, birthDate) = parsePacked(b) else { return nil }
+    let value = String(unsafeUninitializedCapacity: 18) { out in
+      _ = out.initialize(from: b)
+      // The check character, a lowercase `x` as `X`.
+      if b[17] == UInt8(ascii: "x") { out[17] = UInt8(ascii: "X") }
+      return 18
+    }
+    return IDNumber(value: value, region: region, birthDate: birthDate)
+  }
+
+  /// The whole check of `parseASCII`, answering the number in its packed form (`packed(_:)`) with its
+  /// region and birth date, and no `String`: the batch's column path, for every person of a file.
+  public static func parsePacked(_ b: UnsafeBufferPointer<UInt8>) -> (packed: Int64, region: DivisionCode, birthDate: CivilDate)? {
     guard b.count == 18 else { return nil }
     var weightedSum = 0
+    var packed: Int64 = 0
     for offset in 0..<17 {
       guard let digit = ASCII.digit(b[offset]) else { return nil }
       weightedSum += weights[offset] * Int(digit)
+      packed = packed &* 10 &+ Int64(digit)
     }
     var last = b[17]
     if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
@@ -57,12 +72,7 @@ public struct IDNumber: Hashable, Sendable {
       return n
     }
     guard let birthDate = CivilDate(year: number(6, 4), month: number(10, 2), day: number(12, 2)) else { return nil }
-    let value = String(unsafeUninitializedCapacity: 18) { out in
-      _ = out.initialize(from: b)
-      out[17] = last
-      return 18
-    }
-    return IDNumber(value: value, region: region, birthDate: birthDate)
+    return (packed, region, birthDate)
   }
 
   /// Why `text` (which `parseASCII` refused) is not a valid number, in the order of `validate`.
@@ -108,6 +118,55 @@ public struct IDNumber: Hashable, Sendable {
       weightedSum += weight * Int(digit)
     }
     return Character(Unicode.Scalar(checkCharacters[weightedSum % 11]))
+  }
+
+  /// A number held in 8 bytes (a fact column's form, `FactColumn.Codec.idNumber`): its first 17
+  /// digits as an integer. The check character is not kept, as it follows from them; so only text
+  /// whose check character is right has this form (and then exactly one: `text(packed:)` gives it
+  /// back byte for byte). The region and birth date are not checked here: that is the decoder's
+  /// (`parsePacked`), which every number read from a file has passed.
+  public static func packed(_ text: String) -> Int64? {
+    var text = text
+    return text.withUTF8 { b -> Int64? in
+      guard b.count == 18 else { return nil }
+      var weightedSum = 0
+      var packed: Int64 = 0
+      for offset in 0..<17 {
+        guard let digit = ASCII.digit(b[offset]) else { return nil }
+        weightedSum += weights[offset] * Int(digit)
+        packed = packed &* 10 &+ Int64(digit)
+      }
+      return b[17] == checkCharacters[weightedSum % 11] ? packed : nil
+    }
+  }
+
+  /// The 18 characters of a packed number (`packed(_:)`), written into `out` (18 bytes).
+  public static func write(packed: Int64, into out: UnsafeMutableBufferPointer<UInt8>) {
+    precondition(out.count >= 18 && packed >= 0 && packed < 100_000_000_000_000_000, "not a packed ID number")
+    var rest = packed
+    for offset in stride(from: 16, through: 0, by: -1) {
+      out[offset] = ASCII.zero &+ UInt8(truncatingIfNeeded: rest % 10)
+      rest /= 10
+    }
+    out[17] = checkCharacter(packed: packed)
+  }
+
+  /// The text of a packed number (`packed(_:)`).
+  public static func text(packed: Int64) -> String {
+    String(unsafeUninitializedCapacity: 18) { out in
+      write(packed: packed, into: out)
+      return 18
+    }
+  }
+
+  /// The check character completing a packed number's 17 digits.
+  static func checkCharacter(packed: Int64) -> UInt8 {
+    var weightedSum = 0, rest = packed
+    for offset in stride(from: 16, through: 0, by: -1) {
+      weightedSum += weights[offset] * Int(rest % 10)
+      rest /= 10
+    }
+    return checkCharacters[weightedSum % 11]
   }
 
   /// ISO 7064 MOD 11-2 as GB 11643 applies it: weight i is 2^(17−i) mod 11,

@@ -1,3 +1,5 @@
+import PolicyValues
+
 /// A column of cells decoded at once: the batch's path for the fixed-width cells every row has.
 ///
 /// `decodeFixedWidth` is called per cell, and per cell it pays the dispatch on the field's kind, the
@@ -29,8 +31,9 @@ extension FieldDecoder {
   /// Decodes the cells at `ranges` of `bytes` (one column of a chunk, row by row) with `spec`, which
   /// `decodesFixedWidth` accepts: for each, its state (`ColumnCell`) into `states` and, for a value,
   /// its fixed-width form into `values` (0 otherwise).
+  /// `asOf`: the date judged on, as `decodeFixedWidth`'s.
   public func decodeColumn(_ spec: Spec, bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<UInt64>,
-                           values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>) {
+                           values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>, asOf: CivilDate? = nil) {
     precondition(decodesFixedWidth(spec), "a column decoded at once must have a fixed-width form")
     let low = spec.encodedMinimum ?? .min, high = spec.encodedMaximum ?? .max
     switch spec.kind {
@@ -43,7 +46,8 @@ extension FieldDecoder {
       let keys = caseKeys[e]
       Self.each(bytes, ranges, values, states, low, high) { keys.index(of: $0).map(Int64.init) }
     case .list(.enumeration(let e)): Self.each(bytes, ranges, values, states, low, high) { caseBits(e, $0) }
-    case .text, .reference, .idNumber, .list: preconditionFailure("not a fixed-width kind")
+    case .idNumber: Self.each(bytes, ranges, values, states, low, high) { Self.fixedWidthIDNumber($0, asOf: asOf) }
+    case .text, .reference, .list: preconditionFailure("not a fixed-width kind")
     }
   }
 

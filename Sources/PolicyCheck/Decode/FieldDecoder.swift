@@ -144,17 +144,18 @@ public struct FieldDecoder: Sendable {
   public func decodesFixedWidth(_ spec: Spec) -> Bool {
     guard spec.hasEncodedBounds else { return false }
     switch spec.kind {
-    case .bool, .number, .integer, .date, .code: return true
+    case .bool, .number, .integer, .date, .code, .idNumber: return true
     case .enumeration(let e), .list(.enumeration(let e)): return e >= 0 && e < enums.count
-    case .text, .reference, .idNumber, .list: return false
+    case .text, .reference, .list: return false
     }
   }
 
   /// The batch's path for the cells `decodesFixedWidth` accepts: the same grammar as `decode`, with no
   /// `Value` made; the bounds are compared in the encoded form. A cell it refuses (or finds out of
   /// bounds) is decoded again by `decode`, so the problem and its wording are the one decoder's.
+  /// `asOf` is the date judged on, which an ID number's birth date may not be later than (as `decode`).
   @inline(__always)
-  public func decodeFixedWidth(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec) -> FixedWidthOutcome {
+  public func decodeFixedWidth(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec, asOf: CivilDate? = nil) -> FixedWidthOutcome {
     let bytes = Self.trimmed(cell)
     if bytes.isEmpty { return .empty }
     var decoded: Int64?
@@ -166,12 +167,13 @@ public struct FieldDecoder: Sendable {
     case .code: decoded = Self.fixedWidthCode(bytes)
     case .enumeration(let e): decoded = e >= 0 && e < enums.count ? caseIndex(e, bytes).map(Int64.init) : nil
     case .list(.enumeration(let e)): decoded = e >= 0 && e < enums.count ? caseBits(e, bytes) : nil
-    case .text, .reference, .idNumber, .list: decoded = nil
+    case .idNumber: decoded = Self.fixedWidthIDNumber(bytes, asOf: asOf)
+    case .text, .reference, .list: decoded = nil
     }
     if let decoded, spec.encodedMinimum.map({ decoded >= $0 }) ?? true, spec.encodedMaximum.map({ decoded <= $0 }) ?? true {
       return .value(decoded)
     }
-    switch decode(cell, spec) {
+    switch decode(cell, spec, asOf: asOf) {
     case .bad(let problem): return .bad(problem)
     case .empty: return .empty
     case .value: return .bad(Problem("invalid-value", "has no fixed-width form", zh: "没有定长形式"))
@@ -445,6 +447,16 @@ public struct FieldDecoder: Sendable {
 
   @inline(__always)
   static func fixedWidthDate(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { CivilDate.parse(utf8: bytes).map { Int64($0.packedValue) } }
+
+  /// A valid ID number (`IDNumber.parsePacked`: length, digits, region, birth date, check character)
+  /// whose holder was born by `asOf`, as its packed digits; nil for any other cell, which `decode`
+  /// then says what is wrong with.
+  @inline(__always)
+  static func fixedWidthIDNumber(_ bytes: UnsafeBufferPointer<UInt8>, asOf: CivilDate?) -> Int64? {
+    guard let id = IDNumber.parsePacked(bytes) else { return nil }
+    if let asOf, id.birthDate > asOf { return nil }
+    return id.packed
+  }
 
   @inline(__always)
   static func fixedWidthCode(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? { DivisionCode.parse(utf8: bytes).map { Int64($0.value) } }

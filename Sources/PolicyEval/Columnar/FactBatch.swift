@@ -61,7 +61,8 @@ final class FactBatch {
   func column(kind: Int, slot: Int) -> Column? {
     let key = firstSlot[kind] + slot
     if let c = columns[key] { return c }
-    if facts.tables[kind].columns[slot].isEncoded {
+    // An ID number's digits are not a value a program computes on: to a rule it is text (below, nil).
+    if facts.tables[kind].columns[slot].isEncoded, facts.tables[kind].columns[slot].codec != .idNumber {
       let c = Column(values: facts.tables[kind].columns[slot].values, states: facts.tables[kind].columns[slot].states)
       columns[key] = c
       return c

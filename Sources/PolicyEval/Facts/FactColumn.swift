@@ -8,8 +8,8 @@ import PolicyValues
 /// enum case, a reference, a list of cases of an enum of at most 63 cases) is held *encoded*: one
 /// `Int64` and one state byte per record, in the form the column programs (`FactBatch`, `RuleProgram`)
 /// compute on, so they read the table's own arrays with no conversion, and a record costs no
-/// reference counting and no allocation. Text (ids, names, ID numbers) and other lists are held as
-/// `Value`s.
+/// reference counting and no allocation. An ID number is held as its digits (`Codec.idNumber`). Text
+/// (ids, names) and other lists are held as `Value`s.
 ///
 /// A value that does not fit the column's form (the engine never stores one, but `ToPay` and tests may
 /// write any value) turns the column into `Value`s for good, so nothing written is ever lost.
@@ -23,6 +23,11 @@ public struct FactColumn: Sendable {
     /// back in the enum's order, each case once: lists of evidence are sets (what is missing is what
     /// is not in them), and that is the order a person reads a checklist in.
     case enumSet
+    /// A resident ID number, as its first 17 digits (`IDNumber.packed`): the check character follows
+    /// from them. Held as text, every person of a batch cost a heap string (18 bytes do not fit in a
+    /// `String`'s inline form), its reference counting, and copying it again into the identity claims.
+    /// Column programs do not read it (`FactBatch.column`): to a rule it is text, as before.
+    case idNumber
     /// Not encoded: the column holds `Value`s.
     case boxed
 
@@ -39,7 +44,8 @@ public struct FactColumn: Sendable {
       case .enumeration: self = .enumCase
       case .reference(let target): self = schema.entityIndex[target].map { .entity(kind: $0) } ?? .boxed
       case .list(.enumeration(let name)) where (schema.enums[name]?.cases.count ?? 64) <= Self.enumSetCases: self = .enumSet
-      case .id, .string, .idNumber, .list: self = .boxed
+      case .idNumber: self = .idNumber
+      case .id, .string, .list: self = .boxed
       }
     }
   }
@@ -141,6 +147,7 @@ public struct FactColumn: Sendable {
     case (.date(let d), .date): return Int64(d.packedValue)
     case (.code(let c), .code): return Int64(c.value)
     case (.enumCase(let i), .enumCase): return Int64(i)
+    case (.string(let s), .idNumber): return IDNumber.packed(s)
     case (.entity(let k, let i), .entity(let kind)) where k == kind: return Int64(i)
     case (.list(let items), .enumSet):
       var bits: Int64 = 0
@@ -170,6 +177,7 @@ public struct FactColumn: Sendable {
         rest &= rest - 1
       }
       return .list(items)
+    case .idNumber: return .string(IDNumber.text(packed: v))
     case .boxed: return .null
     }
   }

@@ -99,8 +99,10 @@ extension IdentityClaims {
     for field in rowEntity.fields {
       guard case .reference(let target) = field.type, let entity = schema.entity(target) else { continue }
       for id in entity.fields where id.type == .idNumber {
-        // ID numbers are text, held as `Value`s (`FactColumn.Codec.boxed`).
-        guard facts.tables[entity.index].columns[id.slot].codec == .boxed else { continue }
+        // ID numbers are held as their digits (`FactColumn.Codec.idNumber`), or as `Value`s where
+        // a column was given a value with no such form (`.boxed`).
+        let codec = facts.tables[entity.index].columns[id.slot].codec
+        guard codec == .idNumber || codec == .boxed else { continue }
         paths.append((field.slot, entity.index, id.slot))
         columns.append("\(field.name)_\(id.name)")
       }
@@ -129,20 +131,33 @@ extension IdentityClaims {
     let lines = decoded.lines
     // Room for about one claim a row, each an id and an 18-digit number.
     text.reserveCapacity(rows * 32)
-    let numbers = paths.map { facts.tables[$0.entity].columns[$0.slot].boxed }
+    let columns = paths.map { facts.tables[$0.entity].columns[$0.slot] }
+    let packed = columns.map { $0.codec == .idNumber }
     let ids = paths.map { facts.tables[$0.entity].ids }
     for row in 0..<rows {
       for p in paths.indices {
         let index = Int(named[p * rows + row])
-        guard index >= 0, index < numbers[p].count else { continue }
+        guard index >= 0, index < columns[p].count else { continue }
         let kind = paths[p].entity
-        guard case .string(let number) = numbers[p][index] else { continue }
+        if packed[p] {
+          guard columns[p].states[index] == FactColumn.known else { continue }
+        } else {
+          guard case .string = columns[p].boxed[index] else { continue }
+        }
         let i = position[kind][index]
         if i >= 0 {
           more.append((i, lines[row], Int32(row)))
         } else {
           position[kind][index] = Int32(claims.count)
-          add(entity: kind, column: p, id: ids[p][index], number: number, serial: true, line: lines[row], subject: row)
+          let idStart = text.count
+          Self.append(ids[p][index], to: &text)
+          let numberStart = text.count
+          if packed[p] {
+            Self.append(packedNumber: columns[p].values[index], to: &text)
+          } else if case .string(let number) = columns[p].boxed[index] {
+            Self.append(number, to: &text)
+          }
+          add(entity: kind, column: p, idStart: idStart, numberStart: numberStart, serial: true, line: lines[row], subject: row)
         }
       }
     }
@@ -168,7 +183,11 @@ extension IdentityClaims {
             subjects.append(table.ids[index])
           }
           let claim = Int32(claims.count)
-          add(entity: entity.index, column: column, id: table.ids[index], number: number, serial: false, line: line, subject: Int(subject))
+          let idStart = text.count
+          Self.append(table.ids[index], to: &text)
+          let numberStart = text.count
+          Self.append(number, to: &text)
+          add(entity: entity.index, column: column, idStart: idStart, numberStart: numberStart, serial: false, line: line, subject: Int(subject))
           for s in dispatches.indices.dropFirst() { more.append((claim, line, Int32(s))) }
         }
       }
@@ -176,14 +195,10 @@ extension IdentityClaims {
     groupExtras(more)
   }
 
-  /// A new claim: its id and number copied into `text`, then fingerprinted there, and (`serial`) the
-  /// id read as a serial. From the bytes in `text`: each string read through a copy of it cost a
-  /// retain and a release.
-  private mutating func add(entity: Int, column: Int, id: String, number: String, serial: Bool, line: Int, subject: Int) {
-    let idStart = text.count
-    Self.append(id, to: &text)
-    let numberStart = text.count
-    Self.append(number, to: &text)
+  /// A new claim, whose id and number the caller has just appended to `text` (`text[idStart...]`, the
+  /// number from `numberStart`): they are fingerprinted there, and (`serial`) the id read as a serial.
+  /// From the bytes in `text`: each string read through a copy of it cost a retain and a release.
+  private mutating func add(entity: Int, column: Int, idStart: Int, numberStart: Int, serial: Bool, line: Int, subject: Int) {
     let numberEnd = text.count
     let (idHash, numberHash, idSerial) = text.withUnsafeBufferPointer { bytes in
       let id = UnsafeBufferPointer(rebasing: bytes[idStart..<numberStart])
@@ -200,6 +215,14 @@ extension IdentityClaims {
   @inline(__always)
   private static func append(_ string: String, to text: inout [UInt8]) {
     if string.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) == nil { text.append(contentsOf: string.utf8) }
+  }
+
+  /// A packed ID number's 18 characters appended (`FactColumn.Codec.idNumber`).
+  @inline(__always)
+  private static func append(packedNumber: Int64, to text: inout [UInt8]) {
+    let start = text.count
+    text.append(contentsOf: repeatElement(0, count: 18))
+    text.withUnsafeMutableBufferPointer { IDNumber.write(packed: packedNumber, into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
   }
 
   /// Lays out each claim's further rows together, in input order (`more` is in row order).

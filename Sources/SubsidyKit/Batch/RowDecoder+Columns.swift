@@ -1,5 +1,6 @@
 import PolicyCheck
 import PolicyEval
+import PolicyValues
 import SubsidyIO
 
 /// Decoding a chunk's fixed-width cells a column at a time, before its row loop.
@@ -9,7 +10,7 @@ import SubsidyIO
 /// a record of (the dispatch every accepted row is, and the person and household a row usually
 /// brings), the cells are now decoded column by column, a tile of 64 rows at a time (`FieldDecoder.decodeColumn`,
 /// one loop per kind), into a block of per-row values. The row loop then copies a new record's values
-/// from the block, and decodes per cell only the others (names, ID numbers).
+/// from the block, and decodes per cell only the others (names).
 ///
 /// Nothing about a row's outcome moves here: a record whose block cells are not all clean (one bad,
 /// out of bounds, not in place, or required and empty) is decoded by the per-cell path (`fill`), which
@@ -125,7 +126,7 @@ extension RowDecoder {
   }
 
   /// Decodes the block cells of the tile of rows starting at `first`, column by column.
-  func decodeTile(_ block: ColumnBlock, _ chunk: CSVChunk, from first: Int) {
+  func decodeTile(_ block: ColumnBlock, _ chunk: CSVChunk, from first: Int, asOf: CivilDate?) {
     let tile = Self.tileRows
     let rows = first..<min(chunk.count, first + tile)
     block.startTile(rows)
@@ -137,7 +138,7 @@ extension RowDecoder {
         let offset = k * tile
         blockSpecs[k]._withUnsafeGuaranteedRef {
           decoder.decodeColumn($0, bytes: bytes, ranges: UnsafeBufferPointer(start: block.ranges + offset, count: rows.count),
-                               values: block.values + offset, states: block.states + offset)
+                               values: block.values + offset, states: block.states + offset, asOf: asOf)
         }
         // Not clean: `other` (2), or `empty` (1) where the cell is required.
         let states = block.states + offset, troubled = block.troubled + cell.role * tile

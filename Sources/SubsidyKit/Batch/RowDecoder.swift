@@ -45,8 +45,8 @@ package struct RowDecoder: Sendable {
 
     /// Decodes a fixed-width cell's bytes with its spec, borrowed.
     @inline(__always)
-    func decodeFixedWidth(_ bytes: UnsafeBufferPointer<UInt8>, _ decoder: FieldDecoder) -> FieldDecoder.FixedWidthOutcome {
-      unmanagedSpec._withUnsafeGuaranteedRef { decoder.decodeFixedWidth(bytes, $0) }
+    func decodeFixedWidth(_ bytes: UnsafeBufferPointer<UInt8>, _ decoder: FieldDecoder, asOf: CivilDate?) -> FieldDecoder.FixedWidthOutcome {
+      unmanagedSpec._withUnsafeGuaranteedRef { decoder.decodeFixedWidth(bytes, $0, asOf: asOf) }
     }
 
     /// Decodes the cell's bytes with its spec, which is borrowed, not retained.
@@ -180,7 +180,7 @@ package struct RowDecoder: Sendable {
     let width = plan.header.count
     rows: for row in 0..<chunk.count {
       // The block cells of the next tile of rows, decoded column by column as the loop reaches it.
-      if block.used, row % Self.tileRows == 0 { decodeTile(block, chunk, from: row) }
+      if block.used, row % Self.tileRows == 0 { decodeTile(block, chunk, from: row, asOf: asOf) }
       // A row cut short (or run long) has its cells under the wrong columns: reject it whole.
       if chunk.fieldCount(row) != width, !(chunk.fieldCount(row) > width && extraCellsEmpty(chunk, row, from: width)) {
         out.rejects.append(Reject(line: chunk.lines[row], column: "(row)", value: "",
@@ -300,7 +300,7 @@ package struct RowDecoder: Sendable {
   private func fillCell(_ draft: inout Facts.Draft, _ t: Int, _ cell: Cell, _ position: Int, _ chunk: CSVChunk, _ row: Int,
                         asOf: CivilDate?) -> Reject? {
     if let codec = cell.fixedWidth {
-      switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder) }) {
+      switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, self.decoder, asOf: asOf) }) {
       case .value(let v):
         draft.set(t, position, cell.slot, encoded: v, as: codec)
       case .empty:
