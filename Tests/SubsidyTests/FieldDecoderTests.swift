@@ -84,27 +84,31 @@ import Testing
     }
   }
 
-  /// The batch decodes numbers, dates, codes, cases, booleans and evidence lists straight into their
-  /// column form (`decodeFixedWidth`): for every cell it must store what `decode` and the column's
-  /// encoding store, and refuse what `decode` refuses with the same words.
+  /// The batch decodes numbers, dates, codes, cases, booleans, evidence lists and ID numbers straight
+  /// into their column form (`decodeFixedWidth`): for every cell it must store what `decode` and the
+  /// column's encoding store, and refuse what `decode` refuses with the same words (with and without a
+  /// date judged on, which an ID number's birth date may not pass).
   @Test func theFixedWidthPathAgreesWithTheValuePath() throws {
     let decoder = FieldDecoder(schema: Self.schema)
     let evidence = try #require(Self.schema.enums["evidence"]?.cases)
     let kind = try #require(Self.schema.enums.keys.sorted().first)
-    let types: [FieldType] = [.bool, .number, .money, .integer, .date, .code, .enumeration(kind), .list(.enumeration("evidence"))]
+    let types: [FieldType] = [.bool, .number, .money, .integer, .date, .code, .enumeration(kind), .list(.enumeration("evidence")), .idNumber]
+    let idNumbers = ["11010519491231002X", "11010519491231002x", " 11010519491231002X ", "110105194912310021", "11010519491231002",
+                     "533123203001010013", "533123199902300012", "000000199001010010", "1101051949123100２X"]
     let cells = [
       "", " ", "true", "True", "TRUE", "tRuE", "false", "0", "1", "12", "12.5", " 350.00 ", "-1", "1e3", "0.00001", "99999999999999",
       "fals", "falsE", "truE", "true ", "tru", "falsee", "2024-02-29", "2023-02-29", "2024-2-9", "533123", "110000", "999999", "53312", evidence[0], "\(evidence[0]);\(evidence[1])",
       "\(evidence[1]) ; \(evidence[0]);", ";", "\(evidence[0]);nonsense", "\(evidence[0]);\(evidence[0])", kind, "x",
-    ] + (Self.schema.enums[kind]?.cases ?? [])
+    ] + (Self.schema.enums[kind]?.cases ?? []) + idNumbers
     for type in types {
       let spec = decoder.spec(type: type)
       #expect(decoder.decodesFixedWidth(spec), "\(type) has no fixed-width path")
       let codec = FactColumn.Codec(type, schema: Self.schema)
       for cell in cells {
+       for asOf in [nil, CivilDate(year: 2025, month: 6, day: 30)] {
         var text = cell
-        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec) }
-        switch (fixed, decoder.decode(cell, spec)) {
+        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec, asOf: asOf) }
+        switch (fixed, decoder.decode(cell, spec, asOf: asOf)) {
         case (.value(let encoded), .value(let value)):
           #expect(FactColumn.encode(value, codec) == encoded, "\(type) `\(cell)`: \(encoded) for \(value)")
         case (.empty, .empty):
@@ -112,12 +116,24 @@ import Testing
         case (.bad(let a), .bad(let b)):
           #expect(a == b, "\(type) `\(cell)`")
         default:
-          Issue.record("\(type) `\(cell)`: the two paths disagree: \(fixed) against \(decoder.decode(cell, spec))")
+          Issue.record("\(type) `\(cell)`: the two paths disagree: \(fixed) against \(decoder.decode(cell, spec, asOf: asOf))")
         }
+       }
       }
     }
     #expect(!decoder.decodesFixedWidth(decoder.spec(type: .string)))
-    #expect(!decoder.decodesFixedWidth(decoder.spec(type: .idNumber)))
+    // An ID number's column form gives its text back, its check character upper case.
+    let id = decoder.spec(type: .idNumber)
+    var lower = "11010519491231002x"
+    guard case .value(let packed) = lower.withUTF8({ decoder.decodeFixedWidth($0, id) }) else {
+      Issue.record("a valid ID number was refused")
+      return
+    }
+    var column = FactColumn(.idNumber)
+    column.append(.string("11010519491231002X"))
+    #expect(column.isEncoded && column.values == [packed] && column[0] == .string("11010519491231002X"))
+    #expect(FactColumn.encode(.string("11010519491231002x"), .idNumber) == nil, "only the canonical text has the column form")
+    #expect(FactColumn.encode(.string("110105194912310021"), .idNumber) == nil, "a wrong check character has no column form")
   }
 
   /// A bounded number or date (`members: min 1, max 100`) takes the fixed-width path too, its bounds
