@@ -17,10 +17,12 @@ struct IdentityClaims: Sendable {
     var entity: Int
     /// The column a reject names: `columns[column]`.
     var column: Int32
-    /// The id's and the number's bytes: `text[idStart..<numberStart]`, `text[numberStart..<numberEnd]`.
+    /// The id's bytes, `text[idStart..<numberStart]`; the number as its digits (`IDNumber.packed`), or
+    /// -1 when it has no such form and its bytes are `text[numberStart..<numberEnd]`.
     var idStart: Int
     var numberStart: Int
     var numberEnd: Int
+    var packedNumber: Int64
     /// Fingerprints of the id and the number, computed on the worker threads so the merge only looks up.
     var idHash: UInt64
     var numberHash: UInt64
@@ -49,7 +51,9 @@ struct IdentityClaims: Sendable {
   subscript(i: Int) -> Claim { claims[i] }
 
   func id(_ i: Int) -> String { string(claims[i].idStart, claims[i].numberStart) }
-  func number(_ i: Int) -> String { string(claims[i].numberStart, claims[i].numberEnd) }
+  func number(_ i: Int) -> String {
+    claims[i].packedNumber >= 0 ? IDNumber.text(packed: claims[i].packedNumber) : string(claims[i].numberStart, claims[i].numberEnd)
+  }
   func column(_ i: Int) -> String { columns[Int(claims[i].column)] }
   private func string(_ start: Int, _ end: Int) -> String { String(decoding: text[start..<end], as: UTF8.self) }
   func subject(_ i: Int) -> String { subjects[Int(claims[i].subject)] }
@@ -151,13 +155,11 @@ extension IdentityClaims {
           position[kind][index] = Int32(claims.count)
           let idStart = text.count
           Self.append(ids[p][index], to: &text)
-          let numberStart = text.count
           if packed[p] {
-            Self.append(packedNumber: columns[p].values[index], to: &text)
+            add(entity: kind, column: p, idStart: idStart, packedNumber: columns[p].values[index], serial: true, line: lines[row], subject: row)
           } else if case .string(let number) = columns[p].boxed[index] {
-            Self.append(number, to: &text)
+            add(entity: kind, column: p, idStart: idStart, number: number, serial: true, line: lines[row], subject: row)
           }
-          add(entity: kind, column: p, idStart: idStart, numberStart: numberStart, serial: true, line: lines[row], subject: row)
         }
       }
     }
@@ -185,9 +187,7 @@ extension IdentityClaims {
           let claim = Int32(claims.count)
           let idStart = text.count
           Self.append(table.ids[index], to: &text)
-          let numberStart = text.count
-          Self.append(number, to: &text)
-          add(entity: entity.index, column: column, idStart: idStart, numberStart: numberStart, serial: false, line: line, subject: Int(subject))
+          add(entity: entity.index, column: column, idStart: idStart, number: number, serial: false, line: line, subject: Int(subject))
           for s in dispatches.indices.dropFirst() { more.append((claim, line, Int32(s))) }
         }
       }
@@ -195,19 +195,39 @@ extension IdentityClaims {
     groupExtras(more)
   }
 
-  /// A new claim, whose id and number the caller has just appended to `text` (`text[idStart...]`, the
-  /// number from `numberStart`): they are fingerprinted there, and (`serial`) the id read as a serial.
-  /// From the bytes in `text`: each string read through a copy of it cost a retain and a release.
-  private mutating func add(entity: Int, column: Int, idStart: Int, numberStart: Int, serial: Bool, line: Int, subject: Int) {
-    let numberEnd = text.count
-    let (idHash, numberHash, idSerial) = text.withUnsafeBufferPointer { bytes in
-      let id = UnsafeBufferPointer(rebasing: bytes[idStart..<numberStart])
-      return (IdentityRegistry.fingerprint(entity, utf8: id),
-              IdentityRegistry.fingerprint(entity, utf8: UnsafeBufferPointer(rebasing: bytes[numberStart..<numberEnd])),
-              serial ? IDSerial(utf8: id) : nil)
+  /// A new claim whose id the caller has just appended to `text` (from `idStart`) and whose number is
+  /// text: held as its digits when it has that form (the same fingerprint as the same number read from
+  /// a column of digits), else appended as it is.
+  private mutating func add(entity: Int, column: Int, idStart: Int, number: String, serial: Bool, line: Int, subject: Int) {
+    if let packed = IDNumber.packed(number) {
+      add(entity: entity, column: column, idStart: idStart, packedNumber: packed, serial: serial, line: line, subject: subject)
+      return
     }
-    claims.append(Claim(entity: entity, column: Int32(column), idStart: idStart, numberStart: numberStart, numberEnd: numberEnd,
-                        idHash: idHash, numberHash: numberHash, serial: idSerial, line: line, subject: Int32(subject)))
+    let numberStart = text.count
+    Self.append(number, to: &text)
+    let numberHash = text.withUnsafeBufferPointer { IdentityRegistry.fingerprint(entity, utf8: UnsafeBufferPointer(rebasing: $0[numberStart...])) }
+    add(entity: entity, column: column, idStart: idStart, numberStart: numberStart, packedNumber: -1, numberHash: numberHash,
+        serial: serial, line: line, subject: subject)
+  }
+
+  /// A new claim whose number is its digits (`FactColumn.Codec.idNumber`): fingerprinted as they are,
+  /// with no text made (18 characters written out for each person cost more than all the rest of a claim).
+  @inline(__always)
+  private mutating func add(entity: Int, column: Int, idStart: Int, packedNumber: Int64, serial: Bool, line: Int, subject: Int) {
+    add(entity: entity, column: column, idStart: idStart, numberStart: text.count, packedNumber: packedNumber,
+        numberHash: IdentityRegistry.fingerprint(entity, packedNumber: packedNumber), serial: serial, line: line, subject: subject)
+  }
+
+  /// The claim, with its id (`text[idStart..<numberStart]`) fingerprinted in place and (`serial`) read
+  /// as a serial. From the bytes in `text`: each string read through a copy of it cost a retain and a release.
+  private mutating func add(entity: Int, column: Int, idStart: Int, numberStart: Int, packedNumber: Int64, numberHash: UInt64,
+                            serial: Bool, line: Int, subject: Int) {
+    let (idHash, idSerial) = text.withUnsafeBufferPointer { bytes in
+      let id = UnsafeBufferPointer(rebasing: bytes[idStart..<numberStart])
+      return (IdentityRegistry.fingerprint(entity, utf8: id), serial ? IDSerial(utf8: id) : nil)
+    }
+    claims.append(Claim(entity: entity, column: Int32(column), idStart: idStart, numberStart: numberStart, numberEnd: text.count,
+                        packedNumber: packedNumber, idHash: idHash, numberHash: numberHash, serial: idSerial, line: line, subject: Int32(subject)))
   }
 
   /// A string's bytes appended from its own storage, borrowed (through the `utf8` view's iterator, a
@@ -215,14 +235,6 @@ extension IdentityClaims {
   @inline(__always)
   private static func append(_ string: String, to text: inout [UInt8]) {
     if string.utf8.withContiguousStorageIfAvailable({ text.append(contentsOf: $0) }) == nil { text.append(contentsOf: string.utf8) }
-  }
-
-  /// A packed ID number's 18 characters appended (`FactColumn.Codec.idNumber`).
-  @inline(__always)
-  private static func append(packedNumber: Int64, to text: inout [UInt8]) {
-    let start = text.count
-    text.append(contentsOf: repeatElement(0, count: 18))
-    text.withUnsafeMutableBufferPointer { IDNumber.write(packed: packedNumber, into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
   }
 
   /// Lays out each claim's further rows together, in input order (`more` is in row order).

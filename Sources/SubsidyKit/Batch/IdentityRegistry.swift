@@ -170,6 +170,20 @@ struct IdentityRegistry {
     return text.withUTF8 { fingerprint(entity, utf8: $0) }
   }
 
+  /// The fingerprint of an ID number held as its digits (`IDNumber.packed`): FNV-1a over its eight
+  /// bytes, seeded with the entity kind. Every claim of a run whose number has that form is
+  /// fingerprinted so, whatever it was read from (`IdentityClaims`), so the same number always meets itself.
+  static func fingerprint(_ entity: Int, packedNumber: Int64) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
+    var rest = UInt64(bitPattern: packedNumber)
+    for _ in 0..<8 {
+      hash ^= rest & 0xFF
+      hash = hash &* 0x100_0000_01b3
+      rest >>= 8
+    }
+    return hash
+  }
+
   /// The fingerprint of a text's UTF-8 bytes (FNV-1a, seeded with the entity kind).
   static func fingerprint(_ entity: Int, utf8 bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(truncatingIfNeeded: entity)
