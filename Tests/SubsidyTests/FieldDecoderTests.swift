@@ -136,6 +136,27 @@ import Testing
     #expect(FactColumn.encode(.string("110105194912310021"), .idNumber) == nil, "a wrong check character has no column form")
   }
 
+  /// A list cell's parts (`a;b;c`) are found eight bytes at a time: for any text of list-like bytes
+  /// they must be the parts a plain split on `;` gives, trimmed, empty ones skipped, in order; and a
+  /// part the caller refuses stops the walk there.
+  @Test func listPartsAreWhatASplitOnSemicolonsGives() {
+    var random = SystemRandomNumberGenerator()
+    let alphabet = Array("ab; \t;x李".utf8)
+    for _ in 0..<20_000 {
+      let bytes = (0..<Int.random(in: 0...40, using: &random)).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &random)] }
+      let text = String(decoding: bytes, as: UTF8.self)
+      let expected = text.split(separator: ";", omittingEmptySubsequences: false)
+        .map { $0.trimmingCharacters(in: .init(charactersIn: " \t")) }.filter { !$0.isEmpty }
+      var parts: [String] = []
+      let whole = bytes.withUnsafeBufferPointer { FieldDecoder.forEachPart(of: $0) { parts.append(String(decoding: $0, as: UTF8.self)); return true } }
+      #expect(whole && parts == expected, "`\(text)`")
+      // Stopped at the second part: only two are seen, and the walk says so.
+      var seen = 0
+      let stopped = bytes.withUnsafeBufferPointer { FieldDecoder.forEachPart(of: $0) { _ in seen += 1; return seen < 2 } }
+      #expect(stopped == (expected.count < 2) && seen == min(expected.count, 2), "`\(text)`")
+    }
+  }
+
   /// A bounded number or date (`members: min 1, max 100`) takes the fixed-width path too, its bounds
   /// compared in the encoded form: at, inside and just past every bound it must agree with `decode`,
   /// which words the problem.

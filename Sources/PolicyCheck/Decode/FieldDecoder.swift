@@ -418,16 +418,34 @@ public struct FieldDecoder: Sendable {
 
   /// The parts of a list cell (`a;b;c`), trimmed, empty ones skipped, in order, until `body` says
   /// stop (false); whether every part was taken. The one reading of a list for both decoding paths.
+  ///
+  /// The separators are found eight bytes at a time (each word read once gives the places of its `;`
+  /// as one bit each): an evidence list is the batch's longest cell, and a byte loop over it was a
+  /// tenth of decoding a row.
   @discardableResult
+  @inline(__always)
   static func forEachPart(of bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
-    var start = 0
-    for i in 0...bytes.count where i == bytes.count || bytes[i] == UInt8(ascii: ";") {
-      let part = trimmed(UnsafeBufferPointer(rebasing: bytes[start..<i]))
-      start = i + 1
-      if part.isEmpty { continue }
-      if !body(part) { return false }
+    guard let base = bytes.baseAddress else { return true }
+    let n = bytes.count, raw = UnsafeRawPointer(base)
+    var start = 0, w = 0
+    @inline(__always) func part(_ end: Int) -> Bool {
+      let part = trimmed(UnsafeBufferPointer(start: base + start, count: end - start))
+      start = end + 1
+      return part.isEmpty || body(part)
     }
-    return true
+    while w + 8 <= n {
+      var found = ByteSearch.zeroBytes(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: w, as: UInt64.self)) ^ 0x3B3B_3B3B_3B3B_3B3B)
+      while found != 0 {
+        if !part(w + found.trailingZeroBitCount >> 3) { return false }
+        found &= found &- 1
+      }
+      w += 8
+    }
+    while w < n {
+      if base[w] == UInt8(ascii: ";"), !part(w) { return false }
+      w += 1
+    }
+    return part(n)
   }
 
   // MARK: the fixed-width grammar, one function per kind (`decodeFixedWidth` and `decodeColumn` share them)

@@ -1,3 +1,5 @@
+import PolicySupport
+
 /// Whole CSV records as read from the file, not yet split into fields.
 ///
 /// `CSVReader.nextSlab` cuts them on the batch's reading thread (it only finds where records end);
@@ -151,8 +153,8 @@ public struct CSVSlab: Sendable {
         var w = f
         while w + 8 <= n {
           let x = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: w, as: UInt64.self))
-          let feeds = zeroBytes(x ^ 0x0A0A_0A0A_0A0A_0A0A)
-          var found = zeroBytes(x ^ 0x2C2C_2C2C_2C2C_2C2C) | feeds
+          let feeds = ByteSearch.zeroBytes(x ^ 0x0A0A_0A0A_0A0A_0A0A)
+          var found = ByteSearch.zeroBytes(x ^ 0x2C2C_2C2C_2C2C_2C2C) | feeds
           while found != 0 {
             let bit = found.trailingZeroBitCount
             let d = w + bit >> 3
@@ -189,14 +191,6 @@ public struct CSVSlab: Sendable {
       p += 1
     }
     return true
-  }
-
-  /// The high bit of each byte of `v` that is zero, and no other bit. (The usual `(v − 0x01…) & ~v`
-  /// also marks a 0x01 byte just above a zero one; cells are split from every bit, so it must be exact.)
-  @inline(__always)
-  static func zeroBytes(_ v: UInt64) -> UInt64 {
-    let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-    return ~(((v & low7) &+ low7) | v | low7)
   }
 
   /// Fields on the first line that is not blank (one more than its commas), for the room to make.
