@@ -80,6 +80,34 @@ import Testing
     #expect(shown.stdout.contains("\"value\": \"\(Self.number)\""))
   }
 
+  /// The batch holds an ID number as its digits (`FactColumn.Codec.idNumber`); a rule that reads it
+  /// must still see the text: the person whose number the rule names is refused, the other paid, as
+  /// `eval` judges the same rows.
+  @Test func aBatchRuleReadingAnIDNumberSeesItsText() throws {
+    let dir = Paths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let policies = try Self.policyDirectory(in: dir)
+    let policy = dir.appendingPathComponent("pol/idcheck.yaml")
+    let text = try String(contentsOf: policy, encoding: .utf8).replacingOccurrences(of: "000000000000000000", with: Self.number)
+    try Data(text.utf8).write(to: policy)
+    let other = BatchFixtures.idNumber("533123", born: "19900101", sequence: 21)
+    var lines = [TestCSV.line(BatchFixtures.columns)]
+    for (i, number) in [Self.number, other].enumerated() {
+      var row = BatchIdentityTests.row("IDR-D\(i)", person: "IDR-P\(i)", idNumber: number)
+      row["person_hukou"] = "533123"
+      row["organizer_id"] = "IDR-O1"
+      row["organizer_kind"] = "hr_service_agency"
+      row["organizer_location"] = "533123"
+      row["start"] = "2023-09-15"
+      lines.append(row.csv())
+    }
+    let csv = try write(lines.joined(separator: "\n") + "\n", to: dir, "ids.csv")
+    let run = try runBatch(csv, asOf: "2024-06-30", ["--policies", policies], in: dir)
+    let paid = run.payouts(rule: "needs-id-number").filter { $0["status"] == "payable" }.compactMap { $0["subject"] }
+    #expect(paid == ["IDR-D1"], "\(run.payoutsText)\n\(run.rejectsText)")
+    #expect(run.rejects.isEmpty, "\(run.rejectsText)")
+  }
+
   @Test func aPersonIDThatIsAnIDNumberIsMaskedInPayoutsAndCompare() throws {
     let dir = Paths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
