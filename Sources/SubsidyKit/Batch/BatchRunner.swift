@@ -85,10 +85,14 @@ public struct BatchOutputs {
 public final class BatchRunner: Sendable {
   let program: Program
   let options: BatchOptions
+  /// Facts with no record, made once: a chunk starts from (and ends as) a copy, where making them from
+  /// the schema looked up every field's form again for each chunk of the file.
+  let emptyFacts: Facts
 
   public init(program: Program, options: BatchOptions) {
     self.program = program
     self.options = options
+    emptyFacts = Facts(schema: program.schema)
   }
 
   struct ChunkWork: Sendable {
@@ -279,7 +283,7 @@ public final class BatchRunner: Sendable {
       parts = [(decoded.facts, decoded.lines, decoded.firstLines)]
       item.identities = IdentityClaims(decoded, schema: program.schema, rowKind: program.rowKind ?? 0)
     } else {
-      decoded = RowDecoder.Decoded(facts: Facts(schema: program.schema))
+      decoded = RowDecoder.Decoded(facts: emptyFacts)
       let loader = FactsLoader(schema: program.schema)
       // Each dispatch id's line in this chunk: a later line repeating one is rejected whole here, as a
       // CSV row is by the decoder, so the merge's file-wide check meets each id once a chunk.
@@ -346,7 +350,7 @@ public final class BatchRunner: Sendable {
     }
     item.dispatchHashes = item.dispatchIDs.map(DispatchIDRegistry.fingerprint)
     item.dispatchSerials = item.dispatchIDs.map(IDSerial.init)
-    decoded.facts = Facts(schema: program.schema)
+    decoded.facts = emptyFacts
     item.decoded = decoded
     return item
   }

@@ -27,6 +27,9 @@ package struct RowDecoder: Sendable {
   /// of a row are of that kind (each row may begin that many records of it).
   let blanks: [Facts.Table.Blank]
   let rolesPerEntity: [Int]
+  /// Facts with no record, made once: each chunk's decoding starts from a copy (made from the schema,
+  /// every field's form was looked up again for each chunk).
+  let emptyFacts: Facts
   /// One field read from the file: where it goes, where it comes from, and how it is decoded.
   struct Cell: Sendable {
     let slot: Int
@@ -101,7 +104,8 @@ package struct RowDecoder: Sendable {
         field.defaultText.flatMap { try? decoder.decodeLiteral($0, field.type).get() } ?? .null
       }
     }
-    let tables = Facts(schema: schema).tables
+    emptyFacts = Facts(schema: schema)
+    let tables = emptyFacts.tables
     let defaults = defaults
     blanks = tables.indices.map { e in tables[e].blank(plan.roles.firstIndex { $0.entity == e }.map { defaults[$0] } ?? []) }
     rolesPerEntity = tables.indices.map { e in plan.roles.lazy.filter { $0.entity == e }.count }
@@ -166,7 +170,7 @@ package struct RowDecoder: Sendable {
   }
 
   package func decode(_ chunk: CSVChunk, asOf: CivilDate?) -> Decoded {
-    var out = Decoded(facts: Facts(schema: schema))
+    var out = Decoded(facts: emptyFacts)
     out.facts.asOf = asOf
     out.lines.reserveCapacity(chunk.count)
     // Every row may begin a record for each of its roles: the draft lays out that many blanks.
