@@ -194,14 +194,20 @@ public final class BatchRunner: Sendable {
       var rowResults = item.rowResults
       // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
       var repeated = Set<String>()
+      var firstLines: [String: Int] = [:]
       for (i, hash) in item.dispatchHashes.enumerated() where i < item.dispatchLines.count {
         let serial = i < item.dispatchSerials.count ? item.dispatchSerials[i] : nil
         if let earlier = try dispatchIDs.earlierLine(hash: hash, serial: serial, line: item.dispatchLines[i]) {
           let id = item.dispatchIDs[i]
           repeated.insert(id)
+          if !decoded.repeatedInChunk.isEmpty { firstLines[id] = earlier }
           decoded.rejects.append(Reject(line: item.dispatchLines[i], column: item.slab != nil ? "dispatch_id" : "\(entityNames[program.rowKind ?? 0]).id", value: PIIMask.mask(id, show: options.showPII),
                                         reason: "repeats the dispatch id of line \(earlier)"))
         }
+      }
+      // A row of this chunk repeating one of those rows: the file's first line is the earlier chunk's.
+      for (k, id) in decoded.repeatedInChunk {
+        if let earlier = firstLines[id] { decoded.rejects[k].reason = "repeats the dispatch id of line \(earlier)" }
       }
       // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
       let (conflicts, dropped, records) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
@@ -291,6 +297,7 @@ public final class BatchRunner: Sendable {
         case .success(let facts):
           for id in facts.tables[program.rowKind ?? 0].ids {
             if let earlier = seen[id] {
+              decoded.repeatedInChunk.append((decoded.rejects.count, id))
               decoded.rejects.append(Reject(line: jsonLine.line, column: "\(program.schema.entities[program.rowKind ?? 0].name).id", value: PIIMask.mask(id, show: options.showPII),
                                             reason: "repeats the dispatch id of line \(earlier)"))
               continue lines

@@ -163,6 +163,10 @@ package struct RowDecoder: Sendable {
     /// Per entity kind, the line each record was decoded from (its first row in the chunk).
     var firstLines: [[Int]] = []
     var rejects: [Reject] = []
+    /// The rejects of rows repeating the dispatch id of an earlier row of the chunk (by index in
+    /// `rejects`), with the id: when that earlier row itself repeated an earlier chunk's id, the merge
+    /// names the file's first line instead, as it would with the rows in chunks of their own.
+    var repeatedInChunk: [(reject: Int, id: String)] = []
   }
 
   package func decode(_ chunk: CSVChunk, asOf: CivilDate?) -> Decoded {
@@ -234,6 +238,7 @@ package struct RowDecoder: Sendable {
             // depend on where chunks are cut.
             let id = draft.id(entity, existing), first = existing < origin[entity].count ? chunk.lines[origin[entity][existing]] : nil
             rollback(&draft, fresh, indices)
+            out.repeatedInChunk.append((out.rejects.count, id))
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: PIIMask.mask(id, show: showPII),
                                       reason: first.map { "repeats the dispatch id of line \($0)" } ?? "repeats an earlier row's dispatch id"))
             continue rows
