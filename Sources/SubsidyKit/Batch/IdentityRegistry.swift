@@ -204,6 +204,16 @@ extension IdentityRegistry {
     }
     warm(claims)
     func record(_ i: Int) -> ClaimedRecords.Key { .init(kind: claims[i].entity, id: claims.id(i), line: claims[i].line) }
+    /// The line of claim `i`'s first row whose subject `live` takes, in input order; read in place
+    /// (no list of rows made for each claim).
+    func firstLine(_ i: Int, _ live: (String) -> Bool) -> Int? {
+      let claim = claims[i]
+      if live(claims.subjects[Int(claim.subject)]) { return claim.line }
+      for k in Int(claim.extrasStart)..<Int(claim.extrasEnd) where live(claims.subjects[Int(claims.extras[k].subject)]) {
+        return claims.extras[k].line
+      }
+      return nil
+    }
     // By index, each claim's numbers read in place: this runs on the one merging thread for every
     // person of the file; the texts are read only for a conflict or a ledger.
     func check(_ i: Int) throws {
@@ -211,12 +221,12 @@ extension IdentityRegistry {
       if !repeated.isEmpty || !subjects.isEmpty {
         // The claim's first row still standing: the claim is judged there, as a chunk beginning
         // there would judge it.
-        guard let first = claims.rows(i).first(where: { !repeated.contains($0.subject) && !subjects.contains($0.subject) }) else {
+        guard let first = firstLine(i, { !repeated.contains($0) && !subjects.contains($0) }) else {
           records.dropped.insert(record(i))
           return
         }
-        if first.line != line { records.moved[record(i)] = first.line }
-        line = first.line
+        if first != line { records.moved[record(i)] = first }
+        line = first
       }
       // The fingerprints only, not a copy of the claim, on the path every accepted claim takes.
       let idHash = claims[i].idHash, numberHash = claims[i].numberHash, kind = claims[i].entity
@@ -243,7 +253,7 @@ extension IdentityRegistry {
     } else {
       // In the order of the rows they are judged at (a claim whose first row repeated a dispatch id
       // comes at its next row, after claims first named between the two).
-      let at = claims.indices.map { i in claims.rows(i).first { !repeated.contains($0.subject) }?.line ?? claims[i].line }
+      let at = claims.indices.map { i in firstLine(i) { !repeated.contains($0) } ?? claims[i].line }
       for i in claims.indices.sorted(by: { (at[$0], $0) < (at[$1], $1) }) { try check(i) }
     }
     // Once a chunk, the pages told to the pool: when it needs their memory, they move to the fingerprints.
