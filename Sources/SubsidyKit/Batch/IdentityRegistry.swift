@@ -214,16 +214,25 @@ extension IdentityRegistry {
       }
       return nil
     }
-    // By index, each claim's numbers read in place: this runs on the one merging thread for every
+    // In the order of the rows they are judged at: the claims' own, unless a row was rejected here (a
+    // claim whose first row repeated a dispatch id comes at its next row, after claims first named
+    // between the two).
+    var order: [Int]?
+    if !repeated.isEmpty {
+      let at = claims.indices.map { i in firstLine(i) { !repeated.contains($0) } ?? claims[i].line }
+      order = claims.indices.sorted { (at[$0], $0) < (at[$1], $1) }
+    }
+    // By index, each claim's numbers read in place: this loop runs on the one merging thread for every
     // person of the file; the texts are read only for a conflict or a ledger.
-    func check(_ i: Int) throws {
+    for n in claims.indices {
+      let i = order?[n] ?? n
       var line = claims[i].line
       if !repeated.isEmpty || !subjects.isEmpty {
         // The claim's first row still standing: the claim is judged there, as a chunk beginning
         // there would judge it.
         guard let first = firstLine(i, { !repeated.contains($0) && !subjects.contains($0) }) else {
           records.dropped.insert(record(i))
-          return
+          continue
         }
         if first != line { records.moved[record(i)] = first }
         line = first
@@ -237,7 +246,7 @@ extension IdentityRegistry {
       guard let why else {
         try register(idHash: idHash, numberHash: numberHash, line: line, held: held, kind: kind, serial: claims[i].serial)
         if let identity { try ledger?.recordIdentity?(identity) }
-        return
+        continue
       }
       records.dropped.insert(record(i))
       records.moved[record(i)] = nil
@@ -247,14 +256,6 @@ extension IdentityRegistry {
           rejects.append(Reject(line: line, column: claims.column(i), value: PIIMask.masked(claims.number(i), show: showPII), reason: why))
         }
       }
-    }
-    if repeated.isEmpty {
-      for i in claims.indices { try check(i) }
-    } else {
-      // In the order of the rows they are judged at (a claim whose first row repeated a dispatch id
-      // comes at its next row, after claims first named between the two).
-      let at = claims.indices.map { i in firstLine(i) { !repeated.contains($0) } ?? claims[i].line }
-      for i in claims.indices.sorted(by: { (at[$0], $0) < (at[$1], $1) }) { try check(i) }
     }
     // Once a chunk, the pages told to the pool: when it needs their memory, they move to the fingerprints.
     if serials.memoryBytes > 0, place.report(.identitySerials, bytes: serials.memoryBytes) { try closeSerials() }
