@@ -173,8 +173,9 @@ extension Program {
             if let r = evaluate(rule, policy, context, subject: ids[i], asOf: asOf, renderer: renderer, explain: explain,
                                 conditionsHold: i < certain.count && certain[i], amount: amount) {
               if explain || !Self.isRefusal(r.status) {
-                let kept = explainKept && !explain
+                var kept = explainKept && !explain
                   ? evaluate(rule, policy, context, subject: tableIDs[record], asOf: asOf, renderer: renderer, explain: true) ?? r : r
+                kept.record = record
                 results.append(kept)
                 continue
               }

@@ -106,5 +106,9 @@ public struct EvalResult: Sendable {
   public var eventDateKnown = true
   /// The rule's position in the program (see `Program.ruleNames`).
   public var ruleIndex = -1
+  /// The subject's record in its table, for a batch's results about records (-1 when not set): a
+  /// batch chunk may hold two records of one id (a person given two ID numbers), so the id alone
+  /// does not say which record a result is about.
+  public var record = -1
   public var missingEvidence: [String] { evidence.filter { !$0.provided }.map(\.id) }
 }

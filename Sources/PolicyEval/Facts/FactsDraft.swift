@@ -39,6 +39,9 @@ extension Facts {
     private let capacities: [Int]
     @usableFromInline var ids: [[String]]
     private var indexes: [IDIndex]
+    /// The records `beginAnother` began (rare: a few a chunk at most), each with the record its id
+    /// found before, which `removeLast` restores.
+    private var shadowed: [(table: Int, record: Int, existing: Int)] = []
 
     /// Tables like `tables` (their columns' forms), empty, with room for `capacities[t]` records of
     /// table `t`, each starting as `blanks[t]`.
@@ -106,6 +109,28 @@ extension Facts {
       let (position, isNew) = indexes[t].insertIfAbsent(id, position: next)
       guard isNew else { return (position, false) }
       ids[t].append(String(decoding: id, as: UTF8.self))
+      makeBlank(t, next)
+      return (position, true)
+    }
+
+    /// Begins another record of table `t` with the id of record `existing`, blank, and returns its
+    /// position; the id now finds it (`findOrBegin`), not `existing`, until it is taken back. The batch
+    /// decoder begins one when a row gives a person of the chunk another ID number: that row's claim
+    /// is its own, judged in file order at the merge as if the row had begun a chunk.
+    public mutating func beginAnother(_ t: Int, sameIDAs existing: Int) -> Int {
+      let next = ids[t].count
+      precondition(next < capacities[t], "a chunk's draft has no room for another record")
+      let id = ids[t][existing]
+      ids[t].append(id)
+      indexes[t][id] = next
+      shadowed.append((t, next, existing))
+      makeBlank(t, next)
+      return next
+    }
+
+    /// Makes record `next` of table `t` blank, unless it is a record taken back, already blank.
+    @inline(__always)
+    private func makeBlank(_ t: Int, _ next: Int) {
       // A record taken back was made blank again; one never begun is made blank now.
       if next == storage.begun[t] {
         storage.begun[t] = next + 1
@@ -120,7 +145,6 @@ extension Facts {
           }
         }
       }
-      return (position, true)
     }
 
     /// Takes back table `t`'s last record, which becomes a blank again.
@@ -129,7 +153,13 @@ extension Facts {
       let record = ids[t].count - 1
       for slot in 0..<widths[t] { self[t, record, slot] = blankValues[firstColumn[t] + slot] }
       ids[t].removeLast()
-      indexes[t][id] = nil
+      // A record begun by `beginAnother`: its id finds the record it stood in for again.
+      if let s = shadowed.lastIndex(where: { $0.table == t && $0.record == record }) {
+        indexes[t][id] = shadowed[s].existing
+        shadowed.remove(at: s)
+      } else {
+        indexes[t][id] = nil
+      }
     }
 
     /// Sets a cell of a record begun from its encoded form (`FieldDecoder.decodeFixedWidth`). The

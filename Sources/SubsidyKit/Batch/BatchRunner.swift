@@ -191,31 +191,39 @@ public final class BatchRunner: Sendable {
     var dispatchIDs = DispatchIDRegistry(place: spill)
     var identities = IdentityRegistry(place: spill)
     let entityNames = program.schema.entities.map(\.name)
+    let subjectKinds = program.ruleSubjectKinds
     func mergeChunk(_ item: ChunkWork) throws {
       if let failure = item.failure { throw failure }
       guard var decoded = item.decoded else { return }
       var rowResults = item.rowResults
       // A dispatch id seen in an earlier chunk: the row is rejected and its results dropped.
       var repeated = Set<String>()
+      var firstLines: [String: Int] = [:]
       for (i, hash) in item.dispatchHashes.enumerated() where i < item.dispatchLines.count {
         let serial = i < item.dispatchSerials.count ? item.dispatchSerials[i] : nil
         if let earlier = try dispatchIDs.earlierLine(hash: hash, serial: serial, line: item.dispatchLines[i]) {
           let id = item.dispatchIDs[i]
           repeated.insert(id)
-          decoded.rejects.append(Reject(line: item.dispatchLines[i], column: item.slab != nil ? "dispatch_id" : "\(entityNames[program.rowKind ?? 0]).id", value: id,
+          if !decoded.repeatedInChunk.isEmpty { firstLines[id] = earlier }
+          decoded.rejects.append(Reject(line: item.dispatchLines[i], column: item.slab != nil ? "dispatch_id" : "\(entityNames[program.rowKind ?? 0]).id", value: PIIMask.mask(id, show: options.showPII),
                                         reason: "repeats the dispatch id of line \(earlier)"))
         }
       }
+      // A row of this chunk repeating one of those rows: the file's first line is the earlier chunk's.
+      for (k, id) in decoded.repeatedInChunk {
+        if let earlier = firstLines[id] { decoded.rejects[k].reason = "repeats the dispatch id of line \(earlier)" }
+      }
       // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
-      let (conflicts, dropped) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
-                                                       showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
-      repeated.formUnion(dropped.subjects)
-      var entityResults = item.entityResults
-      if !dropped.entities.isEmpty { entityResults.removeAll { dropped.entities.contains($0.subject) } }
+      let (conflicts, dropped, records) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
+                                                                showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
+      repeated.formUnion(dropped)
+      // Each record's results kept, dropped or moved as its claim was judged (not by id: a person may
+      // have a record accepted and one rejected in a chunk).
+      let entityResults = records.apply(to: item.entityResults, kinds: subjectKinds)
       if !repeated.isEmpty { rowResults.removeAll { repeated.contains($0.subject) } }
       summary.rowsRead += item.rowCount
       summary.rowsRejected += decoded.rejects.count
-      summary.rowsEvaluated += decoded.lines.count - repeated.count + dropped.subjects.count - conflicts
+      summary.rowsEvaluated += decoded.lines.count - repeated.count + dropped.count - conflicts
       summary.countRefused(item.refused, names: ruleNames)
       for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
         try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
@@ -269,7 +277,7 @@ public final class BatchRunner: Sendable {
     var refused = [Int](repeating: 0, count: program.ruleCount)
     var tables: [String: GroupTable] = [:]
     // A CSV chunk is one set of facts; a JSON Lines chunk is one set per line.
-    var parts: [(facts: Facts, lines: [Int], firstLines: [[Int]]?)] = []
+    var parts: [(facts: Facts, lines: [Int], firstLines: [[Int]]?, line: Int)] = []
     var decoded: RowDecoder.Decoded
     if let decoder, let slab = item.slab {
       let chunk: CSVChunk
@@ -280,7 +288,7 @@ public final class BatchRunner: Sendable {
         return item
       }
       decoded = decoder.decode(chunk, asOf: asOf)
-      parts = [(decoded.facts, decoded.lines, decoded.firstLines)]
+      parts = [(decoded.facts, decoded.lines, decoded.firstLines, Int.max)]
       item.identities = IdentityClaims(decoded, schema: program.schema, rowKind: program.rowKind ?? 0)
     } else {
       decoded = RowDecoder.Decoded(facts: emptyFacts)
@@ -293,7 +301,8 @@ public final class BatchRunner: Sendable {
         case .success(let facts):
           for id in facts.tables[program.rowKind ?? 0].ids {
             if let earlier = seen[id] {
-              decoded.rejects.append(Reject(line: jsonLine.line, column: "\(program.schema.entities[program.rowKind ?? 0].name).id", value: id,
+              decoded.repeatedInChunk.append((decoded.rejects.count, id))
+              decoded.rejects.append(Reject(line: jsonLine.line, column: "\(program.schema.entities[program.rowKind ?? 0].name).id", value: PIIMask.mask(id, show: options.showPII),
                                             reason: "repeats the dispatch id of line \(earlier)"))
               continue lines
             }
@@ -301,7 +310,7 @@ public final class BatchRunner: Sendable {
           for id in facts.tables[program.rowKind ?? 0].ids { seen[id] = jsonLine.line }
           item.identities.append(IdentityClaims(facts, line: jsonLine.line, schema: program.schema, rowKind: program.rowKind ?? 0))
           let rows = facts.tables[program.rowKind ?? 0].count
-          parts.append((facts, Array(repeating: jsonLine.line, count: rows), nil))
+          parts.append((facts, Array(repeating: jsonLine.line, count: rows), nil, jsonLine.line))
           decoded.lines.append(jsonLine.line)
         case .failure(let reject):
           decoded.rejects.append(reject)
@@ -309,15 +318,16 @@ public final class BatchRunner: Sendable {
       }
     }
     let kinds = program.ruleSubjectKinds
-    for (facts, lines, firstLines) in parts {
+    for (facts, lines, firstLines, partLine) in parts {
       // The line a result's subject came from: a dispatch's own line, another record's first row
-      // (a JSON Lines part is one line).
+      // (a JSON Lines part is one line, `partLine`, which its claims name too).
       func kept(_ results: [EvalResult]) -> [PayoutRow] {
         PayoutRow.inInputOrder(results.map { r in
           let kind = r.ruleIndex >= 0 && r.ruleIndex < kinds.count ? kinds[r.ruleIndex] : -1
-          var line = lines.first ?? Int.max
-          if let firstLines, kind >= 0, let record = facts.tables[kind].index[r.subject], record < firstLines[kind].count {
-            line = firstLines[kind][record]
+          var line = lines.first ?? partLine
+          // By the result's record, not its id: a person may have two records in a chunk (`RowDecoder`).
+          if let firstLines, kind >= 0, r.record >= 0, r.record < firstLines[kind].count {
+            line = firstLines[kind][r.record]
           }
           return PayoutRow(r, keepExplanation: explainKept, line: line)
         })
@@ -342,7 +352,7 @@ public final class BatchRunner: Sendable {
       item.dispatchLines = decoded.lines
     } else {
       // A JSON Lines chunk: every line's dispatches, each with its line, for the file-wide check.
-      for (facts, lines, _) in parts {
+      for (facts, lines, _, _) in parts {
         let ids = facts.tables[program.rowKind ?? 0].ids
         item.dispatchIDs += ids
         item.dispatchLines += ids.indices.map { $0 < lines.count ? lines[$0] : lines.first ?? 0 }

@@ -65,13 +65,6 @@ struct IdentityClaims: Sendable {
       + extras[Int(claim.extrasStart)..<Int(claim.extrasEnd)].map { ($0.line, subjects[Int($0.subject)]) }
   }
 
-  /// Whether any row of claim `i` has a subject `live` takes.
-  func anyRow(_ i: Int, _ live: (String) -> Bool) -> Bool {
-    let claim = claims[i]
-    if live(subjects[Int(claim.subject)]) { return true }
-    return extras[Int(claim.extrasStart)..<Int(claim.extrasEnd)].contains { live(subjects[Int($0.subject)]) }
-  }
-
   /// Another part's claims after these (JSON Lines: one part per line), in order.
   mutating func append(_ other: IdentityClaims) {
     let columnBase = Int32(columns.count), textBase = text.count, subjectBase = Int32(subjects.count), extrasBase = Int32(extras.count)
@@ -94,8 +87,9 @@ struct IdentityClaims: Sendable {
 }
 
 extension IdentityClaims {
-  /// The claims of a decoded CSV chunk: per record with an ID number, the rows that name it.
-  /// (`RowDecoder` has already rejected a row giving a record of the chunk another number.)
+  /// The claims of a decoded CSV chunk: per record with an ID number, the rows that name it. (A row
+  /// giving a person of the chunk another number began a record of its own in `RowDecoder`: its
+  /// claim is another claim, after the first in input order.)
   init(_ decoded: RowDecoder.Decoded, schema: FactSchema, rowKind: Int) {
     let facts = decoded.facts
     let rowEntity = schema.entities[rowKind]

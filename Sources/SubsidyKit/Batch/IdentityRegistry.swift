@@ -196,39 +196,74 @@ struct IdentityRegistry {
 }
 
 extension IdentityRegistry {
-  /// Checks a chunk's claims in order; every row of a conflicting claim becomes a reject (one per line).
-  /// Returns how many lines were rejected, and the row subjects and records whose results are dropped.
+  /// Checks a chunk's claims in file order, each at its first row the merge has not rejected (a
+  /// repeated dispatch id): a claim whose rows are all rejected is not checked and not registered, as
+  /// the rows are not; one the file accepts is registered with that row's line. Every row of a
+  /// conflicting claim becomes a reject (one per line). Returns how many lines were rejected, the row
+  /// subjects whose results are dropped, and what becomes of each claim's record's own results.
   /// With a ledger, a claim the file accepts is checked against the identities of earlier batches
   /// too, and recorded when the batch commits.
+  ///
+  /// A claim is a record (a person of the chunk with one ID number: `RowDecoder` begins a second
+  /// record for a row giving another number), so the claims of a chunk are judged as they would be
+  /// in chunks of their own, whatever the chunking.
   mutating func reject(_ claims: IdentityClaims, skipping repeated: Set<String>, kinds: [String], showPII: Bool,
                        ledger: LedgerHooks?, into rejects: inout [Reject]) throws
-    -> (lines: Int, dropped: (subjects: Set<String>, entities: Set<String>))
+    -> (lines: Int, subjects: Set<String>, records: ClaimedRecords)
   {
-    var subjects = Set<String>(), entities = Set<String>(), lines = Set<Int>()
+    var subjects = Set<String>(), lines = Set<Int>(), records = ClaimedRecords()
     let checksLedger = ledger?.identityConflict != nil || ledger?.recordIdentity != nil
     if checksLedger, let prefetch = ledger?.prefetchIdentities {
       try prefetch(claims.indices.map { IdentityRecord(kind: kinds[claims[$0].entity], id: claims.id($0), number: claims.number($0)) })
     }
     warm(claims)
+    func record(_ i: Int) -> ClaimedRecords.Key { .init(kind: claims[i].entity, id: claims.id(i), line: claims[i].line) }
+    /// The line of claim `i`'s first row whose subject `live` takes, in input order; read in place
+    /// (no list of rows made for each claim).
+    func firstLine(_ i: Int, _ live: (String) -> Bool) -> Int? {
+      let claim = claims[i]
+      if live(claims.subjects[Int(claim.subject)]) { return claim.line }
+      for k in Int(claim.extrasStart)..<Int(claim.extrasEnd) where live(claims.subjects[Int(claims.extras[k].subject)]) {
+        return claims.extras[k].line
+      }
+      return nil
+    }
+    // In the order of the rows they are judged at: the claims' own, unless a row was rejected here (a
+    // claim whose first row repeated a dispatch id comes at its next row, after claims first named
+    // between the two).
+    var order: [Int]?
+    if !repeated.isEmpty {
+      let at = claims.indices.map { i in firstLine(i) { !repeated.contains($0) } ?? claims[i].line }
+      order = claims.indices.sorted { (at[$0], $0) < (at[$1], $1) }
+    }
     // By index, each claim's numbers read in place: this loop runs on the one merging thread for every
     // person of the file; the texts are read only for a conflict or a ledger.
-    for i in claims.indices {
+    for n in claims.indices {
+      let i = order?[n] ?? n
+      var line = claims[i].line
       if !repeated.isEmpty || !subjects.isEmpty {
-        func live(_ subject: String) -> Bool { !repeated.contains(subject) && !subjects.contains(subject) }
-        if !claims.anyRow(i, live) { continue }
+        // The claim's first row still standing: the claim is judged there, as a chunk beginning
+        // there would judge it.
+        guard let first = firstLine(i, { !repeated.contains($0) && !subjects.contains($0) }) else {
+          records.dropped.insert(record(i))
+          continue
+        }
+        if first != line { records.moved[record(i)] = first }
+        line = first
       }
       // The fingerprints only, not a copy of the claim, on the path every accepted claim takes.
       let idHash = claims[i].idHash, numberHash = claims[i].numberHash, kind = claims[i].entity
       let held = try held(idHash: idHash, numberHash: numberHash, kind: kind, serial: claims[i].serial)
       var why = try conflict(idHash: idHash, numberHash: numberHash, id: claims.id(i), kind: kinds[kind], held: held)
-      let record = checksLedger ? IdentityRecord(kind: kinds[kind], id: claims.id(i), number: claims.number(i)) : nil
-      if why == nil, let record, let check = ledger?.identityConflict { why = try check(record) }
+      let identity = checksLedger ? IdentityRecord(kind: kinds[kind], id: claims.id(i), number: claims.number(i)) : nil
+      if why == nil, let identity, let check = ledger?.identityConflict { why = try check(identity) }
       guard let why else {
-        try register(idHash: idHash, numberHash: numberHash, line: claims[i].line, held: held, kind: kind, serial: claims[i].serial)
-        if let record { try ledger?.recordIdentity?(record) }
+        try register(idHash: idHash, numberHash: numberHash, line: line, held: held, kind: kind, serial: claims[i].serial)
+        if let identity { try ledger?.recordIdentity?(identity) }
         continue
       }
-      entities.insert(claims.id(i))
+      records.dropped.insert(record(i))
+      records.moved[record(i)] = nil
       for (line, subject) in claims.rows(i) where !repeated.contains(subject) && !subjects.contains(subject) {
         subjects.insert(subject)
         if lines.insert(line).inserted {
@@ -238,6 +273,6 @@ extension IdentityRegistry {
     }
     // Once a chunk, the pages told to the pool: when it needs their memory, they move to the fingerprints.
     if serials.memoryBytes > 0, place.report(.identitySerials, bytes: serials.memoryBytes) { try closeSerials() }
-    return (lines.count, (subjects, entities))
+    return (lines.count, subjects, records)
   }
 }

@@ -167,6 +167,10 @@ package struct RowDecoder: Sendable {
     /// Per entity kind, the line each record was decoded from (its first row in the chunk).
     var firstLines: [[Int]] = []
     var rejects: [Reject] = []
+    /// The rejects of rows repeating the dispatch id of an earlier row of the chunk (by index in
+    /// `rejects`), with the id: when that earlier row itself repeated an earlier chunk's id, the merge
+    /// names the file's first line instead, as it would with the rows in chunks of their own.
+    var repeatedInChunk: [(reject: Int, id: String)] = []
   }
 
   package func decode(_ chunk: CSVChunk, asOf: CivilDate?) -> Decoded {
@@ -215,7 +219,7 @@ package struct RowDecoder: Sendable {
           let (position, isNew) = draft.findOrBegin(entity, id: id)
           return .record(position, isNew: isNew)
         }
-        let position: Int, isNew: Bool
+        var position: Int, isNew: Bool
         switch lookup {
         case .control(let bad):
           rollback(&draft, fresh, indices)
@@ -234,22 +238,36 @@ package struct RowDecoder: Sendable {
         if !isNew {
           let existing = position
           if r == 0 {
-            let id = draft.id(entity, existing)
+            // Worded as the merge words a repeat of an earlier chunk's id, so the rejects do not
+            // depend on where chunks are cut.
+            let id = draft.id(entity, existing), first = existing < origin[entity].count ? chunk.lines[origin[entity][existing]] : nil
             rollback(&draft, fresh, indices)
-            out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: id, reason: "repeats an earlier row's dispatch id"))
+            out.repeatedInChunk.append((out.rejects.count, id))
+            out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: PIIMask.mask(id, show: showPII),
+                                      reason: first.map { "repeats the dispatch id of line \($0)" } ?? "repeats an earlier row's dispatch id"))
             continue rows
           }
           // A shared record already decoded in this chunk: keep the first, but this row's cells
           // must still be valid, or the row would pass or fail depending on where chunks are cut.
           let first = existing < origin[entity].count ? origin[entity][existing] : -1
-          if !sameCells(r, chunk, row, first),
-            let problem = validate(r, chunk, row, asOf: asOf, stored: draft, existing, firstLine: first >= 0 ? chunk.lines[first] : nil) {
-            rollback(&draft, fresh, indices)
-            out.rejects.append(problem)
-            continue rows
+          if !sameCells(r, chunk, row, first) {
+            if givesAnotherNumber(r, chunk, row, asOf: asOf, stored: draft, existing) {
+              // Another ID number for the record: whether this row or the record's rows are accepted
+              // is known only at the merge, in file order (the record's number may be another's, its
+              // dispatch a repeat, a ledger may refuse it). The row begins a record of its own, as
+              // if it began a chunk, so each is one claim, judged there as records of two chunks are.
+              position = draft.beginAnother(entity, sameIDAs: existing)
+              isNew = true
+            } else if let problem = validate(r, chunk, row, asOf: asOf) {
+              rollback(&draft, fresh, indices)
+              out.rejects.append(problem)
+              continue rows
+            }
           }
-          indices[r] = existing
-          continue
+          if !isNew {
+            indices[r] = existing
+            continue
+          }
         }
         if origin[entity].count == position { origin[entity].append(row) } else if position < origin[entity].count { origin[entity][position] = row }
         indices[r] = position
@@ -366,23 +384,29 @@ package struct RowDecoder: Sendable {
     return memcmp(pa, pb, a.count) == 0
   }
 
+  /// Whether the row gives the role's record (decoded from an earlier row of the chunk) another ID
+  /// number: a valid one, where the record holds a different one. An empty or bad cell gives none
+  /// (`validate` finds a bad one).
+  private func givesAnotherNumber(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Draft, _ existing: Int) -> Bool {
+    let t = roleEntity[r]
+    for cell in cells[r] where cell.spec.type == .idNumber {
+      guard case .string = stored[t, existing, cell.slot] else { continue }
+      if case .value(let v) = chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }), stored[t, existing, cell.slot] != v {
+        return true
+      }
+    }
+    return false
+  }
+
   /// Checks a role's cells without storing them (the record was decoded from an earlier row of the
-  /// chunk): each cell, the record checks, and that an ID number is the one the record already has
-  /// (one person, one number).
-  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Draft, _ existing: Int,
-                        firstLine: Int?) -> Reject? {
+  /// chunk, with the same ID number: `givesAnotherNumber`): each cell, and the record checks.
+  private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
     var record = defaults[r]
-    let entity = schema.entities[plan.roles[r].entity]
     for cell in cells[r] {
       if cell.isText, let problem = textProblem(chunk, row, cell) { return problem }
       switch chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }) {
       case .value(let v):
         record[cell.slot] = v
-        let t = roleEntity[r]
-        if cell.spec.type == .idNumber, case .string = stored[t, existing, cell.slot], stored[t, existing, cell.slot] != v {
-          let line = firstLine.map { " on line \($0)" } ?? ""
-          return reject(chunk, row, cell.column, "\(entity.name) `\(stored.id(t, existing))` has another ID number\(line); one \(entity.name) has one ID number", pii: true)
-        }
       case .empty:
         if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
       case .bad(let why):
