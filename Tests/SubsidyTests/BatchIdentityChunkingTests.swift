@@ -202,4 +202,53 @@ import Testing
     #expect(run.rejectsText.contains("is the ID number of another person on line"))
     #expect(run.rejectsText.contains("repeats the dispatch id of line"))
   }
+
+  /// A person first named without an ID number, then given another person's number on a later row:
+  /// the later row's number is checked, in one chunk as across two (before, within a chunk the record
+  /// kept "no number", made no claim, and the row was accepted). And a person whose only numbered row
+  /// was refused, named again without a number, is a record with no claim, accepted as across chunks.
+  @Test func aNumberGivenOnALaterRowIsCheckedAsInAChunkOfItsOwn() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let rows = [
+      Self.row("D0", "P0", Self.n1),  // 2: accepted
+      Self.row("D1", "PB", ""),  // 3: no number, no claim
+      Self.row("D2", "PB", Self.n1),  // 4: P0's number
+      Self.row("D3", "PX", Self.n1),  // 5: P0's number
+      Self.row("D4", "PX", ""),  // 6: no number: accepted
+    ]
+    let path = try Self.csv(rows, columns: Self.withPersonRules, in: dir)
+    let run = try Self.runEveryChunking(path, in: dir)
+    func reason(_ line: Int) -> String? { run.rejects.first { $0["line"] == String(line) }?["reason"] }
+    #expect(reason(4)?.contains("is the ID number of another person on line 2") == true, "\(run.rejectsText)")
+    #expect(reason(5)?.contains("is the ID number of another person on line 2") == true, "\(run.rejectsText)")
+    #expect(run.rejects.count == 2, "\(run.rejectsText)")
+    #expect(run.payouts.contains { $0["subject"] == "D4" }, "\(run.payoutsText)")
+    #expect(!run.payouts.contains { $0["subject"] == "D2" }, "\(run.payoutsText)")
+  }
+
+  /// One person on two rows with other values (poverty status, household): each row's dispatch is
+  /// judged on its own row's values, in one chunk as when the file is cut between them, where before a
+  /// chunk judged both on its first row's. A third row whose values are only written otherwise
+  /// (`FALSE` for `false`) is judged as the first.
+  @Test func aPersonsOtherValuesOnALaterRowAreThatRowsOwn() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    // Not registered poor on line 2: 湘西's transport subsidy (第二十条) is not for it.
+    var first = Self.row("D1", "P1", Self.n1)
+    first["person_poverty_status"] = "none"
+    first["household_id"] = "H1"
+    first["household_members"] = "4"
+    var second = Self.row("D2", "P1", Self.n1)
+    second["household_id"] = "H2"
+    second["household_members"] = "2"
+    var third = first
+    third["dispatch_id"] = "D3"
+    third["person_relocated"] = "FALSE"
+    let path = try Self.csv([first, second, third], columns: Self.withPersonRules, in: dir)
+    let run = try Self.runEveryChunking(path, in: dir)
+    #expect(run.rejects.isEmpty, "\(run.rejectsText)")
+    let transport = run.payouts(rule: "transport-subsidy").filter { $0["status"] == "payable" }.compactMap { $0["subject"] }
+    #expect(transport == ["D2"], "line 3 is registered poor: \(run.payoutsText)")
+  }
 }

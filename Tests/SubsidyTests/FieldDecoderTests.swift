@@ -105,27 +105,27 @@ import Testing
       #expect(decoder.decodesFixedWidth(spec), "\(type) has no fixed-width path")
       let codec = FactColumn.Codec(type, schema: Self.schema)
       for cell in cells {
-       for asOf in [nil, CivilDate(year: 2025, month: 6, day: 30)] {
-        var text = cell
-        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec, asOf: asOf) }
-        switch (fixed, decoder.decode(cell, spec, asOf: asOf)) {
-        case (.value(let encoded), .value(let value)):
-          #expect(FactColumn.encode(value, codec) == encoded, "\(type) `\(cell)`: \(encoded) for \(value)")
-        case (.empty, .empty):
-          break
-        case (.bad(let a), .bad(let b)):
-          #expect(a == b, "\(type) `\(cell)`")
-        default:
-          Issue.record("\(type) `\(cell)`: the two paths disagree: \(fixed) against \(decoder.decode(cell, spec, asOf: asOf))")
+        for asOf in [nil, CivilDate(year: 2025, month: 6, day: 30)] {
+          var text = cell
+          let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec, asOf: asOf) }
+          switch (fixed, decoder.decode(cell, spec, asOf: asOf)) {
+          case (.value(let encoded), .value(let value)):
+            #expect(FactColumn.encode(value, codec) == encoded, "\(type) `\(cell)`: \(encoded) for \(value)")
+          case (.empty, .empty):
+            break
+          case (.bad(let a), .bad(let b)):
+            #expect(a == b, "\(type) `\(cell)`")
+          default:
+            Issue.record("\(type) `\(cell)`: the two paths disagree: \(fixed) against \(decoder.decode(cell, spec, asOf: asOf))")
+          }
         }
-       }
       }
     }
     #expect(!decoder.decodesFixedWidth(decoder.spec(type: .string)))
     // An ID number's column form gives its text back, its check character upper case.
     let id = decoder.spec(type: .idNumber)
     var lower = "11010519491231002x"
-    guard case .value(let packed) = lower.withUTF8({ decoder.decodeFixedWidth($0, id) }) else {
+    guard case .value(let packed) = lower.withUTF8({ decoder.decodeFixedWidth($0, id, asOf: nil) }) else {
       Issue.record("a valid ID number was refused")
       return
     }
@@ -182,7 +182,7 @@ import Testing
       let codec = FactColumn.Codec(field.type, schema: Self.schema)
       for cell in cells {
         var text = cell
-        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec) }
+        let fixed = text.withUTF8 { decoder.decodeFixedWidth($0, spec, asOf: nil) }
         switch (fixed, decoder.decode(cell, spec)) {
         case (.value(let encoded), .value(let value)):
           #expect(FactColumn.encode(value, codec) == encoded, "\(field.name) `\(cell)`: \(encoded) for \(value)")

@@ -33,7 +33,7 @@ extension FieldDecoder {
   /// its fixed-width form into `values` (0 otherwise).
   /// `asOf`: the date judged on, as `decodeFixedWidth`'s.
   public func decodeColumn(_ spec: Spec, bytes: UnsafeBufferPointer<UInt8>, ranges: UnsafeBufferPointer<UInt64>,
-                           values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>, asOf: CivilDate? = nil) {
+                           values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>, asOf: CivilDate?) {
     precondition(decodesFixedWidth(spec), "a column decoded at once must have a fixed-width form")
     let low = spec.encodedMinimum ?? .min, high = spec.encodedMaximum ?? .max
     switch spec.kind {

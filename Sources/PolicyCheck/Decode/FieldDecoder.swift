@@ -153,9 +153,10 @@ public struct FieldDecoder: Sendable {
   /// The batch's path for the cells `decodesFixedWidth` accepts: the same grammar as `decode`, with no
   /// `Value` made; the bounds are compared in the encoded form. A cell it refuses (or finds out of
   /// bounds) is decoded again by `decode`, so the problem and its wording are the one decoder's.
-  /// `asOf` is the date judged on, which an ID number's birth date may not be later than (as `decode`).
+  /// `asOf` is the date judged on, which an ID number's birth date may not be later than (as `decode`);
+  /// no default, so a caller cannot leave the check out by forgetting it.
   @inline(__always)
-  public func decodeFixedWidth(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec, asOf: CivilDate? = nil) -> FixedWidthOutcome {
+  public func decodeFixedWidth(_ cell: UnsafeBufferPointer<UInt8>, _ spec: Spec, asOf: CivilDate?) -> FixedWidthOutcome {
     let bytes = Self.trimmed(cell)
     if bytes.isEmpty { return .empty }
     var decoded: Int64?

@@ -170,8 +170,18 @@ extension IdentityClaims {
         let table = facts.tables[entity.index]
         let column = columns.count
         columns.append("\(entity.name).\(field.name)")
+        // The digits as the column holds them (`FactColumn.Codec.idNumber`), not text made from them
+        // and packed again; a column of `Value`s as text.
+        let numbers = table.columns[field.slot]
         for index in 0..<table.count {
-          guard case .string(let number) = table[record: index, slot: field.slot] else { continue }
+          let packed: Int64?, number: String?
+          if numbers.codec == .idNumber {
+            guard numbers.states[index] == FactColumn.known else { continue }
+            (packed, number) = (numbers.values[index], nil)
+          } else {
+            guard case .string(let text) = numbers.boxed[index] else { continue }
+            (packed, number) = (nil, text)
+          }
           // The line's first dispatch is the claim's row (the record's own id when it has none).
           var subject = Int32(0)
           if dispatches.isEmpty {
@@ -181,7 +191,11 @@ extension IdentityClaims {
           let claim = Int32(claims.count)
           let idStart = text.count
           Self.append(table.ids[index], to: &text)
-          add(entity: entity.index, column: column, idStart: idStart, number: number, serial: false, line: line, subject: Int(subject))
+          if let packed {
+            add(entity: entity.index, column: column, idStart: idStart, packedNumber: packed, serial: false, line: line, subject: Int(subject))
+          } else if let number {
+            add(entity: entity.index, column: column, idStart: idStart, number: number, serial: false, line: line, subject: Int(subject))
+          }
           for s in dispatches.indices.dropFirst() { more.append((claim, line, Int32(s))) }
         }
       }

@@ -250,12 +250,15 @@ package struct RowDecoder: Sendable {
           // A shared record already decoded in this chunk: keep the first, but this row's cells
           // must still be valid, or the row would pass or fail depending on where chunks are cut.
           let first = existing < origin[entity].count ? origin[entity][existing] : -1
-          if !sameCells(r, chunk, row, first) {
-            if givesAnotherNumber(r, chunk, row, asOf: asOf, stored: draft, existing) {
-              // Another ID number for the record: whether this row or the record's rows are accepted
-              // is known only at the merge, in file order (the record's number may be another's, its
-              // dispatch a repeat, a ledger may refuse it). The row begins a record of its own, as
-              // if it began a chunk, so each is one claim, judged there as records of two chunks are.
+          if !sameCells(r, chunk, row, first) || !sameLinks(r, draft, existing, indices) {
+            if givesOtherValues(r, chunk, row, asOf: asOf, stored: draft, existing, indices) {
+              // Other values for the record (another ID number, or none where it has one; another
+              // status; another household): the row begins a record of its own, as if it began a
+              // chunk, so its dispatch is judged on its own row's values, as it is when chunks are
+              // cut between the two rows. And for an ID number, whether this row or the record's rows
+              // are accepted is known only at the merge, in file order (the record's number may be
+              // another's, its dispatch a repeat, a ledger may refuse it): each record is one claim,
+              // judged there as records of two chunks are.
               position = draft.beginAnother(entity, sameIDAs: existing)
               isNew = true
             } else if let problem = validate(r, chunk, row, asOf: asOf) {
@@ -384,22 +387,51 @@ package struct RowDecoder: Sendable {
     return memcmp(pa, pb, a.count) == 0
   }
 
-  /// Whether the row gives the role's record (decoded from an earlier row of the chunk) another ID
-  /// number: a valid one, where the record holds a different one. An empty or bad cell gives none
-  /// (`validate` finds a bad one).
-  private func givesAnotherNumber(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Draft, _ existing: Int) -> Bool {
+  /// Whether this row gives role `r`'s record other values than it holds: a cell whose value differs
+  /// (an empty one stands for the field's default, as `fill` leaves it), or a link to another record
+  /// (another household). Equal values written differently (`350` and `350.00`) are the same record.
+  /// A bad cell is not a difference: `validate` refuses the row.
+  private func givesOtherValues(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?, stored: Facts.Draft, _ existing: Int,
+                                _ indices: [Int?]) -> Bool {
     let t = roleEntity[r]
-    for cell in cells[r] where cell.spec.type == .idNumber {
-      guard case .string = stored[t, existing, cell.slot] else { continue }
-      if case .value(let v) = chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }), stored[t, existing, cell.slot] != v {
-        return true
+    for cell in cells[r] {
+      // A cell held encoded is compared in that form (an evidence list's parts in any order are one
+      // set); text as a `Value`.
+      if let codec = cell.fixedWidth {
+        let held = stored.encoded(t, existing, cell.slot)
+        switch chunk.withField(row, cell.column, { cell.decodeFixedWidth($0, decoder, asOf: asOf) }) {
+        case .value(let v): if held != v { return true }
+        case .empty:
+          let blank = defaults[r][cell.slot]
+          if held != (blank.isNull ? nil : FactColumn.encode(blank, codec)) { return true }
+        case .bad: return false
+        }
+        continue
+      }
+      switch chunk.withField(row, cell.column, { cell.decode($0, decoder, asOf: asOf) }) {
+      case .value(let v): if stored[t, existing, cell.slot] != v { return true }
+      case .empty: if stored[t, existing, cell.slot] != defaults[r][cell.slot] { return true }
+      case .bad: return false
       }
     }
-    return false
+    return !sameLinks(r, stored, existing, indices)
+  }
+
+  /// Whether the record links to the records this row's inner roles found (its household): a link
+  /// is set when the record is begun, so a later row naming another household would otherwise be
+  /// judged with the first row's.
+  private func sameLinks(_ r: Int, _ stored: Facts.Draft, _ existing: Int, _ indices: [Int?]) -> Bool {
+    let t = roleEntity[r]
+    for l in owned[r].indices {
+      let link = owned[r][l]
+      let held = stored.encoded(t, existing, link.slot)
+      if held != indices[link.inner].map(Int64.init) { return false }
+    }
+    return true
   }
 
   /// Checks a role's cells without storing them (the record was decoded from an earlier row of the
-  /// chunk, with the same ID number: `givesAnotherNumber`): each cell, and the record checks.
+  /// chunk, with the same values: `givesOtherValues`): each cell, and the record checks.
   private func validate(_ r: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?) -> Reject? {
     var record = defaults[r]
     for cell in cells[r] {
