@@ -178,7 +178,8 @@ import Glibc
   /// Starts a server (`--request-seconds 1`, a temporary folder of its own), uploads a batch whose
   /// answer is never read, waits `seconds`, sends SIGTERM and waits up to 20 s: the exit status (nil
   /// if it still ran; it is then killed), the log, how long it took to stop, and the batch spool
-  /// folders it left in its temporary folder.
+  /// folders it left in its temporary folder. The stop is timed by an `ExitWatch`, not by this task,
+  /// which a loaded test run may resume long after the server ended.
   static func sigtermAfterAnUnreadUpload(waiting seconds: Double) async throws
     -> (status: Int32?, log: String, took: TimeInterval, spools: [String])
   {
@@ -187,21 +188,30 @@ import Glibc
     defer { try? FileManager.default.removeItem(at: folder) }
     let tmp = folder.appendingPathComponent("tmp")
     try FileManager.default.createDirectory(at: tmp, withIntermediateDirectories: true)
-    let (process, err, started) = try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"], environment: ["TMPDIR": tmp.path])
+    // Waiting for the port blocks: off the tasks' threads, which the other tests need.
+    let (process, err, started) = try await offThePool {
+      try Self.serve(executable, ["--policies", ServerPaths.policies, "--request-seconds", "1"], environment: ["TMPDIR": tmp.path])
+    }
     defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
     var log = started.log
     let bound = try #require(started.port, "the server did not start: \(log)")
+    let watch = ExitWatch(process)
     let sent = await Self.uploadABatchAndNeverRead(executable, port: bound, in: folder)
     let socket = try #require(sent.socket, "\(sent.problem)")
     defer { close(socket) }
     #expect(sent.problem.isEmpty, "\(sent.problem)")
     try await Task.sleep(for: .seconds(seconds))
-    let signalled = Date()
+    let signalled = ContinuousClock.now
     kill(process.processIdentifier, SIGTERM)
-    while process.isRunning, Date().timeIntervalSince(signalled) < 20 { try await Task.sleep(for: .milliseconds(100)) }
-    let took = Date().timeIntervalSince(signalled)
-    guard !process.isRunning else { return (nil, log, took, []) }
-    log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    while watch.endedAt == nil, ContinuousClock.now - signalled < .seconds(20) { try await Task.sleep(for: .milliseconds(100)) }
+    let ended = watch.endedAt
+    let took = ((ended ?? ContinuousClock.now) - signalled) / .seconds(1)
+    guard ended != nil else { return (nil, log, took, []) }
+    // The status and the rest of the log: `Process` has them once it has reaped the server.
+    log += try await offThePool {
+      process.waitUntilExit()
+      return String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
     return (process.terminationStatus, log, took, BatchSpoolTests.spools(in: tmp))
   }
 
