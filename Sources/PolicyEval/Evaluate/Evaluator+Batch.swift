@@ -173,9 +173,8 @@ extension Program {
             if let r = evaluate(rule, policy, context, subject: ids[i], asOf: asOf, renderer: renderer, explain: explain,
                                 conditionsHold: i < certain.count && certain[i], amount: amount) {
               if explain || !Self.isRefusal(r.status) {
-                var kept = explainKept && !explain
+                let kept = explainKept && !explain
                   ? evaluate(rule, policy, context, subject: tableIDs[record], asOf: asOf, renderer: renderer, explain: true) ?? r : r
-                kept.record = record
                 results.append(kept)
                 continue
               }
