@@ -251,4 +251,32 @@ import Testing
     let transport = run.payouts(rule: "transport-subsidy").filter { $0["status"] == "payable" }.compactMap { $0["subject"] }
     #expect(transport == ["D2"], "line 3 is registered poor: \(run.payoutsText)")
   }
+
+  /// A person with no ID number (no claim) whose only row repeats an earlier row's dispatch id: its
+  /// own results are not given, in one chunk (the decoder takes the row back) as when the repeat is in
+  /// a chunk of its own (the merge rejects the row); and when its first row is such a repeat and a
+  /// later row stands, its results are at that later row, however the file is cut.
+  @Test func aRecordWhoseRowsAreRejectedAtTheMergeBringsNoResult() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let rows = [
+      Self.row("D0", "P0", Self.n0),  // 2
+      Self.row("D0", "PN", ""),  // 3: repeats D0; PN's only row
+      Self.row("D0", "PM", ""),  // 4: repeats D0; PM's first row
+      Self.row("D5", "PM", ""),  // 5: PM stands here
+    ]
+    let path = try Self.csv(rows, columns: Self.withPersonRules, in: dir)
+    let run = try Self.runEveryChunking(path, in: dir)
+    #expect(run.rejects.map { $0["line"] } == ["3", "4"], "\(run.rejectsText)")
+    #expect(!run.payouts.contains { $0["subject"] == "PN" }, "\(run.payoutsText)")
+    #expect(run.payouts.filter { $0["subject"] == "PM" }.count == 2, "\(run.payoutsText)")
+    // JSON Lines the same: a line whose dispatch repeats an earlier line's brings no result of its people.
+    func line(_ d: String, _ p: String) -> String {
+      #"{"people":[{"id":"\#(p)","hukou":"433125","poverty_status":"registered_poor","returning_migrant":true,"starting_business":true}],"# +
+        #""dispatches":[{"id":"\#(d)","person":"\#(p)","destination":"440306","start":"2024-03-01","contract":true,"transport_cost":300}]}"#
+    }
+    let jsonl = try write([line("J0", "JP0"), line("J0", "JPN")].joined(separator: "\n") + "\n", to: dir, "facts.jsonl")
+    let json = try Self.runEveryChunking(jsonl, in: dir, chunkings: [16, 32, 4096].map { ["--chunk-rows", String($0)] })
+    #expect(json.rejects.count == 1 && !json.payouts.contains { $0["subject"] == "JPN" }, "\(json.payoutsText)\n\(json.rejectsText)")
+  }
 }

@@ -214,12 +214,27 @@ public final class BatchRunner: Sendable {
         if let earlier = firstLines[id] { decoded.rejects[k].reason = "repeats the dispatch id of line \(earlier)" }
       }
       // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
-      let (conflicts, dropped, records) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
+      var (conflicts, dropped, records) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
                                                                 showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
       repeated.formUnion(dropped)
-      // Each record's results kept, dropped or moved as its claim was judged (not by id: a person may
-      // have a record accepted and one rejected in a chunk).
-      let entityResults = records.apply(to: item.entityResults, kinds: subjectKinds)
+      // Every record whose rows were rejected here, with a claim or not: its results dropped, or moved
+      // to its first row still standing, as they are when the rows fall in chunks of their own.
+      if item.slab != nil, !repeated.isEmpty, !item.entityResults.isEmpty, let rowDecoder {
+        records.judgeRows(decoded.rowRecords, roles: rowDecoder.roleEntity, subjects: item.dispatchIDs, lines: decoded.lines,
+                          firstLines: decoded.firstLines, ids: decoded.recordIDs, rejected: repeated)
+      }
+      // Each record's results kept, dropped or moved as its claim and rows were judged (not by id: a
+      // person may have a record accepted and one rejected in a chunk).
+      var entityResults = records.apply(to: item.entityResults, kinds: subjectKinds)
+      if item.slab == nil, !repeated.isEmpty, !entityResults.isEmpty {
+        // JSON Lines: a line's records rest on its dispatches; a line all of whose dispatches are
+        // rejected here brings no result, as a line the worker rejects brings none.
+        var standing: [Int: Bool] = [:]
+        for (i, id) in item.dispatchIDs.enumerated() where i < item.dispatchLines.count {
+          standing[item.dispatchLines[i], default: false] = standing[item.dispatchLines[i], default: false] || !repeated.contains(id)
+        }
+        entityResults.removeAll { standing[$0.line] == false }
+      }
       if !repeated.isEmpty { rowResults.removeAll { repeated.contains($0.subject) } }
       summary.rowsRead += item.rowCount
       summary.rowsRejected += decoded.rejects.count
@@ -360,6 +375,8 @@ public final class BatchRunner: Sendable {
     }
     item.dispatchHashes = item.dispatchIDs.map(DispatchIDRegistry.fingerprint)
     item.dispatchSerials = item.dispatchIDs.map(IDSerial.init)
+    // The records' ids outlive the facts: the merge names records by them (`ClaimedRecords.judgeRows`).
+    if program.hasEntityRules, item.slab != nil { decoded.recordIDs = decoded.facts.tables.map(\.ids) }
     decoded.facts = emptyFacts
     item.decoded = decoded
     return item

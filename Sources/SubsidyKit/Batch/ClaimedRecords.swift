@@ -42,3 +42,46 @@ struct ClaimedRecords {
     return moving ? PayoutRow.inInputOrder(out) : out
   }
 }
+
+extension ClaimedRecords {
+  /// Every record of a CSV chunk whose rows the merge rejected (a dispatch id repeated from an earlier
+  /// chunk, a refused claim), with an ID number or not: a record all of whose rows are rejected
+  /// brings no result, and one whose first row is rejected has its results at its first row still
+  /// standing, as a record begun by a row the decoder rejects is taken back and begun again by the
+  /// next row. So an organisation, a household or a person without a number gives the same results
+  /// however the file is cut. Records with a claim come out as `IdentityRegistry.reject` judged them
+  /// (a refused claim's rows are all rejected).
+  ///
+  /// `rowRecords`: per accepted row, each role's record (`RowDecoder.Decoded.rowRecords`); `roles`:
+  /// each role's entity kind, role 0 being the row's own record (its results go with the row);
+  /// `subjects` and `lines`: each accepted row's dispatch id and line; `rejected`: the dispatch ids
+  /// rejected at the merge.
+  mutating func judgeRows(_ rowRecords: [Int32], roles: [Int], subjects: [String], lines: [Int], firstLines: [[Int]],
+                          ids: [[String]], rejected: Set<String>) {
+    let roleCount = roles.count
+    guard roleCount > 1, !rejected.isEmpty else { return }
+    let rows = min(rowRecords.count / roleCount, subjects.count, lines.count)
+    // Per kind and record: unseen (-2), seen with no row standing yet (-1), or its first standing row's line.
+    var standing = firstLines.map { [Int](repeating: -2, count: $0.count) }
+    for i in 0..<rows {
+      let stands = !rejected.contains(subjects[i])
+      for r in 1..<roleCount {
+        let k = roles[r], j = Int(rowRecords[i * roleCount + r])
+        guard j >= 0, k >= 0, k < standing.count, j < standing[k].count else { continue }
+        if standing[k][j] == -2 { standing[k][j] = -1 }
+        if stands, standing[k][j] == -1 { standing[k][j] = lines[i] }
+      }
+    }
+    for k in standing.indices where k < ids.count {
+      for j in standing[k].indices where standing[k][j] != -2 && j < ids[k].count {
+        let key = Key(kind: k, id: ids[k][j], line: firstLines[k][j])
+        if standing[k][j] == -1 {
+          dropped.insert(key)
+          moved[key] = nil
+        } else if standing[k][j] != firstLines[k][j], !dropped.contains(key) {
+          moved[key] = standing[k][j]
+        }
+      }
+    }
+  }
+}

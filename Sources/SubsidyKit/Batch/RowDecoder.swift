@@ -171,6 +171,12 @@ package struct RowDecoder: Sendable {
     /// `rejects`), with the id: when that earlier row itself repeated an earlier chunk's id, the merge
     /// names the file's first line instead, as it would with the rows in chunks of their own.
     var repeatedInChunk: [(reject: Int, id: String)] = []
+    /// Per accepted row (in `lines`' order), the record of each role, role after role (-1: none):
+    /// which records a row rests on, so the merge can drop or move the results of records whose rows
+    /// it rejects (`ClaimedRecords.judgeRows`). Four bytes a role a row.
+    var rowRecords: [Int32] = []
+    /// Per entity kind, its records' ids (`facts`' own, kept when the facts are let go).
+    var recordIDs: [[String]] = []
   }
 
   package func decode(_ chunk: CSVChunk, asOf: CivilDate?) -> Decoded {
@@ -289,6 +295,7 @@ package struct RowDecoder: Sendable {
         }
       }
       out.lines.append(chunk.lines[row])
+      for r in 0..<roleCount { out.rowRecords.append(Int32(truncatingIfNeeded: indices[r] ?? -1)) }
     }
     out.facts.tables = draft.finish()
     out.firstLines = origin.map { rows in rows.map { chunk.lines[$0] } }
