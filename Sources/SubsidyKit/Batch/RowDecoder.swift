@@ -183,6 +183,7 @@ package struct RowDecoder: Sendable {
     var out = Decoded(facts: emptyFacts)
     out.facts.asOf = asOf
     out.lines.reserveCapacity(chunk.count)
+    out.rowRecords.reserveCapacity(chunk.count * plan.roles.count)
     // Every row may begin a record for each of its roles: the draft lays out that many blanks.
     var draft = Facts.Draft(like: out.facts.tables, capacities: rolesPerEntity.map { $0 * chunk.count }, blanks: blanks)
     let block = columnBlock(draft)
