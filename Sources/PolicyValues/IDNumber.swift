@@ -53,17 +53,10 @@ public struct IDNumber: Hashable, Sendable {
   /// The whole check of `parseASCII`, answering the number in its packed form (`packed(_:)`) with its
   /// region and birth date, and no `String`: the batch's column path, for every person of a file.
   public static func parsePacked(_ b: UnsafeBufferPointer<UInt8>) -> (packed: Int64, region: DivisionCode, birthDate: CivilDate)? {
-    guard b.count == 18 else { return nil }
-    var weightedSum = 0
-    var packed: Int64 = 0
-    for offset in 0..<17 {
-      guard let digit = ASCII.digit(b[offset]) else { return nil }
-      weightedSum += weights[offset] * Int(digit)
-      packed = packed &* 10 &+ Int64(digit)
-    }
+    guard let (packed, check) = digits(b) else { return nil }
     var last = b[17]
     if last == UInt8(ascii: "x") { last = UInt8(ascii: "X") }
-    guard last == checkCharacters[weightedSum % 11],
+    guard last == check,
       let region = DivisionCode.parse(utf8: UnsafeBufferPointer(rebasing: b[0..<6]))
     else { return nil }
     func number(_ from: Int, _ count: Int) -> Int {
@@ -128,16 +121,24 @@ public struct IDNumber: Hashable, Sendable {
   public static func packed(_ text: String) -> Int64? {
     var text = text
     return text.withUTF8 { b -> Int64? in
-      guard b.count == 18 else { return nil }
-      var weightedSum = 0
-      var packed: Int64 = 0
-      for offset in 0..<17 {
-        guard let digit = ASCII.digit(b[offset]) else { return nil }
-        weightedSum += weights[offset] * Int(digit)
-        packed = packed &* 10 &+ Int64(digit)
-      }
-      return b[17] == checkCharacters[weightedSum % 11] ? packed : nil
+      guard let (packed, check) = digits(b) else { return nil }
+      return b[17] == check ? packed : nil
     }
+  }
+
+  /// The first 17 bytes of an 18-byte number read as digits: their value, and the check character
+  /// they call for. Nil when `b` is not 18 bytes or one of the 17 is not a digit.
+  @inline(__always)
+  private static func digits(_ b: UnsafeBufferPointer<UInt8>) -> (packed: Int64, check: UInt8)? {
+    guard b.count == 18 else { return nil }
+    var weightedSum = 0
+    var packed: Int64 = 0
+    for offset in 0..<17 {
+      guard let digit = ASCII.digit(b[offset]) else { return nil }
+      weightedSum += weights[offset] * Int(digit)
+      packed = packed &* 10 &+ Int64(digit)
+    }
+    return (packed, checkCharacters[weightedSum % 11])
   }
 
   /// The 18 characters of a packed number (`packed(_:)`), written into `out` (18 bytes).
