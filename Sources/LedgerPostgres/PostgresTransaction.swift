@@ -112,16 +112,16 @@ final class PostgresTransaction: LedgerWriting {
     return Set(try rows.map { try $0.value("key", as: String.self) })
   }
 
-  func identityConflict(_ claim: IdentityRecord) throws -> String? {
+  func identityConflict(_ claim: IdentityRecord) throws -> IdentityConflict? {
     try checkOpen()
     let hash = try numberHash(claim.number)
     let idKey = claim.kind + "\u{0}" + claim.id, hashKey = claim.kind + "\u{0}" + hash
     if !lookedUp.contains(idKey) || !lookedUp.contains(hashKey) { try prefetchIdentities([claim]) }
     if let earlier = byID[idKey], earlier.hash != hash {
-      return "\(claim.kind) `\(claim.id)` has another ID number in the ledger (batch \(earlier.batch)); one \(claim.kind) has one ID number"
+      return .anotherNumber(kind: claim.kind, id: claim.id, batch: earlier.batch)
     }
     if let earlier = byHash[hashKey], earlier.id != claim.id {
-      return "is the ID number of \(claim.kind) `\(earlier.id)` in the ledger (batch \(earlier.batch)); an ID number identifies one \(claim.kind)"
+      return .numberOfAnother(kind: claim.kind, holder: earlier.id, batch: earlier.batch)
     }
     return nil
   }

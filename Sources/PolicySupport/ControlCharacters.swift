@@ -31,6 +31,14 @@ public enum ControlCharacters {
     return names[scalar.value].map { "\($0) (\(code))" } ?? code
   }
 
+  /// The same name in Chinese: `空字符（U+0000）`, `制表符（U+0009）`.
+  public static func nameZh(_ scalar: Unicode.Scalar) -> String {
+    let names: [UInt32: String] = [0x00: "空字符", 0x09: "制表符", 0x0A: "换行符", 0x0D: "回车符", 0x1B: "转义符 ESC", 0x7F: "删除符 DEL"]
+    let code = "U+" + String(repeating: "0", count: max(0, 4 - String(scalar.value, radix: 16).count))
+      + String(scalar.value, radix: 16, uppercase: true)
+    return names[scalar.value].map { "\($0)（\(code)）" } ?? code
+  }
+
   /// `text` safe to print on a terminal: line feeds and tabs stay (they lay out reports), every
   /// other control character is shown as an escape: `\e` for ESC, `\r`, `\0`, else `\u{…}`.
   /// Printable text, Chinese included, is unchanged; escaping twice changes nothing more.

@@ -125,7 +125,7 @@ struct PostgresLedgerTests {
     _ = try writer.commit(Sample.batch("b3")) { tx in
       #expect(try tx.record([Sample.payment("P2"), Sample.payment("P99")]) == [false, true])
       let conflict = try tx.identityConflict(IdentityRecord(kind: "person", id: "P7", number: number))
-      #expect(conflict?.contains("`P1`") == true)
+      #expect(conflict?.description.contains("`P1`") == true)
     }
     // (Not necessarily max + 1: PostgreSQL's sequence also advances for a row ON CONFLICT skips.)
     let ids = try writer.payments(filter: all).map(\.id)

@@ -37,7 +37,7 @@ import Glibc
 
     let app = try makeAPIApp(ledger: nil)
     try await app.test(.router) { client in
-      try await client.execute(uri: "/v1/batch?as_of=2024-06-30", method: .post, headers: csvHeaders(), body: ByteBuffer(string: text)) { response in
+      try await client.execute(uri: "/v1/batch?as_of=2024-06-30&lang=en", method: .post, headers: csvHeaders(), body: ByteBuffer(string: text)) { response in
         #expect(response.status == .ok, "\(response.text.prefix(400))")
         let parts = Multipart(response.text, contentType: response.headers[.contentType])
         #expect(parts.names == ["payouts", "rejects", "summary"])
@@ -56,6 +56,14 @@ import Glibc
         #expect(payable?["count"] as? Int == rows.filter { $0.count > 7 && $0[7] == "payable" }.count)
         #expect((summary["by_rule"] as? [Any])?.isEmpty == false)
         #expect(cli.stdout.contains("rows read \(summary["rows_read"] as? Int ?? -1) = evaluated \(summary["rows_evaluated"] as? Int ?? -1) + rejected 1"), "\(cli.stdout)")
+      }
+      // `?lang=zh`: the reasons in Chinese, as `subsidy batch` gives them by default; the lines,
+      // columns and values are the same in either language.
+      try await client.execute(uri: "/v1/batch?as_of=2024-06-30&lang=zh", method: .post, headers: csvHeaders(), body: ByteBuffer(string: text)) { response in
+        let chinese = Multipart(response.text, contentType: response.headers[.contentType])["rejects"]?.text ?? ""
+        let cells = { (csv: String) in csv.split(separator: "\n").map { $0.split(separator: ",", maxSplits: 3).prefix(3).joined(separator: ",") } }
+        #expect(chinese != rejects && cells(chinese) == cells(rejects), "en:\n\(rejects)\nzh:\n\(chinese)")
+        #expect(chinese.contains("须为"), "\(chinese)")
       }
     }
   }

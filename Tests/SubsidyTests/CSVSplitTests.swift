@@ -168,7 +168,7 @@ import Testing
         let got = chunk.cellProblems[r]
         if want != nil { problems += 1 }
         #expect(got?.column == want?.column, "\(record)")
-        if let got, let want { #expect(got.reason.hasPrefix(want.utf8 ? "is not UTF-8" : "holds the control character"), "\(got.reason)") }
+        if let got, let want { #expect(got.reason.en.hasPrefix(want.utf8 ? "is not UTF-8" : "holds the control character"), "\(got.reason)") }
       }
     }
     #expect(slabs > 1_500 && problems > 1_000, "the inputs reached both clean and problem cells")

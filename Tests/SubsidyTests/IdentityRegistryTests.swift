@@ -11,7 +11,7 @@ import Testing
   /// Registers `id` with `number` if nothing conflicts; returns the reason otherwise.
   private static func offer(_ registry: inout IdentityRegistry, id: UInt64, number: UInt64, line: Int) throws -> String? {
     let held = try registry.held(idHash: id, numberHash: number)
-    if let why = try registry.conflict(idHash: id, numberHash: number, id: "P", kind: "person", held: held) { return why }
+    if let why = try registry.conflict(idHash: id, numberHash: number, id: "P", kind: .person, held: held) { return why.en }
     try registry.register(idHash: id, numberHash: number, line: line, held: held)
     return nil
   }
@@ -38,4 +38,9 @@ import Testing
     let taken = try #require(try Self.offer(&registry, id: Self.id(people + 1), number: Self.number(11), line: 99_999))
     #expect(taken.contains("is the ID number of another person on line 13"))
   }
+}
+
+extension RejectReason.Kind {
+  /// The schema's person, as the registry's tests name it in conflicts.
+  static let person = RejectReason.Kind(en: "person", zh: "人员")
 }

@@ -37,7 +37,7 @@ import Testing
     func offer(_ id: String, _ number: String, line: Int) throws -> String? {
       let idHash = IdentityRegistry.fingerprint(0, id), numberHash = IdentityRegistry.fingerprint(0, number)
       let held = try registry.held(idHash: idHash, numberHash: numberHash, kind: 0, serial: IDSerial(id))
-      if let why = try registry.conflict(idHash: idHash, numberHash: numberHash, id: id, kind: "person", held: held) { return why }
+      if let why = try registry.conflict(idHash: idHash, numberHash: numberHash, id: id, kind: .person, held: held) { return why.en }
       try registry.register(idHash: idHash, numberHash: numberHash, line: line, held: held, kind: 0, serial: IDSerial(id))
       return nil
     }
@@ -95,7 +95,7 @@ import Testing
       let idHash = IdentityRegistry.fingerprint(1, id), numberHash = IdentityRegistry.fingerprint(1, number)
       func offer(_ r: inout IdentityRegistry, _ serial: IDSerial?) throws -> String? {
         let held = try r.held(idHash: idHash, numberHash: numberHash, kind: 1, serial: serial)
-        if let why = try r.conflict(idHash: idHash, numberHash: numberHash, id: id, kind: "person", held: held) { return why }
+        if let why = try r.conflict(idHash: idHash, numberHash: numberHash, id: id, kind: .person, held: held) { return why.en }
         try r.register(idHash: idHash, numberHash: numberHash, line: line, held: held, kind: 1, serial: serial)
         return nil
       }

@@ -70,7 +70,7 @@ import Testing
       let idHash = IdentityRegistry.fingerprint(2, person.id), numberHash = IdentityRegistry.fingerprint(2, person.number)
       func offer(_ registry: inout IdentityRegistry, serial: IDSerial?) throws -> String? {
         let held = try registry.held(idHash: idHash, numberHash: numberHash, kind: 2, serial: serial)
-        if let why = try registry.conflict(idHash: idHash, numberHash: numberHash, id: person.id, kind: "person", held: held) { return why }
+        if let why = try registry.conflict(idHash: idHash, numberHash: numberHash, id: person.id, kind: .person, held: held) { return why.en }
         try registry.register(idHash: idHash, numberHash: numberHash, line: line, held: held, kind: 2, serial: serial)
         return nil
       }

@@ -42,7 +42,7 @@ public protocol LedgerWriting: AnyObject {
   func record(_ payments: [PaymentRecord]) throws -> [Bool]
 
   /// Why the ledger disagrees with a claim (the id had another number, or the number another id), or nil.
-  func identityConflict(_ claim: IdentityRecord) throws -> String?
+  func identityConflict(_ claim: IdentityRecord) throws -> IdentityConflict?
 
   /// Records a claim the ledger agreed with (nothing if the id is already recorded with it).
   func recordIdentity(_ claim: IdentityRecord) throws

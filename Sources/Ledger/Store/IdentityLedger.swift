@@ -59,20 +59,20 @@ public struct IdentityRecord: Sendable {
 extension LedgerTransaction {
   /// Why the ledger disagrees with a claim (the id had another number, or the number another id),
   /// or nil. Sees what earlier batches, and this one so far, recorded.
-  public func identityConflict(_ claim: IdentityRecord) throws -> String? {
+  public func identityConflict(_ claim: IdentityRecord) throws -> IdentityConflict? {
     try checkOpen()
     let hash = try numberHash(claim.number)
     if let earlier = try Row.fetchOne(db, sql: "SELECT number_hash, batch_id FROM identity WHERE kind = ? AND entity_id = ?",
                                       arguments: [claim.kind, claim.id]),
       (earlier["number_hash"] as String) != hash
     {
-      return "\(claim.kind) `\(claim.id)` has another ID number in the ledger (batch \(earlier["batch_id"] as String)); one \(claim.kind) has one ID number"
+      return .anotherNumber(kind: claim.kind, id: claim.id, batch: earlier["batch_id"])
     }
     if let earlier = try Row.fetchOne(db, sql: "SELECT entity_id, batch_id FROM identity WHERE kind = ? AND number_hash = ?",
                                       arguments: [claim.kind, hash]),
       (earlier["entity_id"] as String) != claim.id
     {
-      return "is the ID number of \(claim.kind) `\(earlier["entity_id"] as String)` in the ledger (batch \(earlier["batch_id"] as String)); an ID number identifies one \(claim.kind)"
+      return .numberOfAnother(kind: claim.kind, holder: earlier["entity_id"], batch: earlier["batch_id"])
     }
     return nil
   }

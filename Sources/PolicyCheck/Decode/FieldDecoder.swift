@@ -32,6 +32,10 @@ public struct FieldDecoder: Sendable {
     }
     /// The message with its help, for one-line outputs (a batch reject's reason).
     public var sentence: String { help.map { "\(message) (\($0))" } ?? message }
+    /// The same in Chinese (the help in full-width parentheses).
+    public var sentenceZh: String { (helpZh ?? help).map { "\(messageZh)（\($0)）" } ?? messageZh }
+    /// Both, for a batch reject's reason.
+    public var text: LocalizedText { LocalizedText(sentence, zh: sentenceZh) }
   }
 
   public enum Outcome {

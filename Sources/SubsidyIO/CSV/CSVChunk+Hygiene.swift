@@ -6,7 +6,7 @@ package struct CellProblem: Sendable {
   package var column: Int
   /// The cell as far as it can be shown (bad bytes as U+FFFD, control characters escaped).
   package var value: String
-  package var reason: String
+  package var reason: LocalizedText
 }
 
 extension CSVChunk {
@@ -31,8 +31,10 @@ extension CSVChunk {
           let text = String(decoding: cell, as: UTF8.self)
           cellProblems[record] = CellProblem(
             column: column, value: ControlCharacters.escapedForTerminal(text),
-            reason: "is not UTF-8: byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at character \(bad.column) "
-              + "is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))")
+            reason: LocalizedText("is not UTF-8: byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at character \(bad.column) "
+                                    + "is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))",
+                                  zh: "不是 UTF-8：第 \(bad.column) 个字符处的字节 0x\(String(bad.byte, radix: 16, uppercase: true)) 无效"
+                                    + "（\(UTF8Check.saveAsUTF8HintZh(gbk: false))）"))
           break
         }
         if let control = cell.firstIndex(where: Self.isForbiddenByte) {
@@ -40,8 +42,9 @@ extension CSVChunk {
           let character = String(decoding: cell[cell.startIndex..<control], as: UTF8.self).unicodeScalars.count + 1
           cellProblems[record] = CellProblem(
             column: column, value: ControlCharacters.escapedForTerminal(text),
-            reason: "holds the control character \(ControlCharacters.name(Unicode.Scalar(cell[control]))) at character \(character); "
-              + "a cell may not contain control characters")
+            reason: LocalizedText("holds the control character \(ControlCharacters.name(Unicode.Scalar(cell[control]))) at character \(character); "
+                                    + "a cell may not contain control characters",
+                                  zh: "第 \(character) 个字符是控制字符 \(ControlCharacters.nameZh(Unicode.Scalar(cell[control])))；单元格里不能有控制字符"))
           break
         }
       }

@@ -76,7 +76,7 @@ package enum UTF8Check {
   }
 
   /// The same hint in Chinese.
-  static func saveAsUTF8HintZh(gbk: Bool) -> String {
+  package static func saveAsUTF8HintZh(gbk: Bool) -> String {
     (gbk ? "文件看来是 GBK 编码（中文 Windows 上的 Excel 和记事本默认如此）；" : "")
       + "请另存为 UTF-8（Excel：另存为 → CSV UTF-8）"
   }

@@ -19,6 +19,9 @@ public struct BatchOptions: Sendable {
   public static let defaultChunkRows = 1_024
   public var threads = ProcessInfo.processInfo.activeProcessorCount
   public var progress = false
+  /// The language of the rejects' reasons (the CLI's `--lang`, the server's `?lang=`); the columns
+  /// and values keep the contract's names.
+  public var language: DiagnosticLanguage = .zh
   /// What the state spanning rows may hold in memory before it spills to a temporary database.
   public var memory = MemoryBudget()
   /// Set to stop the run (Ctrl-C); checked between batches of chunks.
@@ -39,13 +42,13 @@ public struct LedgerHooks {
   /// Records payments; returns, per payment, false when it turned out already paid.
   public var record: (([PaymentRecord]) throws -> [Bool])?
   /// Whether the ledger's identities (earlier batches) disagree with a person's ID number: the reason, or nil.
-  public var identityConflict: ((IdentityRecord) throws -> String?)?
+  public var identityConflict: ((IdentityRecord) throws -> IdentityConflict?)?
   /// Records an identity the batch accepted (when committing).
   public var recordIdentity: ((IdentityRecord) throws -> Void)?
   /// Told a chunk's claims before they are checked one by one, so a server ledger asks once.
   public var prefetchIdentities: (([IdentityRecord]) throws -> Void)?
   public init(paidKeys: @escaping ([String]) throws -> Set<String>, record: (([PaymentRecord]) throws -> [Bool])?,
-              identityConflict: ((IdentityRecord) throws -> String?)? = nil, recordIdentity: ((IdentityRecord) throws -> Void)? = nil,
+              identityConflict: ((IdentityRecord) throws -> IdentityConflict?)? = nil, recordIdentity: ((IdentityRecord) throws -> Void)? = nil,
               prefetchIdentities: (([IdentityRecord]) throws -> Void)? = nil) {
     self.paidKeys = paidKeys
     self.record = record
@@ -191,6 +194,7 @@ public final class BatchRunner: Sendable {
     var dispatchIDs = DispatchIDRegistry(place: spill)
     var identities = IdentityRegistry(place: spill)
     let entityNames = program.schema.entities.map(\.name)
+    let entityKinds = program.schema.entities.map { RejectReason.Kind(en: $0.name, zh: $0.label?.zh ?? $0.name) }
     let subjectKinds = program.ruleSubjectKinds
     func mergeChunk(_ item: ChunkWork) throws {
       if let failure = item.failure { throw failure }
@@ -206,15 +210,15 @@ public final class BatchRunner: Sendable {
           repeated.insert(id)
           if !decoded.repeatedInChunk.isEmpty { firstLines[id] = earlier }
           decoded.rejects.append(Reject(line: item.dispatchLines[i], column: item.slab != nil ? "dispatch_id" : "\(entityNames[program.rowKind ?? 0]).id", value: PIIMask.mask(id, show: options.showPII),
-                                        reason: "repeats the dispatch id of line \(earlier)"))
+                                        reason: RejectReason.repeatedDispatch(earlier)))
         }
       }
       // A row of this chunk repeating one of those rows: the file's first line is the earlier chunk's.
       for (k, id) in decoded.repeatedInChunk {
-        if let earlier = firstLines[id] { decoded.rejects[k].reason = "repeats the dispatch id of line \(earlier)" }
+        if let earlier = firstLines[id] { decoded.rejects[k].reason = RejectReason.repeatedDispatch(earlier) }
       }
       // An ID number under a second person id, or a second number for one id: rejected like a repeated id.
-      var (conflicts, dropped, records) = try identities.reject(item.identities, skipping: repeated, kinds: entityNames,
+      var (conflicts, dropped, records) = try identities.reject(item.identities, skipping: repeated, kinds: entityKinds,
                                                                 showPII: options.showPII, ledger: ledger, into: &decoded.rejects)
       repeated.formUnion(dropped)
       // Every record whose rows were rejected here, with a claim or not: its results dropped, or moved
@@ -241,7 +245,7 @@ public final class BatchRunner: Sendable {
       summary.rowsEvaluated += decoded.lines.count - repeated.count + dropped.count - conflicts
       summary.countRefused(item.refused, names: ruleNames)
       for reject in decoded.rejects.sorted(by: { $0.line < $1.line }) {
-        try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason])
+        try rejects?.row([String(reject.line), reject.column, reject.value, reject.reason.text(in: options.language)])
       }
       // Rows rejected here were evaluated on the worker: their share of group aggregates is taken back,
       // when they have one (a row no group rule took as a member has none).
@@ -318,7 +322,7 @@ public final class BatchRunner: Sendable {
             if let earlier = seen[id] {
               decoded.repeatedInChunk.append((decoded.rejects.count, id))
               decoded.rejects.append(Reject(line: jsonLine.line, column: "\(program.schema.entities[program.rowKind ?? 0].name).id", value: PIIMask.mask(id, show: options.showPII),
-                                            reason: "repeats the dispatch id of line \(earlier)"))
+                                            reason: RejectReason.repeatedDispatch(earlier)))
               continue lines
             }
           }

@@ -1,6 +1,7 @@
 import Ledger
 import PolicyCheck
 import PolicyEval
+import PolicySupport
 import PolicyValues
 
 /// An ID number identifies one person, across the whole batch however it is chunked:
@@ -72,12 +73,12 @@ struct IdentityRegistry {
 
   /// Nil when the claim agrees with what was seen before in the file (`held`); else the reason to reject.
   /// `id` is read only for the message of a conflict.
-  func conflict(idHash: UInt64, numberHash: UInt64, id: @autoclosure () -> String, kind: String, held: Held) throws -> String? {
+  func conflict(idHash: UInt64, numberHash: UInt64, id: @autoclosure () -> String, kind: RejectReason.Kind, held: Held) throws -> LocalizedText? {
     if let earlier = held.number, earlier >> 32 != numberHash >> 32 {
-      return "\(kind) `\(id())` has another ID number on line \(earlier & 0xFFFF_FFFF); one \(kind) has one ID number"
+      return RejectReason.anotherNumber(kind: kind, id: id(), line: earlier & 0xFFFF_FFFF)
     }
     if let holder = held.holder, holder >> 32 != idHash >> 32 {
-      return "is the ID number of another \(kind) on line \(holder & 0xFFFF_FFFF); an ID number identifies one \(kind)"
+      return RejectReason.numberOfAnother(kind: kind, line: holder & 0xFFFF_FFFF)
     }
     return nil
   }
@@ -207,14 +208,14 @@ extension IdentityRegistry {
   /// A claim is a record (a person of the chunk with one ID number: `RowDecoder` begins a second
   /// record for a row giving another number), so the claims of a chunk are judged as they would be
   /// in chunks of their own, whatever the chunking.
-  mutating func reject(_ claims: IdentityClaims, skipping repeated: Set<String>, kinds: [String], showPII: Bool,
+  mutating func reject(_ claims: IdentityClaims, skipping repeated: Set<String>, kinds: [RejectReason.Kind], showPII: Bool,
                        ledger: LedgerHooks?, into rejects: inout [Reject]) throws
     -> (lines: Int, subjects: Set<String>, records: ClaimedRecords)
   {
     var subjects = Set<String>(), lines = Set<Int>(), records = ClaimedRecords()
     let checksLedger = ledger?.identityConflict != nil || ledger?.recordIdentity != nil
     if checksLedger, let prefetch = ledger?.prefetchIdentities {
-      try prefetch(claims.indices.map { IdentityRecord(kind: kinds[claims[$0].entity], id: claims.id($0), number: claims.number($0)) })
+      try prefetch(claims.indices.map { IdentityRecord(kind: kinds[claims[$0].entity].en, id: claims.id($0), number: claims.number($0)) })
     }
     warm(claims)
     func record(_ i: Int) -> ClaimedRecords.Key { .init(kind: claims[i].entity, id: claims.id(i), line: claims[i].line) }
@@ -255,8 +256,8 @@ extension IdentityRegistry {
       let idHash = claims[i].idHash, numberHash = claims[i].numberHash, kind = claims[i].entity
       let held = try held(idHash: idHash, numberHash: numberHash, kind: kind, serial: claims[i].serial)
       var why = try conflict(idHash: idHash, numberHash: numberHash, id: claims.id(i), kind: kinds[kind], held: held)
-      let identity = checksLedger ? IdentityRecord(kind: kinds[kind], id: claims.id(i), number: claims.number(i)) : nil
-      if why == nil, let identity, let check = ledger?.identityConflict { why = try check(identity) }
+      let identity = checksLedger ? IdentityRecord(kind: kinds[kind].en, id: claims.id(i), number: claims.number(i)) : nil
+      if why == nil, let identity, let check = ledger?.identityConflict { why = try check(identity)?.text(kindZh: kinds[kind].zh) }
       guard let why else {
         try register(idHash: idHash, numberHash: numberHash, line: line, held: held, kind: kind, serial: claims[i].serial)
         if let identity { try ledger?.recordIdentity?(identity) }

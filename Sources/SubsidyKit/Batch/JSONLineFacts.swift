@@ -11,23 +11,24 @@ enum JSONLineFacts {
   static func load(_ line: JSONLine, file: String, schema: FactSchema, loader: FactsLoader? = nil, asOf: CivilDate? = nil) -> Result<Facts, Reject> {
     guard let text = line.text else {
       let problem = line.problem
-      let byte = problem.map { " byte 0x" + String($0.byte, radix: 16, uppercase: true) } ?? " a byte"
+      let byte = problem.map { " 0x" + String($0.byte, radix: 16, uppercase: true) } ?? ""
       return .failure(Reject(line: line.line, column: "column \(problem?.column ?? 1)", value: "",
-                             reason: "is not UTF-8:\(byte) is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))"))
+                             reason: LocalizedText("is not UTF-8:\(byte.isEmpty ? " a byte" : " byte" + byte) is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))",
+                                                   zh: "不是 UTF-8：字节\(byte)无效（\(UTF8Check.saveAsUTF8HintZh(gbk: false))）")))
     }
     var d = DiagnosticBag(limit: 5)
     let source = SourceFile(path: file, text: text)
     if let problem = StrictJSON.problem(in: text) {
-      return .failure(Reject(line: line.line, column: "column \(problem.column)", value: "", reason: "not JSON: \(problem.message)"))
+      return .failure(Reject(line: line.line, column: "column \(problem.column)", value: "", reason: LocalizedText("not JSON: \(problem.message)", zh: "不是 JSON：\(problem.messageZh)")))
     }
     guard let facts = (loader ?? FactsLoader(schema: schema)).load(source, asOf: asOf, into: &d) else {
       let first = d.sorted.first
       return .failure(Reject(line: line.line, column: "column \(first?.span?.start.column ?? 1)", value: "",
-                             reason: first?.message ?? "the line is not a facts document"))
+                             reason: first.map { LocalizedText($0.message, zh: $0.message(in: .zh)) } ?? LocalizedText("the line is not a facts document", zh: "这一行不是事实文档")))
     }
     if let bad = TextHygiene.firstControlCharacter(in: facts, schema: schema) {
       return .failure(Reject(line: line.line, column: "column \(bad.column ?? 1)", value: ControlCharacters.escapedForTerminal(bad.value),
-                             reason: "`\(bad.field)` " + TextHygiene.reason(bad.scalar)))
+                             reason: LocalizedText("`\(bad.field)` " + TextHygiene.reason(bad.scalar).en, zh: "`\(bad.field)` " + TextHygiene.reason(bad.scalar).zh)))
     }
     return .success(facts)
   }

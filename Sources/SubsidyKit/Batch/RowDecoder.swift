@@ -199,7 +199,7 @@ package struct RowDecoder: Sendable {
       // A row cut short (or run long) has its cells under the wrong columns: reject it whole.
       if chunk.fieldCount(row) != width, !(chunk.fieldCount(row) > width && extraCellsEmpty(chunk, row, from: width)) {
         out.rejects.append(Reject(line: chunk.lines[row], column: "(row)", value: "",
-                                  reason: "has \(chunk.fieldCount(row)) cells, but the header has \(width) columns"))
+                                  reason: RejectReason.cellCount(chunk.fieldCount(row), header: width)))
         continue rows
       }
       if let problem = chunk.cellProblems[row] {
@@ -235,7 +235,7 @@ package struct RowDecoder: Sendable {
         case .empty:
           if requiredRole[r] {
             rollback(&draft, fresh, indices)
-            out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: "", reason: "is empty, but every row needs it"))
+            out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: "", reason: RejectReason.emptyID))
             continue rows
           }
           continue
@@ -251,7 +251,7 @@ package struct RowDecoder: Sendable {
             rollback(&draft, fresh, indices)
             out.repeatedInChunk.append((out.rejects.count, id))
             out.rejects.append(Reject(line: chunk.lines[row], column: plan.header[idColumn], value: PIIMask.mask(id, show: showPII),
-                                      reason: first.map { "repeats the dispatch id of line \($0)" } ?? "repeats an earlier row's dispatch id"))
+                                      reason: first.map(RejectReason.repeatedDispatch) ?? RejectReason.repeatedDispatchEarlier))
             continue rows
           }
           // A shared record already decoded in this chunk: keep the first, but this row's cells
@@ -337,9 +337,9 @@ package struct RowDecoder: Sendable {
       case .value(let v):
         draft.set(t, position, cell.slot, encoded: v, as: codec)
       case .empty:
-        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: RejectReason.emptyRequired) }
       case .bad(let why):
-        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+        return reject(chunk, row, cell.column, why.text, pii: cell.spec.pii)
       }
       return nil
     }
@@ -348,9 +348,9 @@ package struct RowDecoder: Sendable {
     case .value(let v):
       draft[t, position, cell.slot] = v
     case .empty:
-      if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+      if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: RejectReason.emptyRequired) }
     case .bad(let why):
-      return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+      return reject(chunk, row, cell.column, why.text, pii: cell.spec.pii)
     }
     return nil
   }
@@ -369,9 +369,10 @@ package struct RowDecoder: Sendable {
     let entity = schema.entities[roleEntity[r]]
     guard let (check, problem) = decoder.check(entity, value) else { return nil }
     guard let column = plan.roles[r].columns[check.left] else {
-      return Reject(line: chunk.lines[row], column: "(row)", value: "", reason: "`\(entity.fields[check.left].name)` \(problem.sentence)")
+      let field = "`\(entity.fields[check.left].name)` "
+      return Reject(line: chunk.lines[row], column: "(row)", value: "", reason: LocalizedText(field + problem.sentence, zh: field + problem.sentenceZh))
     }
-    return reject(chunk, row, column, problem.sentence, pii: entity.fields[check.left].pii)
+    return reject(chunk, row, column, problem.text, pii: entity.fields[check.left].pii)
   }
 
   /// Whether the role's cells in `row` are byte for byte those of `first` (then they were already validated).
@@ -448,9 +449,9 @@ package struct RowDecoder: Sendable {
       case .value(let v):
         record[cell.slot] = v
       case .empty:
-        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: "is empty, but required") }
+        if cell.required { return Reject(line: chunk.lines[row], column: plan.header[cell.column], value: "", reason: RejectReason.emptyRequired) }
       case .bad(let why):
-        return reject(chunk, row, cell.column, why.sentence, pii: cell.spec.pii)
+        return reject(chunk, row, cell.column, why.text, pii: cell.spec.pii)
       }
     }
     return recordCheck(r, chunk, row) { record[$0] }
@@ -458,10 +459,11 @@ package struct RowDecoder: Sendable {
 
   /// A bad cell; any ID number in it (in whatever column it was typed) is masked unless PII may be shown.
   /// In a `pii` column whatever was typed is masked (a wrong-length number is still personal data).
-  private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: String, pii: Bool) -> Reject {
+  private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: LocalizedText, pii: Bool) -> Reject {
     let raw = ControlCharacters.escapedForTerminal(chunk.string(row, column))
     let value = showPII ? raw : pii ? PIIMask.masked(raw) : PIIMask.mask(raw)
-    return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: PIIMask.mask(why, show: showPII))
+    let reason = LocalizedText(PIIMask.mask(why.en, show: showPII), zh: PIIMask.mask(why.zh, show: showPII))
+    return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: reason)
   }
 
   /// A text cell (a name, a reference) holding a control character, TAB included (a name may hold a

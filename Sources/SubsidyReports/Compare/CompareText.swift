@@ -17,7 +17,9 @@ public struct CompareText {
     out += "\n" + words.localisation(report) + "\n"
     if report.rowsRejected > 0 {
       out += t("\n有 \(report.rowsRejected) 行无法读取，已跳过：\n", "\n\(report.rowsRejected) rows could not be read and were skipped:\n")
-      for r in report.rejects.prefix(5) { out += "  line \(r.line) \(r.column) `\(r.value)`: \(r.reason)\n" }
+      for r in report.rejects.prefix(5) {
+        out += t("  第 \(r.line) 行 \(r.column) `\(r.value)`：\(r.reason.zh)\n", "  line \(r.line) \(r.column) `\(r.value)`: \(r.reason.en)\n")
+      }
     }
     out += totals() + categories() + funding() + rules()
     out += parties(t("按受益人", "By beneficiary"), report.beneficiaries)

@@ -1,6 +1,7 @@
 import PolicyCheck
 import PolicyDSL
 import PolicyEval
+import PolicySupport
 import PolicyValues
 
 /// The report an officer reads: grouped by beneficiary, each line with amount, dates, payee,
@@ -128,4 +129,10 @@ public struct TextReport {
     }
     return out
   }
+}
+
+extension TextReport.Language {
+  /// The same choice for diagnostics and other sentences made in both languages (`LocalizedText`):
+  /// PolicySupport has its own enum, as it cannot see the reports.
+  public var diagnostics: DiagnosticLanguage { self == .zh ? .zh : .en }
 }

@@ -35,6 +35,7 @@ struct BatchRoute: Sendable {
     let commit = try RequestInput.flag(request, "commit")
     let batchID = try RequestInput.label(request, "batch_id")
     let payer = try RequestInput.label(request, "payer") ?? ""
+    let language = try RequestInput.language(request).diagnostics
     if !commit, batchID != nil || !payer.isEmpty {
       throw Problem.badRequest("commit-only", "`batch_id` and `payer` name a committed batch: give them with `commit=true`")
     }
@@ -48,6 +49,7 @@ struct BatchRoute: Sendable {
     }
     let snapshot = store.snapshot
     var run = BatchRun(program: snapshot.program, asOf: asOf, maxRows: options.maxBatchRows, memory: options.batchMemory, ledger: ledger.location)
+    run.language = language
     if commit {
       let sources = snapshot.schemaSources + snapshot.policySources.values
       run.commit = BatchInfo(id: batchID ?? "request.csv@\(BatchInfo.newID())", source: "POST /v1/batch", engineVersion: Subsidy.version,

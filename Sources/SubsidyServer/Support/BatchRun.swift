@@ -20,6 +20,8 @@ struct BatchRun: Sendable {
   let ledger: String?
   /// The batch to record (`commit=true`); nil for a dry run.
   var commit: BatchInfo?
+  /// The language of the rejects' reasons (`?lang=`, else `Accept-Language`, else Chinese).
+  var language: DiagnosticLanguage = .zh
 
   init(program: Program, asOf: CivilDate, maxRows: Int, memory: Int = ServerOptions.defaultBatchMemory, ledger: String?) {
     self.program = program
@@ -51,6 +53,7 @@ struct BatchRun: Sendable {
     do { spool = try Spool() } catch { return .failure(Self.storageProblem(error)) }
     var options = BatchOptions(input: "request.csv", asOf: asOf)
     options.maxRows = maxRows
+    options.language = language
     options.memory = MemoryBudget(megabytes: memory)
     let runner = BatchRunner(program: program, options: options)
     var d = DiagnosticBag()

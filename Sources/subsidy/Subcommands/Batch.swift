@@ -53,7 +53,7 @@ struct Batch: ParsableCommand {
   @Option(help: "Megabytes the run may hold: past it, the state that spans rows (dispatch ids, ID numbers, limit winners, group aggregates) spills to temporary files, deleted when the run ends.")
   var memory: Int = MemoryBudget.defaultMegabytes
 
-  @Option(help: "The language of the summary and diagnostics: zh (default) or en. The payouts and rejects files keep the contract's names.")
+  @Option(help: "The language of the summary and diagnostics: zh (default) or en. The payouts and rejects files keep the contract's names; the rejects' reasons are in this language.")
   var lang: TextReport.Language = .zh
 
   @Option(help: ArgumentHelp("`columns` (default) refuses subjects column by column before the row evaluator; `rows` uses the row evaluator alone, the reference the tests compare with.", visibility: .hidden))
@@ -81,6 +81,7 @@ struct Batch: ParsableCommand {
     options.rejectsPath = rejects
     options.excelBOM = excel
     options.showPII = showPii
+    options.language = lang.diagnostics
     options.chunkRows = chunkRows
     options.threads = threads ?? options.threads
     options.memory = MemoryBudget(megabytes: memory)

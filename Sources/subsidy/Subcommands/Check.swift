@@ -44,7 +44,3 @@ struct Check: ParsableCommand {
 
 extension DiagnosticRenderer.Format: ExpressibleByArgument {}
 
-extension TextReport.Language {
-  /// The same choice for diagnostics (PolicySupport has its own enum, as it cannot see SubsidyKit).
-  var diagnostics: DiagnosticLanguage { self == .zh ? .zh : .en }
-}
