@@ -3,8 +3,9 @@ it, pastes examples/yingjiang.yaml, evaluates, and reads the rendered results fr
 switches to English. On the 政策比较 tab it pastes examples/cohorts/village-2024.csv, picks three
 policies, compares, and reads the totals chart and the gains and losses from the DOM, checking them
 against POST /v1/compare. In 规则编辑 it types a broken draft of yingjiang, finds the diagnostic at its
-line, fixes it, runs the policy's tests on the draft and downloads it. Screenshots are kept (argv[3],
-and beside it `-compare` and `-editor`). Usage: page_test.py URL CASE_FILE SCREENSHOT.
+line, fixes it, runs the policy's tests on the draft and downloads it. In 批量核对 it checks a batch CSV
+with bad rows and reads the balance, the rejects' Chinese reasons and the payouts. Screenshots are
+kept (argv[3], and beside it `-compare`, `-batch` and `-editor`). Usage: page_test.py URL CASE_FILE SCREENSHOT.
 Prints `N passed, M failed` and exits non-zero on a failure."""
 import json
 import os
@@ -124,6 +125,54 @@ def editor_checks(driver, screenshot):
     shutil.rmtree(downloads, ignore_errors=True)
 
 
+def batch_checks(driver, screenshot):
+    """批量核对: the mixed fixture (good rows of 盈江 and 三都 and seven bad ones) is checked as a clerk
+    would: its balance, its statuses, each rejected row with a Chinese reason, the payouts as
+    POST /v1/batch gives them, both files to download; then the reasons in English."""
+    if driver.find_element(By.ID, "lang").text == "中文":
+        driver.find_element(By.ID, "lang").click()  # back to Chinese
+    driver.find_element(By.ID, "tab-batch").click()
+    check(driver.find_element(By.ID, "batch-view").is_displayed(), "the 批量核对 tab shows")
+    check(not driver.find_element(By.ID, "compare-view").is_displayed(), "the compare section is hidden")
+    here = os.path.dirname(os.path.abspath(__file__))
+    mixed = os.path.join(here, "..", "SubsidyTests", "Fixtures", "batch", "mixed.csv")
+    driver.find_element(By.ID, "batch-run").click()
+    check("CSV" in driver.find_element(By.ID, "batch-problem").text, "nothing chosen is refused on the page")
+    driver.find_element(By.ID, "batch-file").send_keys(os.path.abspath(mixed))
+    driver.find_element(By.ID, "batch-run").click()
+    check("评估日" in driver.find_element(By.ID, "batch-problem").text, "a batch without a date is refused on the page")
+    driver.execute_script("arguments[0].value = '2024-12-31';", driver.find_element(By.ID, "batch-as-of"))
+    driver.find_element(By.ID, "batch-run").click()
+    WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.ID, "batch-balance"))
+    balance = driver.find_element(By.ID, "batch-balance").text
+    check("读取 14 行 = 已评估 7 + 已拒收 7" in balance, "the balance: " + balance)
+    rejects = driver.find_elements(By.CSS_SELECTOR, "#batch-rejects tbody tr")
+    check(len(rejects) == 7, f"seven rejected rows ({len(rejects)})")
+    reasons = [r.find_element(By.CSS_SELECTOR, 'td[data-field="reason"]').text for r in rejects]
+    check(all(any("\u4e00" <= c <= "\u9fff" for c in reason) for reason in reasons), "every reason is in Chinese: " + " | ".join(reasons))
+    check(any("须为日期" in reason for reason in reasons), "line 4's impossible date: " + " | ".join(reasons))
+    with open(mixed, "rb") as f:
+        body = f.read()
+    request = urllib.request.Request(url.rstrip("/") + "/v1/batch?as_of=2024-12-31", data=body, headers={"Content-Type": "text/csv"})
+    with urllib.request.urlopen(request) as response:
+        answer = response.read().decode("utf-8")
+    payout_part = answer.split('name="payouts"', 1)[1].split("\r\n\r\n", 1)[1].split("\r\n--", 1)[0]
+    expected = [line for line in payout_part.split("\n")[1:] if line]
+    shown = driver.find_elements(By.CSS_SELECTOR, "#batch-payouts tbody tr")
+    check(len(shown) == len(expected) and len(shown) > 0, f"every payout is a row ({len(shown)} of {len(expected)})")
+    statuses = {r.get_attribute("data-status"): r.text for r in driver.find_elements(By.CSS_SELECTOR, "#batch-by-status tbody tr")}
+    check("payable" in statuses and "可发放" in statuses["payable"], f"the payable status: {statuses}")
+    links = driver.find_elements(By.CSS_SELECTOR, "#batch-result a.download")
+    check(len(links) == 2 and all(a.get_attribute("href").startswith("blob:") for a in links), "both files can be downloaded")
+    root, ext = os.path.splitext(screenshot)
+    driver.save_screenshot(root + "-batch" + ext)
+    driver.find_element(By.ID, "lang").click()
+    WebDriverWait(driver, 30).until(lambda d: "rows read 14" in d.find_element(By.ID, "batch-result").text)
+    english = [r.text for r in driver.find_elements(By.CSS_SELECTOR, '#batch-rejects td[data-field="reason"]')]
+    check(any("must be a date" in reason for reason in english), "the reasons in English: " + " | ".join(english))
+    driver.find_element(By.ID, "lang").click()
+
+
 try:
     driver.get(url)
     check("案例评估" in driver.title + driver.page_source, "the page is in Chinese")
@@ -215,6 +264,8 @@ try:
         box.click()
     driver.find_element(By.ID, "compare-run").click()
     check("two or more" in driver.find_element(By.ID, "compare-problem").text, "one policy is not a comparison")
+    # ── 批量核对: a batch CSV checked before payout, its rejects and payouts read from the page ──
+    batch_checks(driver, screenshot)
     # ── 规则编辑: a broken draft is marked at its line as it is typed, fixed, tested and downloaded ──
     editor_checks(driver, screenshot)
 finally:

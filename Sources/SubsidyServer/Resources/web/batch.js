@@ -1,0 +1,163 @@
+// 批量核对: a finance clerk uploads a batch CSV (an export of dispatches) and a date, and sees before
+// any payout what `subsidy batch` would pay: rows read = evaluated + rejected, the results by status
+// and funding source, every rejected row with its line, column and reason (in the page's language),
+// and the payouts, with both files to download whole. It posts the file to POST /v1/batch (a dry run:
+// nothing is recorded; committing takes the API's bearer token) and splits the multipart answer.
+// Uses app.js's `lang`, `t`, `$`, `element` and `problemText`; it keeps to its own section and tab.
+"use strict";
+
+const batchState = { answer: null, urls: [] };
+/// Rows shown in each table; the downloads hold them all.
+const batchShown = 200;
+
+/// The CSV text's records as arrays of cells (RFC 4180: quoted cells may hold commas, quotes and line breaks).
+function batchCSV(text) {
+  const rows = [];
+  let row = [], cell = "", quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") { row.push(cell); cell = ""; }
+    else if (c === "\n") { row.push(cell.replace(/\r$/, "")); rows.push(row); row = []; cell = ""; }
+    else cell += c;
+  }
+  if (cell !== "" || row.length) { row.push(cell); rows.push(row); }
+  return rows;
+}
+
+/// The named parts of a `multipart/mixed` answer (RFC 2046): name → its text.
+function batchParts(contentType, body) {
+  const match = /boundary=([^;]+)/.exec(contentType || "");
+  if (!match) throw new Error(t("服务器的回答不是分段的", "the server's answer is not multipart"));
+  const delimiter = "--" + match[1].trim();
+  const parts = {};
+  for (const chunk of body.split(delimiter).slice(1)) {
+    if (chunk.startsWith("--")) break;
+    const split = chunk.indexOf("\r\n\r\n");
+    const name = /name="([^"]+)"/.exec(chunk.slice(0, split));
+    // The CRLF before the next delimiter belongs to the delimiter.
+    if (name) parts[name[1]] = chunk.slice(split + 4).replace(/\r\n$/, "");
+  }
+  return parts;
+}
+
+async function batchRun() {
+  const file = $("batch-file").files[0];
+  const text = $("batch-text").value;
+  const asOf = $("batch-as-of").value;
+  $("batch-problem").hidden = true;
+  if (!file && !text.trim()) { batchShowProblem(t("请先选择或粘贴批量 CSV。", "Choose or paste a batch CSV first.")); return; }
+  if (!asOf) { batchShowProblem(t("请填写评估日。", "Give the date to judge on.")); return; }
+  $("batch-status").textContent = t("核对中…", "Checking…");
+  try {
+    const response = await fetch(`/v1/batch?as_of=${encodeURIComponent(asOf)}&lang=${lang}`, {
+      method: "POST", headers: { "Content-Type": "text/csv" }, body: file || text,
+    });
+    const body = await response.text();
+    $("batch-status").textContent = "";
+    if (!response.ok) {
+      let problem;
+      try { problem = problemText(JSON.parse(body)); } catch { problem = `${response.status} ${body.slice(0, 300)}`; }
+      batchShowProblem(problem);
+      batchClear();
+      return;
+    }
+    const parts = batchParts(response.headers.get("Content-Type"), body);
+    batchState.answer = { asOf, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects };
+    batchRender();
+  } catch (error) {
+    $("batch-status").textContent = "";
+    batchShowProblem(t("无法完成核对：", "Could not check the batch: ") + error);
+  }
+}
+
+function batchShowProblem(text) { $("batch-problem").textContent = text; $("batch-problem").hidden = false; }
+
+function batchClear() {
+  batchState.answer = null;
+  for (const url of batchState.urls) URL.revokeObjectURL(url);
+  batchState.urls = [];
+  $("batch-result").replaceChildren();
+}
+
+/// A link that saves `text` as `name` (with a BOM, so Excel reads the Chinese as UTF-8).
+function batchDownload(text, name, label) {
+  const url = URL.createObjectURL(new Blob(["\uFEFF" + text], { type: "text/csv;charset=utf-8" }));
+  batchState.urls.push(url);
+  return element("a", { href: url, download: name, class: "download", "data-file": name }, label);
+}
+
+/// A table of the CSV's first rows (its header as the head), the row count said above it.
+function batchTable(id, text, heads, emptyText) {
+  const rows = batchCSV(text);
+  const header = rows.shift() || [];
+  if (!rows.length) return element("p", { class: "meta", id }, emptyText);
+  const head = element("tr", {}, ...header.map((h) => element("th", {}, heads[h] || h)));
+  const body = rows.slice(0, batchShown).map((cells) => element("tr", {},
+    ...cells.map((cell, i) => element("td", { "data-field": header[i], "data-value": cell, class: header[i] === "amount" || header[i] === "line" ? "num" : "" },
+      header[i] === "status" ? batchStatus(cell) : cell))));
+  const note = rows.length > batchShown
+    ? element("p", { class: "meta" }, t(`共 ${rows.length} 行，这里显示前 ${batchShown} 行；下载可得全部。`,
+      `${rows.length} rows; the first ${batchShown} are shown here, the download holds them all.`))
+    : element("p", { class: "meta" }, t(`共 ${rows.length} 行。`, `${rows.length} rows.`));
+  return element("div", {}, note, element("table", { class: "grid", id }, element("thead", {}, head), element("tbody", {}, ...body)));
+}
+
+const batchStatusWords = {
+  payable: ["可发放", "payable"], pending: ["待发", "pending"], missing_evidence: ["缺材料", "missing evidence"],
+  undetermined: ["金额未定", "undetermined"], ineligible: ["不符合", "ineligible"], already_paid: ["已发放", "already paid"],
+  met: ["符合", "met"], not_met: ["不符合", "not met"], due: ["到期", "due"], overdue: ["逾期", "overdue"], not_applicable: ["不适用", "not applicable"],
+};
+const batchStatus = (s) => (batchStatusWords[s] ? t(...batchStatusWords[s]) : s);
+
+function batchRender() {
+  const answer = batchState.answer;
+  if (!answer) return;
+  for (const url of batchState.urls) URL.revokeObjectURL(url);
+  batchState.urls = [];
+  const s = answer.summary;
+  const balance = t(`读取 ${s.rows_read} 行 = 已评估 ${s.rows_evaluated} + 已拒收 ${s.rows_rejected}`,
+    `rows read ${s.rows_read} = evaluated ${s.rows_evaluated} + rejected ${s.rows_rejected}`)
+    + (s.balances ? "" : t("（不平！）", " (DOES NOT ADD UP)"));
+  const payments = (s.by_kind.find((k) => k.kind === "payments") || { statuses: [] }).statuses;
+  const statusRows = payments.map((p) => element("tr", { "data-status": p.status },
+    element("td", {}, batchStatus(p.status)), element("td", { class: "num" }, String(p.count)), element("td", { class: "num" }, p.amount || "")));
+  const fundingRows = s.payable_by_funding.map((f) => element("tr", {},
+    element("td", {}, f.funding || t("（未注明）", "(not stated)")), element("td", { class: "num" }, String(f.count)), element("td", { class: "num" }, f.amount)));
+  const grid = (id, heads, rows) => element("table", { class: "grid", id },
+    element("thead", {}, element("tr", {}, ...heads.map((h) => element("th", {}, h)))), element("tbody", {}, ...rows));
+  const payoutHeads = { policy: t("政策", "policy"), rule: t("规则", "rule"), clause: t("条款", "clause"), subject: t("事项", "subject"),
+    beneficiary: t("受益人", "beneficiary"), payee: t("付款对象", "payee"), amount: t("金额（元）", "amount (CNY)"), status: t("状态", "status"),
+    eligible_from: t("可发放日", "eligible from"), expires: t("失效日", "expires"), missing_evidence: t("缺少材料", "missing evidence"),
+    funding: t("资金来源", "funding") };
+  const rejectHeads = { line: t("行号", "line"), column: t("列", "column"), value: t("值", "value"), reason: t("原因", "reason") };
+  $("batch-result").replaceChildren(
+    element("p", { id: "batch-balance", class: s.balances ? "meta" : "problem" }, balance),
+    element("p", { class: "row" },
+      batchDownload(answer.payouts, `payouts-${answer.asOf}.csv`, t("下载发放清单（payouts.csv）", "Download the payouts (payouts.csv)")), " ",
+      batchDownload(answer.rejects, `rejects-${answer.asOf}.csv`, t("下载拒收清单（rejects.csv）", "Download the rejects (rejects.csv)"))),
+    element("h3", {}, t("补贴按状态", "Subsidies by status")),
+    grid("batch-by-status", [t("状态", "Status"), t("项数", "Count"), t("金额（元）", "Amount (CNY)")], statusRows),
+    element("h3", {}, t("可发放按资金来源", "Payable by funding source")),
+    grid("batch-by-funding", [t("资金来源", "Funding"), t("项数", "Count"), t("金额（元）", "Amount (CNY)")], fundingRows),
+    element("h3", {}, t(`拒收的行（${s.rows_rejected}）`, `Rejected rows (${s.rows_rejected})`)),
+    batchTable("batch-rejects", answer.rejects, rejectHeads, t("没有拒收的行。", "No row was rejected.")),
+    element("h3", {}, t("发放清单（不含不符合的结果）", "Payouts (results that are not ineligible)")),
+    batchTable("batch-payouts", answer.payouts, payoutHeads, t("没有结果。", "No result.")));
+}
+
+function batchShow() {
+  for (const section of document.querySelectorAll("main > section")) section.hidden = section.id !== "batch-view";
+  for (const tab of document.querySelectorAll("nav .tab")) tab.classList.toggle("active", tab.id === "tab-batch");
+}
+
+$("tab-batch").addEventListener("click", batchShow);
+// The other tabs show their own section; this one hides itself when they are chosen.
+for (const tab of document.querySelectorAll("nav .tab")) {
+  if (tab.id !== "tab-batch") tab.addEventListener("click", () => { $("batch-view").hidden = true; $("tab-batch").classList.remove("active"); });
+}
+$("batch-run").addEventListener("click", batchRun);
+// app.js switches `lang` first; the reasons are worded by the server, so the batch is checked again.
+$("lang").addEventListener("click", () => { if (batchState.answer && !$("batch-view").hidden) batchRun(); });
