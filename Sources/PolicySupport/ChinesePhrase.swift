@@ -36,13 +36,17 @@ public enum ChinesePhrase {
   }
 
   /// Drops a space between two Chinese characters, left where a phrase that may be a key in
-  /// backticks (followed by a space) turned out to be Chinese: "实际为 列表" → "实际为列表".
+  /// backticks (followed by a space) turned out to be Chinese: "实际为 列表" → "实际为列表". Text in
+  /// `backticks` is a value or a name as written and keeps its spaces: `是 否` is not `是否`, and a
+  /// person id `人员 乙` is not `人员乙`.
   public static func tidy(_ text: String) -> String {
     let scalars = Array(text.unicodeScalars)
     guard scalars.contains(" ") else { return text }
     var out = String.UnicodeScalarView()
+    var quoted = false
     for (i, s) in scalars.enumerated() {
-      if s == " ", i > 0, i + 1 < scalars.count, isChinese(scalars[i - 1]), isChinese(scalars[i + 1]) { continue }
+      if s == "`" { quoted.toggle() }
+      if !quoted, s == " ", i > 0, i + 1 < scalars.count, isChinese(scalars[i - 1]), isChinese(scalars[i + 1]) { continue }
       out.append(s)
     }
     return String(out)

@@ -19,6 +19,14 @@ public struct LocalizedText: Hashable, Sendable, CustomStringConvertible {
     LocalizedText(text, zh: "`\(text.replacingOccurrences(of: "`", with: "'"))`")
   }
 
+  /// Both texts changed alike (masked, or put after a field's name), as written: not tidied again.
+  public func map(_ change: (String) -> String) -> LocalizedText {
+    var out = self
+    out.en = change(en)
+    out.zh = change(zh)
+    return out
+  }
+
   /// The text in `language`.
   public func text(in language: DiagnosticLanguage) -> String { language == .zh ? zh : en }
 

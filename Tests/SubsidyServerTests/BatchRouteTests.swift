@@ -64,6 +64,10 @@ import Glibc
         let cells = { (csv: String) in csv.split(separator: "\n").map { $0.split(separator: ",", maxSplits: 3).prefix(3).joined(separator: ",") } }
         #expect(chinese != rejects && cells(chinese) == cells(rejects), "en:\n\(rejects)\nzh:\n\(chinese)")
         #expect(chinese.contains("须为"), "\(chinese)")
+        // Without `lang` (and no Accept-Language) the server words them in Chinese too.
+        try await client.execute(uri: "/v1/batch?as_of=2024-06-30", method: .post, headers: csvHeaders(), body: ByteBuffer(string: text)) { plain in
+          #expect(Multipart(plain.text, contentType: plain.headers[.contentType])["rejects"]?.text == chinese)
+        }
       }
     }
   }

@@ -54,6 +54,12 @@ import Testing
     let zh = try runBatch(path, asOf: "2024-12-31", ["--lang", "zh"], in: dir, name: "zh")
     let en = try runBatch(path, asOf: "2024-12-31", in: dir, name: "en")
     #expect(zh.status == 0 && en.status == 0, "\(zh.stderr)\(en.stderr)")
+    // Chinese is the default: without `--lang` the rejects are the `--lang zh` ones.
+    let plain = dir.appendingPathComponent("plain-rejects.csv").path
+    let run = try runCLI(["batch", path, "--as-of", "2024-12-31", "--out", dir.appendingPathComponent("plain.csv").path, "--rejects", plain,
+                          "--ledger", dir.appendingPathComponent("plain.sqlite").path])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try String(contentsOfFile: plain, encoding: .utf8) == zh.rejectsText)
     // The same rows, columns and values; only the reasons' words differ.
     #expect(zh.rejects.map { [$0["line"], $0["column"], $0["value"]] } == en.rejects.map { [$0["line"], $0["column"], $0["value"]] },
             "zh:\n\(zh.rejectsText)\nen:\n\(en.rejectsText)")
@@ -72,6 +78,34 @@ import Testing
       // No English left in the words: at most a name such as Excel, UTF-8 or a code point.
       let english = words.split { !$0.isASCII || !$0.isLetter }.filter { $0.count >= 3 && !["UTF", "Excel", "CSV", "GBK"].contains(String($0)) }
       #expect(english.isEmpty, "English words \(english) in the Chinese reason of \(reject)")
+    }
+  }
+
+  /// A person id may itself be an ID number, and a cell refused for its bytes may be one: masked in
+  /// the rejects (value and reason, either language) unless `--show-pii`, as in every output.
+  @Test func anIDNumberInAReasonOrARefusedCellIsMasked() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let mixed = try String(contentsOfFile: BatchFixtures.path("mixed.csv"), encoding: .utf8)
+    let lines = mixed.split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    func row(_ changes: [String: String]) -> String {
+      var cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      for (column, value) in changes { cells[header.firstIndex(of: column)!] = value }
+      return cells.joined(separator: ",")
+    }
+    let personID = "533123199704121626"
+    let text = [lines[0],
+                row(["dispatch_id": "M1", "person_id": personID, "person_id_number": "533123199003152016"]),
+                row(["dispatch_id": "M2", "person_id": personID, "person_id_number": "533123198507221025"]),
+                row(["dispatch_id": "M3", "person_id": "P-M3", "person_id_number": "53312319900315\u{1}016"])].joined(separator: "\n") + "\n"
+    let path = try write(text, to: dir, "pii.csv")
+    for lang in ["zh", "en"] {
+      let run = try runBatch(path, asOf: "2024-12-31", ["--lang", lang], in: dir, name: lang)
+      #expect(run.rejects.count == 2, "\(run.rejectsText)")
+      for number in [personID, "53312319900315"] {
+        #expect(!run.rejectsText.contains(number), "\(lang): `\(number)` unmasked in\n\(run.rejectsText)")
+      }
     }
   }
 }

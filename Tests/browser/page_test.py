@@ -170,7 +170,13 @@ def batch_checks(driver, screenshot):
     WebDriverWait(driver, 30).until(lambda d: "rows read 14" in d.find_element(By.ID, "batch-result").text)
     english = [r.text for r in driver.find_elements(By.CSS_SELECTOR, '#batch-rejects td[data-field="reason"]')]
     check(any("must be a date" in reason for reason in english), "the reasons in English: " + " | ".join(english))
+    # Back to Chinese on another tab: the batch is worded again when its tab is shown.
+    driver.find_element(By.ID, "tab-eval").click()
     driver.find_element(By.ID, "lang").click()
+    driver.find_element(By.ID, "tab-batch").click()
+    WebDriverWait(driver, 30).until(lambda d: "读取 14 行" in d.find_element(By.ID, "batch-result").text)
+    chinese = [r.text for r in driver.find_elements(By.CSS_SELECTOR, '#batch-rejects td[data-field="reason"]')]
+    check(any("须为日期" in reason for reason in chinese), "Chinese again after switching on another tab: " + " | ".join(chinese))
 
 
 try:

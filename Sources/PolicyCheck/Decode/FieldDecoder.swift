@@ -33,7 +33,7 @@ public struct FieldDecoder: Sendable {
     /// The message with its help, for one-line outputs (a batch reject's reason).
     public var sentence: String { help.map { "\(message) (\($0))" } ?? message }
     /// The same in Chinese (the help in full-width parentheses).
-    public var sentenceZh: String { (helpZh ?? help).map { "\(messageZh)（\($0)）" } ?? messageZh }
+    public var sentenceZh: String { helpZh.map { "\(messageZh)（\($0)）" } ?? messageZh }
     /// Both, for a batch reject's reason.
     public var text: LocalizedText { LocalizedText(sentence, zh: sentenceZh) }
   }
@@ -222,7 +222,7 @@ public struct FieldDecoder: Sendable {
       let s = String(decoding: bytes, as: UTF8.self)
       return .bad(Problem("invalid-division-code", "\(quoted(bytes, spec)) is not a division code: \(DivisionCode.diagnose(s) ?? "not 6 digits")",
                           zh: "\(quoted(bytes, spec)) 不是行政区划代码：\(DivisionCode.diagnoseZh(s) ?? "不是 6 位数字")",
-                          help: "a 6-digit 行政区划代码 such as 533123", helpZh: "请写 6 位行政区划代码，例如 533123"))
+                          help: "write the 6-digit division code, e.g. 533123", helpZh: "请写 6 位行政区划代码，例如 533123"))
     case .idNumber:
       switch IDNumber.validate(utf8: bytes) {
       case .success(let id):

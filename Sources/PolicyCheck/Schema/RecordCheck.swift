@@ -101,8 +101,11 @@ extension FieldDecoder {
       let shown = { (slot: Int, v: Value) in entity.fields[slot].pii ? PIIMask.masked(Self.text(v)) : Self.text(v) }
       var message = "is \(shown(check.left, value(check.left))), but the schema requires `\(check.text)` (`\(right.name)` is \(shown(check.right, value(check.right))))"
       if let why = check.message { message += ": \(why.en)" }
-      let zh = "为 \(shown(check.left, value(check.left)))，但事实模式要求 `\(check.text)`（`\(right.name)` 为 \(shown(check.right, value(check.right)))）"
-      return (check, Problem("check-failed", message, zh: zh, help: check.message?.zh, helpZh: check.message?.zh))
+      var zh = "为 \(shown(check.left, value(check.left)))，但须满足 `\(check.text)`（`\(right.name)` 为 \(shown(check.right, value(check.right)))）"
+      if let why = check.message { zh += "：\(why.zh)" }
+      // The schema's words for the check end each message in its own language (they were the help of
+      // both, so the English ended in Chinese).
+      return (check, Problem("check-failed", message, zh: zh))
     }
     return nil
   }

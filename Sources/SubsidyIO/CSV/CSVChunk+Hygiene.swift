@@ -33,8 +33,8 @@ extension CSVChunk {
             column: column, value: ControlCharacters.escapedForTerminal(text),
             reason: LocalizedText("is not UTF-8: byte 0x\(String(bad.byte, radix: 16, uppercase: true)) at character \(bad.column) "
                                     + "is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))",
-                                  zh: "不是 UTF-8：第 \(bad.column) 个字符处的字节 0x\(String(bad.byte, radix: 16, uppercase: true)) 无效"
-                                    + "（\(UTF8Check.saveAsUTF8HintZh(gbk: false))）"))
+                                  zh: "不是 UTF-8：第 \(bad.column) 个字符处的字节 0x\(String(bad.byte, radix: 16, uppercase: true)) 无效；"
+                                    + UTF8Check.saveAsUTF8HintZh(gbk: false)))
           break
         }
         if let control = cell.firstIndex(where: Self.isForbiddenByte) {
@@ -44,7 +44,7 @@ extension CSVChunk {
             column: column, value: ControlCharacters.escapedForTerminal(text),
             reason: LocalizedText("holds the control character \(ControlCharacters.name(Unicode.Scalar(cell[control]))) at character \(character); "
                                     + "a cell may not contain control characters",
-                                  zh: "第 \(character) 个字符是控制字符 \(ControlCharacters.nameZh(Unicode.Scalar(cell[control])))；单元格里不能有控制字符"))
+                                  zh: "第 \(character) 个字符是控制字符：\(ControlCharacters.nameZh(Unicode.Scalar(cell[control])))；单元格里不能有控制字符"))
           break
         }
       }

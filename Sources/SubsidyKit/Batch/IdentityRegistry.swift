@@ -268,7 +268,9 @@ extension IdentityRegistry {
       for (line, subject) in claims.rows(i) where !repeated.contains(subject) && !subjects.contains(subject) {
         subjects.insert(subject)
         if lines.insert(line).inserted {
-          rejects.append(Reject(line: line, column: claims.column(i), value: PIIMask.masked(claims.number(i), show: showPII), reason: why))
+          // A person id may itself be an ID number: masked in the reason as in every output.
+          rejects.append(Reject(line: line, column: claims.column(i), value: PIIMask.masked(claims.number(i), show: showPII),
+                                reason: why.map { PIIMask.mask($0, show: showPII) }))
         }
       }
     }

@@ -14,7 +14,7 @@ enum JSONLineFacts {
       let byte = problem.map { " 0x" + String($0.byte, radix: 16, uppercase: true) } ?? ""
       return .failure(Reject(line: line.line, column: "column \(problem?.column ?? 1)", value: "",
                              reason: LocalizedText("is not UTF-8:\(byte.isEmpty ? " a byte" : " byte" + byte) is not valid (\(UTF8Check.saveAsUTF8Hint(gbk: false)))",
-                                                   zh: "不是 UTF-8：字节\(byte)无效（\(UTF8Check.saveAsUTF8HintZh(gbk: false))）")))
+                                                   zh: "不是 UTF-8：字节\(byte) 无效；\(UTF8Check.saveAsUTF8HintZh(gbk: false))")))
     }
     var d = DiagnosticBag(limit: 5)
     let source = SourceFile(path: file, text: text)
@@ -28,7 +28,7 @@ enum JSONLineFacts {
     }
     if let bad = TextHygiene.firstControlCharacter(in: facts, schema: schema) {
       return .failure(Reject(line: line.line, column: "column \(bad.column ?? 1)", value: ControlCharacters.escapedForTerminal(bad.value),
-                             reason: LocalizedText("`\(bad.field)` " + TextHygiene.reason(bad.scalar).en, zh: "`\(bad.field)` " + TextHygiene.reason(bad.scalar).zh)))
+                             reason: TextHygiene.reason(bad.scalar).map { "`\(bad.field)` " + $0 }))
     }
     return .success(facts)
   }

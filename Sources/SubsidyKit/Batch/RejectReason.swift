@@ -1,18 +1,22 @@
 import PolicySupport
 
 /// The batch's own reasons for refusing a row, each in English and Chinese, in one place: the
-/// decoder's (a row cut short, an empty id, a repeated dispatch id), the merge's (a dispatch id an
-/// earlier chunk gave, an ID number two people give) and the ledger's. A bad cell's reason comes with
-/// its problem (`FieldDecoder.Problem.text`); a bad byte's with the chunk (`CellProblem`).
+/// decoder's (a row cut short, an empty id, a repeated dispatch id) and the merge's (a dispatch id an
+/// earlier chunk gave, an ID number two people give). A bad cell's reason comes with its problem
+/// (`FieldDecoder.Problem.text`), a bad byte's with the chunk (`CellProblem`), the ledger's with its
+/// answer (`IdentityConflict`: what an earlier batch recorded, not this file).
 ///
-/// English fragments follow the column's name ("`start` must be a date…"); the Chinese are whole
-/// sentences, as the rejects file puts the column in a column of its own.
+/// Both languages say what is wrong with the cell in the column the rejects file names beside it
+/// ("is empty, but required", "是空的，但此项必填").
 enum RejectReason {
+  /// A row cut short or run long: its cells are under the wrong columns.
   static func cellCount(_ cells: Int, header: Int) -> LocalizedText {
     LocalizedText("has \(cells) cells, but the header has \(header) columns", zh: "这一行有 \(cells) 个单元格，但表头有 \(header) 列")
   }
 
-  static let emptyID = LocalizedText("is empty, but every row needs it", zh: "是空的，但每一行都须有")
+  /// The row's own id (or a record every row must name) left empty.
+  static let emptyID = LocalizedText("is empty, but every row needs it", zh: "是空的，但每一行都须填写此项")
+  /// A required cell left empty.
   static let emptyRequired = LocalizedText("is empty, but required", zh: "是空的，但此项必填")
 
   /// A dispatch id given by an earlier line of the file.
@@ -20,6 +24,7 @@ enum RejectReason {
     LocalizedText("repeats the dispatch id of line \(line)", zh: "与第 \(line) 行的派遣编号重复")
   }
 
+  /// A repeated dispatch id whose first line is not known here (the merge names it).
   static let repeatedDispatchEarlier = LocalizedText("repeats an earlier row's dispatch id", zh: "与前面一行的派遣编号重复")
 
   /// A person (or other record with an ID number) given another number than on an earlier line.

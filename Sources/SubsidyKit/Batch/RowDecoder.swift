@@ -63,6 +63,9 @@ package struct RowDecoder: Sendable {
   /// Owns the specs `cells` refer to.
   private let specs: [FieldDecoder.Spec]
   let idColumns: [Int?]
+  /// Per CSV column: whether it holds personal data (an ID number), so a cell refused for its bytes
+  /// is masked whole there, as a bad ID number is.
+  let piiColumns: [Bool]
   let requiredRole: [Bool]
   /// Per role: whether its entity has record checks (`end >= start`) to run after its cells, and the
   /// checks (taken out once: reading them through the schema copied the entity for every record).
@@ -155,6 +158,8 @@ package struct RowDecoder: Sendable {
       }
     }
     idColumns = plan.roles.map { role in schema.entities[role.entity].slots["id"].flatMap { role.columns[$0] } }
+    let piiCells = Set(cells.joined().filter { $0.spec.pii }.map(\.column))
+    piiColumns = plan.header.indices.map(piiCells.contains)
     requiredRole = plan.roles.enumerated().map { r, role in
       r == 0 || (role.owner == 0 && role.ownerSlot.map { schema.entities[plan.roles[0].entity].fields[$0].required } ?? false)
     }
@@ -204,7 +209,9 @@ package struct RowDecoder: Sendable {
       }
       if let problem = chunk.cellProblems[row] {
         let column = problem.column < width ? plan.header[problem.column] : "column \(problem.column + 1)"
-        out.rejects.append(Reject(line: chunk.lines[row], column: column, value: PIIMask.mask(problem.value, show: showPII), reason: problem.reason))
+        let pii = problem.column < piiColumns.count && piiColumns[problem.column]
+        let value = showPII ? problem.value : pii ? PIIMask.masked(problem.value) : PIIMask.mask(problem.value)
+        out.rejects.append(Reject(line: chunk.lines[row], column: column, value: value, reason: problem.reason))
         continue rows
       }
       for r in 0..<roleCount {
@@ -369,8 +376,7 @@ package struct RowDecoder: Sendable {
     let entity = schema.entities[roleEntity[r]]
     guard let (check, problem) = decoder.check(entity, value) else { return nil }
     guard let column = plan.roles[r].columns[check.left] else {
-      let field = "`\(entity.fields[check.left].name)` "
-      return Reject(line: chunk.lines[row], column: "(row)", value: "", reason: LocalizedText(field + problem.sentence, zh: field + problem.sentenceZh))
+      return Reject(line: chunk.lines[row], column: "(row)", value: "", reason: problem.text.map { "`\(entity.fields[check.left].name)` " + $0 })
     }
     return reject(chunk, row, column, problem.text, pii: entity.fields[check.left].pii)
   }
@@ -462,8 +468,7 @@ package struct RowDecoder: Sendable {
   private func reject(_ chunk: CSVChunk, _ row: Int, _ column: Int, _ why: LocalizedText, pii: Bool) -> Reject {
     let raw = ControlCharacters.escapedForTerminal(chunk.string(row, column))
     let value = showPII ? raw : pii ? PIIMask.masked(raw) : PIIMask.mask(raw)
-    let reason = LocalizedText(PIIMask.mask(why.en, show: showPII), zh: PIIMask.mask(why.zh, show: showPII))
-    return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: reason)
+    return Reject(line: chunk.lines[row], column: plan.header[column], value: value, reason: why.map { PIIMask.mask($0, show: showPII) })
   }
 
   /// A text cell (a name, a reference) holding a control character, TAB included (a name may hold a

@@ -25,7 +25,7 @@ enum TextHygiene {
   static func reason(_ scalar: Unicode.Scalar) -> LocalizedText {
     LocalizedText("holds the control character \(ControlCharacters.name(scalar)); ids and names may not contain control characters "
                     + "(a spreadsheet hides them, and they change which worker a row means)",
-                  zh: "含有控制字符 \(ControlCharacters.nameZh(scalar))；编号和姓名里不能有控制字符（电子表格看不出它们，而它们会改变一行指的是哪位劳动者）")
+                  zh: "含有控制字符：\(ControlCharacters.nameZh(scalar))；编号和姓名里不能有控制字符（电子表格看不出它们，而它们会改变一行指的是哪位劳动者）")
   }
 
   /// The first id or text value of `facts` holding a control character: the field, the value, and

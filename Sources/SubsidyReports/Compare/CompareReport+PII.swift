@@ -49,7 +49,7 @@ extension CompareReport {
     }
     for i in r.rejects.indices {
       r.rejects[i].value = mask(r.rejects[i].value)
-      r.rejects[i].reason = LocalizedText(mask(r.rejects[i].reason.en), zh: mask(r.rejects[i].reason.zh))
+      r.rejects[i].reason = r.rejects[i].reason.map(mask)
     }
     return r
   }

@@ -39,8 +39,14 @@ async function evaluate() {
   }
 }
 
+/// A problem document's words: its `detail` is English, so a Chinese reader gets its first
+/// diagnostic's Chinese when it has one (a file that cannot be read, facts that do not load).
 function problemText(problem) {
   const where = problem.line ? `${problem.file}:${problem.line}:${problem.column}  ` : "";
+  const first = (problem.diagnostics || [])[0];
+  if (lang === "zh" && first && first.message_zh) {
+    return `${where}[${problem.code}] ${first.message_zh}` + (first.help_zh ? `\n提示：${first.help_zh}` : "");
+  }
   return `${where}[${problem.code}] ${problem.detail}` + (problem.help ? `\n${t("提示", "help")}: ${problem.help}` : "");
 }
 

@@ -6,7 +6,7 @@
 // Uses app.js's `lang`, `t`, `$`, `element` and `problemText`; it keeps to its own section and tab.
 "use strict";
 
-const batchState = { answer: null, urls: [] };
+const batchState = { answer: null, urls: [], runs: 0 };
 /// Rows shown in each table; the downloads hold them all.
 const batchShown = 200;
 
@@ -48,14 +48,17 @@ async function batchRun() {
   const text = $("batch-text").value;
   const asOf = $("batch-as-of").value;
   $("batch-problem").hidden = true;
-  if (!file && !text.trim()) { batchShowProblem(t("请先选择或粘贴批量 CSV。", "Choose or paste a batch CSV first.")); return; }
-  if (!asOf) { batchShowProblem(t("请填写评估日。", "Give the date to judge on.")); return; }
+  if (!file && !text.trim()) { batchClear(); batchShowProblem(t("请先选择或粘贴批量 CSV。", "Choose or paste a batch CSV first.")); return; }
+  if (!asOf) { batchClear(); batchShowProblem(t("请填写评估日。", "Give the date to judge on.")); return; }
   $("batch-status").textContent = t("核对中…", "Checking…");
+  $("batch-run").disabled = true;
+  const asked = lang, run = ++batchState.runs;
   try {
-    const response = await fetch(`/v1/batch?as_of=${encodeURIComponent(asOf)}&lang=${lang}`, {
+    const response = await fetch(`/v1/batch?as_of=${encodeURIComponent(asOf)}&lang=${asked}`, {
       method: "POST", headers: { "Content-Type": "text/csv" }, body: file || text,
     });
     const body = await response.text();
+    if (run !== batchState.runs) return;  // a later check was started meanwhile: its answer is the one shown
     $("batch-status").textContent = "";
     if (!response.ok) {
       let problem;
@@ -65,11 +68,14 @@ async function batchRun() {
       return;
     }
     const parts = batchParts(response.headers.get("Content-Type"), body);
-    batchState.answer = { asOf, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects };
+    batchState.answer = { asOf, lang: asked, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects };
     batchRender();
   } catch (error) {
+    if (run !== batchState.runs) return;
     $("batch-status").textContent = "";
     batchShowProblem(t("无法完成核对：", "Could not check the batch: ") + error);
+  } finally {
+    if (run === batchState.runs) $("batch-run").disabled = false;
   }
 }
 
@@ -105,10 +111,12 @@ function batchTable(id, text, heads, emptyText) {
   return element("div", {}, note, element("table", { class: "grid", id }, element("thead", {}, head), element("tbody", {}, ...body)));
 }
 
+/// The statuses' words as the engine says them (`Status.label` in Result.swift, which the CLI's
+/// summary and the eval page use); a status it does not know is shown as its contract name.
 const batchStatusWords = {
-  payable: ["可发放", "payable"], pending: ["待发", "pending"], missing_evidence: ["缺材料", "missing evidence"],
-  undetermined: ["金额未定", "undetermined"], ineligible: ["不符合", "ineligible"], already_paid: ["已发放", "already paid"],
-  met: ["符合", "met"], not_met: ["不符合", "not met"], due: ["到期", "due"], overdue: ["逾期", "overdue"], not_applicable: ["不适用", "not applicable"],
+  payable: ["可发放", "payable"], pending: ["待生效", "pending"], missing_evidence: ["缺少材料", "missing evidence"],
+  undetermined: ["金额未定", "undetermined"], ineligible: ["不符合条件", "ineligible"], already_paid: ["已发放", "already paid"],
+  met: ["符合", "met"], not_met: ["不符合", "not met"], due: ["待履行", "due"], overdue: ["已逾期", "overdue"], not_applicable: ["不适用", "not applicable"],
 };
 const batchStatus = (s) => (batchStatusWords[s] ? t(...batchStatusWords[s]) : s);
 
@@ -151,6 +159,8 @@ function batchRender() {
 function batchShow() {
   for (const section of document.querySelectorAll("main > section")) section.hidden = section.id !== "batch-view";
   for (const tab of document.querySelectorAll("nav .tab")) tab.classList.toggle("active", tab.id === "tab-batch");
+  // The language was switched on another tab: the reasons come worded from the server, so check again.
+  if (batchState.answer && batchState.answer.lang !== lang) batchRun();
 }
 
 $("tab-batch").addEventListener("click", batchShow);
@@ -159,5 +169,8 @@ for (const tab of document.querySelectorAll("nav .tab")) {
   if (tab.id !== "tab-batch") tab.addEventListener("click", () => { $("batch-view").hidden = true; $("tab-batch").classList.remove("active"); });
 }
 $("batch-run").addEventListener("click", batchRun);
+// One source at a time: pasting drops the file chosen, choosing a file empties the pasted text.
+$("batch-text").addEventListener("input", () => { $("batch-file").value = ""; });
+$("batch-file").addEventListener("change", () => { $("batch-text").value = ""; });
 // app.js switches `lang` first; the reasons are worded by the server, so the batch is checked again.
 $("lang").addEventListener("click", () => { if (batchState.answer && !$("batch-view").hidden) batchRun(); });
