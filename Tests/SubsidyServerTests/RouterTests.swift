@@ -45,7 +45,9 @@ import Testing
     let (app, _) = try makeApp()
     let facts = try readExample("yingjiang.yaml")
     try await app.test(.router) { client in
-      for (uri, header, expected) in [("/v1/eval?lang=en", "zh-CN", "en"), ("/v1/eval", "en-GB,en;q=0.8", "en"), ("/v1/eval", "fr, zh;q=0.5", "zh")] {
+      for (uri, header, expected) in [("/v1/eval?lang=en", "zh-CN", "en"), ("/v1/eval", "en-GB,en;q=0.8", "en"), ("/v1/eval", "fr, zh;q=0.5", "zh"),
+                                    // The weights decide, not the order; a language weighed 0 is not wanted.
+                                    ("/v1/eval", "en;q=0.1, zh;q=0.9", "zh"), ("/v1/eval", "zh;q=0, en", "en"), ("/v1/eval", "zh-CN;q=0.5, en-US;q=0.5", "zh")] {
         var headers = yamlHeaders()
         headers[.acceptLanguage] = header
         try await client.execute(uri: uri, method: .post, headers: headers, body: ByteBuffer(string: facts)) { response in

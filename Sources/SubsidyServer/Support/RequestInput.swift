@@ -52,7 +52,8 @@ enum RequestInput {
             detail: "the request body is larger than the limit of \(limit) bytes (`--max-body`)")
   }
 
-  /// `?lang=zh|en`, else the first of `zh` or `en` in `Accept-Language`, else Chinese.
+  /// `?lang=zh|en`, else whichever of `zh` and `en` `Accept-Language` prefers (by its `q` weights,
+  /// the first listed on a tie), else Chinese.
   static func language(_ request: Request) throws -> TextReport.Language {
     if let asked = request.uri.queryParameters["lang"] {
       guard let language = TextReport.Language(rawValue: String(asked)) else {
@@ -60,12 +61,17 @@ enum RequestInput {
       }
       return language
     }
+    var best: (language: TextReport.Language, weight: Double)?
     for part in (request.headers[.acceptLanguage] ?? "").split(separator: ",") {
-      let tag = part.split(separator: ";")[0].trimmingCharacters(in: .whitespaces).lowercased()
-      if tag == "zh" || tag.hasPrefix("zh-") { return .zh }
-      if tag == "en" || tag.hasPrefix("en-") { return .en }
+      let fields = part.split(separator: ";")
+      let tag = fields[0].trimmingCharacters(in: .whitespaces).lowercased()
+      let language: TextReport.Language
+      if tag == "zh" || tag.hasPrefix("zh-") { language = .zh } else if tag == "en" || tag.hasPrefix("en-") { language = .en } else { continue }
+      let q = fields.dropFirst().lazy.map { $0.trimmingCharacters(in: .whitespaces) }.first { $0.hasPrefix("q=") }
+      let weight = q.flatMap { Double($0.dropFirst(2)) }.map { min(max($0, 0), 1) } ?? 1
+      if weight > 0, weight > (best?.weight ?? 0) { best = (language, weight) }
     }
-    return .zh
+    return best?.language ?? .zh
   }
 
   /// A date query parameter (`as_of`, `on`), or nil when absent; a bad date is a 400 saying why.
