@@ -177,7 +177,7 @@ import Glibc
     defer { ledger.remove() }
     let metrics = ServerMetrics()
     let app = try makeAPIApp(ledger: ledger.location, requestSeconds: 0.5, metrics: metrics)
-    try await app.test(.live) { client in
+    try await onOwnThreads { try await app.test(.live) { client in
       let port = try #require(client.port)
       let text = try String(contentsOf: Self.village, encoding: .utf8)
       let request = "POST /v1/batch?as_of=2024-06-30&commit=true HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
@@ -202,6 +202,6 @@ import Glibc
         #expect((response.object["count"] as? Int ?? 0) > 0)
       }
       #expect(try await inFlight(metrics, reaches: 0), "still in flight: \(inFlight(metrics) ?? -1)")
-    }
+    } }
   }
 }

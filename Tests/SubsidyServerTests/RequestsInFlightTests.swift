@@ -76,7 +76,8 @@ import Glibc
     #expect(inFlight(metrics) == 0, "ended twice")
   }
 
-  /// The server `subsidy serve` runs (`SubsidyServer.http1`), with a time limit nothing here reaches.
+  /// The server `subsidy serve` runs (`SubsidyServer.http1`), with a time limit nothing here reaches;
+  /// the tests run it on `OwnThreads`.
   static func liveApp(_ metrics: ServerMetrics) -> some ApplicationProtocol {
     let options = ServerOptions(policies: [ServerPaths.policies], token: testToken, requestSeconds: 30)
     let store = PolicyStore(paths: options.policies, initial: shippedSnapshot)
@@ -91,7 +92,7 @@ import Glibc
   @Test func answersReadWholeLeaveNothingInFlight() async throws {
     let metrics = ServerMetrics()
     let village = try String(contentsOf: BatchRouteTests.village, encoding: .utf8)
-    try await Self.liveApp(metrics).test(.live) { client in
+    try await onOwnThreads { try await Self.liveApp(metrics).test(.live) { client in
       let port = try #require(client.port)
       let answers = try await offThePool { () -> [(answer: String, inFlight: Int?)] in
         let socket = try #require(Loopback.open(port: port))
@@ -108,14 +109,14 @@ import Glibc
       #expect(answers.map { $0.answer.prefix(12) } == ["HTTP/1.1 200", "HTTP/1.1 404", "HTTP/1.1 200"])
       #expect(answers[2].answer.contains("name=\"summary\""), "\(answers[2].answer.suffix(300))")
       #expect(answers.map(\.inFlight) == [0, 0, 0])
-    }
+    } }
   }
 
   /// A request whose body is still coming counts while it is read, and stops counting when its client
   /// goes away (a reset), though its route was still waiting for the body.
   @Test func aClientGoneEndsItsRequest() async throws {
     let metrics = ServerMetrics()
-    try await Self.liveApp(metrics).test(.live) { client in
+    try await onOwnThreads { try await Self.liveApp(metrics).test(.live) { client in
       let port = try #require(client.port)
       for (path, type, start) in [("/v1/eval", "application/json", #"{"as_of": "#), ("/v1/batch?as_of=2024-06-30", "text/csv", "dispatch_id,")] {
         let socket = try await offThePool { () -> Int32 in
@@ -127,7 +128,7 @@ import Glibc
         Loopback.reset(socket)
         #expect(try await inFlight(metrics, reaches: 0), "\(path): still counted after its client went away")
       }
-    }
+    } }
   }
 
   /// One whole answer from a kept-alive connection: its head, then `Content-Length` bytes or chunks
