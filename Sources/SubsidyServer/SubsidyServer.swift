@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -59,6 +60,14 @@ public enum SubsidyServer {
     .seconds(Int64(max(1, options.requestSeconds * 3)))
   }
 
+  /// The HTTP/1.1 server `run` serves on: its requests in flight counted in `metrics`
+  /// (`RequestsInFlight`), and a connection that takes nothing in (`idleTimeout`) or whose answer waits
+  /// on a client that does not read (`WriteStallTimeout`) for 3 × --request-seconds closed.
+  public static func http1(_ options: ServerOptions, metrics: ServerMetrics) -> HTTPServerBuilder {
+    .http1(configuration: .init(additionalChannelHandlers: [RequestsInFlight(metrics: metrics), WriteStallTimeout(timeout: Self.stallTimeout(options))],
+                                idleTimeout: Self.stallTimeout(options)))
+  }
+
   /// Loads the policies (refusing to start on a set that fails `check`), then serves until SIGTERM or
   /// SIGINT; SIGHUP reloads the policies as `POST /v1/reload` does.
   public static func run(_ options: ServerOptions, logger: Logger = Logger(label: "subsidy.serve")) async throws {
@@ -81,10 +90,7 @@ public enum SubsidyServer {
     defer { deadline.stop() }
     let app = Application(
       router: router(store: store, options: options, metrics: metrics),
-      // A connection that takes nothing in (`idleTimeout`) or whose answer waits on a client that does
-      // not read (`WriteStallTimeout`) for 3 × --request-seconds is closed.
-      server: .http1(configuration: .init(additionalChannelHandlers: [WriteStallTimeout(timeout: Self.stallTimeout(options))],
-                                          idleTimeout: Self.stallTimeout(options))),
+      server: http1(options, metrics: metrics),
       configuration: .init(address: .hostname(options.host, port: options.port), serverName: "subsidy"),
       onServerRunning: { channel in
         // The port actually bound (with `--port 0`), for scripts that start the server.

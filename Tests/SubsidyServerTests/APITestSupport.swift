@@ -3,18 +3,38 @@ import Hummingbird
 import HummingbirdTesting
 @testable import Ledger
 @testable import LedgerPostgres
-import SubsidyServer
+@testable import SubsidyServer
 import Testing
 
-/// An application over `paths` with a ledger (or none), for the compare, batch and ledger tests.
+/// An application over `paths` with a ledger (or none), for the compare, batch and ledger tests. Run
+/// live, it counts its requests in flight in `metrics` as `subsidy serve` does, without the server's
+/// connection timeouts (whose timers would race the time limits some tests are about).
 func makeAPIApp(paths: [String] = [ServerPaths.policies], ledger: String?, token: String? = testToken,
                 maxBatchRows: Int = ServerOptions.defaultMaxBatchRows, maxBody: Int = ServerOptions.defaultMaxBody,
-                requestSeconds: Double = 5) throws -> some ApplicationProtocol {
+                requestSeconds: Double = 5, metrics: ServerMetrics = ServerMetrics()) throws -> some ApplicationProtocol {
   let initial = paths == [ServerPaths.policies] ? shippedSnapshot : try PolicySnapshot.load(paths, generation: 1).get()
   let store = PolicyStore(paths: paths, initial: initial)
   let options = ServerOptions(policies: paths, ledger: ledger, token: token, maxBody: maxBody, requestSeconds: requestSeconds,
                               maxBatchRows: maxBatchRows)
-  return Application(router: SubsidyServer.router(store: store, options: options), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+  return Application(router: SubsidyServer.router(store: store, options: options, metrics: metrics),
+                     server: .http1(configuration: .init(additionalChannelHandlers: [RequestsInFlight(metrics: metrics)])),
+                     configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+}
+
+/// The requests in flight `metrics` counts, as `/metrics` shows them.
+func inFlight(_ metrics: ServerMetrics) -> Int? {
+  Scrape.inFlight(metrics.render(policyGeneration: 1))
+}
+
+/// Waits until `metrics` counts `count` requests in flight: whether it did within `seconds` (only the
+/// bound for a server that never gets there; a loaded machine only makes the wait longer).
+func inFlight(_ metrics: ServerMetrics, reaches count: Int, within seconds: Double = 60) async throws -> Bool {
+  let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+  while inFlight(metrics) != count {
+    if ContinuousClock.now > deadline { return false }
+    try await Task.sleep(for: .milliseconds(20))
+  }
+  return true
 }
 
 func bearer(_ token: String = testToken, _ more: HTTPFields = [:]) -> HTTPFields {

@@ -1,8 +1,9 @@
 import Foundation
 import PolicyEval
 
-/// Request counts and latencies per route and evaluations by status, written in the Prometheus text
-/// format (version 0.0.4) by hand: a few counters do not need a metrics library and its build time.
+/// Request counts and latencies per route, the requests in flight and evaluations by status, written in
+/// the Prometheus text format (version 0.0.4) by hand: a few counters do not need a metrics library and
+/// its build time.
 public final class ServerMetrics: @unchecked Sendable {
   // Unchecked: every counter is read and written under `lock`.
   /// Latency buckets in seconds (the upper bounds of the histogram).
@@ -20,6 +21,7 @@ public final class ServerMetrics: @unchecked Sendable {
   private var latencies: [String: Histogram] = [:]
   private var evaluations: [String: Int] = [:]
   private var reloads: [String: Int] = [:]
+  private var inFlight = 0
 
   public init() {}
 
@@ -44,6 +46,19 @@ public final class ServerMetrics: @unchecked Sendable {
     for (i, n) in counts.enumerated() where n > 0 { evaluations[Status.allCases[i].rawValue, default: 0] += n }
   }
 
+  /// A request's head was read (`RequestsInFlight`).
+  func requestStarted() {
+    lock.lock()
+    defer { lock.unlock() }
+    inFlight += 1
+  }
+
+  /// `count` requests were answered or their connection closed (`RequestsInFlight`).
+  func requestsEnded(_ count: Int = 1) {
+    lock.lock()
+    defer { lock.unlock() }
+    inFlight -= count
+  }
 
   func reloaded(_ outcome: String) {
     lock.lock()
@@ -71,6 +86,9 @@ public final class ServerMetrics: @unchecked Sendable {
       out += "subsidy_http_request_duration_seconds_sum{\(label)} \(Self.number(h.sum))\n"
       out += "subsidy_http_request_duration_seconds_count{\(label)} \(h.count)\n"
     }
+    out += "# HELP subsidy_http_requests_in_flight Requests read and not yet answered whole, on open connections (this scrape included).\n"
+    out += "# TYPE subsidy_http_requests_in_flight gauge\n"
+    out += "subsidy_http_requests_in_flight \(inFlight)\n"
     out += "# HELP subsidy_evaluations_total Results of POST /v1/eval, by status.\n"
     out += "# TYPE subsidy_evaluations_total counter\n"
     for (status, count) in evaluations.sorted(by: { $0.key < $1.key }) {
