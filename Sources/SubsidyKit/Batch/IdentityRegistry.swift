@@ -30,10 +30,10 @@ struct IdentityRegistry {
   /// What `warm` read, folded together: only so the reads are made.
   private(set) var warmth: UInt64 = 0
 
-  /// `makeFile`: where the serial pages' first lines go when the pool needs their memory (tests give
-  /// a file the system refuses to write).
-  init(place: SpillPlace = SpillPlace(), makeFile: @escaping () throws -> SpillFile = { try SpillFile() }) {
-    serials = SerialValues(makeFile: makeFile)
+  /// `serialHotPages`: the serial pages kept in memory when the pool needs the rest (`SerialValues`;
+  /// tests make it small).
+  init(place: SpillPlace = SpillPlace(), serialHotPages: Int = SerialValues.defaultHotPages) {
+    serials = SerialValues(hotPages: serialHotPages)
     numberOf = FingerprintRuns(place: place, part: .identities)
     holderOf = FingerprintRuns(place: place, part: .identityHolders)
     self.place = place

@@ -28,7 +28,8 @@ struct SerialValues {
   /// The most families held (each may cost a page): past this, a new family's ids go to the fingerprints.
   static let maxFamilies = 64
   /// Pages kept in memory when the pool needs the rest: the newest made, of any family (2 MB of keys).
-  static let hotPages = 8
+  static let defaultHotPages = 8
+  let hotPages: Int
 
   private struct Family {
     /// Per page (serial >> `pageBits`, from `basePage` on), each slot's number key; 0 is "none" unless
@@ -74,11 +75,13 @@ struct SerialValues {
   private(set) var lineBytes = 0
 
   /// What writing the keys, the lines out now would free: the pages not among the newest.
-  var coldKeyBytes: Int { max(0, memoryBytes - min(made, Self.hotPages) * Self.pageSize * 4) }
-  var coldLineBytes: Int { max(0, lineBytes - min(made, Self.hotPages) * Self.pageSize * 4) }
+  var coldKeyBytes: Int { max(0, memoryBytes - min(made, hotPages) * Self.pageSize * 4) }
+  var coldLineBytes: Int { max(0, lineBytes - min(made, hotPages) * Self.pageSize * 4) }
 
   /// `makeFile`: where pages go (tests give a file the system refuses to write).
-  init(makeFile: @escaping () throws -> SpillFile = { try SpillFile() }) {
+  /// `hotPages`: tests make it small, so pages go to disk with few people.
+  init(hotPages: Int = SerialValues.defaultHotPages, makeFile: @escaping () throws -> SpillFile = { try SpillFile() }) {
+    self.hotPages = max(1, hotPages)
     file = SerialPageFile(makeFile: makeFile)
   }
 
@@ -228,7 +231,7 @@ struct SerialValues {
 
   /// Writes out the key or line pages held in memory that are not among the `hotPages` newest.
   private mutating func writeOut(keys: Bool, lines: Bool) throws {
-    let oldestHot = made - Self.hotPages
+    let oldestHot = made - hotPages
     for f in families.indices where !families[f].closed {
       for p in families[f].madeAt.indices where families[f].madeAt[p] <= oldestHot {
         if keys, let values = families[f].keys[p].memory {
