@@ -12,16 +12,18 @@ import PolicyValues
 /// raw numbers held): per person, its number's fingerprint (upper 32 bits) packed with its first
 /// line, and per number, its holder's id fingerprint (upper 32 bits) packed with the holder's first
 /// line. 2 × 16 bytes a person in the tables (about 64 with their spare capacity); a person whose id
-/// ends in a serial number (`P00012345`) is held in `SerialValues` instead, 8 bytes in a page indexed
-/// by the serial. A 32-bit fingerprint can miss "another number" or "another person" with probability
+/// ends in a serial number (`P00012345`) is held in `SerialValues` instead: the number's 32 bits in a
+/// page indexed by the serial, the first line in a page of its own that goes to disk first (it is
+/// read only to word a conflict's message). A 32-bit fingerprint can miss "another number" or "another person" with probability
 /// 2⁻³² (and so, for a person who comes back, whose holder is then taken as known: see `held`); a row
 /// is never rejected for a collision it did not make: a conflict needs the 32 bits to differ.
 struct IdentityRegistry {
   /// id fingerprint → (number fingerprint's upper 32 bits) << 32 | first line, for the ids not held
   /// by serial.
   private var numberOf: FingerprintRuns<UInt64>
-  /// The same for ids held by serial (a person's `P00012345`), while their family is open.
-  private var serials = SerialValues()
+  /// The same for ids held by serial (a person's `P00012345`), while their family is open: the
+  /// number's 32 bits and the first line kept apart (`SerialValues`).
+  private var serials: SerialValues
   /// number fingerprint → (holder's id fingerprint's upper 32 bits) << 32 | the holder's first line.
   /// Past the run's memory budget each spills to sorted runs on disk (`FingerprintRuns`).
   private var holderOf: FingerprintRuns<UInt64>
@@ -29,7 +31,10 @@ struct IdentityRegistry {
   /// What `warm` read, folded together: only so the reads are made.
   private(set) var warmth: UInt64 = 0
 
-  init(place: SpillPlace = SpillPlace()) {
+  /// `serialHotPages`: the serial pages kept in memory when the pool needs the rest (`SerialValues`;
+  /// tests make it small).
+  init(place: SpillPlace = SpillPlace(), serialHotPages: Int = SerialValues.defaultHotPages) {
+    serials = SerialValues(hotPages: serialHotPages)
     numberOf = FingerprintRuns(place: place, part: .identities)
     holderOf = FingerprintRuns(place: place, part: .identityHolders)
     self.place = place
@@ -38,10 +43,12 @@ struct IdentityRegistry {
   /// What the registry holds for a claim's id and number: looked up once, for both the check and
   /// the record (past the budget each lookup may read the disk).
   struct Held {
-    /// The id's packed number and first line.
+    /// The id's packed number and first line (the line left 0 when `serialSlot` holds it).
     var number: UInt64?
     /// The number's packed holder and the holder's first line.
     var holder: UInt64?
+    /// Where the pages hold the id (`number`'s first line is read from there for a message).
+    var serialSlot: SerialValues.Slot?
   }
 
   /// Takes the claim's fingerprints (and the serial of its id, nil when it has none), not the claim:
@@ -54,16 +61,24 @@ struct IdentityRegistry {
   /// read for every person who comes back, a third of the file. It trusts the same 32 bits the
   /// "another number" check trusts (a miss with probability 2⁻³², as that check's).
   mutating func held(idHash: UInt64, numberHash: UInt64, kind: Int = 0, serial: IDSerial? = nil) throws -> Held {
-    let number = try numberOf(idHash: idHash, kind: kind, serial: serial)
-    if let number, number >> 32 == numberHash >> 32 { return Held(number: number, holder: idHash) }
-    return Held(number: number, holder: try holderOf.value(for: numberHash))
+    var held = Held()
+    held.number = try numberOf(idHash: idHash, kind: kind, serial: serial, slot: &held.serialSlot)
+    if let number = held.number, number >> 32 == numberHash >> 32 {
+      held.holder = idHash
+    } else {
+      held.holder = try holderOf.value(for: numberHash)
+    }
+    return held
   }
 
-  /// The id's packed number: from its family's pages while the family is open, else its fingerprint's.
-  private mutating func numberOf(idHash: UInt64, kind: Int, serial: IDSerial?) throws -> UInt64? {
+  /// The id's packed number: from its family's pages while the family is open (with no line: `slot`
+  /// says where it is), else its fingerprint's.
+  private mutating func numberOf(idHash: UInt64, kind: Int, serial: IDSerial?, slot: inout SerialValues.Slot?) throws -> UInt64? {
     if let serial {
-      switch serials.value(kind: kind, serial) {
-      case .value(let number): return number
+      switch try serials.value(kind: kind, serial) {
+      case .value(let key, let at):
+        slot = at
+        return UInt64(key) << 32
       case .absent: return nil
       case .notHeld: break
       }
@@ -75,7 +90,8 @@ struct IdentityRegistry {
   /// `id` is read only for the message of a conflict.
   func conflict(idHash: UInt64, numberHash: UInt64, id: @autoclosure () -> String, kind: RejectReason.Kind, held: Held) throws -> LocalizedText? {
     if let earlier = held.number, earlier >> 32 != numberHash >> 32 {
-      return RejectReason.anotherNumber(kind: kind, id: id(), line: earlier & 0xFFFF_FFFF)
+      let line = try held.serialSlot.map { try serials.line(at: $0) } ?? UInt32(truncatingIfNeeded: earlier)
+      return RejectReason.anotherNumber(kind: kind, id: id(), line: UInt64(line))
     }
     if let holder = held.holder, holder >> 32 != idHash >> 32 {
       return RejectReason.numberOfAnother(kind: kind, line: holder & 0xFFFF_FFFF)
@@ -88,13 +104,12 @@ struct IdentityRegistry {
   mutating func register(idHash: UInt64, numberHash: UInt64, line: Int, held: Held, kind: Int = 0, serial: IDSerial? = nil) throws {
     let line32 = UInt64(UInt32(truncatingIfNeeded: line))
     if held.number == nil {
-      // Never 0 (a line is at least 1), which the pages read as "none".
       let packed = (numberHash >> 32) << 32 | line32
       if let serial {
         let before = serials.memoryBytes
-        switch serials.store(kind: kind, serial, packed) {
+        switch try serials.store(kind: kind, serial, key: UInt32(truncatingIfNeeded: numberHash >> 32), line: UInt32(line32)) {
         case .stored:
-          if serials.memoryBytes != before, place.report(.identitySerials, bytes: serials.memoryBytes) { try closeSerials() }
+          if serials.memoryBytes != before { try reportSerials() }
         case .notHeld:
           try numberOf.insertAbsent(idHash, packed)
         case .closing:
@@ -103,7 +118,8 @@ struct IdentityRegistry {
           var pages = serials
           serials = SerialValues()
           defer { serials = pages }
-          try pages.close(familyOf: serial, kind: kind) { try numberOf.insertAbsent($0, $1) }
+          try pages.close(familyOf: serial, kind: kind) { try numberOf.insertAbsent($0, UInt64($1) << 32 | UInt64($2)) }
+          _ = place.report(.identityLines, bytes: pages.lineBytes)
           _ = place.report(.identitySerials, bytes: pages.memoryBytes)
           try numberOf.insertAbsent(idHash, packed)
         }
@@ -114,13 +130,18 @@ struct IdentityRegistry {
     if held.holder == nil { try holderOf.insertAbsent(numberHash, (idHash >> 32) << 32 | line32) }
   }
 
-  /// Every family's values held as fingerprints from now on (the pool needs the pages' memory).
-  private mutating func closeSerials() throws {
-    var pages = serials
-    serials = SerialValues()
-    defer { serials = pages }
-    try pages.closeAll { try numberOf.insertAbsent($0, $1) }
-    _ = place.report(.identitySerials, bytes: pages.memoryBytes)
+  /// Tells the pool what the serial pages hold, and writes them out to disk when it needs their
+  /// memory (all but the newest): their lines first (read only for a conflict's message), then their
+  /// keys (a person who comes back to a page on disk costs a read of 4 bytes).
+  private mutating func reportSerials() throws {
+    if serials.lineBytes > 0, place.report(.identityLines, bytes: serials.lineBytes, freeable: serials.coldLineBytes) {
+      try serials.writeLinesOut()
+      place.spilled(.identityLines, holding: serials.lineBytes)
+    }
+    if serials.memoryBytes > 0, place.report(.identitySerials, bytes: serials.memoryBytes, freeable: serials.coldKeyBytes) {
+      try serials.writeKeysOut()
+      place.spilled(.identitySerials, holding: serials.memoryBytes)
+    }
   }
 
   /// Reads, for every claim of a chunk, what checking it reads first (its serial's slot or its id's,
@@ -157,6 +178,7 @@ struct IdentityRegistry {
     numberOf.removeAll()
     holderOf.removeAll()
     serials.removeAll()
+    _ = place.report(.identityLines, bytes: 0)
     _ = place.report(.identitySerials, bytes: 0)
   }
 
@@ -164,7 +186,14 @@ struct IdentityRegistry {
   var blockReads: (identities: Int, holders: Int) { (numberOf.blockReads, holderOf.blockReads) }
 
   /// What it holds, for the debug line.
-  var summary: String { "identities \(numberOf.summary) and \(serials.count) by serial, their numbers \(holderOf.summary)" }
+  var summary: String {
+    let disk = serials.diskTraffic
+    let written = disk.pages == 0 ? "" : " (\(disk.pages) pages written out, \(disk.reads) slots read back, \(disk.writes) written)"
+    return "identities \(numberOf.summary) and \(serials.count) by serial\(written), their numbers \(holderOf.summary)"
+  }
+
+  /// The serial pages on disk: pages written out, slots read and written there (for tests).
+  var serialDiskTraffic: (pages: Int, reads: Int, writes: Int) { serials.diskTraffic }
 
   static func fingerprint(_ entity: Int, _ text: String) -> UInt64 {
     var text = text
@@ -275,7 +304,7 @@ extension IdentityRegistry {
       }
     }
     // Once a chunk, the pages told to the pool: when it needs their memory, they move to the fingerprints.
-    if serials.memoryBytes > 0, place.report(.identitySerials, bytes: serials.memoryBytes) { try closeSerials() }
+    if serials.memoryBytes > 0 { try reportSerials() }
     return (lines.count, subjects, records)
   }
 }

@@ -49,8 +49,10 @@ final class SpillPlace {
   enum Part: Int, CaseIterable {
     /// `identities`: each person's number; `identityHolders`: each number's person.
     /// `dispatchSerials`: the dispatch ids held as ranges of serials (never spilled: small by design).
-    /// `identitySerials`: people's numbers held by serial (`SerialValues`), moved to `identities` to free them.
-    case dispatchIDs, identities, identityHolders, limitWinners, groups, groupClaims, judgedSubjects, dispatchSerials, identitySerials
+    /// `identitySerials`: people's numbers held by serial (`SerialValues`), and `identityLines`, their first
+    /// lines: pages written out to disk to free them (`SerialPageFile`).
+    case dispatchIDs, identities, identityHolders, limitWinners, groups, groupClaims, judgedSubjects, dispatchSerials, identitySerials,
+         identityLines
   }
 
   let budget: Int
@@ -132,10 +134,11 @@ final class SpillPlace {
   /// group. Measured on 1M rows at the default `--memory`: identities before limit winners took
   /// 3.62 s of CPU, after them 3.84 s.
   ///
-  /// People's numbers held by serial come after the identities: freeing their pages moves them into
-  /// the identities, which then spill in their turn.
-  static let spillOrder: [Part] = [.dispatchIDs, .identityHolders, .judgedSubjects, .identities, .identitySerials, .limitWinners, .groupClaims,
-                                   .groups]
+  /// People's numbers held by serial come after the identities: on disk, a person who comes back to
+  /// an old page costs a read. Their first lines come before everything: they are read only to word a
+  /// conflict's message.
+  static let spillOrder: [Part] = [.identityLines, .dispatchIDs, .identityHolders, .judgedSubjects, .identities, .identitySerials,
+                                   .limitWinners, .groupClaims, .groups]
 
   /// The part that spills next: the first in `spillOrder` that can free a megabyte, else the one that
   /// can free most.
