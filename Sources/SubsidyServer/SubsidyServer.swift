@@ -57,7 +57,8 @@ public enum SubsidyServer {
 
   /// How long a connection may move no bytes before it is closed: 3 × --request-seconds, at least 1 s.
   static func stallTimeout(_ options: ServerOptions) -> TimeAmount {
-    .seconds(Int64(max(1, options.requestSeconds * 3)))
+    // In milliseconds: whole seconds cut `--request-seconds 0.5` to a 1 s timeout, not 1.5 s.
+    .milliseconds(Int64((max(1, options.requestSeconds * 3) * 1000).rounded()))
   }
 
   /// The HTTP/1.1 server `run` serves on: its requests in flight counted in `metrics`

@@ -187,7 +187,7 @@ import Testing
                            + Self.row("RUN2-D3", person: "RUN-P1", idNumber: Self.numberA).csv() + "\n", to: dir, "run2.csv")
     // Each chunking against its own copy of the first run's ledger: the outcome is the same.
     var runs: [BatchRun] = []
-    for (n, options) in [[String](), ["--chunk-rows", "1"]].enumerated() {
+    for (n, options) in [[String](), ["--chunk-rows", "1"], ["--lang", "zh"]].enumerated() {
       let copy = dir.appendingPathComponent("ledger-\(n).sqlite").path
       try FileManager.default.copyItem(atPath: ledger, toPath: copy)
       runs.append(try runBatch(second, asOf: Self.asOf, ["--commit", "--ledger", copy] + options, in: dir, name: "two-\(n)"))
@@ -202,6 +202,10 @@ import Testing
     #expect(!two.payouts.contains { $0["subject"] == "RUN2-D1" || $0["subject"] == "RUN2-D2" })
     #expect(two.payouts.contains { $0["subject"] == "RUN2-D3" && $0["rule"] == "transport-subsidy" }, "\(two.payoutsText)")
     #expect(runs[1].payoutsText == two.payoutsText && runs[1].rejectsText == two.rejectsText, "\(runs[1].rejectsText)")
+    // The ledger's reasons in Chinese, naming the same ids and batch.
+    let zh = runs[2]
+    #expect(zh.rejects.first { $0["line"] == "2" }?["reason"]?.contains("是人员 `RUN-P1` 的身份证号") == true, "\(zh.rejectsText)")
+    #expect(zh.rejects.first { $0["line"] == "3" }?["reason"]?.contains("人员 `RUN-P1` 在账本里") == true, "\(zh.rejectsText)")
     for name in ["ledger.sqlite", "ledger-0.sqlite"] {
       let bytes = try Data(contentsOf: dir.appendingPathComponent(name))
       #expect(bytes.range(of: Data(Self.numberA.utf8)) == nil, "the raw ID number is in \(name)")
