@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets and runs them.
 #
-#   Fuzz/run.sh --smoke                 every target ~25 s over the committed corpus (CI)
+#   Fuzz/run.sh --smoke                 every target ~25 s over the committed corpus (CI sets FUZZ_SMOKE_SECONDS=12)
 #   Fuzz/run.sh policy 600              one target (policy, expression, facts, csv) for N seconds,
 #                                       new inputs kept in Fuzz/corpus/<target>; crashes in Fuzz/artifacts/
 #
