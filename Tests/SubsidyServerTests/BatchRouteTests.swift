@@ -72,6 +72,36 @@ import Glibc
     }
   }
 
+  /// `explain=true`: a fourth part, `subsidy batch --explain`'s file for the same upload, in the asked language.
+  @Test func explainAddsTheCLIsExplanations() async throws {
+    let text = try Self.villageWithAReject()
+    let folder = ServerPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try text.write(to: folder.appendingPathComponent("request.csv"), atomically: true, encoding: .utf8)
+    let cli = try await runSubsidy(["batch", "request.csv", "--as-of", "2024-06-30", "--policies", ServerPaths.policies,
+                                    "--out", "payouts.csv", "--explain", "explanations.jsonl"], in: folder)
+    #expect(cli.status == 0, "\(cli.stderr)")
+    let explanations = try String(contentsOf: folder.appendingPathComponent("explanations.jsonl"), encoding: .utf8)
+    let payouts = try String(contentsOf: folder.appendingPathComponent("payouts.csv"), encoding: .utf8)
+    #expect(explanations.split(separator: "\n").count == payouts.split(separator: "\n").count - 1)
+    #expect(explanations.contains("\"text\":\"须："), "\(explanations.prefix(600))")
+
+    let app = try makeAPIApp(ledger: nil)
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/v1/batch?as_of=2024-06-30&explain=true", method: .post, headers: csvHeaders(), body: ByteBuffer(string: text)) { response in
+        #expect(response.status == .ok, "\(response.text.prefix(400))")
+        let parts = Multipart(response.text, contentType: response.headers[.contentType])
+        #expect(parts.names == ["payouts", "rejects", "summary", "explanations"])
+        #expect(parts["explanations"]?.headers["content-type"] == "application/jsonl; charset=utf-8")
+        #expect(parts["explanations"]?.text == explanations, "the explanations differ from `subsidy batch --explain`")
+      }
+      try await client.execute(uri: "/v1/batch?as_of=2024-06-30&explain=true&lang=en", method: .post, headers: csvHeaders(), body: ByteBuffer(string: text)) { response in
+        let english = Multipart(response.text, contentType: response.headers[.contentType])["explanations"]?.text ?? ""
+        #expect(english.contains("\"text\":\"needs: ") && !english.contains("\"text\":\"须："), "\(english.prefix(600))")
+      }
+    }
+  }
+
   /// An upload several read blocks long streams through the reader (the body is never collected whole).
   @Test func aLargeUploadStreamsThroughInBlocks() async throws {
     let lines = try String(contentsOf: Self.village, encoding: .utf8).split(separator: "\n")

@@ -69,7 +69,8 @@ import Testing
     #expect(tables.values.reduce(0) { $0 + $1.count } == groups)
     var book = SpillingGroupBook()
     try book.take(tables)
-    let judging = GroupJudging(book: book, claims: SpillingGroupClaims(), program: program, asOf: asOf, keepExplanation: false)
+    let judging = GroupJudging(book: book, claims: SpillingGroupClaims(), program: program, asOf: asOf,
+                               explanation: KeptExplanation(program: program, forLedger: false, wordsIn: nil))
     judging.start()
     var largest = 0, total = 0
     while let page = try judging.next() {

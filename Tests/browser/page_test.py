@@ -128,7 +128,8 @@ def editor_checks(driver, screenshot):
 def batch_checks(driver, screenshot):
     """批量核对: the mixed fixture (good rows of 盈江 and 三都 and seven bad ones) is checked as a clerk
     would: its balance, its statuses, each rejected row with a Chinese reason, the payouts as
-    POST /v1/batch gives them, both files to download; then the reasons in English."""
+    POST /v1/batch gives them, why a payout pays (its checks in words), the files to download; then
+    the reasons and the words in English."""
     if driver.find_element(By.ID, "lang").text == "中文":
         driver.find_element(By.ID, "lang").click()  # back to Chinese
     driver.find_element(By.ID, "tab-batch").click()
@@ -163,13 +164,26 @@ def batch_checks(driver, screenshot):
     statuses = {r.get_attribute("data-status"): r.text for r in driver.find_elements(By.CSS_SELECTOR, "#batch-by-status tbody tr")}
     check("payable" in statuses and "可发放" in statuses["payable"], f"the payable status: {statuses}")
     links = driver.find_elements(By.CSS_SELECTOR, "#batch-result a.download")
-    check(len(links) == 2 and all(a.get_attribute("href").startswith("blob:") for a in links), "both files can be downloaded")
+    check(len(links) == 3 and all(a.get_attribute("href").startswith("blob:") for a in links), "the three files can be downloaded")
+    # Why a payable row pays: its button opens the checks in words below it, and closes them again.
+    payable = [r for r in shown if r.find_element(By.CSS_SELECTOR, 'td[data-field="status"]').get_attribute("data-value") == "payable"]
+    check(payable and all(r.find_elements(By.CSS_SELECTOR, "button.why") for r in shown), "every payout has its 为什么 button")
+    payable[0].find_element(By.CSS_SELECTOR, "button.why").click()
+    opened = driver.find_elements(By.CSS_SELECTOR, "#batch-payouts tr.explanation")
+    held = [li.text for li in driver.find_elements(By.CSS_SELECTOR, '#batch-payouts tr.explanation li[data-holds="true"]')]
+    check(len(opened) == 1 and held and all(line.startswith("✔ 须") for line in held), "a payable row's checks, all held, in Chinese: " + " | ".join(held))
+    check("依据：《" in opened[0].text, "the clause it pays under: " + opened[0].text[:120])
+    payable[0].find_element(By.CSS_SELECTOR, "button.why").click()
+    check(not driver.find_elements(By.CSS_SELECTOR, "#batch-payouts tr.explanation"), "the button closes the explanation")
     root, ext = os.path.splitext(screenshot)
     driver.save_screenshot(root + "-batch" + ext)
     driver.find_element(By.ID, "lang").click()
     WebDriverWait(driver, 30).until(lambda d: "rows read 14" in d.find_element(By.ID, "batch-result").text)
     english = [r.text for r in driver.find_elements(By.CSS_SELECTOR, '#batch-rejects td[data-field="reason"]')]
     check(any("must be a date" in reason for reason in english), "the reasons in English: " + " | ".join(english))
+    driver.find_element(By.CSS_SELECTOR, "#batch-payouts button.why").click()
+    words = driver.find_element(By.CSS_SELECTOR, "#batch-payouts tr.explanation").text
+    check("needs" in words or "saw" in words, "the explanation in English: " + words[:160])
     # Back to Chinese on another tab: the batch is worded again when its tab is shown.
     driver.find_element(By.ID, "tab-eval").click()
     driver.find_element(By.ID, "lang").click()

@@ -11,6 +11,8 @@ public struct BatchOptions: Sendable {
   public var asOf: CivilDate
   public var outPath: String?
   public var rejectsPath: String?
+  /// `--explain`: each payouts row's explanation, one JSON line per row (`PayoutOutput`).
+  public var explainPath: String?
   public var excelBOM = false
   public var showPII = false
   public var chunkRows = BatchOptions.defaultChunkRows
@@ -63,20 +65,25 @@ public struct LedgerHooks {
 public struct BatchOutputs {
   public var payouts: OutputFile?
   public var rejects: OutputFile?
-  public init(payouts: OutputFile?, rejects: OutputFile?) {
+  /// Each payouts row's explanation (`--explain`); nil: none are made.
+  public var explanations: OutputFile?
+  public init(payouts: OutputFile?, rejects: OutputFile?, explanations: OutputFile? = nil) {
     self.payouts = payouts
     self.rejects = rejects
+    self.explanations = explanations
   }
 
   /// Opens temporary files for `options`' paths.
   public static func open(_ options: BatchOptions) throws -> BatchOutputs {
-    BatchOutputs(payouts: try options.outPath.map(OutputFile.init), rejects: try options.rejectsPath.map(OutputFile.init))
+    BatchOutputs(payouts: try options.outPath.map(OutputFile.init), rejects: try options.rejectsPath.map(OutputFile.init),
+                 explanations: try options.explainPath.map(OutputFile.init))
   }
 
   /// Puts every file in place.
   public func commit() throws {
     try payouts?.commit()
     try rejects?.commit()
+    try explanations?.commit()
   }
 }
 
@@ -162,9 +169,10 @@ public final class BatchRunner: Sendable {
     }
     let rowDecoder = decoder
 
-    var payouts = CSVWriter(file: outputs.payouts, excelBOM: options.excelBOM)
+    var payouts = PayoutOutput(payouts: CSVWriter(file: outputs.payouts, excelBOM: options.excelBOM),
+                               explanations: outputs.explanations.map { JSONLinesWriter(file: $0) })
     var rejects = outputs.rejects.map { CSVWriter(file: $0, excelBOM: options.excelBOM) }
-    try payouts.row(PayoutRow.header)
+    try payouts.payouts.row(PayoutRow.header)
     try rejects?.row(["line", "column", "value", "reason"])
 
     let ruleNames = program.ruleNames
@@ -174,8 +182,10 @@ public final class BatchRunner: Sendable {
     let spill = SpillPlace(budget: options.memory.crossRowShare(resident: ProcessMemory.residentBytes() ?? 40 << 20,
                                                                 chunkRows: options.chunkRows, threads: options.threads),
                            ceiling: options.memory)
-    var merge = MergeState(program: program, asOf: options.asOf, keepExplanation: ledger?.record != nil, showPII: options.showPII,
-                           place: spill)
+    // Kept results carry their explanation for a ledger that records them, and with words for `--explain`.
+    let explanation = KeptExplanation(program: program, forLedger: ledger?.record != nil,
+                                      wordsIn: outputs.explanations == nil ? nil : TextReport.Language(rawValue: options.language.rawValue))
+    var merge = MergeState(program: program, asOf: options.asOf, explanation: explanation, showPII: options.showPII, place: spill)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     var rowNumber = 0
     func readChunk() throws -> ChunkWork? {
@@ -260,11 +270,11 @@ public final class BatchRunner: Sendable {
       try merge.take(rows: rowResults, entities: entityResults, groups: groups, ledger: ledger, summary: &summary, out: &payouts)
       progress.update(rows: summary.rowsRead, bytes: reader?.bytesConsumed ?? lineReader?.bytesConsumed ?? 0)
     }
-    let explainKept = ledger?.record != nil
+    let explainKept = explanation.kept
     let debug = ProcessInfo.processInfo.environment["SUBSIDY_BATCH_DEBUG"] != nil
     if debug { FileHandle.standardError.write(Data("peak before the rows: \((ProcessMemory.peakBytes() ?? 0) >> 10) KB\n".utf8)) }
     let pipeline = ChunkPipeline<ChunkWork, ChunkWork>(threads: options.threads, cancellation: options.cancellation)
-    try pipeline.run(read: readChunk, work: { [self] in evaluate($0, decoder: rowDecoder, explainKept: explainKept) }, merge: mergeChunk)
+    try pipeline.run(read: readChunk, work: { [self] in evaluate($0, decoder: rowDecoder, explanation: explanation) }, merge: mergeChunk)
     try options.cancellation?.check()
     if debug {
       FileHandle.standardError.write(Data("held across rows: \(dispatchIDs.summary), \(identities.summary), \(merge.heldCounts)\(spill.isOpen ? " (spilled to disk)" : ""); \(spill.heldSummary); budget \(spill.budget >> 10) KB; peak before the end \((ProcessMemory.peakBytes() ?? 0) >> 10) KB\n".utf8))
@@ -288,9 +298,10 @@ public final class BatchRunner: Sendable {
     return summary
   }
 
-  /// Decodes and evaluates one chunk, on a worker. `explainKept`: results that are kept (not refused)
-  /// carry their explanation, for the ledger.
-  private func evaluate(_ input: ChunkWork, decoder: RowDecoder?, explainKept: Bool) -> ChunkWork {
+  /// Decodes and evaluates one chunk, on a worker. `explanation`: what results that are kept (not
+  /// refused) carry, for the ledger and for `--explain`.
+  private func evaluate(_ input: ChunkWork, decoder: RowDecoder?, explanation: KeptExplanation) -> ChunkWork {
+    let explainKept = explanation.kept
     let program = self.program, asOf = options.asOf
     var item = input
     var refused = [Int](repeating: 0, count: program.ruleCount)
@@ -340,6 +351,7 @@ public final class BatchRunner: Sendable {
     for (facts, lines, firstLines, partLine) in parts {
       // The line a result's subject came from: a dispatch's own line, another record's first row
       // (a JSON Lines part is one line, `partLine`, which its claims name too).
+      let explain = explanation.writer(facts: facts)
       func kept(_ results: [EvalResult]) -> [PayoutRow] {
         PayoutRow.inInputOrder(results.map { r in
           let kind = r.ruleIndex >= 0 && r.ruleIndex < kinds.count ? kinds[r.ruleIndex] : -1
@@ -348,7 +360,7 @@ public final class BatchRunner: Sendable {
           if let firstLines, kind >= 0, r.record >= 0, r.record < firstLines[kind].count {
             line = firstLines[kind][r.record]
           }
-          return PayoutRow(r, keepExplanation: explainKept, line: line)
+          return PayoutRow(r, explanation: explain.line(r), line: line)
         })
       }
       item.rowResults += kept(program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept))

@@ -35,7 +35,8 @@ final class GroupJudging: @unchecked Sendable {
 
     /// A page of the groups' results as payout rows and refusals; `refused`: groups refused before
     /// any result was built (judged unexplained), counted with the rest.
-    init(_ results: [EvalResult], keepExplanation: Bool, refused alreadyRefused: [Refusal: Int] = [:]) {
+    init(_ results: [EvalResult], explanation: KeptExplanation, refused alreadyRefused: [Refusal: Int] = [:]) {
+      let explain = explanation.writer(facts: Facts(schema: explanation.program.schema))
       rows = []
       refused = alreadyRefused
       rows.reserveCapacity(results.count)
@@ -47,7 +48,7 @@ final class GroupJudging: @unchecked Sendable {
           if status == .ineligible || status == .notApplicable || status == .notMet {
             refused[Refusal(rule: results[i].ruleIndex, status: status), default: 0] += 1
           } else {
-            rows.append(PayoutRow(results[i], keepExplanation: keepExplanation))
+            rows.append(PayoutRow(results[i], explanation: explain.line(results[i])))
           }
         }
       }
@@ -60,7 +61,7 @@ final class GroupJudging: @unchecked Sendable {
   private var claims: SpillingGroupClaims
   private let program: Program
   private let asOf: CivilDate
-  private let keepExplanation: Bool
+  private let explanation: KeptExplanation
   private let condition = NSCondition()
   private var pages: [Page] = []
   private var ended = false
@@ -71,12 +72,12 @@ final class GroupJudging: @unchecked Sendable {
 
   struct Stopped: Error {}
 
-  init(book: SpillingGroupBook, claims: SpillingGroupClaims, program: Program, asOf: CivilDate, keepExplanation: Bool) {
+  init(book: SpillingGroupBook, claims: SpillingGroupClaims, program: Program, asOf: CivilDate, explanation: KeptExplanation) {
     self.book = book
     self.claims = claims
     self.program = program
     self.asOf = asOf
-    self.keepExplanation = keepExplanation
+    self.explanation = explanation
   }
 
   /// Starts judging on a thread of its own.
@@ -87,12 +88,12 @@ final class GroupJudging: @unchecked Sendable {
         // Without explanations to keep, the groups are judged as the rows are: unexplained, a refused
         // group only counted (with the next page, or a last one of its own).
         var refused: [Refusal: Int] = [:]
-        try book.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: keepExplanation,
+        try book.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: explanation.kept,
                         refused: { refused[Refusal(rule: $0, status: $1), default: 0] += 1 }) { results in
-          try send(Page(results, keepExplanation: keepExplanation, refused: refused))
+          try send(Page(results, explanation: explanation, refused: refused))
           refused = [:]
         }
-        if !refused.isEmpty { try send(Page([], keepExplanation: keepExplanation, refused: refused)) }
+        if !refused.isEmpty { try send(Page([], explanation: explanation, refused: refused)) }
         condition.withLock {
           ended = true
           condition.broadcast()

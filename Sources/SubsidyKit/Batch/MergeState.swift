@@ -11,7 +11,8 @@ import PolicyValues
 struct MergeState {
   let program: Program
   let asOf: CivilDate
-  let keepExplanation: Bool
+  /// What kept results carry (the ledger's JSON, the explanations' words), for the groups judged here.
+  let explanation: KeptExplanation
   /// Ids that look like an ID number are written masked unless `--show-pii`.
   let showPII: Bool
   let rules: [RuleTerms]
@@ -23,7 +24,7 @@ struct MergeState {
   /// Results counted by rule index as they are written, folded into the summary at the end (`finish`).
   private var tallies: RuleTallies
 
-  init(program: Program, asOf: CivilDate, keepExplanation: Bool, showPII: Bool = false,
+  init(program: Program, asOf: CivilDate, explanation: KeptExplanation, showPII: Bool = false,
        place: SpillPlace = SpillPlace()) {
     limits = SpillingLimitBook(place: place)
     groups = SpillingGroupBook(place: place)
@@ -31,7 +32,7 @@ struct MergeState {
     self.place = place
     self.program = program
     self.asOf = asOf
-    self.keepExplanation = keepExplanation
+    self.explanation = explanation
     self.showPII = showPII
     self.rules = program.ruleInfo
     tallies = RuleTallies(ruleCount: rules.count)
@@ -41,7 +42,7 @@ struct MergeState {
   /// the chunk's dispatches, `entities` about the people and organisations it holds (judged once in
   /// the file: a subject judged in an earlier chunk is skipped).
   mutating func take(rows: [PayoutRow], entities: [PayoutRow], groups chunkGroups: [String: GroupTable], ledger: LedgerHooks?,
-                     summary: inout BatchSummary, out: inout CSVWriter) throws {
+                     summary: inout BatchSummary, out: inout PayoutOutput) throws {
     var fresh: [PayoutRow] = []
     for r in entities where try judgedSubjects.insert("\(r.ruleIndex)/\(r.subject)") { fresh.append(r) }
     var emit: [PayoutRow] = []
@@ -50,7 +51,7 @@ struct MergeState {
     try settle(&emit, ledger: ledger, summary: &summary)
     for row in emit {
       tallies.count(row)
-      try row.write(to: &out, rules, showPII: showPII)
+      try out.write(row, rules, showPII: showPII)
     }
   }
 
@@ -78,7 +79,7 @@ struct MergeState {
   /// (`GroupJudging`): draining an in-memory book touches neither the pool nor the spill store, which
   /// the judging then has to itself. Either way the pages are settled, counted and written here, in
   /// the same order, so the payouts file does not depend on it.
-  mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout CSVWriter) throws {
+  mutating func finish(ledger: LedgerHooks?, summary: inout BatchSummary, out: inout PayoutOutput) throws {
     // Drained outside the state (the pages are settled by this state's `settle` while the book
     // empties), and moved out, not copied: a copy shared the book's storage, so draining it copied
     // every winner held in memory, the end of a long run's peak.
@@ -94,7 +95,7 @@ struct MergeState {
       try settle(&rows, ledger: ledger, summary: &summary)
       for row in rows {
         tallies.count(row)
-        try row.write(to: &out, rules, showPII: showPII)
+        try out.write(row, rules, showPII: showPII)
       }
     }
     func write(_ page: GroupJudging.Page) throws {
@@ -103,7 +104,7 @@ struct MergeState {
     }
     if !book.isSpilled, program.hasGroupRules {
       let judging = GroupJudging(book: groupBook, claims: SpillingGroupClaims(place: place), program: program, asOf: asOf,
-                                 keepExplanation: keepExplanation)
+                                 explanation: explanation)
       judging.start()
       // Whatever happens here, the judging thread is stopped and joined before the pool is used again.
       defer { groupBook = judging.finish() }
@@ -114,12 +115,12 @@ struct MergeState {
       var claims = SpillingGroupClaims(place: place)
       // Judged as on the judging thread: unexplained unless explanations are kept, refusals counted.
       var refused: [GroupJudging.Refusal: Int] = [:]
-      try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: keepExplanation,
+      try groupBook.finish(program: program, asOf: asOf, page: 4_096, claims: &claims, explain: explanation.kept,
                            refused: { refused[GroupJudging.Refusal(rule: $0, status: $1), default: 0] += 1 }) { results in
-        try write(GroupJudging.Page(results, keepExplanation: keepExplanation, refused: refused))
+        try write(GroupJudging.Page(results, explanation: explanation, refused: refused))
         refused = [:]
       }
-      if !refused.isEmpty { try write(GroupJudging.Page([], keepExplanation: keepExplanation, refused: refused)) }
+      if !refused.isEmpty { try write(GroupJudging.Page([], explanation: explanation, refused: refused)) }
     }
     tallies.fold(into: &summary, rules: rules)
   }

@@ -20,7 +20,8 @@ public struct PayoutRow: Sendable {
   /// The limit slot the result claims (nil for rules without a limit, or when a part is not known:
   /// such a claim is undetermined and never shares a slot with other subjects' claims).
   public var slot: LimitSlot?
-  /// The result's explanation as JSON, kept only when payments are committed to the ledger.
+  /// The result's explanation as JSON (`KeptExplanation`), kept only when payments are committed to
+  /// the ledger or explanations are written out.
   public var explanationJSON: String?
   /// The input line that brought the result (a dispatch's row; a person's or an organisation's first
   /// row): a chunk's lines are written in this order, so the payouts file is the same however the
@@ -44,7 +45,7 @@ public struct PayoutRow: Sendable {
     self.explanationJSON = explanationJSON
   }
 
-  public init(_ r: EvalResult, keepExplanation: Bool, line: Int = 0) {
+  public init(_ r: EvalResult, explanation: String?, line: Int = 0) {
     self.line = line
     ruleIndex = r.ruleIndex
     subject = r.subject
@@ -57,7 +58,7 @@ public struct PayoutRow: Sendable {
     missingEvidence = r.missingEvidence.isEmpty ? "" : r.missingEvidence.joined(separator: ";")
     ruleDate = r.ruleDate
     slot = r.limitSlot
-    explanationJSON = keepExplanation ? ResultJSON.line(r) : nil
+    explanationJSON = explanation
   }
 
   /// The order a chunk's lines are written in: by input line, then by rule.

@@ -88,11 +88,23 @@ public struct ResultWords {
       out.endObject()
     }
     out.endArray()
+    // Every check in words, those that hold too: they are why a payment is due. The failed ones
+    // again on their own, for a reader who asks why not.
+    var failed: [String] = []
+    out.key("checks")
+    out.beginArray()
+    for check in r.explanation {
+      let line = PIIMask.mask(explanationText.line(redactor.check(check), of: r))
+      if !check.holds { failed.append(line) }
+      out.beginObject()
+      out.key("holds"); out.bool(check.holds)
+      out.key("text"); out.string(line)
+      out.endObject()
+    }
+    out.endArray()
     out.key("failed_checks")
     out.beginArray()
-    for check in r.explanation where !check.holds {
-      out.string(PIIMask.mask(explanationText.line(redactor.check(check), of: r)))
-    }
+    for line in failed { out.string(line) }
     out.endArray()
     if let why = r.undetermined {
       out.key("undetermined"); out.string(PIIMask.mask(explanationText.undetermined(why, of: r)))

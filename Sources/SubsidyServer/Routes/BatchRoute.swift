@@ -8,7 +8,8 @@ import SubsidyKit
 /// `POST /v1/batch?as_of=YYYY-MM-DD`: a batch CSV (the format of `subsidy batch`) streamed in →
 /// `multipart/mixed` with three parts, in this order: `payouts` (the payouts CSV of `subsidy batch`),
 /// `rejects` (line, column, value, reason) and `summary` (JSON: rows, results by status, kind, funding
-/// and rule, what the ledger recorded).
+/// and rule, what the ledger recorded); with `explain=true` a fourth, `explanations`: one JSON line
+/// per payouts row, as `subsidy batch --explain` writes it, in the asked language.
 ///
 /// The upload is read as it arrives by the batch's own `BatchRunner` (a `CSVReader` over the request
 /// body), a chunk at a time, at most `--max-batch-rows` rows. The payouts and rejects go to temporary
@@ -33,6 +34,7 @@ struct BatchRoute: Sendable {
       throw Problem.badRequest("no-as-of", "give the date to judge on as `?as_of=YYYY-MM-DD` (a batch CSV has no `as_of`)")
     }
     let commit = try RequestInput.flag(request, "commit")
+    let explain = try RequestInput.flag(request, "explain")
     let batchID = try RequestInput.label(request, "batch_id")
     let payer = try RequestInput.label(request, "payer") ?? ""
     let language = try RequestInput.language(request).diagnostics
@@ -50,6 +52,7 @@ struct BatchRoute: Sendable {
     let snapshot = store.snapshot
     var run = BatchRun(program: snapshot.program, asOf: asOf, maxRows: options.maxBatchRows, memory: options.batchMemory, ledger: ledger.location)
     run.language = language
+    run.explain = explain
     if commit {
       let sources = snapshot.schemaSources + snapshot.policySources.values
       run.commit = BatchInfo(id: batchID ?? "request.csv@\(BatchInfo.newID())", source: "POST /v1/batch", engineVersion: Subsidy.version,
@@ -86,6 +89,10 @@ struct BatchRoute: Sendable {
       try await writer.write(ByteBuffer(string: part(boundary, "rejects", "text/csv; charset=utf-8")))
       try await stream(files.rejects, to: &writer)
       try await writer.write(ByteBuffer(string: part(boundary, "summary", "application/json; charset=utf-8") + PIIMask.mask(summaryText)))
+      if let explanations = files.explanations {
+        try await writer.write(ByteBuffer(string: part(boundary, "explanations", "application/jsonl; charset=utf-8")))
+        try await stream(explanations, to: &writer)
+      }
       try await writer.write(ByteBuffer(string: "\r\n--\(boundary)--\r\n"))
       try await writer.finish(nil)
     }
@@ -94,7 +101,7 @@ struct BatchRoute: Sendable {
 
   /// A part's delimiter and headers (RFC 2046); the CRLF before a delimiter belongs to the delimiter.
   static func part(_ boundary: String, _ name: String, _ type: String, first: Bool = false) -> String {
-    let file = name + (type.hasPrefix("text/csv") ? ".csv" : ".json")
+    let file = name + (type.hasPrefix("text/csv") ? ".csv" : type.hasPrefix("application/jsonl") ? ".jsonl" : ".json")
     return (first ? "" : "\r\n") + "--\(boundary)\r\nContent-Type: \(type)\r\nContent-Disposition: attachment; name=\"\(name)\"; filename=\"\(file)\"\r\n\r\n"
   }
 

@@ -22,6 +22,8 @@ struct BatchRun: Sendable {
   var commit: BatchInfo?
   /// The language of the rejects' reasons (`?lang=`, else `Accept-Language`, else Chinese).
   var language: DiagnosticLanguage = .zh
+  /// `explain=true`: each payouts row's explanation, in `language`, as `subsidy batch --explain` writes it.
+  var explain = false
 
   init(program: Program, asOf: CivilDate, maxRows: Int, memory: Int = ServerOptions.defaultBatchMemory, ledger: String?) {
     self.program = program
@@ -59,7 +61,8 @@ struct BatchRun: Sendable {
     var d = DiagnosticBag()
     var summary = BatchSummary()
     do {
-      let outputs = BatchOutputs(payouts: try OutputFile(spool.payouts), rejects: try OutputFile(spool.rejects))
+      let outputs = BatchOutputs(payouts: try OutputFile(spool.payouts), rejects: try OutputFile(spool.rejects),
+                                 explanations: explain ? try OutputFile(spool.explanations) : nil)
       if let commit, let ledger {
         let store = try LedgerOpening.open(ledger, createIfMissing: true)
         _ = try store.commit(commit) { tx in
@@ -82,7 +85,7 @@ struct BatchRun: Sendable {
       return .failure(Self.problem(error, diagnostics: d.sorted))
     }
     do {
-      return .success(Done(summary: summary, files: try spool.open()))
+      return .success(Done(summary: summary, files: try spool.open(explained: explain)))
     } catch {
       return .failure(Self.storageProblem(error))
     }

@@ -20,6 +20,7 @@ final class Spool: Sendable {
   let folder: String
   var payouts: String { folder + "/payouts.csv" }
   var rejects: String { folder + "/rejects.csv" }
+  var explanations: String { folder + "/explanations.jsonl" }
 
   /// Creates the folder (mode 0700) in the temporary folder (`TMPDIR`, else /tmp).
   init() throws {
@@ -37,11 +38,12 @@ final class Spool: Sendable {
     try? FileManager.default.removeItem(atPath: folder)
   }
 
-  /// The two files, open for reading, and the folder removed: after this nothing of the run is left
-  /// under a name. On failure the folder is removed too.
-  func open() throws -> SpooledFiles {
+  /// The files, open for reading (the explanations only when they were written), and the folder
+  /// removed: after this nothing of the run is left under a name. On failure the folder is removed too.
+  func open(explained: Bool) throws -> SpooledFiles {
     defer { remove() }
-    return SpooledFiles(payouts: try Self.openForReading(payouts), rejects: try Self.openForReading(rejects))
+    return SpooledFiles(payouts: try Self.openForReading(payouts), rejects: try Self.openForReading(rejects),
+                        explanations: explained ? try Self.openForReading(explanations) : nil)
   }
 
   /// Removes every spool folder of this process still there: for a process about to `exit`.
@@ -71,6 +73,8 @@ final class Spool: Sendable {
 struct SpooledFiles: Sendable {
   let payouts: FileHandle
   let rejects: FileHandle
+  /// `explain=true`: one JSON line per payouts row.
+  let explanations: FileHandle?
 }
 
 /// The paths of the spool folders that exist, under a lock: a run's thread adds and removes its own,

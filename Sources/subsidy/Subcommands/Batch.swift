@@ -26,6 +26,9 @@ struct Batch: ParsableCommand {
   @Option(help: "Write rejected rows here (line, column, value, reason).")
   var rejects: String?
 
+  @Option(help: "Write each payouts row's explanation here: one JSON line per row, in the same order (the result as `eval --format json` gives it, with its words in --lang).")
+  var explain: String?
+
   @Flag(help: "Write a UTF-8 BOM so Excel shows Chinese correctly.")
   var excel = false
 
@@ -79,6 +82,7 @@ struct Batch: ParsableCommand {
     var options = BatchOptions(input: file, asOf: date)
     options.outPath = out
     options.rejectsPath = rejects
+    options.explainPath = explain
     options.excelBOM = excel
     options.showPII = showPii
     options.language = lang.diagnostics
@@ -101,6 +105,7 @@ struct Batch: ParsableCommand {
       try files.ledger(commit || ledgerExists ? ledger : nil)
       try files.output(.option("--out"), out)
       try files.output(.option("--rejects"), rejects)
+      try files.output(.option("--explain"), explain)
       outputs = try BatchOutputs.open(options)
     } catch {
       Terminal.error(error, language: lang.diagnostics)

@@ -1,8 +1,10 @@
 // 批量核对: a finance clerk uploads a batch CSV (an export of dispatches) and a date, and sees before
 // any payout what `subsidy batch` would pay: rows read = evaluated + rejected, the results by status
 // and funding source, every rejected row with its line, column and reason (in the page's language),
-// and the payouts, with both files to download whole. It posts the file to POST /v1/batch (a dry run:
-// nothing is recorded; committing takes the API's bearer token) and splits the multipart answer.
+// and the payouts, each with why it is paid (its checks in words, the clause, the evidence: the
+// `explanations` part of `explain=true`), with the files to download whole. It posts the file to
+// POST /v1/batch (a dry run: nothing is recorded; committing takes the API's bearer token) and splits
+// the multipart answer.
 // Uses app.js's `lang`, `t`, `$`, `element` and `problemText`; it keeps to its own section and tab.
 "use strict";
 
@@ -54,7 +56,7 @@ async function batchRun() {
   $("batch-run").disabled = true;
   const asked = lang, run = ++batchState.runs;
   try {
-    const response = await fetch(`/v1/batch?as_of=${encodeURIComponent(asOf)}&lang=${asked}`, {
+    const response = await fetch(`/v1/batch?as_of=${encodeURIComponent(asOf)}&lang=${asked}&explain=true`, {
       method: "POST", headers: { "Content-Type": "text/csv" }, body: file || text,
     });
     const body = await response.text();
@@ -68,7 +70,8 @@ async function batchRun() {
       return;
     }
     const parts = batchParts(response.headers.get("Content-Type"), body);
-    batchState.answer = { asOf, lang: asked, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects };
+    batchState.answer = { asOf, lang: asked, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects,
+      explanations: parts.explanations || "" };
     batchRender();
   } catch (error) {
     if (run !== batchState.runs) return;
@@ -88,22 +91,26 @@ function batchClear() {
   $("batch-result").replaceChildren();
 }
 
-/// A link that saves `text` as `name` (with a BOM, so Excel reads the Chinese as UTF-8).
+/// A link that saves `text` as `name`: a CSV with a BOM, so Excel reads the Chinese as UTF-8; JSON
+/// Lines without (a BOM would be part of its first value).
 function batchDownload(text, name, label) {
-  const url = URL.createObjectURL(new Blob(["\uFEFF" + text], { type: "text/csv;charset=utf-8" }));
+  const csv = name.endsWith(".csv");
+  const url = URL.createObjectURL(new Blob([(csv ? "\uFEFF" : "") + text], { type: csv ? "text/csv;charset=utf-8" : "application/jsonl;charset=utf-8" }));
   batchState.urls.push(url);
   return element("a", { href: url, download: name, class: "download", "data-file": name }, label);
 }
 
-/// A table of the CSV's first rows (its header as the head), the row count said above it.
-function batchTable(id, text, heads, emptyText) {
+/// A table of the CSV's first rows (its header as the head), the row count said above it. `why`, when
+/// given, makes a last cell for row `n` (0 for the first after the header): a button that opens the
+/// row's explanation below it.
+function batchTable(id, text, heads, emptyText, why) {
   const rows = batchCSV(text);
   const header = rows.shift() || [];
   if (!rows.length) return element("p", { class: "meta", id }, emptyText);
-  const head = element("tr", {}, ...header.map((h) => element("th", {}, heads[h] || h)));
-  const body = rows.slice(0, batchShown).map((cells) => element("tr", {},
+  const head = element("tr", {}, ...header.map((h) => element("th", {}, heads[h] || h)), ...(why ? [element("th", {}, t("依据", "Why"))] : []));
+  const body = rows.slice(0, batchShown).map((cells, n) => element("tr", {},
     ...cells.map((cell, i) => element("td", { "data-field": header[i], "data-value": cell, class: header[i] === "amount" || header[i] === "line" ? "num" : "" },
-      header[i] === "status" ? batchStatus(cell) : cell))));
+      header[i] === "status" ? batchStatus(cell) : cell)), ...(why ? [element("td", {}, why(n, header.length + 1))] : [])));
   const note = rows.length > batchShown
     ? element("p", { class: "meta" }, t(`共 ${rows.length} 行，这里显示前 ${batchShown} 行；下载可得全部。`,
       `${rows.length} rows; the first ${batchShown} are shown here, the download holds them all.`))
@@ -119,6 +126,41 @@ const batchStatusWords = {
   met: ["符合", "met"], not_met: ["不符合", "not met"], due: ["待履行", "due"], overdue: ["已逾期", "overdue"], not_applicable: ["不适用", "not applicable"],
 };
 const batchStatus = (s) => (batchStatusWords[s] ? t(...batchStatusWords[s]) : s);
+
+/// The explanations part: one JSON object per payouts row, in order (`subsidy batch --explain`).
+function batchExplanations(text) {
+  return text.split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
+}
+
+/// The button of payouts row `n`: it opens (and closes) a row below with the result's words, as the
+/// eval tab says them: the clause, each check (✔ held, ✘ not), the evidence, why the amount is not known.
+function batchWhy(explanations) {
+  return (n, width) => {
+    const explanation = explanations[n];
+    if (!explanation || !explanation.result || !explanation.result.words) return "";
+    const button = element("button", { type: "button", class: "why", "data-row": String(n + 1) }, t("为什么", "why"));
+    button.addEventListener("click", () => {
+      const row = button.closest("tr");
+      const open = row.nextElementSibling;
+      if (open && open.classList.contains("explanation")) { open.remove(); return; }
+      row.after(element("tr", { class: "explanation" }, element("td", { colspan: String(width) }, batchWords(explanation.result))));
+    });
+    return button;
+  };
+}
+
+function batchWords(r) {
+  const w = r.words;
+  const parts = [];
+  if (w.clause_text) parts.push(element("p", { class: "clause" }, `${t("依据", "Clause")}：《${w.title || ""}》${r.clause} “${w.clause_text}”`));
+  if (w.checks.length) parts.push(element("ul", { class: "checks" }, ...w.checks.map((c) => element("li", { "data-holds": String(c.holds) }, `${c.holds ? "✔" : "✘"} ${c.text}`))));
+  if (w.evidence.length) {
+    parts.push(element("p", { class: "evidence" }, t("材料：", "Evidence: "),
+      ...w.evidence.map((e) => element("span", { "data-provided": String(e.provided) }, `${e.mark} ${e.label} `))));
+  }
+  if (w.undetermined) parts.push(element("p", { class: "meta" }, t("未定原因：", "Undetermined: ") + w.undetermined));
+  return element("div", {}, ...parts);
+}
 
 function batchRender() {
   const answer = batchState.answer;
@@ -145,7 +187,8 @@ function batchRender() {
     element("p", { id: "batch-balance", class: s.balances ? "meta" : "problem" }, balance),
     element("p", { class: "row" },
       batchDownload(answer.payouts, `payouts-${answer.asOf}.csv`, t("下载发放清单（payouts.csv）", "Download the payouts (payouts.csv)")), " ",
-      batchDownload(answer.rejects, `rejects-${answer.asOf}.csv`, t("下载拒收清单（rejects.csv）", "Download the rejects (rejects.csv)"))),
+      batchDownload(answer.rejects, `rejects-${answer.asOf}.csv`, t("下载拒收清单（rejects.csv）", "Download the rejects (rejects.csv)")), " ",
+      batchDownload(answer.explanations, `explanations-${answer.asOf}.jsonl`, t("下载发放依据（explanations.jsonl）", "Download the explanations (explanations.jsonl)"))),
     element("h3", {}, t("补贴按状态", "Subsidies by status")),
     grid("batch-by-status", [t("状态", "Status"), t("项数", "Count"), t("金额（元）", "Amount (CNY)")], statusRows),
     element("h3", {}, t("可发放按资金来源", "Payable by funding source")),
@@ -153,7 +196,7 @@ function batchRender() {
     element("h3", {}, t(`拒收的行（${s.rows_rejected}）`, `Rejected rows (${s.rows_rejected})`)),
     batchTable("batch-rejects", answer.rejects, rejectHeads, t("没有拒收的行。", "No row was rejected.")),
     element("h3", {}, t("发放清单（不含不符合的结果）", "Payouts (results that are not ineligible)")),
-    batchTable("batch-payouts", answer.payouts, payoutHeads, t("没有结果。", "No result.")));
+    batchTable("batch-payouts", answer.payouts, payoutHeads, t("没有结果。", "No result."), batchWhy(batchExplanations(answer.explanations))));
 }
 
 function batchShow() {
