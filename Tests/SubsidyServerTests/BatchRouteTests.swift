@@ -147,6 +147,11 @@ import Glibc
       let quote = expectProblem(try await post("/v1/batch?as_of=2024-06-30", "dispatch_id,person_id,person_hukou,destination,start\nD1,P1,533123,350981,2024-01-01\nD2,\"P2,533123\n"),
                                 .unprocessableContent, code: "csv-invalid")
       #expect(quote["line"] as? Int == 3 && quote["column"] as? Int == 4, "\(quote)")
+      // A workbook chosen instead of its CSV is named for what it is, not read as GBK text.
+      let workbook = try await client.execute(uri: "/v1/batch?as_of=2024-06-30", method: .post, headers: csvHeaders(),
+                                              body: ByteBuffer(bytes: [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0xB5, 0xC4])) { $0 }
+      let named = expectProblem(workbook, .unprocessableContent, code: "csv-invalid")
+      #expect((named["detail"] as? String)?.contains("an Excel workbook (.xlsx)") == true, "\(named)")
       // Committing needs the token, and then a ledger.
       expectProblem(try await post("/v1/batch?as_of=2024-06-30&commit=true", text), .unauthorized, code: "unauthorized")
       expectProblem(try await post("/v1/batch?as_of=2024-06-30&commit=true", text, headers: csvHeaders(token: "wrong-token-0123456789")), .unauthorized, code: "unauthorized")

@@ -208,6 +208,9 @@ public final class CSVReader {
         count -= 3
         bytesConsumed += 3
       }
+      if let what = BinaryFormat.named(UnsafeBufferPointer(start: buffer, count: min(count, 4096))) {
+        throw BinaryFormat.failure(what, expected: "CSV")
+      }
       if let lineEnds = LineEnds.crOnly(Array(held)) { throw Failure.crOnlyLineEnds(lineEnds) }
     }
     return moved

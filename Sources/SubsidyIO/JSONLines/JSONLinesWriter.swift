@@ -1,3 +1,5 @@
+import Foundation
+
 /// Buffered JSON Lines output (one JSON value per line) to an `OutputFile` or stdout, through the
 /// same buffer as `CSVWriter`. The caller writes each line's JSON; a line break inside it would cut the
 /// value in two, so it must be compact (`JSONWriter(pretty: false)` escapes every control character).
@@ -6,11 +8,13 @@ public struct JSONLinesWriter {
 
   public init(file: OutputFile?) { output = BufferedOutput(file: file) }
 
-  /// One line: `json`, then a line break.
-  public mutating func line(_ json: String) throws {
-    precondition(!json.utf8.contains(UInt8(ascii: "\n")), "a JSON Lines value spans lines")
+  /// One line: the JSON's bytes, then a line break.
+  public mutating func line(_ json: UnsafeBufferPointer<UInt8>) throws {
+    if let base = json.baseAddress, json.count > 0 {
+      precondition(memchr(base, 0x0A, json.count) == nil, "a JSON Lines value spans lines")
+    }
     output.append { buffer in
-      buffer += json.utf8
+      buffer.append(contentsOf: json)
       buffer.append(UInt8(ascii: "\n"))
     }
     try output.flushIfFull()

@@ -64,6 +64,7 @@ package final class LineReader {
       } else {
         let first = pending.isEmpty && bytesConsumed == 0
         pending.append(contentsOf: data)
+        if first, let what = BinaryFormat.named(pending) { throw BinaryFormat.failure(what, expected: "JSON Lines") }
         if first, let count = LineEnds.crOnly(pending) { throw CSVReader.Failure.crOnlyLineEnds(count) }
       }
     }
