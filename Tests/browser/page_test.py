@@ -184,13 +184,24 @@ def batch_checks(driver, screenshot):
     driver.find_element(By.CSS_SELECTOR, "#batch-payouts button.why").click()
     words = driver.find_element(By.CSS_SELECTOR, "#batch-payouts tr.explanation").text
     check("needs" in words or "saw" in words, "the explanation in English: " + words[:160])
-    # Back to Chinese on another tab: the batch is worded again when its tab is shown.
+    # Back to Chinese on another tab: the batch is worded again when its tab is shown, from the
+    # Chinese answer already had (the file is not sent again).
+    posted = batch_posts()
     driver.find_element(By.ID, "tab-eval").click()
     driver.find_element(By.ID, "lang").click()
     driver.find_element(By.ID, "tab-batch").click()
     WebDriverWait(driver, 30).until(lambda d: "读取 14 行" in d.find_element(By.ID, "batch-result").text)
     chinese = [r.text for r in driver.find_elements(By.CSS_SELECTOR, '#batch-rejects td[data-field="reason"]')]
     check(any("须为日期" in reason for reason in chinese), "Chinese again after switching on another tab: " + " | ".join(chinese))
+    check(batch_posts() == posted, f"switching back to Chinese sent the batch again ({posted} → {batch_posts()} posts)")
+
+
+def batch_posts():
+    """How many POST /v1/batch the server has answered 200, from /metrics."""
+    with urllib.request.urlopen(url.rstrip("/") + "/metrics") as response:
+        text = response.read().decode("utf-8")
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in text.splitlines()
+               if line.startswith('subsidy_http_requests_total{method="POST",route="/v1/batch",status="200"}'))
 
 
 try:

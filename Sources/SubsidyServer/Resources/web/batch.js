@@ -8,7 +8,9 @@
 // Uses app.js's `lang`, `t`, `$`, `element` and `problemText`; it keeps to its own section and tab.
 "use strict";
 
-const batchState = { answer: null, urls: [], runs: 0 };
+// `byLang`: the answers for the input checked last (`source`, its date), by language, so switching
+// back to a language already asked for shows its answer again instead of sending the file once more.
+const batchState = { answer: null, urls: [], runs: 0, source: null, byLang: {} };
 /// Rows shown in each table; the downloads hold them all.
 const batchShown = 200;
 
@@ -55,6 +57,7 @@ async function batchRun() {
   $("batch-status").textContent = t("核对中…", "Checking…");
   $("batch-run").disabled = true;
   const asked = lang, run = ++batchState.runs;
+  const source = (file ? `file:${file.name}|${file.size}|${file.lastModified}` : `text:${text}`) + `|${asOf}`;
   try {
     const response = await fetch(`/v1/batch?as_of=${encodeURIComponent(asOf)}&lang=${asked}&explain=true`, {
       method: "POST", headers: { "Content-Type": "text/csv" }, body: file || text,
@@ -72,6 +75,9 @@ async function batchRun() {
     const parts = batchParts(response.headers.get("Content-Type"), body);
     batchState.answer = { asOf, lang: asked, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects,
       explanations: parts.explanations || "" };
+    if (batchState.source !== source) batchState.byLang = {};
+    batchState.source = source;
+    batchState.byLang[asked] = batchState.answer;
     batchRender();
   } catch (error) {
     if (run !== batchState.runs) return;
@@ -86,6 +92,8 @@ function batchShowProblem(text) { $("batch-problem").textContent = text; $("batc
 
 function batchClear() {
   batchState.answer = null;
+  batchState.source = null;
+  batchState.byLang = {};
   for (const url of batchState.urls) URL.revokeObjectURL(url);
   batchState.urls = [];
   $("batch-result").replaceChildren();
@@ -203,7 +211,7 @@ function batchShow() {
   for (const section of document.querySelectorAll("main > section")) section.hidden = section.id !== "batch-view";
   for (const tab of document.querySelectorAll("nav .tab")) tab.classList.toggle("active", tab.id === "tab-batch");
   // The language was switched on another tab: the reasons come worded from the server, so check again.
-  if (batchState.answer && batchState.answer.lang !== lang) batchRun();
+  if (batchState.answer && batchState.answer.lang !== lang) batchRelanguage();
 }
 
 $("tab-batch").addEventListener("click", batchShow);
@@ -216,4 +224,10 @@ $("batch-run").addEventListener("click", batchRun);
 $("batch-text").addEventListener("input", () => { $("batch-file").value = ""; });
 $("batch-file").addEventListener("change", () => { $("batch-text").value = ""; });
 // app.js switches `lang` first; the reasons are worded by the server, so the batch is checked again.
-$("lang").addEventListener("click", () => { if (batchState.answer && !$("batch-view").hidden) batchRun(); });
+$("lang").addEventListener("click", () => { if (batchState.answer && !$("batch-view").hidden) batchRelanguage(); });
+
+/// The batch in the page's new language: the answer already had in it for the same input, else a check.
+function batchRelanguage() {
+  const had = batchState.byLang[lang];
+  if (had) { batchState.answer = had; batchRender(); } else batchRun();
+}
