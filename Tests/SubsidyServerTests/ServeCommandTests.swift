@@ -200,7 +200,12 @@ import Glibc
     let sent = await Self.uploadABatchAndNeverRead(executable, port: bound, in: folder)
     let socket = try #require(sent.socket, "\(sent.problem)")
     defer { close(socket) }
-    #expect(sent.problem.isEmpty, "\(sent.problem)")
+    if !sent.problem.isEmpty {
+      // Seen once under load, cause not known: the server's own count tells a stalled upload (408,
+      // the client starved past `--request-seconds`) from a refused one (400) or a cut connection.
+      let batch = (Scrape.metrics(port: bound) ?? "no /metrics").split(separator: "\n").filter { $0.contains("/v1/batch") && $0.hasPrefix("subsidy_http_requests_total") }
+      Issue.record("\(sent.problem); the server counted: \(batch.joined(separator: "; "))")
+    }
     try await beforeSigterm(bound)
     let signalled = ContinuousClock.now
     kill(process.processIdentifier, SIGTERM)
