@@ -11,8 +11,13 @@ public struct Facts: Sendable {
     public private(set) var columns: [FactColumn]
     /// Each id's record.
     public var index = IDIndex()
-    /// Where each record was written, for messages about it.
-    public var spans: [SourceSpan?] = []
+    /// Where each record was written, for messages about it: one per record of a facts file; none at
+    /// all for a batch chunk's records, whose place is their line (`span(of:)` is nil for those).
+    public private(set) var spans: [SourceSpan?] = []
+
+    /// Where record `i` was written, nil when it was not read from a facts file.
+    @inline(__always)
+    public func span(of i: Int) -> SourceSpan? { i < spans.count ? spans[i] : nil }
     public var count: Int { ids.count }
     public var width: Int { columns.count }
 
@@ -24,12 +29,12 @@ public struct Facts: Sendable {
       self.init(codecs: entity.fields.map { FactColumn.Codec($0.type, schema: schema) })
     }
 
-    /// A table of these records (a batch chunk's `Draft`, finished); no record has a span.
+    /// A table of these records (a batch chunk's `Draft`, finished); no record has a span (and no
+    /// list of nil spans is made: a chunk's five tables made and freed one per record).
     init(ids: [String], index: IDIndex, columns: [FactColumn]) {
       self.ids = ids
       self.index = index
       self.columns = columns
-      spans = [SourceSpan?](repeating: nil, count: ids.count)
     }
 
     /// An empty table holding what `other` holds, in the same forms.
@@ -65,6 +70,8 @@ public struct Facts: Sendable {
       ids.append(id)
       for slot in columns.indices { columns[slot].append(slot < record.count ? record[slot] : .null) }
       index[id] = position
+      // A table made without spans (a batch chunk's) has none to line up with: nils before this one.
+      if spans.count < position { spans += repeatElement(nil, count: position - spans.count) }
       spans.append(span)
     }
 

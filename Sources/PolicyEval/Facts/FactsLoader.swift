@@ -78,7 +78,7 @@ public struct FactsLoader: Sendable {
         if let first = idText.withUTF8({ table.index.find($0) }) {
           d.add(.error("duplicate-id", "\(entity.name) id `\(id)` is used twice",
                        zh: "`\(entity.name)` 的编号 `\(id)` 用了两次", at: item.span,
-                       notes: [.init("first used here", zh: "第一次用在这里", at: table.spans[first])]))
+                       notes: [.init("first used here", zh: "第一次用在这里", at: table.span(of: first))]))
           pendingRefs.removeSubrange(refsBefore...)
           continue
         }

@@ -13,7 +13,7 @@ extension BatchRunner {
     var kept = Facts.Table(like: rows)
     var lines: [Int] = []
     for i in 0..<min(rows.count, decoded.lines.count) where !dropping.contains(rows.ids[i]) {
-      kept.append(id: rows.ids[i], record: rows.record(i), span: rows.spans[i])
+      kept.append(id: rows.ids[i], record: rows.record(i), span: rows.span(of: i))
       lines.append(decoded.lines[i])
     }
     facts.tables[rowKind] = kept

@@ -35,7 +35,7 @@ enum TextHygiene {
       let table = facts.tables[kind]
       let textSlots = entity.fields.filter { isText($0.type) && $0.name != "id" }
       for record in 0..<table.count {
-        let column = table.spans[record]?.start.column
+        let column = table.span(of: record)?.start.column
         if let bad = ControlCharacters.first(in: table.ids[record]) {
           return ("\(entity.name).id", table.ids[record], bad.scalar, column)
         }

@@ -103,7 +103,7 @@ private struct OrganizationPlaces {
     if current == targets { return o }
     if let copy = copies[o]?.first(where: { $0.codes == targets }) { return copy.record }
     // Read what the copy needs first: holding the table while appending would copy all its values.
-    let id = facts.tables[kind].ids[o], values = facts.tables[kind].record(o), span = facts.tables[kind].spans[o]
+    let id = facts.tables[kind].ids[o], values = facts.tables[kind].record(o), span = facts.tables[kind].span(of: o)
     facts.tables[kind].append(id: id, record: values, span: span)
     let record = facts.tables[kind].count - 1
     facts.tables[kind].index[id] = o  // lookups by id still find the organisation itself
