@@ -1,4 +1,5 @@
 import Foundation
+import PolicyValues
 import Testing
 
 /// `subsidy batch --explain FILE`: why each payouts row pays what it does, one JSON line per row in the
@@ -111,5 +112,41 @@ import Testing
     #expect(run.status != 0)
     #expect(run.stderr.contains("`--explain` are the same file") || run.stderr.contains("and --explain are the same file"), "\(run.stderr)")
     #expect(try String(contentsOfFile: file, encoding: .utf8) == before)
+  }
+}
+
+/// A field a region marks `pii: true` (here a phone number, added to a copy of the policies) is masked
+/// in the explanations as `subsidy eval --format json` masks it: the value a check read and the words
+/// that quote it. The ledger's copy is the contract JSON as evaluated, unchanged by `--explain`.
+@Suite struct BatchExplainPIITests {
+  @Test func aPIIFieldIsMaskedInTheResultAndItsWords() throws {
+    let dir = batchTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let policies = dir.appendingPathComponent("policies")
+    try FileManager.default.copyItem(atPath: Paths.policies, toPath: policies.path)
+    let schema = policies.appendingPathComponent("xiangxi.schema.yaml")
+    try (try String(contentsOf: schema, encoding: .utf8) + "      phone: {type: string, pii: true, label: {zh: 电话, en: phone}}\n")
+      .write(to: schema, atomically: true, encoding: .utf8)
+    let yingjiang = policies.appendingPathComponent("yingjiang.yaml")
+    let rules = try String(contentsOf: yingjiang, encoding: .utf8)
+    #expect(rules.contains("      - dispatch.organized\n"))
+    try rules.replacingOccurrences(of: "      - dispatch.organized\n", with: "      - dispatch.organized\n      - person.phone != \"0\"\n", options: [], range: rules.range(of: "      - dispatch.organized\n"))
+      .write(to: yingjiang, atomically: true, encoding: .utf8)
+    let generated = try generateBatch(rows: 400, seed: 3, in: dir)
+    let phone = "13912345678"
+    let csv = ([generated.header + ["person_phone"]] + generated.records.map { $0 + [phone] }).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+    let file = try write(csv, to: dir, "phones.csv")
+    let masked = dir.appendingPathComponent("masked.jsonl").path
+    let ledger = dir.appendingPathComponent("ledger.sqlite").path
+    let run = try runBatch(file, asOf: "2025-06-30", ["--policies", policies.path, "--explain", masked, "--commit", "--ledger", ledger], in: dir, name: "masked")
+    #expect(run.status == 0, "\(run.stderr)")
+    let text = try String(contentsOfFile: masked, encoding: .utf8)
+    #expect(text.contains("\"text\":\"needs: worker phone is not 0 (saw: worker phone is \(PIIMask.masked(phone)))\""), "the phone check's words")
+    #expect(text.contains("\"value\":\"\(PIIMask.masked(phone))\""), "the value the check read")
+    #expect(!text.contains(phone), "the phone number in the clear: \(text.split(separator: "\n").first { $0.contains(phone) } ?? "")")
+    #expect(text.contains(PIIMask.masked(phone)))
+    // The ledger keeps the result as evaluated, without words, as a commit without --explain does.
+    let list = try runCLI(["ledger", "list", "--ledger", ledger, "--format", "json", "--show-pii"], in: dir)
+    #expect(list.stdout.contains(phone) && !list.stdout.contains("\\\"words\\\"") && !list.stdout.contains("\"words\""), "\(list.stdout.prefix(600))")
   }
 }

@@ -70,7 +70,7 @@ import Testing
     var book = SpillingGroupBook()
     try book.take(tables)
     let judging = GroupJudging(book: book, claims: SpillingGroupClaims(), program: program, asOf: asOf,
-                               explanation: KeptExplanation(program: program, forLedger: false, wordsIn: nil))
+                               explanation: KeptExplanation(program: program, forLedger: false, wordsIn: nil, showPII: false))
     judging.start()
     var largest = 0, total = 0
     while let page = try judging.next() {

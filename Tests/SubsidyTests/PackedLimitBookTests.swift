@@ -27,7 +27,8 @@ import Testing
                           eligibleFrom: random.next(3) == 0 ? nil : day.addingDays(random.next(700)),
                           expires: random.next(2) == 0 ? nil : day.addingDays(700 + random.next(300)), missingEvidence: missing,
                           ruleDate: day.addingDays(random.next(600))!, slot: slot,
-                          explanationJSON: random.next(5) == 0 ? "{\"clause\":\"第二十条\",\"n\":\(claim),\"long\":\"\(String(repeating: "x", count: random.next(300)))\"}" : nil)
+                          explanationJSON: random.next(5) == 0 ? "{\"clause\":\"第二十条\",\"n\":\(claim),\"long\":\"\(String(repeating: "x", count: random.next(300)))\"}" : nil,
+                          shownJSON: random.next(4) == 0 ? "{\"words\":\"须：\(claim)\"}" : nil)
       let expected = book.offer(row, slot: slot, order: row.claimOrder)?.ruleIndex
       #expect(packed.offer(row, slot: slot) == expected)
     }
@@ -39,7 +40,7 @@ import Testing
     for (a, b) in zip(winners, expected) {
       #expect(a.ruleIndex == b.ruleIndex && a.subject == b.subject && a.beneficiary == b.beneficiary && a.payee == b.payee)
       #expect(a.amount == b.amount && a.status == b.status && a.eligibleFrom == b.eligibleFrom && a.expires == b.expires)
-      #expect(a.missingEvidence == b.missingEvidence && a.ruleDate == b.ruleDate && a.slot == b.slot && a.explanationJSON == b.explanationJSON)
+      #expect(a.missingEvidence == b.missingEvidence && a.ruleDate == b.ruleDate && a.slot == b.slot && a.explanationJSON == b.explanationJSON && a.shownJSON == b.shownJSON)
     }
     #expect(packed.count == 0 && packed.bytes < 4_096)
   }
@@ -54,7 +55,7 @@ import Testing
     for (n, name) in ["Jos\u{E9}", "Jose\u{301}", "Josh"].enumerated() {
       let slot = LimitSlot(stored: 0, beneficiary: name, payee: "", year: 2024)
       let row = PayoutRow(ruleIndex: n, subject: "D\(9 - n)", beneficiary: name, payee: "", amount: nil, status: .payable,
-                          eligibleFrom: nil, expires: nil, missingEvidence: "", ruleDate: day, slot: slot, explanationJSON: nil)
+                          eligibleFrom: nil, expires: nil, missingEvidence: "", ruleDate: day, slot: slot, explanationJSON: nil, shownJSON: nil)
       #expect(packed.offer(row, slot: slot) == book.offer(row, slot: slot, order: row.claimOrder)?.ruleIndex, "\(name)")
     }
     #expect(packed.count == 3 && book.count == 3)
@@ -70,7 +71,7 @@ import Testing
       let slot = LimitSlot(stored: 4, beneficiary: "P\(10_000_000 + person)", payee: "P\(10_000_000 + person)", year: 2024)
       _ = packed.offer(PayoutRow(ruleIndex: 4, subject: "D\(20_000_000 + person)", beneficiary: slot.beneficiary, payee: slot.payee,
                                  amount: Fixed(raw: 20_000), status: .payable, eligibleFrom: day, expires: nil, missingEvidence: "",
-                                 ruleDate: day, slot: slot, explanationJSON: nil), slot: slot)
+                                 ruleDate: day, slot: slot, explanationJSON: nil, shownJSON: nil), slot: slot)
     }
     #expect(packed.bytes / 50_000 < 160, "\(packed.bytes / 50_000) bytes a winner")
   }

@@ -38,7 +38,7 @@ import Testing
       case 0:
         let amount = next(4) == 0 ? nil : Fixed(raw: Int64(next(5_000_000)) * 100)
         var row = PayoutRow(ruleIndex: rule, subject: "D\(step)", beneficiary: "", payee: "", amount: amount, status: status, eligibleFrom: nil,
-                            expires: nil, missingEvidence: "", ruleDate: CivilDate(year: 2025, month: 1, day: 1)!, slot: nil, explanationJSON: nil)
+                            expires: nil, missingEvidence: "", ruleDate: CivilDate(year: 2025, month: 1, day: 1)!, slot: nil, explanationJSON: nil, shownJSON: nil)
         row.line = step
         tallies.count(row)
         Self.referenceCount(row, rules, into: &expected)

@@ -36,12 +36,13 @@ public enum SourceReader {
     }
     var bytes = data
     if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+    // A binary file has no line worth pointing at; a text file in another encoding does. (A workbook's
+    // first bytes are ASCII and NULs, valid UTF-8: it is named before the bytes are read as text.)
+    if let kind = BinaryFormat.named(bytes) ?? (bytes.contains(0) ? BinaryFormat.Kind(name: LocalizedText("a binary file", zh: "二进制文件"), fromExcel: false) : nil) {
+      d.add(.error("not-text", "file is \(kind.name.en), not YAML or JSON text", zh: "这是\(kind.name.zh)，不是 YAML 或 JSON 文本", at: span))
+      return nil
+    }
     guard let text = String(data: bytes, encoding: .utf8) else {
-      // A binary file has no line worth pointing at; a text file in another encoding does.
-      if bytes.contains(0) {
-        d.add(.error("not-text", "file is binary, not YAML or JSON text", zh: "这是二进制文件，不是 YAML 或 JSON 文本", at: span))
-        return nil
-      }
       let problem = UTF8Check.firstProblem(in: bytes)
       let at = problem.map { SourceSpan(file: path, line: $0.line, column: $0.column) } ?? span
       let byte = problem.map { String($0.byte, radix: 16, uppercase: true) }.map { ": byte 0x\($0) is not valid UTF-8" } ?? ""

@@ -184,7 +184,8 @@ public final class BatchRunner: Sendable {
                            ceiling: options.memory)
     // Kept results carry their explanation for a ledger that records them, and with words for `--explain`.
     let explanation = KeptExplanation(program: program, forLedger: ledger?.record != nil,
-                                      wordsIn: outputs.explanations == nil ? nil : TextReport.Language(rawValue: options.language.rawValue))
+                                      wordsIn: outputs.explanations == nil ? nil : TextReport.Language(rawValue: options.language.rawValue),
+                                      showPII: options.showPII)
     var merge = MergeState(program: program, asOf: options.asOf, explanation: explanation, showPII: options.showPII, place: spill)
     let progress = Progress(enabled: options.progress, total: reader?.fileSize ?? lineReader?.fileSize)
     var rowNumber = 0
@@ -360,7 +361,7 @@ public final class BatchRunner: Sendable {
           if let firstLines, kind >= 0, r.record >= 0, r.record < firstLines[kind].count {
             line = firstLines[kind][r.record]
           }
-          return PayoutRow(r, explanation: explain.line(r), line: line)
+          return PayoutRow(r, explanation: explain, line: line)
         })
       }
       item.rowResults += kept(program.evaluateRowRules(facts, asOf: asOf, refused: &refused, explainKept: explainKept))

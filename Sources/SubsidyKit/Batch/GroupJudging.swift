@@ -48,7 +48,7 @@ final class GroupJudging: @unchecked Sendable {
           if status == .ineligible || status == .notApplicable || status == .notMet {
             refused[Refusal(rule: results[i].ruleIndex, status: status), default: 0] += 1
           } else {
-            rows.append(PayoutRow(results[i], explanation: explain.line(results[i])))
+            rows.append(PayoutRow(results[i], explanation: explain))
           }
         }
       }

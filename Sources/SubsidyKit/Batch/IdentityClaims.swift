@@ -127,8 +127,10 @@ extension IdentityClaims {
     // Further rows of a claim, gathered per claim once every row is seen.
     var more: [(claim: Int32, line: Int, subject: Int32)] = []
     let lines = decoded.lines
-    // Room for about one claim a row, each an id and an 18-digit number.
+    // Room for about one claim a row, each an id and an 18-digit number (regrowing the claims moved
+    // every one of them again at each doubling).
     text.reserveCapacity(rows * 32)
+    claims.reserveCapacity(rows)
     let columns = paths.map { facts.tables[$0.entity].columns[$0.slot] }
     let packed = columns.map { $0.codec == .idNumber }
     let ids = paths.map { facts.tables[$0.entity].ids }

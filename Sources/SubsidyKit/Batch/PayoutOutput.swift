@@ -24,13 +24,13 @@ struct PayoutOutput {
     try row.write(to: &payouts, rules, showPII: showPII)
     rows += 1
     guard explanations != nil else { return }
-    var out = JSONWriter(pretty: false, capacity: 256 + (row.explanationJSON?.utf8.count ?? 0))
+    var out = JSONWriter(pretty: false, capacity: 256 + (row.shownJSON?.utf8.count ?? 0))
     out.beginObject()
     out.key("row"); out.number(String(rows))
     out.key("status"); out.string(row.status.rawValue)
     out.key("result")
     // Written as the worker made it (compact JSON), or null for a result that carried none.
-    out.value(row.explanationJSON.map(JSON.raw) ?? .null)
+    out.value(row.shownJSON.map(JSON.raw) ?? .null)
     out.endObject()
     // Masked in place and copied once into the file's buffer: no String made of a line (a 1M-row
     // file's explanations are some 260 MB, all of it passing through the one merging thread).

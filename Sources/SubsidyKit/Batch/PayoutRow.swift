@@ -20,9 +20,13 @@ public struct PayoutRow: Sendable {
   /// The limit slot the result claims (nil for rules without a limit, or when a part is not known:
   /// such a claim is undetermined and never shares a slot with other subjects' claims).
   public var slot: LimitSlot?
-  /// The result's explanation as JSON (`KeptExplanation`), kept only when payments are committed to
-  /// the ledger or explanations are written out.
+  /// The result's explanation as the contract's JSON, as evaluated: the ledger's record of why a
+  /// payment is due, kept only when payments are committed (`KeptExplanation`).
   public var explanationJSON: String?
+  /// The result as `--explain` shows it: personal data masked (unless `--show-pii`), with its words in
+  /// the run's language; kept only when explanations are written out. Apart from `explanationJSON`,
+  /// so what the ledger records depends on neither option.
+  public var shownJSON: String?
   /// The input line that brought the result (a dispatch's row; a person's or an organisation's first
   /// row): a chunk's lines are written in this order, so the payouts file is the same however the
   /// input is cut into chunks. Not kept for a limit's winner once it is set aside (0 when read back).
@@ -30,7 +34,7 @@ public struct PayoutRow: Sendable {
 
   /// A row read back from a batch's spill store.
   init(ruleIndex: Int, subject: String, beneficiary: String, payee: String, amount: Fixed?, status: Status, eligibleFrom: CivilDate?,
-       expires: CivilDate?, missingEvidence: String, ruleDate: CivilDate, slot: LimitSlot?, explanationJSON: String?) {
+       expires: CivilDate?, missingEvidence: String, ruleDate: CivilDate, slot: LimitSlot?, explanationJSON: String?, shownJSON: String?) {
     self.ruleIndex = ruleIndex
     self.subject = subject
     self.beneficiary = beneficiary
@@ -43,9 +47,10 @@ public struct PayoutRow: Sendable {
     self.ruleDate = ruleDate
     self.slot = slot
     self.explanationJSON = explanationJSON
+    self.shownJSON = shownJSON
   }
 
-  public init(_ r: EvalResult, explanation: String?, line: Int = 0) {
+  init(_ r: EvalResult, explanation: KeptExplanation.Writer, line: Int = 0) {
     self.line = line
     ruleIndex = r.ruleIndex
     subject = r.subject
@@ -58,7 +63,8 @@ public struct PayoutRow: Sendable {
     missingEvidence = r.missingEvidence.isEmpty ? "" : r.missingEvidence.joined(separator: ";")
     ruleDate = r.ruleDate
     slot = r.limitSlot
-    explanationJSON = explanation
+    explanationJSON = explanation.ledger(r)
+    shownJSON = explanation.shown(r)
   }
 
   /// The order a chunk's lines are written in: by input line, then by rule.

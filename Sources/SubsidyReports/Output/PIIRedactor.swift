@@ -44,6 +44,15 @@ public struct PIIRedactor: Sendable {
     var c = c
     c.value = maskedValue(c.value, span: c.span)
     c.check = PIIMask.mask(c.check)
+    // The values the condition read, which its words quote (`（实际：电话为…）`): masked whole too when
+    // the condition reads a `pii` field.
+    if let span = c.span, personalConditions.contains(span), case .condition(let rule, let index, let witnesses, let value)? = c.reason {
+      c.reason = .condition(rule: rule, index: index, witnesses: witnesses.map { w in
+        var w = w
+        if case .string(let text) = w.value { w.value = .string(PIIMask.masked(text)) }
+        return w
+      }, value: value)
+    }
     return c
   }
 

@@ -22,18 +22,10 @@ public enum ResultJSON {
     return String(decoding: out.bytes(), as: UTF8.self)
   }
 
-  /// One result on one line (the ledger's stored explanation of a payment); with `words`, followed by
-  /// its `words` as the server's `/v1/eval` gives them (`subsidy batch --explain`).
-  public static func line(_ r: EvalResult, words: ResultWords? = nil) -> String {
+  /// One result on one line (the ledger's stored explanation of a payment).
+  public static func line(_ r: EvalResult) -> String {
     var out = JSONWriter(pretty: false, capacity: 1024)
-    if let words {
-      write(r, to: &out) { out in
-        out.key("words")
-        words.write(r, toPay: nil, to: &out)
-      }
-    } else {
-      write(r, to: &out)
-    }
+    write(r, to: &out)
     return String(decoding: out.bytes(), as: UTF8.self)
   }
 

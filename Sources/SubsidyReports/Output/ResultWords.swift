@@ -20,6 +20,10 @@ public struct ResultWords {
   /// each result, each copied the program (every table of it reference counted) twice more.
   private let explanationText: ExplanationText
   private let toPayText: ToPayText
+  /// Whether `checks` lists every check in words, those that hold too (`subsidy batch --explain`: they
+  /// are why a payment is due). The server's `/v1/eval` leaves it out: its page shows the failed ones,
+  /// and every check of every result made its answers a quarter larger.
+  public var allChecks = false
 
   public init(program: Program, facts: Facts, language: TextReport.Language, redactor: PIIRedactor, memo: ConditionTexts = ConditionTexts()) {
     self.program = program
@@ -88,20 +92,24 @@ public struct ResultWords {
       out.endObject()
     }
     out.endArray()
-    // Every check in words, those that hold too: they are why a payment is due. The failed ones
-    // again on their own, for a reader who asks why not.
+    // With `allChecks`, every check in words, those that hold too; the failed ones again on their
+    // own, for a reader who asks why not.
     var failed: [String] = []
-    out.key("checks")
-    out.beginArray()
-    for check in r.explanation {
-      let line = PIIMask.mask(explanationText.line(redactor.check(check), of: r))
-      if !check.holds { failed.append(line) }
-      out.beginObject()
-      out.key("holds"); out.bool(check.holds)
-      out.key("text"); out.string(line)
-      out.endObject()
+    if allChecks {
+      out.key("checks")
+      out.beginArray()
+      for check in r.explanation {
+        let line = PIIMask.mask(explanationText.line(redactor.check(check), of: r))
+        if !check.holds { failed.append(line) }
+        out.beginObject()
+        out.key("holds"); out.bool(check.holds)
+        out.key("text"); out.string(line)
+        out.endObject()
+      }
+      out.endArray()
+    } else {
+      for check in r.explanation where !check.holds { failed.append(PIIMask.mask(explanationText.line(redactor.check(check), of: r))) }
     }
-    out.endArray()
     out.key("failed_checks")
     out.beginArray()
     for line in failed { out.string(line) }

@@ -93,15 +93,15 @@ struct PackedLimitBook {
 
   /// A record: rule index (4), status (1), flags (1), amount (8), eligible from, expires, rule date,
   /// slot rule, slot year (4 each), then the subject, beneficiary, payee, missing evidence, slot
-  /// beneficiary, slot payee and explanation, each as a LEB128 length and its UTF-8.
+  /// beneficiary, slot payee, explanation and shown explanation, each as a LEB128 length and its UTF-8.
   ///
   /// Written straight into the last page, its size worked out first: a record built in an array of its
   /// own, from an array of its seven texts, cost two allocations a claim on the merging thread.
   private mutating func append(_ row: PayoutRow, slot: LimitSlot) -> UInt64 {
-    let explanation = row.explanationJSON ?? ""
+    let explanation = row.explanationJSON ?? "", shown = row.shownJSON ?? ""
     var size = Self.fixedBytes
     for count in [row.subject.utf8.count, row.beneficiary.utf8.count, row.payee.utf8.count, row.missingEvidence.utf8.count,
-                  slot.beneficiary.utf8.count, slot.payee.utf8.count, explanation.utf8.count] {
+                  slot.beneficiary.utf8.count, slot.payee.utf8.count, explanation.utf8.count, shown.utf8.count] {
       size += Self.lengthBytes(count) + count
     }
     if pages.isEmpty || pages[pages.count - 1].count + size > Self.pageBytes {
@@ -115,6 +115,7 @@ struct PackedLimitBook {
     if row.eligibleFrom != nil { flags |= 2 }
     if row.expires != nil { flags |= 4 }
     if row.explanationJSON != nil { flags |= 8 }
+    if row.shownJSON != nil { flags |= 16 }
     Self.put(UInt32(truncatingIfNeeded: row.ruleIndex), &pages[page])
     pages[page].append(UInt8(Self.statuses.firstIndex(of: row.status) ?? 0))
     pages[page].append(flags)
@@ -131,6 +132,7 @@ struct PackedLimitBook {
     Self.put(slot.beneficiary, &pages[page])
     Self.put(slot.payee, &pages[page])
     Self.put(explanation, &pages[page])
+    Self.put(shown, &pages[page])
     assert(pages[page].count == offset + size)
     return UInt64(page) << 32 | UInt64(offset)
   }
@@ -198,12 +200,13 @@ struct PackedLimitBook {
       let rule = Int32(bitPattern: reader.u32()), year = Int32(bitPattern: reader.u32())
       let subject = reader.text(), beneficiary = reader.text(), payee = reader.text(), missing = reader.text()
       let slot = LimitSlot(stored: rule, beneficiary: reader.text(), payee: reader.text(), year: year)
-      let explanation = reader.text()
+      let explanation = reader.text(), shown = reader.text()
       return PayoutRow(ruleIndex: ruleIndex, subject: subject, beneficiary: beneficiary, payee: payee,
                        amount: flags & 1 != 0 ? Fixed(raw: amount) : nil, status: status,
                        eligibleFrom: flags & 2 != 0 ? CivilDate(packed: eligibleFrom) : nil,
                        expires: flags & 4 != 0 ? CivilDate(packed: expires) : nil, missingEvidence: missing,
-                       ruleDate: CivilDate(packed: ruleDate), slot: slot, explanationJSON: flags & 8 != 0 ? explanation : nil)
+                       ruleDate: CivilDate(packed: ruleDate), slot: slot, explanationJSON: flags & 8 != 0 ? explanation : nil,
+                       shownJSON: flags & 16 != 0 ? shown : nil)
     }
   }
 

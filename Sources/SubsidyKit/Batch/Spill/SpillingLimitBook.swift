@@ -68,7 +68,7 @@ struct SpillingLimitBook {
         rule INTEGER NOT NULL, beneficiary TEXT NOT NULL, payee TEXT NOT NULL, year INTEGER NOT NULL,
         rule_index INTEGER NOT NULL, subject TEXT NOT NULL, row_beneficiary TEXT NOT NULL, row_payee TEXT NOT NULL,
         amount INTEGER, status TEXT NOT NULL, eligible_from INTEGER, expires INTEGER, missing_evidence TEXT NOT NULL,
-        rule_date INTEGER NOT NULL, explanation TEXT,
+        rule_date INTEGER NOT NULL, explanation TEXT, shown TEXT,
         UNIQUE (rule, beneficiary, payee, year));
       """)
     let statements = try Self.statements(store)
@@ -89,12 +89,12 @@ struct SpillingLimitBook {
       select: "SELECT \(columns), first_order FROM limit_winners WHERE rule = ? AND beneficiary = ? AND payee = ? AND year = ?",
       insert: """
         INSERT INTO limit_winners (rule, beneficiary, payee, year, first_order, rule_index, subject, row_beneficiary, row_payee, amount,
-          status, eligible_from, expires, missing_evidence, rule_date, explanation)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+          status, eligible_from, expires, missing_evidence, rule_date, explanation, shown)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
       update: """
         UPDATE limit_winners SET rule_index = ?, subject = ?, row_beneficiary = ?, row_payee = ?, amount = ?, status = ?, eligible_from = ?,
-          expires = ?, missing_evidence = ?, rule_date = ?, explanation = ?
+          expires = ?, missing_evidence = ?, rule_date = ?, explanation = ?, shown = ?
         WHERE first_order = ?
         """)
   }
@@ -102,7 +102,7 @@ struct SpillingLimitBook {
 
   private static let columns = """
     rule_index, subject, row_beneficiary, row_payee, amount, status, eligible_from, expires, missing_evidence, rule_date, explanation, \
-    rule, beneficiary, payee, year
+    shown, rule, beneficiary, payee, year
     """
 
   private static func key(_ slot: LimitSlot) -> [SpillStore.Argument] {
@@ -113,7 +113,8 @@ struct SpillingLimitBook {
     [.int(Int64(row.ruleIndex)), .text(row.subject), .text(row.beneficiary), .text(row.payee),
      row.amount.map { .int($0.raw) } ?? .null, .text(row.status.rawValue),
      row.eligibleFrom.map { .int(Int64($0.packedValue)) } ?? .null, row.expires.map { .int(Int64($0.packedValue)) } ?? .null,
-     .text(row.missingEvidence), .int(Int64(row.ruleDate.packedValue)), row.explanationJSON.map { .text($0) } ?? .null]
+     .text(row.missingEvidence), .int(Int64(row.ruleDate.packedValue)), row.explanationJSON.map { .text($0) } ?? .null,
+     row.shownJSON.map { .text($0) } ?? .null]
   }
 
   private static func insert(_ row: PayoutRow, slot: LimitSlot, order: Int, with store: Statements) throws {
@@ -125,7 +126,7 @@ struct SpillingLimitBook {
     var holderOrder: Int64 = 0
     try store.store.run(store.select, key(slot)) {
       holder = payoutRow($0)
-      holderOrder = $0.int(15)
+      holderOrder = $0.int(16)
     }
     guard let holder else {
       try insert(row, slot: slot, order: order, with: store)
@@ -138,13 +139,13 @@ struct SpillingLimitBook {
   }
 
   private static func payoutRow(_ r: SpillStore.Row) -> PayoutRow {
-    let slot = LimitSlot(stored: Int32(truncatingIfNeeded: r.int(11)), beneficiary: r.text(12), payee: r.text(13),
-                         year: Int32(truncatingIfNeeded: r.int(14)))
+    let slot = LimitSlot(stored: Int32(truncatingIfNeeded: r.int(12)), beneficiary: r.text(13), payee: r.text(14),
+                         year: Int32(truncatingIfNeeded: r.int(15)))
     return PayoutRow(ruleIndex: Int(r.int(0)), subject: r.text(1), beneficiary: r.text(2), payee: r.text(3),
                      amount: r.isNull(4) ? nil : Fixed(raw: r.int(4)), status: Status(rawValue: r.text(5)) ?? .undetermined,
                      eligibleFrom: r.isNull(6) ? nil : CivilDate(packed: UInt32(truncatingIfNeeded: r.int(6))),
                      expires: r.isNull(7) ? nil : CivilDate(packed: UInt32(truncatingIfNeeded: r.int(7))),
                      missingEvidence: r.text(8), ruleDate: CivilDate(packed: UInt32(truncatingIfNeeded: r.int(9))), slot: slot,
-                     explanationJSON: r.isNull(10) ? nil : r.text(10))
+                     explanationJSON: r.isNull(10) ? nil : r.text(10), shownJSON: r.isNull(11) ? nil : r.text(11))
   }
 }

@@ -47,6 +47,13 @@ function batchParts(contentType, body) {
   return parts;
 }
 
+/// What the page would check now: the file chosen (or the text pasted) and the date. An answer had for
+/// another source is not shown again when the language is switched.
+function batchSource() {
+  const file = $("batch-file").files[0];
+  return (file ? `file:${file.name}|${file.size}|${file.lastModified}` : `text:${$("batch-text").value}`) + `|${$("batch-as-of").value}`;
+}
+
 async function batchRun() {
   const file = $("batch-file").files[0];
   const text = $("batch-text").value;
@@ -57,7 +64,7 @@ async function batchRun() {
   $("batch-status").textContent = t("核对中…", "Checking…");
   $("batch-run").disabled = true;
   const asked = lang, run = ++batchState.runs;
-  const source = (file ? `file:${file.name}|${file.size}|${file.lastModified}` : `text:${text}`) + `|${asOf}`;
+  const source = batchSource();
   try {
     const response = await fetch(`/v1/batch?as_of=${encodeURIComponent(asOf)}&lang=${asked}&explain=true`, {
       method: "POST", headers: { "Content-Type": "text/csv" }, body: file || text,
@@ -73,11 +80,15 @@ async function batchRun() {
       return;
     }
     const parts = batchParts(response.headers.get("Content-Type"), body);
-    batchState.answer = { asOf, lang: asked, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects,
+    const answer = { asOf, lang: asked, summary: JSON.parse(parts.summary), payouts: parts.payouts, rejects: parts.rejects,
       explanations: parts.explanations || "" };
     if (batchState.source !== source) batchState.byLang = {};
     batchState.source = source;
-    batchState.byLang[asked] = batchState.answer;
+    batchState.byLang[asked] = answer;
+    // The language may have been switched back meanwhile (to an answer already had): keep this one
+    // for later, but show the page's language.
+    if (asked !== lang) return;
+    batchState.answer = answer;
     batchRender();
   } catch (error) {
     if (run !== batchState.runs) return;
@@ -135,9 +146,18 @@ const batchStatusWords = {
 };
 const batchStatus = (s) => (batchStatusWords[s] ? t(...batchStatusWords[s]) : s);
 
-/// The explanations part: one JSON object per payouts row, in order (`subsidy batch --explain`).
+/// The explanations of the first `batchShown` payouts rows (one JSON line per row, in order: `subsidy
+/// batch --explain`); the download holds them all, unparsed.
 function batchExplanations(text) {
-  return text.split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
+  const lines = [];
+  let start = 0;
+  while (lines.length < batchShown && start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    if (end > start) lines.push(JSON.parse(text.slice(start, end)));
+    start = end + 1;
+  }
+  return lines;
 }
 
 /// The button of payouts row `n`: it opens (and closes) a row below with the result's words, as the
@@ -226,8 +246,14 @@ $("batch-file").addEventListener("change", () => { $("batch-text").value = ""; }
 // app.js switches `lang` first; the reasons are worded by the server, so the batch is checked again.
 $("lang").addEventListener("click", () => { if (batchState.answer && !$("batch-view").hidden) batchRelanguage(); });
 
-/// The batch in the page's new language: the answer already had in it for the same input, else a check.
+/// The batch in the page's new language: the answer already had in it for the input on the page, else
+/// a check. A check still running is for the other language: it is no longer the one shown.
 function batchRelanguage() {
-  const had = batchState.byLang[lang];
-  if (had) { batchState.answer = had; batchRender(); } else batchRun();
+  const had = batchSource() === batchState.source ? batchState.byLang[lang] : null;
+  if (!had) { batchRun(); return; }
+  batchState.runs++;
+  $("batch-status").textContent = "";
+  $("batch-run").disabled = false;
+  batchState.answer = had;
+  batchRender();
 }
