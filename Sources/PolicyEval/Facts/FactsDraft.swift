@@ -15,7 +15,7 @@ extension Facts {
   /// still one store (written into `FactColumn`'s arrays, each cell paid a copy-on-write check on the
   /// table array, the column array and its values and states). A record is made blank when it is
   /// first begun, so no memory is laid out for records the chunk does not use. `finish` turns the
-  /// records into columns once, a column at a time over the chunk's records (in the second-level cache).
+  /// records into columns once, a tile of records at a time (`gather`).
   ///
   /// Records are found or begun by their id's bytes (`IDIndex`), and the last one begun can be taken
   /// back (a row rejected after its records were begun), becoming a blank again.
@@ -51,6 +51,9 @@ extension Facts {
       let boxedWidth: Int
       let blankRecord: UnsafeRawPointer
       let blankBoxed: UnsafePointer<Value>
+      /// Whether every `Value` of the blank is null (the text columns' defaults): then a record's are
+      /// stored as null, not copied one by one (an outlined copy of each, 0.6 % of a batch).
+      let blankBoxedIsNull: Bool
       @usableFromInline let firstColumn: Int
       let width: Int
     }
@@ -128,6 +131,7 @@ extension Facts {
         tablePlaces.append(TablePlace(records: storage.records + layout.recordsAt, stride: layout.stride,
                                   boxed: storage.boxed + layout.boxedAt, boxedWidth: layout.boxed,
                                   blankRecord: UnsafeRawPointer(blankRecord), blankBoxed: UnsafePointer(blankBoxed),
+                                  blankBoxedIsNull: table.columns.indices.allSatisfy { table.columns[$0].isEncoded || blanks[t].values[$0].isNull },
                                   firstColumn: first, width: table.columns.count))
         blankAt += layout.stride
         blankBoxedAt += layout.boxed
@@ -194,7 +198,12 @@ extension Facts {
       let table = tables[t]
       (table.records + next * table.stride).copyMemory(from: table.blankRecord, byteCount: table.stride)
       if table.boxedWidth > 0 {
-        (table.boxed + next * table.boxedWidth).initialize(from: table.blankBoxed, count: table.boxedWidth)
+        let cells = table.boxed + next * table.boxedWidth
+        if table.blankBoxedIsNull {
+          cells.initialize(repeating: .null, count: table.boxedWidth)
+        } else {
+          cells.initialize(from: table.blankBoxed, count: table.boxedWidth)
+        }
       }
     }
 
@@ -293,41 +302,71 @@ extension Facts {
       }
     }
 
-    /// The tables: each column holds the records begun (and not taken back), in order, gathered from
-    /// the records a column at a time (a chunk's records are still in the second-level cache). A
-    /// column of `Value`s has its records moved out, not copied (no retain and release of each), so
-    /// the draft is consumed.
+    /// The tables: each column holds the records begun (and not taken back), in order. A column of
+    /// `Value`s has its records moved out, not copied (no retain and release of each), so the draft
+    /// is consumed.
     public consuming func finish() -> [Table] {
       tables.indices.map { t in
         let n = ids[t].count
         let table = tables[t]
-        let built = (table.firstColumn..<table.firstColumn + table.width).map { column -> FactColumn in
+        let columns = table.firstColumn..<table.firstColumn + table.width
+        var gathered = gather(table, columns.filter { !isBoxed[$0] && converted[$0] == nil }, n)[...]
+        let built = columns.map { column -> FactColumn in
           if let held = converted[column] { return FactColumn(boxed: Array(held[..<n])) }
-          let place = places[column]
           if isBoxed[column] {
-            let width = table.boxedWidth, from = table.boxed + place.value
+            let width = table.boxedWidth, from = table.boxed + places[column].value
             return FactColumn(boxed: Array(unsafeUninitializedCapacity: n) { out, initialized in
               for i in 0..<n { (out.baseAddress! + i).moveInitialize(from: from + i * width, count: 1) }
               initialized = n
             })
           }
-          let stride = table.stride, values = table.records + place.value, states = table.records + place.state
-          var stateList: [UInt8] = []
-          let valueList = [Int64](unsafeUninitializedCapacity: n) { valueOut, valueCount in
-            stateList = [UInt8](unsafeUninitializedCapacity: n) { stateOut, stateCount in
-              for i in 0..<n {
-                valueOut[i] = (values + i * stride).load(as: Int64.self)
-                stateOut[i] = (states + i * stride).load(as: UInt8.self)
-              }
-              stateCount = n
-            }
-            valueCount = n
-          }
-          return FactColumn(codecs[column], values: valueList, states: stateList)
+          let (values, states) = gathered.removeFirst()
+          return FactColumn(codecs[column], values: values, states: states)
         }
         storage.moved[t] = n
         return Table(ids: ids[t], index: indexes[t], columns: built)
       }
+    }
+
+    /// The first `n` records' cells of these encoded columns of a table, a list of values and one of
+    /// states per column, gathered a tile of records at a time: a record's cells are read while its
+    /// lines are in the first-level cache. Gathered a column at a time over all the chunk's records,
+    /// each column read every record's lines again from the second-level cache (2 % of a batch).
+    private func gather(_ table: TablePlace, _ columns: [Int], _ n: Int) -> [(values: [Int64], states: [UInt8])] {
+      guard n > 0 else { return columns.map { _ in ([], []) } }
+      var out: [(values: [Int64], states: [UInt8])] = columns.map { _ in ([], []) }
+      var valueOut: [UnsafeMutablePointer<Int64>] = [], stateOut: [UnsafeMutablePointer<UInt8>] = []
+      let valueAt = columns.map { places[$0].value }, stateAt = columns.map { places[$0].state }
+      // Every column's lists are made (uninitialized) one inside the other, so all are open at once.
+      func open(_ k: Int) {
+        guard k < columns.count else {
+          let stride = table.stride, tile = 64
+          for start in Swift.stride(from: 0, to: n, by: tile) {
+            let end = min(start + tile, n)
+            for c in columns.indices {
+              let values = table.records + valueAt[c], states = table.records + stateAt[c], v = valueOut[c], s = stateOut[c]
+              for i in start..<end {
+                v[i] = (values + i &* stride).load(as: Int64.self)
+                s[i] = (states + i &* stride).load(as: UInt8.self)
+              }
+            }
+          }
+          return
+        }
+        var states: [UInt8] = []
+        let values = [Int64](unsafeUninitializedCapacity: n) { v, valueCount in
+          states = [UInt8](unsafeUninitializedCapacity: n) { s, stateCount in
+            valueOut.append(v.baseAddress!)
+            stateOut.append(s.baseAddress!)
+            open(k + 1)
+            stateCount = n
+          }
+          valueCount = n
+        }
+        out[k] = (values, states)
+      }
+      open(0)
+      return out
     }
 
     /// The draft's memory, freed with the last copy of the draft.
