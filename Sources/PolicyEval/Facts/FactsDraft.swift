@@ -10,12 +10,13 @@ extension Facts {
   /// padding to eight bytes; its `Value`s (text) are a run of their own, record after record. So a
   /// record begun is one copy of the table's prepared blank into one or two cache lines, and its cells
   /// are stored into those same lines. Laid out a column at a time (a run of every record per column),
-  /// each record began by writing into two streams per column, ~50 streams 8 KB apart that all fell
-  /// in one set of the first-level cache: that store traffic was 11 % of a batch's CPU. A cell is
-  /// still one store (written into `FactColumn`'s arrays, each cell paid a copy-on-write check on the
-  /// table array, the column array and its values and states). A record is made blank when it is
-  /// first begun, so no memory is laid out for records the chunk does not use. `finish` turns the
-  /// records into columns once, a tile of records at a time (`gather`).
+  /// each record began by writing into two streams per column: ~50 streams, the values' 8 KB apart
+  /// (1,024 rows a chunk), all in one set of the first-level cache. Beginning records was 6.5 % of a
+  /// batch's CPU, now 2.5 %, and a chunk decodes 6 % faster, gathering the columns at the end
+  /// included (1.6 %). A cell is still one store (written into `FactColumn`'s arrays, each cell paid
+  /// a copy-on-write check on the table array, the column array and its values and states). A record
+  /// is made blank when it is first begun, so no memory is laid out for records the chunk does not
+  /// use. `finish` turns the records into columns once, a tile of records at a time (`gather`).
   ///
   /// Records are found or begun by their id's bytes (`IDIndex`), and the last one begun can be taken
   /// back (a row rejected after its records were begun), becoming a blank again.
