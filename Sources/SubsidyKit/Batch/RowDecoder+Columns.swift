@@ -67,8 +67,8 @@ extension RowDecoder {
     let troubled: UnsafeMutablePointer<UInt8>
     let ranges: UnsafeMutablePointer<UInt64>
     let roles: Int
-    /// Per block cell: where its column's records are in the draft (`Facts.Draft.encodedColumn`).
-    var targets: [(values: UnsafeMutablePointer<Int64>, states: UnsafeMutablePointer<UInt8>)]
+    /// Per block cell: where its column's cells are in the draft's records (`Facts.Draft.encodedColumn`).
+    var targets: [Facts.Draft.EncodedColumn]
     /// Whether the chunk's records take their block cells from it (else every cell is decoded per row).
     var used = false
     /// Where `touch` leaves what it read, so its reads are not optimised away (nothing reads it).
@@ -171,9 +171,7 @@ extension RowDecoder {
       let i = k * tile + row
       // An empty cell leaves the record's blank (its default), as the per-cell path does.
       guard block.states[i] == FieldDecoder.ColumnCell.value else { continue }
-      let target = block.targets[k]
-      target.values[position] = block.values[i]
-      target.states[position] = FactColumn.known
+      block.targets[k].store(block.values[i], at: position)
     }
     return true
   }

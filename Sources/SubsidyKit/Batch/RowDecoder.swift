@@ -9,7 +9,7 @@ import PolicyValues
 /// rejected whole, with the first bad column; the others are still decoded.
 ///
 /// Cells are decoded by the one `FieldDecoder` from bytes straight into the chunk's `Facts.Draft`
-/// (raw columns, a cell one store): no per-row arrays. The schema's bounds and record checks
+/// (raw records, a cell one store): no per-row arrays. The schema's bounds and record checks
 /// (`end >= start`) reject a row like a bad cell.
 ///
 /// The fixed-width cells of the records nearly every row begins (its dispatch, person, household)
@@ -312,7 +312,7 @@ package struct RowDecoder: Sendable {
 
   /// Decodes the role's cells into its new record, then the entity's record checks; the first
   /// problem is returned as a reject.
-  /// Each cell is one store into the draft's raw columns.
+  /// Each cell is one store into the record, in the draft's raw memory.
   /// The cells decoded a column at a time (`block`) are copied from it when they are all clean;
   /// otherwise the record takes the per-cell path for every cell, which finds the first problem.
   private func fill(_ draft: inout Facts.Draft, _ r: Int, _ position: Int, _ chunk: CSVChunk, _ row: Int, asOf: CivilDate?,
