@@ -8,8 +8,8 @@ import PolicyValues
 /// A line is `{"row": n, "status": …, "result": …}`: the payouts row's number (1 for the first after
 /// the header), its status as written (a ledger may have made a payable result `already_paid` since
 /// it was explained), and the result as `subsidy eval --format json` gives it, with its `words` in
-/// the run's language (`KeptExplanation`). ID numbers are masked in it as in the payouts, unless
-/// `--show-pii`.
+/// the run's language (`PayoutRow.shownJSON`, made by `KeptExplanation` with its `pii` fields masked).
+/// ID numbers are masked in the whole line, as in the payouts, unless `--show-pii`.
 struct PayoutOutput {
   var payouts: CSVWriter
   var explanations: JSONLinesWriter?
